@@ -1,0 +1,145 @@
+//! The collections of the OGC API: their ids (the entity names in plural), titles and extents.
+
+use std::str::FromStr;
+
+use serde_json::{Value, json};
+
+use crate::index::Engine;
+use crate::model::format_local;
+
+/// One OGC collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CollectionId {
+    Districts,
+    Communities,
+    Grids,
+    Buildings,
+    Resources,
+    Incidents,
+    PatrolRoutes,
+    PatrolTracks,
+}
+
+impl CollectionId {
+    pub const ALL: [Self; 8] = [
+        Self::Districts,
+        Self::Communities,
+        Self::Grids,
+        Self::Buildings,
+        Self::Resources,
+        Self::Incidents,
+        Self::PatrolRoutes,
+        Self::PatrolTracks,
+    ];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Districts => "districts",
+            Self::Communities => "communities",
+            Self::Grids => "grids",
+            Self::Buildings => "buildings",
+            Self::Resources => "resources",
+            Self::Incidents => "incidents",
+            Self::PatrolRoutes => "patrol_routes",
+            Self::PatrolTracks => "patrol_tracks",
+        }
+    }
+
+    const fn title(self) -> &'static str {
+        match self {
+            Self::Districts => "Districts",
+            Self::Communities => "Communities",
+            Self::Grids => "Grids",
+            Self::Buildings => "Buildings",
+            Self::Resources => "Resources",
+            Self::Incidents => "Incidents",
+            Self::PatrolRoutes => "Patrol routes",
+            Self::PatrolTracks => "Patrol tracks",
+        }
+    }
+
+    const fn description(self) -> &'static str {
+        match self {
+            Self::Districts => "County-level districts of Jingmen (real boundaries).",
+            Self::Communities => "Urban communities (社区), each under one district.",
+            Self::Grids => {
+                "Grids (网格), the street-level management units that tile each community."
+            }
+            Self::Buildings => {
+                "Building footprints with households, floors, use and the three-no flag; grid and community derived by point-in-polygon."
+            }
+            Self::Resources => {
+                "Service complexes, police stations and posts, community offices, schools, markets, clinics and party-member central households."
+            }
+            Self::Incidents => {
+                "Reported incidents; grid and community derived by point-in-polygon. datetime filters on reported_at."
+            }
+            Self::PatrolRoutes => "Weekly routes of the community patrol teams.",
+            Self::PatrolTracks => {
+                "GPS tracks of patrol walks with per-vertex times (coordTimes). datetime filters on the walk's span."
+            }
+        }
+    }
+}
+
+impl FromStr for CollectionId {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or(())
+    }
+}
+
+const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+/// The collection description (`/ogc/collections/{id}`) with spatial and temporal extents.
+#[must_use]
+pub fn describe(engine: &Engine, id: CollectionId, base: &str) -> Value {
+    let extent = match id {
+        CollectionId::Districts => engine.districts.extent(),
+        CollectionId::Communities => engine.communities.extent(),
+        CollectionId::Grids => engine.grids.extent(),
+        CollectionId::Buildings => engine.buildings.extent(),
+        CollectionId::Resources => engine.resources.extent(),
+        CollectionId::Incidents => engine.incidents.extent(),
+        CollectionId::PatrolRoutes => engine.patrol_routes.extent(),
+        CollectionId::PatrolTracks => engine.patrol_tracks.extent(),
+    };
+    let temporal = match id {
+        CollectionId::Incidents => engine.incidents.time_extent(),
+        CollectionId::PatrolTracks => {
+            let items = engine.patrol_tracks.items();
+            items
+                .iter()
+                .map(|t| t.started_at)
+                .min()
+                .zip(items.iter().map(|t| t.ended_at).max())
+        }
+        _ => None,
+    };
+    let name = id.as_str();
+    let mut extent_json = json!({
+        "spatial": {
+            "bbox": [extent.map_or(vec![-180.0, -90.0, 180.0, 90.0], |r| vec![r.min().x, r.min().y, r.max().x, r.max().y])],
+            "crs": CRS84,
+        }
+    });
+    if let Some((a, b)) = temporal {
+        extent_json["temporal"] = json!({
+            "interval": [[format_local(a), format_local(b)]],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+        });
+    }
+    json!({
+        "id": name,
+        "title": id.title(),
+        "description": id.description(),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": extent_json,
+        "links": [
+            { "href": format!("{base}/ogc/collections/{name}"), "rel": "self", "type": "application/json", "title": id.title() },
+            { "href": format!("{base}/ogc/collections/{name}/items"), "rel": "items", "type": "application/geo+json", "title": format!("{} as GeoJSON", id.title()) },
+        ],
+    })
+}

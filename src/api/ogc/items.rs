@@ -1,0 +1,270 @@
+//! `/ogc/collections/{id}/items` and `/items/{fid}`: selection (bbox, datetime, property
+//! filters), paging (limit, offset, next link) and GeoJSON rendering.
+
+use serde_json::{Map, Value, json};
+
+use super::features::{FilterType, OgcFeature};
+use crate::api::{ApiError, QueryParams};
+use crate::index::{Engine, IncidentFilter, IncidentTable, Layer, NONE};
+use crate::model::{Bbox, Period, format_local};
+
+/// Items per page when `limit` is not given.
+pub const DEFAULT_LIMIT: u64 = 100;
+/// The largest page; larger `limit`s are refused.
+pub const MAX_LIMIT: u64 = 10_000;
+
+const PAGING_KEYS: [&str; 5] = ["bbox", "limit", "offset", "datetime", "f"];
+
+/// A page of results before rendering.
+pub struct Page {
+    pub matched: usize,
+    pub features: Vec<Value>,
+}
+
+/// The common paging and spatial/temporal parameters.
+pub struct Common {
+    pub limit: usize,
+    pub offset: usize,
+    pub bbox: Option<Bbox>,
+    pub period: Option<Period>,
+}
+
+impl Common {
+    /// Parses and validates the common parameters, and refuses keys outside them and `filters`.
+    ///
+    /// # Errors
+    /// Bad numbers, bbox or datetime, an unsupported `f`, or an unknown key.
+    pub fn parse(params: &QueryParams, filters: &[(&str, FilterType)]) -> Result<Self, ApiError> {
+        let allowed: Vec<&str> = PAGING_KEYS
+            .iter()
+            .copied()
+            .chain(filters.iter().map(|(k, _)| *k))
+            .collect();
+        params.only(&allowed)?;
+        if let Some(f) = params.get("f") {
+            if !matches!(f, "json" | "geojson") {
+                return Err(ApiError::BadRequest(format!(
+                    "format `{f}` is not offered; use f=json"
+                )));
+            }
+        }
+        Ok(Self {
+            limit: params.integer("limit", DEFAULT_LIMIT, 1..=MAX_LIMIT)? as usize,
+            offset: params.integer("offset", 0, 0..=u64::from(u32::MAX))? as usize,
+            bbox: params.get("bbox").map(str::parse).transpose()?,
+            period: params.get("datetime").map(Period::parse_ogc).transpose()?,
+        })
+    }
+}
+
+/// Parses `key=a,b,…` filters into canonical value lists.
+fn property_filters<'f>(
+    params: &QueryParams,
+    filters: &'f [(&'f str, FilterType)],
+) -> Result<Vec<(&'f str, Vec<String>)>, ApiError> {
+    let mut out = Vec::new();
+    for (key, ty) in filters {
+        if let Some(raw) = params.get(key) {
+            let values = raw
+                .split(',')
+                .map(|v| {
+                    ty.canonical(v)
+                        .map_err(|e| ApiError::BadRequest(format!("filter `{key}`: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push((*key, values));
+        }
+    }
+    Ok(out)
+}
+
+/// Selects and renders a page of a static layer.
+///
+/// # Errors
+/// Bad parameters, or `datetime` on a collection without time.
+pub fn static_page<T: OgcFeature>(
+    layer: &Layer<T>,
+    params: &QueryParams,
+) -> Result<(Common, Page), ApiError> {
+    let common = Common::parse(params, T::FILTERS)?;
+    let filters = property_filters(params, T::FILTERS)?;
+    let positions: Vec<u32> = match common.bbox {
+        Some(bbox) => {
+            let mut hits: Vec<u32> = bbox
+                .rects()
+                .iter()
+                .flat_map(|r| layer.intersecting(r))
+                .collect();
+            hits.sort_unstable();
+            hits.dedup();
+            hits
+        }
+        None => (0..layer.len() as u32).collect(),
+    };
+    let items = layer.items();
+    let mut matched = Vec::with_capacity(positions.len());
+    for p in positions {
+        let item = &items[p as usize];
+        if let Some(period) = &common.period {
+            let (a, b) = item.time_span().ok_or_else(|| {
+                ApiError::BadRequest("this collection has no time; datetime does not apply".into())
+            })?;
+            if !period.overlaps(a, b) {
+                continue;
+            }
+        }
+        let passes = filters.iter().all(|(key, values)| {
+            item.filter_value(key)
+                .is_some_and(|v| values.iter().any(|x| *x == v))
+        });
+        if passes {
+            matched.push(p);
+        }
+    }
+    let features = matched
+        .iter()
+        .skip(common.offset)
+        .take(common.limit)
+        .map(|&p| static_feature(&items[p as usize]))
+        .collect();
+    Ok((
+        common,
+        Page {
+            matched: matched.len(),
+            features,
+        },
+    ))
+}
+
+/// One static feature as GeoJSON.
+pub fn static_feature<T: OgcFeature>(item: &T) -> Value {
+    json!({ "type": "Feature", "id": item.id(), "geometry": item.geometry(), "properties": item.properties() })
+}
+
+/// The filters incidents take.
+pub const INCIDENT_FILTERS: &[(&str, FilterType)] = &[
+    ("kind", FilterType::IncidentKind),
+    ("status", FilterType::IncidentStatus),
+    ("source", FilterType::IncidentSource),
+    ("grid_id", FilterType::Integer),
+    ("community_id", FilterType::Integer),
+];
+
+/// Selects and renders a page of incidents.
+///
+/// # Errors
+/// Bad parameters.
+pub fn incident_page(engine: &Engine, params: &QueryParams) -> Result<(Common, Page), ApiError> {
+    let common = Common::parse(params, INCIDENT_FILTERS)?;
+    let list = |key: &str| {
+        params
+            .get(key)
+            .map(|v| v.split(',').map(str::trim).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let parse_ids = |key: &str,
+                     layer_position: &dyn Fn(u64) -> Option<u32>|
+     -> Result<Option<Vec<u32>>, ApiError> {
+        if params.get(key).is_none() {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for v in list(key) {
+            let id: u64 = v.parse().map_err(|_| {
+                ApiError::BadRequest(format!(
+                    "filter `{key}`: `{v}` is not a non-negative integer"
+                ))
+            })?;
+            out.extend(layer_position(id));
+        }
+        Ok(Some(out))
+    };
+    let grids = parse_ids("grid_id", &|id| engine.grids.position(id))?;
+    let communities = parse_ids("community_id", &|id| engine.communities.position(id))?;
+    // An id filter naming no existing grid/community matches nothing.
+    if grids.as_ref().is_some_and(Vec::is_empty) || communities.as_ref().is_some_and(Vec::is_empty)
+    {
+        return Ok((
+            common,
+            Page {
+                matched: 0,
+                features: Vec::new(),
+            },
+        ));
+    }
+    let filter = IncidentFilter {
+        kinds: list("kind")
+            .into_iter()
+            .map(str::parse)
+            .collect::<Result<_, _>>()?,
+        statuses: list("status")
+            .into_iter()
+            .map(str::parse)
+            .collect::<Result<_, _>>()?,
+        sources: list("source")
+            .into_iter()
+            .map(str::parse)
+            .collect::<Result<_, _>>()?,
+        period: common.period.unwrap_or_default(),
+        grids: grids.unwrap_or_default(),
+        communities: communities.unwrap_or_default(),
+        bbox: common.bbox,
+    };
+    let rows = engine.incidents.select(&filter);
+    let features = rows
+        .iter()
+        .skip(common.offset)
+        .take(common.limit)
+        .map(|&r| incident_feature(engine, r as usize))
+        .collect();
+    Ok((
+        common,
+        Page {
+            matched: rows.len(),
+            features,
+        },
+    ))
+}
+
+/// One incident as GeoJSON.
+#[must_use]
+pub fn incident_feature(engine: &Engine, row: usize) -> Value {
+    let t: &IncidentTable = &engine.incidents;
+    let id_of = |pos: u32, ids: &dyn Fn(usize) -> u64| {
+        if pos == NONE {
+            Value::Null
+        } else {
+            Value::from(ids(pos as usize))
+        }
+    };
+    let mut properties = Map::new();
+    properties.insert("kind".into(), t.kind[row].as_str().into());
+    properties.insert(
+        "reported_at".into(),
+        format_local(t.reported_at[row]).into(),
+    );
+    properties.insert("status".into(), t.status[row].as_str().into());
+    properties.insert(
+        "resolved_at".into(),
+        if t.resolved_at[row] == i64::MIN {
+            Value::Null
+        } else {
+            format_local(t.resolved_at[row]).into()
+        },
+    );
+    properties.insert("source".into(), t.source[row].as_str().into());
+    properties.insert(
+        "grid_id".into(),
+        id_of(t.grid[row], &|p| engine.grids.items()[p].id),
+    );
+    properties.insert(
+        "community_id".into(),
+        id_of(t.community[row], &|p| engine.communities.items()[p].id),
+    );
+    json!({
+        "type": "Feature",
+        "id": t.id[row],
+        "geometry": { "type": "Point", "coordinates": [t.lon[row], t.lat[row]] },
+        "properties": properties,
+    })
+}

@@ -1,0 +1,228 @@
+//! OGC API – Features Part 1 (Core, GeoJSON) under `/ogc`: landing page, conformance,
+//! collections, items with bbox/datetime/property filters and paging, single items.
+
+mod collections;
+mod features;
+mod items;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use self::collections::{CollectionId, describe};
+use self::items::{Common, Page, incident_feature, incident_page, static_feature, static_page};
+use super::{ApiError, AppState, QueryParams};
+use crate::index::Engine;
+
+const GEOJSON: &str = "application/geo+json";
+
+/// The `/ogc` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(landing))
+        .route("/conformance", get(conformance))
+        .route("/collections", get(list_collections))
+        .route("/collections/{collection}", get(collection))
+        .route("/collections/{collection}/items", get(items))
+        .route("/collections/{collection}/items/{fid}", get(item))
+}
+
+/// The scheme and authority clients reached us by, for absolute links.
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+fn no_params(raw: Option<&str>) -> Result<(), ApiError> {
+    QueryParams::parse(raw)?.only(&["f"])
+}
+
+async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    let base = base_url(&headers);
+    Ok(Json(json!({
+        "title": "gridwatch",
+        "description": "Communities, grids, buildings, resources, incidents and patrols of Jingmen as OGC API – Features.",
+        "links": [
+            { "href": format!("{base}/ogc"), "rel": "self", "type": "application/json", "title": "This document" },
+            { "href": format!("{base}/ogc/conformance"), "rel": "conformance", "type": "application/json", "title": "Conformance classes" },
+            { "href": format!("{base}/ogc/collections"), "rel": "data", "type": "application/json", "title": "Collections" },
+        ],
+    })))
+}
+
+async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    Ok(Json(json!({
+        "conformsTo": [
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        ]
+    })))
+}
+
+async fn list_collections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    let base = base_url(&headers);
+    let collections: Vec<Value> = CollectionId::ALL
+        .iter()
+        .map(|&c| describe(&state.engine, c, &base))
+        .collect();
+    Ok(Json(json!({
+        "links": [{ "href": format!("{base}/ogc/collections"), "rel": "self", "type": "application/json" }],
+        "collections": collections,
+    })))
+}
+
+/// Path segments that axum could not decode are a client error like any other.
+fn path_value<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+    path.map(|Path(v)| v)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+}
+
+fn collection_id(name: &str) -> Result<CollectionId, ApiError> {
+    name.parse().map_err(|()| {
+        let known: Vec<&str> = CollectionId::ALL.iter().map(|c| c.as_str()).collect();
+        ApiError::NotFound(format!(
+            "no collection `{}`; collections are: {}",
+            name.chars().take(64).collect::<String>(),
+            known.join(", ")
+        ))
+    })
+}
+
+async fn collection(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    let id = collection_id(&path_value(path)?)?;
+    Ok(Json(describe(&state.engine, id, &base_url(&headers))))
+}
+
+fn select(
+    engine: &Engine,
+    id: CollectionId,
+    params: &QueryParams,
+) -> Result<(Common, Page), ApiError> {
+    match id {
+        CollectionId::Districts => static_page(&engine.districts, params),
+        CollectionId::Communities => static_page(&engine.communities, params),
+        CollectionId::Grids => static_page(&engine.grids, params),
+        CollectionId::Buildings => static_page(&engine.buildings, params),
+        CollectionId::Resources => static_page(&engine.resources, params),
+        CollectionId::Incidents => incident_page(engine, params),
+        CollectionId::PatrolRoutes => static_page(&engine.patrol_routes, params),
+        CollectionId::PatrolTracks => static_page(&engine.patrol_tracks, params),
+    }
+}
+
+fn geojson_response(value: &Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, GEOJSON)],
+        serde_json::to_vec(value).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+async fn items(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let id = collection_id(&path_value(path)?)?;
+    let params = QueryParams::parse(raw.as_deref())?;
+    let (common, page) = select(&state.engine, id, &params)?;
+    let base = base_url(&headers);
+    let items_url = format!("{base}/ogc/collections/{}/items", id.as_str());
+    // Links keep every parameter of the request and change only the offset.
+    let with_offset = |offset: usize| {
+        let mut pairs: Vec<(&str, String)> = params
+            .pairs()
+            .filter(|(k, _)| *k != "offset")
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect();
+        pairs.push(("offset", offset.to_string()));
+        format!(
+            "{items_url}?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
+    let returned = page.features.len();
+    let mut links = vec![
+        json!({ "href": with_offset(common.offset), "rel": "self", "type": GEOJSON }),
+        json!({ "href": format!("{base}/ogc/collections/{}", id.as_str()), "rel": "collection", "type": "application/json" }),
+    ];
+    if common.offset + returned < page.matched {
+        links.push(json!({ "href": with_offset(common.offset + returned), "rel": "next", "type": GEOJSON }));
+    }
+    if common.offset > 0 {
+        links.push(json!({ "href": with_offset(common.offset.saturating_sub(common.limit)), "rel": "prev", "type": GEOJSON }));
+    }
+    let body = json!({
+        "type": "FeatureCollection",
+        "numberMatched": page.matched,
+        "numberReturned": returned,
+        "timeStamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "links": links,
+        "features": page.features,
+    });
+    Ok(geojson_response(&body))
+}
+
+async fn item(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw.as_deref())?;
+    let (name, fid) = path_value(path)?;
+    let id = collection_id(&name)?;
+    let missing = || {
+        ApiError::NotFound(format!(
+            "no feature `{}` in {}",
+            fid.chars().take(64).collect::<String>(),
+            id.as_str()
+        ))
+    };
+    let fid_num: u64 = fid.parse().map_err(|_| missing())?;
+    let e = &state.engine;
+    let feature = match id {
+        CollectionId::Districts => e.districts.get(fid_num).map(static_feature),
+        CollectionId::Communities => e.communities.get(fid_num).map(static_feature),
+        CollectionId::Grids => e.grids.get(fid_num).map(static_feature),
+        CollectionId::Buildings => e.buildings.get(fid_num).map(static_feature),
+        CollectionId::Resources => e.resources.get(fid_num).map(static_feature),
+        CollectionId::Incidents => e.incidents.row(fid_num).map(|row| incident_feature(e, row)),
+        CollectionId::PatrolRoutes => e.patrol_routes.get(fid_num).map(static_feature),
+        CollectionId::PatrolTracks => e.patrol_tracks.get(fid_num).map(static_feature),
+    };
+    let mut feature = feature.ok_or_else(missing)?;
+    let base = base_url(&headers);
+    feature["links"] = json!([
+        { "href": format!("{base}/ogc/collections/{}/items/{fid_num}", id.as_str()), "rel": "self", "type": GEOJSON },
+        { "href": format!("{base}/ogc/collections/{}", id.as_str()), "rel": "collection", "type": "application/json" },
+    ]);
+    Ok(geojson_response(&feature))
+}

@@ -1,0 +1,568 @@
+//! Reading and writing a dataset directory:
+//!
+//! | file | content |
+//! | --- | --- |
+//! | `districts.geojson` … `patrol_tracks.geojson` | one FeatureCollection per layer, one feature per line |
+//! | `incidents.csv` | `id,lon,lat,kind,reported_at,status,resolved_at,source` |
+//!
+//! Patrol tracks carry their per-vertex GPS times in a `coordTimes` property (RFC 3339 strings),
+//! the convention of mapbox/togeojson for GPX-derived GeoJSON.
+//! Derived fields (grid and community of buildings, resources and incidents) are not stored:
+//! the index computes them.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use geo::{Geometry, LineString, MultiLineString, MultiPolygon};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{DataError, Dataset};
+use crate::model::{
+    Building, BuildingUse, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    ResourceKind, format_local, parse_instant,
+};
+
+#[derive(Serialize, Deserialize)]
+struct DistrictProps {
+    name: String,
+    name_en: String,
+    central_city: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CommunityProps {
+    name: String,
+    #[serde(default)]
+    code: Option<String>,
+    district_id: u64,
+    households: u32,
+    population: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct GridProps {
+    community_id: u64,
+    name: String,
+    households: u32,
+    population: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct BuildingProps {
+    households: u32,
+    floors: u16,
+    #[serde(rename = "use")]
+    building_use: BuildingUse,
+    unmanaged: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ResourceProps {
+    kind: ResourceKind,
+    name: String,
+    capacity: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RouteProps {
+    community_id: u64,
+    team: String,
+    weekday: u8,
+    start_time: String,
+    end_time: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TrackProps {
+    #[serde(rename = "route_id")]
+    route_id: Option<u64>,
+    #[serde(rename = "community_id")]
+    community_id: u64,
+    team: String,
+    #[serde(rename = "started_at")]
+    started_at: String,
+    #[serde(rename = "ended_at")]
+    ended_at: String,
+    coord_times: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FeatureOut<'a, P> {
+    r#type: &'static str,
+    id: u64,
+    properties: &'a P,
+    geometry: geojson::Geometry,
+}
+
+/// Writes every layer of `data` into `dir` (created if missing).
+///
+/// # Errors
+/// I/O failures, naming the file.
+pub fn write_dir(dir: &Path, data: &Dataset) -> Result<(), DataError> {
+    std::fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
+    write_layer(
+        &dir.join("districts.geojson"),
+        data.districts.iter().map(|d| {
+            (
+                d.id,
+                DistrictProps {
+                    name: d.name.clone(),
+                    name_en: d.name_en.clone(),
+                    central_city: d.central_city,
+                },
+                Geometry::from(d.geometry.clone()),
+            )
+        }),
+    )?;
+    write_layer(
+        &dir.join("communities.geojson"),
+        data.communities.iter().map(|c| {
+            let p = CommunityProps {
+                name: c.name.clone(),
+                code: c.code.clone(),
+                district_id: c.district_id,
+                households: c.households,
+                population: c.population,
+            };
+            (c.id, p, Geometry::from(c.geometry.clone()))
+        }),
+    )?;
+    write_layer(
+        &dir.join("grids.geojson"),
+        data.grids.iter().map(|g| {
+            let p = GridProps {
+                community_id: g.community_id,
+                name: g.name.clone(),
+                households: g.households,
+                population: g.population,
+            };
+            (g.id, p, Geometry::from(g.geometry.clone()))
+        }),
+    )?;
+    write_layer(
+        &dir.join("buildings.geojson"),
+        data.buildings.iter().map(|b| {
+            let p = BuildingProps {
+                households: b.households,
+                floors: b.floors,
+                building_use: b.building_use,
+                unmanaged: b.unmanaged,
+            };
+            (b.id, p, Geometry::from(b.geometry.clone()))
+        }),
+    )?;
+    write_layer(
+        &dir.join("resources.geojson"),
+        data.resources.iter().map(|r| {
+            (
+                r.id,
+                ResourceProps {
+                    kind: r.kind,
+                    name: r.name.clone(),
+                    capacity: r.capacity,
+                },
+                Geometry::from(r.geometry),
+            )
+        }),
+    )?;
+    write_layer(
+        &dir.join("patrol_routes.geojson"),
+        data.patrol_routes.iter().map(|r| {
+            let p = RouteProps {
+                community_id: r.community_id,
+                team: r.team.clone(),
+                weekday: r.weekday,
+                start_time: r.start_time.clone(),
+                end_time: r.end_time.clone(),
+            };
+            (r.id, p, Geometry::from(r.geometry.clone()))
+        }),
+    )?;
+    write_layer(
+        &dir.join("patrol_tracks.geojson"),
+        data.patrol_tracks.iter().map(|t| {
+            let p = TrackProps {
+                route_id: t.route_id,
+                community_id: t.community_id,
+                team: t.team.clone(),
+                started_at: format_local(t.started_at),
+                ended_at: format_local(t.ended_at),
+                coord_times: t.times.iter().map(|&s| format_local(s)).collect(),
+            };
+            (t.id, p, Geometry::from(t.geometry.clone()))
+        }),
+    )?;
+    write_incidents(&dir.join("incidents.csv"), &data.incidents)
+}
+
+fn write_layer<P: Serialize>(
+    path: &Path,
+    features: impl Iterator<Item = (u64, P, Geometry)>,
+) -> Result<(), DataError> {
+    let io = |e| DataError::io(path, e);
+    let mut out = BufWriter::new(File::create(path).map_err(io)?);
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")
+        .map_err(io)?;
+    for (i, (id, properties, geometry)) in features.enumerate() {
+        let feature = FeatureOut {
+            r#type: "Feature",
+            id,
+            properties: &properties,
+            geometry: geojson::Geometry::new(geojson::Value::from(&geometry)),
+        };
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })
+            .map_err(io)?;
+        serde_json::to_writer(&mut out, &feature)
+            .map_err(|e| DataError::invalid(path, e.to_string()))?;
+    }
+    out.write_all(b"\n]}\n").map_err(io)?;
+    out.flush().map_err(io)
+}
+
+/// Writes incidents as CSV.
+///
+/// # Errors
+/// I/O failures.
+pub fn write_incidents(path: &Path, incidents: &[Incident]) -> Result<(), DataError> {
+    let io = |e| DataError::io(path, e);
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path).map_err(io)?);
+    out.write_all(b"id,lon,lat,kind,reported_at,status,resolved_at,source\n")
+        .map_err(io)?;
+    for i in incidents {
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            i.id,
+            i.lon,
+            i.lat,
+            i.kind,
+            format_local(i.reported_at),
+            i.status,
+            i.resolved_at.map(format_local).unwrap_or_default(),
+            i.source
+        )
+        .map_err(io)?;
+    }
+    out.flush().map_err(io)
+}
+
+/// Reads a dataset directory written by [`write_dir`] (or by hand in the same formats).
+///
+/// # Errors
+/// A missing file, malformed GeoJSON/CSV, a geometry of the wrong type, or a bad property,
+/// each naming the file and feature.
+pub fn read_dir(dir: &Path) -> Result<Dataset, DataError> {
+    Ok(Dataset {
+        districts: read_layer(
+            &dir.join("districts.geojson"),
+            |id, p: DistrictProps, g, path| {
+                Ok(District {
+                    id,
+                    name: p.name,
+                    name_en: p.name_en,
+                    central_city: p.central_city,
+                    geometry: multipolygon(g, path, id)?,
+                })
+            },
+        )?,
+        communities: read_layer(
+            &dir.join("communities.geojson"),
+            |id, p: CommunityProps, g, path| {
+                Ok(Community {
+                    id,
+                    name: p.name,
+                    code: p.code,
+                    district_id: p.district_id,
+                    households: p.households,
+                    population: p.population,
+                    geometry: multipolygon(g, path, id)?,
+                })
+            },
+        )?,
+        grids: read_layer(&dir.join("grids.geojson"), |id, p: GridProps, g, path| {
+            let Geometry::Polygon(geometry) = g else {
+                return Err(wrong_type(path, id, "Polygon"));
+            };
+            Ok(Grid {
+                id,
+                community_id: p.community_id,
+                name: p.name,
+                households: p.households,
+                population: p.population,
+                geometry,
+            })
+        })?,
+        buildings: read_layer(
+            &dir.join("buildings.geojson"),
+            |id, p: BuildingProps, g, path| {
+                let Geometry::Polygon(geometry) = g else {
+                    return Err(wrong_type(path, id, "Polygon"));
+                };
+                Ok(Building {
+                    id,
+                    households: p.households,
+                    floors: p.floors,
+                    building_use: p.building_use,
+                    unmanaged: p.unmanaged,
+                    geometry,
+                    grid_id: None,
+                    community_id: None,
+                })
+            },
+        )?,
+        resources: read_layer(
+            &dir.join("resources.geojson"),
+            |id, p: ResourceProps, g, path| {
+                let Geometry::Point(geometry) = g else {
+                    return Err(wrong_type(path, id, "Point"));
+                };
+                Ok(Resource {
+                    id,
+                    kind: p.kind,
+                    name: p.name,
+                    capacity: p.capacity,
+                    geometry,
+                    community_id: None,
+                })
+            },
+        )?,
+        patrol_routes: read_layer(
+            &dir.join("patrol_routes.geojson"),
+            |id, p: RouteProps, g, path| {
+                let geometry = match g {
+                    Geometry::LineString(l) => MultiLineString::new(vec![l]),
+                    Geometry::MultiLineString(m) => m,
+                    _ => return Err(wrong_type(path, id, "LineString or MultiLineString")),
+                };
+                Ok(PatrolRoute {
+                    id,
+                    community_id: p.community_id,
+                    team: p.team,
+                    weekday: p.weekday,
+                    start_time: p.start_time,
+                    end_time: p.end_time,
+                    geometry,
+                })
+            },
+        )?,
+        patrol_tracks: read_layer(
+            &dir.join("patrol_tracks.geojson"),
+            |id, p: TrackProps, g, path| {
+                let Geometry::LineString(geometry) = g else {
+                    return Err(wrong_type(path, id, "LineString"));
+                };
+                track(id, p, geometry, path)
+            },
+        )?,
+        incidents: read_incidents(&dir.join("incidents.csv"))?,
+    })
+}
+
+fn track(
+    id: u64,
+    p: TrackProps,
+    geometry: LineString,
+    path: &Path,
+) -> Result<PatrolTrack, DataError> {
+    let time = |s: &str| {
+        parse_instant(s).map_err(|e| DataError::invalid(path, format!("feature {id}: {e}")))
+    };
+    let times = p
+        .coord_times
+        .iter()
+        .map(|s| time(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if times.len() != geometry.0.len() {
+        return Err(DataError::invalid(
+            path,
+            format!(
+                "feature {id}: {} coordTimes for {} vertices",
+                times.len(),
+                geometry.0.len()
+            ),
+        ));
+    }
+    Ok(PatrolTrack {
+        id,
+        route_id: p.route_id,
+        community_id: p.community_id,
+        team: p.team,
+        started_at: time(&p.started_at)?,
+        ended_at: time(&p.ended_at)?,
+        geometry,
+        times,
+    })
+}
+
+fn wrong_type(path: &Path, id: u64, want: &str) -> DataError {
+    DataError::invalid(path, format!("feature {id}: geometry must be a {want}"))
+}
+
+fn multipolygon(g: Geometry, path: &Path, id: u64) -> Result<MultiPolygon, DataError> {
+    match g {
+        Geometry::Polygon(p) => Ok(MultiPolygon::new(vec![p])),
+        Geometry::MultiPolygon(m) => Ok(m),
+        _ => Err(wrong_type(path, id, "Polygon or MultiPolygon")),
+    }
+}
+
+/// Reads one GeoJSON FeatureCollection, turning each feature into a record with `build`.
+fn read_layer<P: DeserializeOwned, T>(
+    path: &Path,
+    build: impl Fn(u64, P, Geometry, &Path) -> Result<T, DataError>,
+) -> Result<Vec<T>, DataError> {
+    let reader = BufReader::new(File::open(path).map_err(|e| DataError::io(path, e))?);
+    let collection: geojson::FeatureCollection = serde_json::from_reader(reader)
+        .map_err(|e| DataError::invalid(path, format!("not a GeoJSON FeatureCollection: {e}")))?;
+    collection
+        .features
+        .into_iter()
+        .enumerate()
+        .map(|(n, f)| {
+            let id = match &f.id {
+                Some(geojson::feature::Id::Number(v)) => v.as_u64(),
+                Some(geojson::feature::Id::String(s)) => s.parse().ok(),
+                None => None,
+            }
+            .ok_or_else(|| {
+                DataError::invalid(path, format!("feature #{n} has no positive integer id"))
+            })?;
+            let geometry = f
+                .geometry
+                .ok_or_else(|| DataError::invalid(path, format!("feature {id} has no geometry")))?;
+            let geometry = Geometry::try_from(geometry.value)
+                .map_err(|e| DataError::invalid(path, format!("feature {id}: {e}")))?;
+            let props = serde_json::Value::Object(f.properties.unwrap_or_default());
+            let props = serde_json::from_value(props)
+                .map_err(|e| DataError::invalid(path, format!("feature {id}: {e}")))?;
+            build(id, props, geometry, path)
+        })
+        .collect()
+}
+
+/// Reads `incidents.csv`. Rows are parsed by hand from byte records because this is the one
+/// file that reaches millions of rows (a `--scale` dataset).
+///
+/// # Errors
+/// A missing file or a malformed row, naming the line and field.
+pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, DataError> {
+    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let mut lines = BufReader::with_capacity(1 << 20, file).lines();
+    let header = lines
+        .next()
+        .transpose()
+        .map_err(|e| DataError::io(path, e))?
+        .unwrap_or_default();
+    if header.trim() != "id,lon,lat,kind,reported_at,status,resolved_at,source" {
+        return Err(DataError::invalid(
+            path,
+            "header must be id,lon,lat,kind,reported_at,status,resolved_at,source",
+        ));
+    }
+    let mut out = Vec::new();
+    for (n, line) in lines.enumerate() {
+        let line = line.map_err(|e| DataError::io(path, e))?;
+        if line.is_empty() {
+            continue;
+        }
+        out.push(
+            parse_incident_row(&line)
+                .map_err(|e| DataError::invalid(path, format!("line {}: {e}", n + 2)))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Parses one CSV row of `incidents.csv`.
+///
+/// # Errors
+/// A message naming the bad field.
+pub fn parse_incident_row(line: &str) -> Result<Incident, String> {
+    let f: Vec<&str> = line.split(',').collect();
+    if f.len() != 8 {
+        return Err(format!("expected 8 fields, found {}", f.len()));
+    }
+    let num = |i: usize, name: &str| {
+        f[i].parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("{name} `{}` is not a number", f[i]))
+    };
+    let (lon, lat) = (num(1, "lon")?, num(2, "lat")?);
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(format!("coordinates {lon},{lat} are out of range"));
+    }
+    Ok(Incident {
+        id: f[0]
+            .parse()
+            .map_err(|_| format!("id `{}` is not a positive integer", f[0]))?,
+        lon,
+        lat,
+        kind: f[3].parse().map_err(|e| format!("kind: {e}"))?,
+        reported_at: parse_instant(f[4]).map_err(|e| format!("reported_at: {e}"))?,
+        status: f[5].parse().map_err(|e| format!("status: {e}"))?,
+        resolved_at: if f[6].is_empty() {
+            None
+        } else {
+            Some(parse_instant(f[6]).map_err(|e| format!("resolved_at: {e}"))?)
+        },
+        source: f[7].parse().map_err(|e| format!("source: {e}"))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Point, Polygon};
+
+    #[test]
+    fn incident_rows_round_trip_and_bad_fields_are_named() {
+        let row = "7,112.2,31.01,dispute,2020-05-01T10:00:00+08:00,resolved,2020-05-02T10:00:00+08:00,hotline";
+        let i = parse_incident_row(row).unwrap();
+        assert_eq!(i.id, 7);
+        assert_eq!(i.resolved_at.unwrap() - i.reported_at, 86_400);
+        let err = parse_incident_row("7,112.2,31.01,riot,2020-05-01,open,,hotline").unwrap_err();
+        assert!(
+            err.starts_with("kind: unknown incident kind `riot`"),
+            "{err}"
+        );
+        assert!(parse_incident_row("7,NaN,31.01,dispute,2020-05-01,open,,hotline").is_err());
+        assert!(parse_incident_row("7,200,31.01,dispute,2020-05-01,open,,hotline").is_err());
+    }
+
+    #[test]
+    fn a_polygon_layer_reads_what_it_wrote() {
+        let dir = std::env::temp_dir().join(format!("gw-files-{}", std::process::id()));
+        let square = Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]),
+            vec![],
+        );
+        let data = Dataset {
+            grids: vec![Grid {
+                id: 3,
+                community_id: 1,
+                name: "g".into(),
+                households: 5,
+                population: 13,
+                geometry: square.clone(),
+            }],
+            resources: vec![Resource {
+                id: 1,
+                kind: ResourceKind::Clinic,
+                name: "c".into(),
+                capacity: 2,
+                geometry: Point::new(0.5, 0.5),
+                community_id: None,
+            }],
+            ..Dataset::default()
+        };
+        write_dir(&dir, &data).unwrap();
+        let back = read_dir(&dir).unwrap();
+        assert_eq!(back.grids[0].geometry, square);
+        assert_eq!(back.resources[0].kind, ResourceKind::Clinic);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

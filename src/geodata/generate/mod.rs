@@ -1,0 +1,180 @@
+//! `gridwatch generate`: a deterministic synthetic Jingmen.
+//!
+//! Every stage draws from its own ChaCha8 stream derived from the seed, so the city (districts,
+//! communities, grids, buildings, resources, patrols) is the same whatever `--scale` asks of the
+//! incidents, and the same seed always writes the same bytes.
+//!
+//! Stages, in order: districts (real, from `sources/`) → urban areas and communities → grids →
+//! buildings → resources → patrol routes and tracks → incidents and planted truth.
+
+mod buildings;
+mod city;
+mod incidents;
+mod patrols;
+mod resources;
+mod shapes;
+
+use std::path::Path;
+
+use geo::{Centroid, Contains, MultiPolygon};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+pub use city::GRID_COUNT;
+pub use incidents::{DEFAULT_INCIDENTS, PlantedHotspot};
+pub use resources::SERVICE_COMPLEXES;
+
+use super::{DataError, Dataset};
+use crate::model::District;
+
+/// The seed of the bundled dataset.
+pub const DEFAULT_SEED: u64 = 20_190_101;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub seed: u64,
+    pub incidents: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            seed: DEFAULT_SEED,
+            incidents: DEFAULT_INCIDENTS,
+        }
+    }
+}
+
+/// What the generator planted, for tests to check the analytics against (`truth.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Truth {
+    pub seed: u64,
+    pub incidents: usize,
+    pub hotspots: Vec<PlantedHotspot>,
+    /// Service complexes were withheld from the central city's north-western quarter
+    /// (lon < 112.185, lat > 31.035): households there are beyond a 1 km walk by design.
+    pub service_gap_bbox: [f64; 4],
+}
+
+/// A generated dataset and its truth.
+pub struct Generated {
+    pub dataset: Dataset,
+    pub truth: Truth,
+}
+
+/// Generates the city from the real references in `sources` (see `geodata/sources/README.md`).
+///
+/// # Errors
+/// A missing or malformed source file.
+pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError> {
+    let stream =
+        |n: u64| ChaCha8Rng::seed_from_u64(options.seed.wrapping_mul(1_000).wrapping_add(n));
+    let districts = read_districts(&sources.join("jingmen_districts_wgs84.geojson"))?;
+    let names = super::names::read_communities(&sources.join("jingmen_villages_nbs2023.csv"))?;
+
+    let community_shapes = city::communities(&mut stream(1), &districts, &names);
+    let grid_shapes = city::grids(&mut stream(2), &community_shapes);
+    let placed = buildings::place(&mut stream(3), &community_shapes, &grid_shapes);
+    let grid_community: Vec<usize> = grid_shapes.iter().map(|(c, _)| *c).collect();
+    let resources = resources::place(&mut stream(4), &community_shapes, &placed, &grid_community);
+    let (patrol_routes, patrol_tracks) =
+        patrols::build(&mut stream(5), &community_shapes, &grid_shapes);
+    let city = city::city_rect(&districts)
+        .ok_or_else(|| DataError::invalid(sources, "districts are empty"))?;
+    let (incidents, hotspots) =
+        incidents::generate(&mut stream(6), &placed, city, options.incidents);
+
+    let mut grid_households = vec![0u32; grid_shapes.len()];
+    for p in &placed {
+        grid_households[p.grid] += p.building.households;
+    }
+    let (communities, grids) = city::finish(&community_shapes, &grid_shapes, &grid_households);
+    Ok(Generated {
+        dataset: Dataset {
+            districts,
+            communities,
+            grids,
+            buildings: placed.into_iter().map(|p| p.building).collect(),
+            resources,
+            patrol_routes,
+            patrol_tracks,
+            incidents,
+        },
+        truth: Truth {
+            seed: options.seed,
+            incidents: options.incidents,
+            hotspots,
+            service_gap_bbox: [112.14, 31.035, 112.185, 31.09],
+        },
+    })
+}
+
+/// Writes a generated dataset and its `truth.json` into `out`.
+///
+/// # Errors
+/// I/O failures.
+pub fn write(out: &Path, generated: &Generated) -> Result<(), DataError> {
+    super::write_dir(out, &generated.dataset)?;
+    let path = out.join("truth.json");
+    let json = serde_json::to_string_pretty(&generated.truth)
+        .map_err(|e| DataError::invalid(&path, e.to_string()))?;
+    std::fs::write(&path, json + "\n").map_err(|e| DataError::io(&path, e))
+}
+
+#[derive(Deserialize)]
+struct SourceDistrict {
+    adcode: String,
+    name: String,
+    name_en: String,
+    central_city: bool,
+}
+
+/// Reads the real district boundaries (properties `adcode`, `name`, `name_en`, `central_city`).
+fn read_districts(path: &Path) -> Result<Vec<District>, DataError> {
+    let text = std::fs::read_to_string(path).map_err(|e| DataError::io(path, e))?;
+    let collection: geojson::FeatureCollection = text
+        .parse()
+        .map_err(|e: geojson::Error| DataError::invalid(path, e.to_string()))?;
+    collection
+        .features
+        .into_iter()
+        .map(|f| {
+            let props: SourceDistrict =
+                serde_json::from_value(serde_json::Value::Object(f.properties.unwrap_or_default()))
+                    .map_err(|e| DataError::invalid(path, e.to_string()))?;
+            let geometry = f
+                .geometry
+                .ok_or_else(|| DataError::invalid(path, "district without geometry"))?;
+            let geometry = match geo::Geometry::try_from(geometry.value)
+                .map_err(|e| DataError::invalid(path, e.to_string()))?
+            {
+                geo::Geometry::MultiPolygon(m) => m,
+                geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
+                _ => {
+                    return Err(DataError::invalid(
+                        path,
+                        "district geometry must be polygonal",
+                    ));
+                }
+            };
+            Ok(District {
+                id: props.adcode.parse().map_err(|_| {
+                    DataError::invalid(path, format!("bad adcode {}", props.adcode))
+                })?,
+                name: props.name,
+                name_en: props.name_en,
+                central_city: props.central_city,
+                geometry,
+            })
+        })
+        .collect()
+}
+
+/// Whether the centroid of `mp` lies in `district` (used by tests of the layout).
+#[must_use]
+pub fn centroid_in(mp: &MultiPolygon, district: &District) -> bool {
+    mp.centroid()
+        .is_some_and(|c| district.geometry.contains(&c))
+}

@@ -1,0 +1,215 @@
+//! The incident table: one column per attribute, rows sorted by `reported_at`, so a period
+//! filter is a binary search and every other filter a tight loop over small integers.
+
+use geo::Coord;
+use h3o::CellIndex;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::layer::Layer;
+use super::locate::{GridLocator, cell_of};
+use crate::model::{Bbox, Grid, Incident, IncidentKind, IncidentSource, IncidentStatus, Period};
+
+/// Marks "no grid" / "no community" in the position columns.
+pub const NONE: u32 = u32::MAX;
+
+/// Incidents, column-wise, sorted by (`reported_at`, `id`).
+#[derive(Default)]
+pub struct IncidentTable {
+    pub id: Vec<u64>,
+    pub lon: Vec<f64>,
+    pub lat: Vec<f64>,
+    /// Res-15 H3 cell (raw `u64`); coarser cells are parent lookups.
+    pub cell: Vec<u64>,
+    pub kind: Vec<IncidentKind>,
+    pub status: Vec<IncidentStatus>,
+    pub source: Vec<IncidentSource>,
+    pub reported_at: Vec<i64>,
+    /// `i64::MIN` when not resolved.
+    pub resolved_at: Vec<i64>,
+    /// Position in the grid layer, or [`NONE`].
+    pub grid: Vec<u32>,
+    /// Position in the community layer, or [`NONE`].
+    pub community: Vec<u32>,
+    by_id: FxHashMap<u64, u32>,
+}
+
+/// Which incidents a query wants. Empty lists mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    pub kinds: Vec<IncidentKind>,
+    pub statuses: Vec<IncidentStatus>,
+    pub sources: Vec<IncidentSource>,
+    pub period: Period,
+    /// Grid positions.
+    pub grids: Vec<u32>,
+    /// Community positions.
+    pub communities: Vec<u32>,
+    pub bbox: Option<Bbox>,
+}
+
+impl IncidentTable {
+    /// Builds the table: sorts by time, computes each incident's res-15 cell and assigns its grid
+    /// (and through the grid, its community), in parallel.
+    #[must_use]
+    pub fn build(
+        mut rows: Vec<Incident>,
+        grids: &Layer<Grid>,
+        grid_community: &[u32],
+        locator: &GridLocator,
+    ) -> Self {
+        rows.par_sort_unstable_by_key(|r| (r.reported_at, r.id));
+        let placed: Vec<(u64, u32)> = rows
+            .par_iter()
+            .map(|r| {
+                let at = Coord { x: r.lon, y: r.lat };
+                match cell_of(at) {
+                    Some(cell) => (
+                        u64::from(cell),
+                        locator.locate(grids, cell, at).unwrap_or(NONE),
+                    ),
+                    None => (0, NONE),
+                }
+            })
+            .collect();
+        let n = rows.len();
+        let mut t = Self {
+            id: Vec::with_capacity(n),
+            lon: Vec::with_capacity(n),
+            lat: Vec::with_capacity(n),
+            cell: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
+            status: Vec::with_capacity(n),
+            source: Vec::with_capacity(n),
+            reported_at: Vec::with_capacity(n),
+            resolved_at: Vec::with_capacity(n),
+            grid: Vec::with_capacity(n),
+            community: Vec::with_capacity(n),
+            by_id: FxHashMap::default(),
+        };
+        for (r, (cell, grid)) in rows.iter().zip(placed) {
+            t.id.push(r.id);
+            t.lon.push(r.lon);
+            t.lat.push(r.lat);
+            t.cell.push(cell);
+            t.kind.push(r.kind);
+            t.status.push(r.status);
+            t.source.push(r.source);
+            t.reported_at.push(r.reported_at);
+            t.resolved_at.push(r.resolved_at.unwrap_or(i64::MIN));
+            t.grid.push(grid);
+            t.community.push(if grid == NONE {
+                NONE
+            } else {
+                grid_community[grid as usize]
+            });
+        }
+        t.by_id =
+            t.id.iter()
+                .enumerate()
+                .map(|(i, &id)| (id, i as u32))
+                .collect();
+        t
+    }
+
+    /// Number of incidents.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    /// Whether there are no incidents.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// The row of the incident with this id.
+    #[must_use]
+    pub fn row(&self, id: u64) -> Option<usize> {
+        self.by_id.get(&id).map(|&r| r as usize)
+    }
+
+    /// The res-15 cell of row `row`.
+    #[must_use]
+    pub fn cell_at(&self, row: usize) -> Option<CellIndex> {
+        CellIndex::try_from(self.cell[row]).ok()
+    }
+
+    /// The rows whose `reported_at` lies in `period` (a contiguous range, by binary search).
+    #[must_use]
+    pub fn time_range(&self, period: &Period) -> std::ops::Range<usize> {
+        let lo = period
+            .start
+            .map_or(0, |s| self.reported_at.partition_point(|&t| t < s));
+        let hi = period.end.map_or(self.len(), |e| {
+            self.reported_at.partition_point(|&t| t <= e)
+        });
+        lo..hi.max(lo)
+    }
+
+    /// Rows matching `filter`, ascending (that is, by time).
+    #[must_use]
+    pub fn select(&self, filter: &IncidentFilter) -> Vec<u32> {
+        let range = self.time_range(&filter.period);
+        let kinds = mask(filter.kinds.iter().map(|k| *k as u8));
+        let statuses = mask(filter.statuses.iter().map(|s| *s as u8));
+        let sources = mask(filter.sources.iter().map(|s| *s as u8));
+        let rects = filter.bbox.map(|b| b.rects());
+        range
+            .filter(|&r| {
+                kinds & (1 << self.kind[r] as u8) != 0
+                    && statuses & (1 << self.status[r] as u8) != 0
+                    && sources & (1 << self.source[r] as u8) != 0
+                    && (filter.grids.is_empty() || filter.grids.contains(&self.grid[r]))
+                    && (filter.communities.is_empty()
+                        || filter.communities.contains(&self.community[r]))
+                    && rects.as_ref().is_none_or(|rects| {
+                        rects.iter().any(|rect| {
+                            (rect.min().x..=rect.max().x).contains(&self.lon[r])
+                                && (rect.min().y..=rect.max().y).contains(&self.lat[r])
+                        })
+                    })
+            })
+            .map(|r| r as u32)
+            .collect()
+    }
+
+    /// The time span of all incidents, if any.
+    #[must_use]
+    pub fn time_extent(&self) -> Option<(i64, i64)> {
+        Some((*self.reported_at.first()?, *self.reported_at.last()?))
+    }
+
+    /// The lon/lat bounding box of all incidents, if any.
+    #[must_use]
+    pub fn extent(&self) -> Option<geo::Rect> {
+        let (mut min, mut max) = (
+            Coord {
+                x: f64::MAX,
+                y: f64::MAX,
+            },
+            Coord {
+                x: f64::MIN,
+                y: f64::MIN,
+            },
+        );
+        for (x, y) in self.lon.iter().zip(&self.lat) {
+            min = Coord {
+                x: min.x.min(*x),
+                y: min.y.min(*y),
+            };
+            max = Coord {
+                x: max.x.max(*x),
+                y: max.y.max(*y),
+            };
+        }
+        (!self.is_empty()).then(|| geo::Rect::new(min, max))
+    }
+}
+
+/// A bit set of enum codes; all bits set when `codes` is empty ("any").
+fn mask(codes: impl Iterator<Item = u8>) -> u32 {
+    let m = codes.fold(0u32, |m, c| m | (1 << c));
+    if m == 0 { u32::MAX } else { m }
+}

@@ -1,0 +1,11 @@
+//! gridwatch: a spatial analytics server for community governance.
+//!
+//! Layers, from the bottom: [`model`] (domain types) ← [`geodata`] (files and the generator),
+//! [`index`] (the in-memory engine) ← [`api`] (HTTP). See ARCHITECTURE.md.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod geodata;
+pub mod index;
+pub mod model;

@@ -1,0 +1,107 @@
+//! Entity records of the data model (PRODUCT.md). Geometries are WGS 84 lon/lat.
+//! Derived fields (a building's or incident's grid and community) are `Option`s filled by the
+//! index from point-in-polygon, never taken from input.
+
+use geo::{LineString, MultiLineString, MultiPolygon, Point, Polygon};
+
+use super::{BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind};
+
+/// A county-level unit; `id` is its national administrative code (e.g. 420802).
+#[derive(Debug, Clone)]
+pub struct District {
+    pub id: u64,
+    pub name: String,
+    pub name_en: String,
+    pub central_city: bool,
+    pub geometry: MultiPolygon,
+}
+
+/// An urban community (社区) and its committee.
+#[derive(Debug, Clone)]
+pub struct Community {
+    pub id: u64,
+    pub name: String,
+    /// The national statistical code of the community, when it comes from NBS records.
+    pub code: Option<String>,
+    pub district_id: u64,
+    pub households: u32,
+    pub population: u32,
+    pub geometry: MultiPolygon,
+}
+
+/// A grid (网格), the unit of street-level management inside one community.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub id: u64,
+    pub community_id: u64,
+    pub name: String,
+    pub households: u32,
+    pub population: u32,
+    pub geometry: Polygon,
+}
+
+/// A building footprint. `grid_id` and `community_id` are derived from its interior point.
+#[derive(Debug, Clone)]
+pub struct Building {
+    pub id: u64,
+    pub households: u32,
+    pub floors: u16,
+    pub building_use: BuildingUse,
+    /// An old "three-no" compound: no property management, no competent department, no
+    /// residents' self-management.
+    pub unmanaged: bool,
+    pub geometry: Polygon,
+    pub grid_id: Option<u64>,
+    pub community_id: Option<u64>,
+}
+
+/// A point resource. `community_id` is derived from its location.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub id: u64,
+    pub kind: ResourceKind,
+    pub name: String,
+    pub capacity: u32,
+    pub geometry: Point,
+    pub community_id: Option<u64>,
+}
+
+/// A community patrol team's weekly route.
+#[derive(Debug, Clone)]
+pub struct PatrolRoute {
+    pub id: u64,
+    pub community_id: u64,
+    pub team: String,
+    /// ISO weekday, 1 = Monday .. 7 = Sunday.
+    pub weekday: u8,
+    /// Local times `HH:MM`.
+    pub start_time: String,
+    pub end_time: String,
+    pub geometry: MultiLineString,
+}
+
+/// One walk of a patrol, as recorded by GPS: a time (Unix seconds) per vertex.
+#[derive(Debug, Clone)]
+pub struct PatrolTrack {
+    pub id: u64,
+    pub route_id: Option<u64>,
+    pub community_id: u64,
+    pub team: String,
+    pub started_at: i64,
+    pub ended_at: i64,
+    pub geometry: LineString,
+    pub times: Vec<i64>,
+}
+
+/// One incident as read from input; the index stores incidents column-wise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: u64,
+    pub lon: f64,
+    pub lat: f64,
+    pub kind: IncidentKind,
+    pub reported_at: i64,
+    pub status: IncidentStatus,
+    pub resolved_at: Option<i64>,
+    pub source: IncidentSource,
+}

@@ -1,0 +1,160 @@
+//! Closed vocabularies of the data model. Each is parsed once at the edge (`FromStr`) and carried
+//! as a one-byte enum afterwards, so filters compare integers, never strings.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A name that is not one of an enum's variants.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{given}`; expected one of: {expected}")]
+pub struct UnknownVariant {
+    pub what: &'static str,
+    pub given: String,
+    pub expected: String,
+}
+
+/// Declares a `#[repr(u8)]` enum with its snake_case names, `ALL`, `as_str`, `FromStr`,
+/// `Display` and serde impls that use those names.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every variant, in declaration order (the order of their `u8` codes).
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The contract name of this variant.
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The variant whose code is `code`, if any.
+            #[must_use]
+            pub fn from_code(code: u8) -> Option<Self> {
+                Self::ALL.get(usize::from(code)).copied()
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownVariant;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownVariant {
+                        what: $what,
+                        given: s.chars().take(64).collect(),
+                        expected: Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// What an incident is about (PRODUCT.md, data model).
+    IncidentKind, "incident kind" {
+        Dispute => "dispute",
+        SafetyHazard => "safety_hazard",
+        PoliceCall => "police_call",
+        CriminalCase => "criminal_case",
+        PropertyDispute => "property_dispute",
+        IllegalConstruction => "illegal_construction",
+        StreetVending => "street_vending",
+        SchoolSurroundings => "school_surroundings",
+        MarketSanitation => "market_sanitation",
+        Drainage => "drainage",
+        Petition => "petition",
+    }
+);
+
+named_enum!(
+    /// Where an incident is in its handling.
+    IncidentStatus, "incident status" {
+        Open => "open",
+        Assigned => "assigned",
+        Resolved => "resolved",
+    }
+);
+
+named_enum!(
+    /// Who reported an incident.
+    IncidentSource, "incident source" {
+        Patrol => "patrol",
+        Hotline => "hotline",
+        Police => "police",
+        GridWorker => "grid_worker",
+        PartyMember => "party_member",
+    }
+);
+
+named_enum!(
+    /// What a point resource is.
+    ResourceKind, "resource kind" {
+        ServiceComplex => "service_complex",
+        PoliceStation => "police_station",
+        PolicePost => "police_post",
+        CommunityOffice => "community_office",
+        School => "school",
+        Market => "market",
+        Clinic => "clinic",
+        PartyHousehold => "party_household",
+    }
+);
+
+named_enum!(
+    /// The main use of a building.
+    BuildingUse, "building use" {
+        Residential => "residential",
+        Commercial => "commercial",
+        School => "school",
+        Market => "market",
+        Office => "office",
+        Other => "other",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_codes_are_positions() {
+        for (code, kind) in IncidentKind::ALL.iter().enumerate() {
+            assert_eq!(kind.as_str().parse::<IncidentKind>(), Ok(*kind));
+            assert_eq!(*kind as usize, code);
+            assert_eq!(IncidentKind::from_code(code as u8), Some(*kind));
+        }
+        assert_eq!(IncidentKind::from_code(11), None);
+    }
+
+    #[test]
+    fn unknown_names_list_the_choices() {
+        let err = "riot".parse::<IncidentStatus>().unwrap_err();
+        assert_eq!(err.given, "riot");
+        assert_eq!(err.expected, "open, assigned, resolved");
+    }
+}
