@@ -1,1 +1,116 @@
-fn main() {}
+//! Hot paths of the engine on a 1M-incident city (the bundled city with `--scale 1000000`
+//! incidents, generated in memory):
+//! - point-in-polygon assignment of 1M points to the 866 grids, as ingest runs it (H3 cell +
+//!   interior-cell lookup + exact tests near edges, on all cores), and its parts;
+//! - bbox queries on buildings (R-tree + exact test) and on incidents (column scan with kind
+//!   and period filters).
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use geo::{Coord, Rect};
+use gridwatch::geodata::generate::{self, Options};
+use gridwatch::index::{Engine, IncidentFilter, cell_of, locate_all, locate_exact};
+use gridwatch::model::{Bbox, IncidentKind, Period};
+
+fn city_with_million_incidents() -> Engine {
+    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/sources");
+    let generated = generate::generate(
+        &sources,
+        Options {
+            incidents: 1_000_000,
+            ..Options::default()
+        },
+    )
+    .expect("generates");
+    Engine::build(generated.dataset).expect("indexes")
+}
+
+fn assignment(c: &mut Criterion) {
+    let engine = city_with_million_incidents();
+    let t = &engine.incidents;
+    let points: Vec<Coord> = t
+        .lon
+        .iter()
+        .zip(&t.lat)
+        .map(|(&x, &y)| Coord { x, y })
+        .collect();
+    let cells: Vec<h3o::CellIndex> = points.iter().filter_map(|&p| cell_of(p)).collect();
+    let mut group = c.benchmark_group("assign_1m_points");
+    group.sample_size(10);
+    group.bench_function("cell_and_grid_parallel", |b| {
+        b.iter(|| black_box(locate_all(&engine.grids, &engine.locator, &points)));
+    });
+    group.bench_function("grid_from_cell_one_core", |b| {
+        b.iter(|| {
+            cells
+                .iter()
+                .zip(&points)
+                .filter_map(|(&cell, &p)| engine.locator.locate(&engine.grids, cell, p))
+                .count()
+        });
+    });
+    group.bench_function("h3_cell_only_one_core", |b| {
+        b.iter(|| points.iter().filter_map(|&p| cell_of(p)).count());
+    });
+    group.bench_function("rtree_exact_only_one_core", |b| {
+        b.iter(|| {
+            points
+                .iter()
+                .filter_map(|&p| locate_exact(&engine.grids, p))
+                .count()
+        });
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("bbox_query");
+    let small = Rect::new(
+        Coord {
+            x: 112.195,
+            y: 31.02,
+        },
+        Coord {
+            x: 112.2,
+            y: 31.025,
+        },
+    );
+    let central = Rect::new(
+        Coord {
+            x: 112.14,
+            y: 30.93,
+        },
+        Coord {
+            x: 112.27,
+            y: 31.09,
+        },
+    );
+    group.bench_function("buildings_500m_box", |b| {
+        b.iter(|| black_box(engine.buildings.intersecting(&small)).len());
+    });
+    group.bench_function("buildings_central_city", |b| {
+        b.iter(|| black_box(engine.buildings.intersecting(&central)).len());
+    });
+    let filter = IncidentFilter {
+        kinds: vec![IncidentKind::Dispute, IncidentKind::PoliceCall],
+        period: Period::from_bounds(Some("2020-01-01"), Some("2020-12-31")).expect("valid period"),
+        bbox: Some(Bbox::from_rect(Rect::new(
+            Coord {
+                x: 112.18,
+                y: 30.98,
+            },
+            Coord {
+                x: 112.22,
+                y: 31.02,
+            },
+        ))),
+        ..IncidentFilter::default()
+    };
+    group.bench_function("incidents_1m_kind_year_bbox", |b| {
+        b.iter(|| black_box(t.select(&filter)).len());
+    });
+    group.finish();
+}
+
+criterion_group!(benches, assignment);
+criterion_main!(benches);

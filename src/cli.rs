@@ -61,7 +61,7 @@ pub fn load_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
     tracing::info!(
         dir = %dir.display(),
         read_ms = read.as_millis(),
-        index_ms = (started.elapsed() - read).as_millis(),
+        index_ms = started.elapsed().saturating_sub(read).as_millis(),
         incidents = engine.incidents.len(),
         outside_grids = engine.incidents_outside_grids(),
         interior_cells = engine.locator.interior_cells(),
@@ -74,7 +74,7 @@ pub fn load_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
 ///
 /// # Errors
 /// An unreadable dataset or an address that cannot be bound.
-pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
+pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let engine = load_engine(&args.data)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {

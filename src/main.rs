@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => gridwatch::cli::serve(args),
+        Command::Serve(args) => gridwatch::cli::serve(&args),
         Command::Generate(args) => gridwatch::cli::generate(&args),
     };
     match result {

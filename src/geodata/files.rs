@@ -6,7 +6,7 @@
 //! | `incidents.csv` | `id,lon,lat,kind,reported_at,status,resolved_at,source` |
 //!
 //! Patrol tracks carry their per-vertex GPS times in a `coordTimes` property (RFC 3339 strings),
-//! the convention of mapbox/togeojson for GPX-derived GeoJSON.
+//! the convention of `mapbox/togeojson` for GPX-derived GeoJSON.
 //! Derived fields (grid and community of buildings, resources and incidents) are not stored:
 //! the index computes them.
 
@@ -254,6 +254,7 @@ pub fn write_incidents(path: &Path, incidents: &[Incident]) -> Result<(), DataEr
 /// # Errors
 /// A missing file, malformed GeoJSON/CSV, a geometry of the wrong type, or a bad property,
 /// each naming the file and feature.
+#[expect(clippy::too_many_lines, reason = "one reader per layer, in file order")]
 pub fn read_dir(dir: &Path) -> Result<Dataset, DataError> {
     Ok(Dataset {
         districts: read_layer(

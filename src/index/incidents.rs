@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::layer::Layer;
-use super::locate::{GridLocator, cell_of};
+use super::locate::{GridLocator, locate_all};
 use crate::model::{Bbox, Grid, Incident, IncidentKind, IncidentSource, IncidentStatus, Period};
 
 /// Marks "no grid" / "no community" in the position columns.
@@ -59,19 +59,8 @@ impl IncidentTable {
         locator: &GridLocator,
     ) -> Self {
         rows.par_sort_unstable_by_key(|r| (r.reported_at, r.id));
-        let placed: Vec<(u64, u32)> = rows
-            .par_iter()
-            .map(|r| {
-                let at = Coord { x: r.lon, y: r.lat };
-                match cell_of(at) {
-                    Some(cell) => (
-                        u64::from(cell),
-                        locator.locate(grids, cell, at).unwrap_or(NONE),
-                    ),
-                    None => (0, NONE),
-                }
-            })
-            .collect();
+        let points: Vec<Coord> = rows.iter().map(|r| Coord { x: r.lon, y: r.lat }).collect();
+        let placed = locate_all(grids, locator, &points);
         let n = rows.len();
         let mut t = Self {
             id: Vec::with_capacity(n),

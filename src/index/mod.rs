@@ -16,7 +16,7 @@ use geo::{Coord, InteriorPoint, Intersects};
 
 pub use incidents::{IncidentFilter, IncidentTable, NONE};
 pub use layer::{Layer, Spatial};
-pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_exact};
+pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};
 
 use crate::geodata::Dataset;
 use crate::model::{Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource};

@@ -121,9 +121,15 @@ mod tests {
     #[test]
     fn parses_four_and_six_values() {
         let b: Bbox = "112.1,30.9,112.3,31.1".parse().unwrap();
-        assert_eq!(b.to_array(), [112.1, 30.9, 112.3, 31.1]);
+        let expected = Bbox {
+            min_lon: 112.1,
+            min_lat: 30.9,
+            max_lon: 112.3,
+            max_lat: 31.1,
+        };
+        assert_eq!(b, expected);
         let b: Bbox = "112.1,30.9,0,112.3,31.1,100".parse().unwrap();
-        assert_eq!(b.to_array(), [112.1, 30.9, 112.3, 31.1]);
+        assert_eq!(b, expected);
     }
 
     #[test]

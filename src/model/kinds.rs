@@ -13,7 +13,7 @@ pub struct UnknownVariant {
     pub expected: String,
 }
 
-/// Declares a `#[repr(u8)]` enum with its snake_case names, `ALL`, `as_str`, `FromStr`,
+/// Declares a `#[repr(u8)]` enum with its `snake_case` names, `ALL`, `as_str`, `FromStr`,
 /// `Display` and serde impls that use those names.
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {

@@ -41,12 +41,12 @@ impl Common {
             .chain(filters.iter().map(|(k, _)| *k))
             .collect();
         params.only(&allowed)?;
-        if let Some(f) = params.get("f") {
-            if !matches!(f, "json" | "geojson") {
-                return Err(ApiError::BadRequest(format!(
-                    "format `{f}` is not offered; use f=json"
-                )));
-            }
+        if let Some(f) = params.get("f")
+            && !matches!(f, "json" | "geojson")
+        {
+            return Err(ApiError::BadRequest(format!(
+                "format `{f}` is not offered; use f=json"
+            )));
         }
         Ok(Self {
             limit: params.integer("limit", DEFAULT_LIMIT, 1..=MAX_LIMIT)? as usize,

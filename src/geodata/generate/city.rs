@@ -256,8 +256,8 @@ fn voronoi_clipped(seeds: &[Coord], area: &MultiPolygon) -> Vec<MultiPolygon> {
 /// than any town.
 fn half_plane(a: Coord, b: Coord) -> Polygon {
     let mid = Coord {
-        x: (a.x + b.x) / 2.0,
-        y: (a.y + b.y) / 2.0,
+        x: f64::midpoint(a.x, b.x),
+        y: f64::midpoint(a.y, b.y),
     };
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let norm = dx.hypot(dy).max(f64::MIN_POSITIVE);

@@ -10,7 +10,7 @@
 //!
 //! Planted hotspots (written to `truth.json`) add tight clusters (σ = 35 m) at chosen markets,
 //! schools and old "three-no" compounds: persistent ones for all three years, emerging ones that
-//! start in 2021 and grow, fading ones that shrink to nothing by mid-2020.
+//! start in 2021 and grow, fading ones that shrink steadily over the three years.
 
 use geo::{Centroid, Coord, Point, Rect};
 use rand::Rng;
@@ -39,7 +39,7 @@ pub enum Pattern {
     Persistent,
     /// Absent before 2021, then growing through 2021.
     Emerging,
-    /// Strong in 2019, shrinking to nothing by 2020-06-30.
+    /// Strongest in early 2019, shrinking steadily to 30 % of that by the end of 2021.
     Fading,
 }
 
@@ -121,9 +121,8 @@ pub fn generate(
     let spread = Normal::new(0.0, 35.0).unwrap_or_else(|_| unreachable!("positive sigma"));
     for (id, site) in sites.iter().enumerate() {
         let (from, to) = match site.pattern {
-            Pattern::Persistent => (START, END - 1),
+            Pattern::Persistent | Pattern::Fading => (START, END - 1),
             Pattern::Emerging => (START + 730 * 86_400, END - 1),
-            Pattern::Fading => (START, START + 546 * 86_400 - 1),
         };
         for _ in 0..per_site {
             let kind = weighted(rng, site.kinds);
@@ -191,12 +190,15 @@ pub fn generate(
     (incidents, truth)
 }
 
+/// What to plant: place, pattern, how many sites, and the kinds they produce.
+type SitePlan = (&'static str, Pattern, usize, &'static [(K, f64)]);
+
 /// Picks 5 markets, 5 schools and 5 old compounds as persistent sites, then 3 emerging and
 /// 3 fading ones among the remaining markets and compounds, all in the central city's dense
 /// part and far enough apart.
 fn choose_sites(rng: &mut ChaCha8Rng, buildings: &[Placed]) -> Vec<Site> {
     let mut sites: Vec<Site> = Vec::new();
-    let plan: [(&'static str, Pattern, usize, &'static [(K, f64)]); 7] = [
+    let plan: [SitePlan; 7] = [
         ("market", Pattern::Persistent, 5, MARKET_KINDS),
         ("school", Pattern::Persistent, 5, SCHOOL_KINDS),
         ("old_compound", Pattern::Persistent, 5, COMPOUND_KINDS),
@@ -312,24 +314,13 @@ impl Places {
 /// lockdown. Bounded by 2.
 fn day_rate(kind: K, day: i64) -> f64 {
     let (year, day_of_year) = (day / 365, day % 365);
-    let month = (day_of_year / 31).min(11) as f64; // close enough for a seasonal curve
-    let weekday = (day + 1) % 7; // 2019-01-01 was a Tuesday; 0 = Monday
-    let summer = 1.0 + 0.25 * ((month - 6.5) / 12.0 * std::f64::consts::TAU).cos();
+    let month = (day_of_year / 31).min(11); // 0 = January; close enough for a seasonal curve
+    let weekend = (day + 1) % 7 >= 5; // 2019-01-01 was a Tuesday
+    let summer = 1.0 + 0.25 * ((month as f64 - 6.5) / 12.0 * std::f64::consts::TAU).cos();
     let season = match kind {
-        K::Drainage => {
-            if (5.0..=7.0).contains(&month) {
-                2.5
-            } else {
-                0.6
-            }
-        }
-        K::SchoolSurroundings => {
-            if (6.0..=7.0).contains(&month) || month == 1.0 {
-                0.1
-            } else {
-                1.0
-            }
-        }
+        K::Drainage if (5..=7).contains(&month) => 2.5,
+        K::Drainage => 0.6,
+        K::SchoolSurroundings if matches!(month, 1 | 6 | 7) => 0.1,
         K::StreetVending => summer * summer,
         _ => summer,
     };
@@ -338,26 +329,14 @@ fn day_rate(kind: K, day: i64) -> f64 {
         _ => 1.0 - 0.02 * year as f64,
     };
     let week = match kind {
-        K::SchoolSurroundings | K::Petition => {
-            if weekday >= 5 {
-                0.1
-            } else {
-                1.0
-            }
-        }
-        K::Dispute | K::PoliceCall => {
-            if weekday >= 5 {
-                1.25
-            } else {
-                1.0
-            }
-        }
+        K::SchoolSurroundings | K::Petition if weekend => 0.1,
+        K::Dispute | K::PoliceCall if weekend => 1.25,
         _ => 1.0,
     };
-    let lockdown = if (387..=463).contains(&day) {
-        if kind == K::Drainage { 0.8 } else { 0.25 }
-    } else {
-        1.0
+    let lockdown = match kind {
+        _ if !(387..=463).contains(&day) => 1.0,
+        K::Drainage => 0.8,
+        _ => 0.25,
     };
     (season * trend * week * lockdown).min(2.0)
 }
@@ -393,11 +372,11 @@ fn hour_profile(kind: K) -> [f64; 24] {
             boost(16..=17, 8.0);
         }
         K::Petition | K::IllegalConstruction | K::SafetyHazard => boost(8..=17, 4.0),
-        K::Drainage => boost(0..=23, 0.0),
+        K::Drainage => {}
     }
-    for h in 0..6 {
-        if !matches!(kind, K::PoliceCall | K::CriminalCase | K::Drainage) {
-            w[h] *= 0.2;
+    if !matches!(kind, K::PoliceCall | K::CriminalCase | K::Drainage) {
+        for v in &mut w[..6] {
+            *v *= 0.2;
         }
     }
     w
@@ -428,7 +407,7 @@ fn site_time(rng: &mut ChaCha8Rng, pattern: Pattern, kind: K, from: i64, to: i64
         let shape = match pattern {
             Pattern::Persistent => 1.0,
             Pattern::Emerging => 0.15 + 0.85 * ramp,
-            Pattern::Fading => 1.0 - ramp,
+            Pattern::Fading => 1.0 - 0.7 * ramp,
         };
         let day = (from - START) / 86_400 + d;
         if rng.random_range(0.0..2.0) < shape * day_rate(kind, day) {

@@ -14,7 +14,11 @@ use crate::model::{BuildingUse, Resource, ResourceKind};
 /// Service complexes in the central city (the city report's figure).
 pub const SERVICE_COMPLEXES: usize = 49;
 
-/// Creates every resource. Ids are assigned in the order kinds are listed in `ResourceKind`.
+/// Creates every resource, kind by kind.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one short block per resource kind, in id order"
+)]
 pub fn place(
     rng: &mut ChaCha8Rng,
     communities: &[CommunityShape],
@@ -65,27 +69,27 @@ pub fn place(
         }
     }
     for (i, c) in communities.iter().enumerate() {
-        if i % 15 == 0 {
-            if let Some(p) = inside(rng, c) {
-                push(
-                    &mut out,
-                    ResourceKind::PoliceStation,
-                    format!("{}派出所", c.name.trim_end_matches("社区")),
-                    60,
-                    p,
-                );
-            }
+        if i % 15 == 0
+            && let Some(p) = inside(rng, c)
+        {
+            push(
+                &mut out,
+                ResourceKind::PoliceStation,
+                format!("{}派出所", c.name.trim_end_matches("社区")),
+                60,
+                p,
+            );
         }
-        if i % 2 == 0 {
-            if let Some(p) = inside(rng, c) {
-                push(
-                    &mut out,
-                    ResourceKind::PolicePost,
-                    format!("{}警务室", c.name),
-                    4,
-                    p,
-                );
-            }
+        if i % 2 == 0
+            && let Some(p) = inside(rng, c)
+        {
+            push(
+                &mut out,
+                ResourceKind::PolicePost,
+                format!("{}警务室", c.name),
+                4,
+                p,
+            );
         }
         if let Some(p) = inside(rng, c) {
             push(
@@ -122,16 +126,16 @@ pub fn place(
         }
     }
     for c in communities {
-        if rng.random_bool(0.5) {
-            if let Some(p) = inside(rng, c) {
-                push(
-                    &mut out,
-                    ResourceKind::Clinic,
-                    format!("{}卫生服务站", c.name),
-                    rng.random_range(2..=8) * 10,
-                    p,
-                );
-            }
+        if rng.random_bool(0.5)
+            && let Some(p) = inside(rng, c)
+        {
+            push(
+                &mut out,
+                ResourceKind::Clinic,
+                format!("{}卫生服务站", c.name),
+                rng.random_range(2..=8) * 10,
+                p,
+            );
         }
     }
     // One party-member central household per grid, in a residential building of that grid.

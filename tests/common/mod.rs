@@ -1,0 +1,103 @@
+//! Shared helpers of the integration tests: the bundled dataset loaded once per test binary,
+//! and requests answered by the router in-process (no socket).
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different subset of the helpers"
+)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use gridwatch::api::{AppState, app};
+use gridwatch::index::Engine;
+
+/// The bundled dataset directory.
+pub fn geodata_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
+}
+
+/// The engine over the bundled dataset, built once.
+pub fn engine() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let data = gridwatch::geodata::read_dir(&geodata_dir()).expect("bundled dataset reads");
+            Arc::new(Engine::build(data).expect("bundled dataset indexes"))
+        })
+        .clone()
+}
+
+/// A response, decoded.
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub json: serde_json::Value,
+}
+
+/// Sends `method path` with an optional body to the app over the bundled data.
+pub async fn request(method: &str, path: &str, body: Option<&str>) -> Reply {
+    let app = app(AppState { engine: engine() });
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "test.local")
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+        .expect("valid request");
+    let response = app
+        .oneshot(request)
+        .await
+        .expect("the router is infallible");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body reads")
+        .to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Reply {
+        status,
+        content_type,
+        json,
+    }
+}
+
+/// `GET path`.
+pub async fn get(path: &str) -> Reply {
+    request("GET", path, None).await
+}
+
+/// Follows `next` links from `path` and returns every feature of every page.
+pub async fn all_pages(path: &str) -> Vec<serde_json::Value> {
+    let mut features = Vec::new();
+    let mut next = Some(path.to_owned());
+    while let Some(url) = next.take() {
+        let reply = get(&url).await;
+        assert_eq!(reply.status, StatusCode::OK, "{url}: {}", reply.json);
+        features.extend(
+            reply.json["features"]
+                .as_array()
+                .expect("features")
+                .iter()
+                .cloned(),
+        );
+        next = reply.json["links"]
+            .as_array()
+            .and_then(|links| links.iter().find(|l| l["rel"] == "next"))
+            .and_then(|l| l["href"].as_str())
+            .map(|href| href.trim_start_matches("http://test.local").to_owned());
+    }
+    features
+}

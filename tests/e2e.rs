@@ -1,0 +1,134 @@
+//! End to end: the real binary serving the bundled data on a real socket, read by a plain
+//! HTTP client and by GDAL's OGC API – Features driver (as QGIS and ogr2ogr use it).
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `gridwatch serve`, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[expect(
+    clippy::panic,
+    reason = "a server that never gets ready fails the test that needs it"
+)]
+fn start_server() -> Server {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_gridwatch"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    let server = Server { child, port };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if http_get(port, "/readyz").is_some_and(|(status, _)| status == 200) {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the server did not become ready within 60 s");
+}
+
+/// A minimal HTTP/1.0 GET (the server then closes the connection after the body).
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+#[test]
+fn the_binary_serves_the_bundled_city_over_http() {
+    let server = start_server();
+    let (status, body) = http_get(server.port, "/ogc/collections/grids/items?limit=1").unwrap();
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["numberMatched"], 866);
+    let (status, body) =
+        http_get(server.port, "/ogc/collections/grids/items?bbox=nonsense").unwrap();
+    assert_eq!(status, 400);
+    assert!(body.contains("\"status\":400"));
+}
+
+/// GDAL's OAPIF driver lists every collection and reads every feature of the small ones.
+#[test]
+fn gdal_reads_every_collection() {
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("GRIDWATCH_REQUIRE_GDAL").is_none(),
+            "ogrinfo (gdal-bin) is required but missing"
+        );
+        eprintln!("skipped: ogrinfo (gdal-bin) is not installed; scripts/test-all installs it");
+        return;
+    }
+    let server = start_server();
+    let url = format!("OAPIF:http://127.0.0.1:{}/ogc", server.port);
+    let listing = Command::new("ogrinfo")
+        .args(["-ro", "-q", &url])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&listing.stdout);
+    assert!(
+        listing.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listing.stderr)
+    );
+    for layer in [
+        "districts",
+        "communities",
+        "grids",
+        "buildings",
+        "resources",
+        "incidents",
+        "patrol_routes",
+        "patrol_tracks",
+    ] {
+        assert!(text.contains(layer), "GDAL does not list {layer}:\n{text}");
+    }
+    for (layer, count) in [
+        ("districts", 5),
+        ("communities", 222),
+        ("grids", 866),
+        ("patrol_routes", 222),
+    ] {
+        let out = Command::new("ogrinfo")
+            .args(["-ro", "-al", "-geom=NO", &url, layer])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{layer}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let features = text.matches("OGRFeature(").count();
+        assert_eq!(features, count, "GDAL read {features} {layer}");
+    }
+}

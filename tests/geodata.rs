@@ -1,0 +1,220 @@
+//! The bundled dataset: structure of the synthetic city, its planted truth, and byte-for-byte
+//! regeneration.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{engine, geodata_dir};
+use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon, Validation};
+use gridwatch::geodata::generate::{self, Options};
+use gridwatch::index::{NONE, locate_exact};
+
+#[test]
+fn grids_tile_their_communities() {
+    let e = engine();
+    let mut grids_of: BTreeMap<u64, Vec<&geo::Polygon>> = BTreeMap::new();
+    for g in e.grids.items() {
+        grids_of
+            .entry(g.community_id)
+            .or_default()
+            .push(&g.geometry);
+    }
+    for c in e.communities.items() {
+        let grids = &grids_of[&c.id];
+        let community_area = c.geometry.unsigned_area();
+        let sum: f64 = grids.iter().map(|g| g.unsigned_area()).sum();
+        let union = grids.iter().fold(MultiPolygon::new(vec![]), |acc, g| {
+            acc.union(&MultiPolygon::new(vec![(*g).clone()]))
+        });
+        assert!(
+            (sum - union.unsigned_area()).abs() / union.unsigned_area() < 1e-3,
+            "grids of community {} overlap",
+            c.id
+        );
+        assert!(
+            (union.unsigned_area() - community_area).abs() / community_area < 1e-3,
+            "grids of community {} leave gaps",
+            c.id
+        );
+        for g in grids {
+            let outside = MultiPolygon::new(vec![(*g).clone()])
+                .difference(&c.geometry)
+                .unsigned_area();
+            assert!(
+                outside / g.unsigned_area() < 1e-4,
+                "a grid of community {} pokes out of it",
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn communities_do_not_overlap_and_all_geometries_are_valid() {
+    let e = engine();
+    let items = e.communities.items();
+    for a in items {
+        assert!(
+            a.geometry.is_valid(),
+            "community {} is invalid: {:?}",
+            a.id,
+            a.geometry.validation_errors()
+        );
+        let rect = a.geometry.bounding_rect().unwrap();
+        for j in e.communities.intersecting(&rect) {
+            let b = &items[j as usize];
+            if b.id > a.id {
+                let shared = a.geometry.intersection(&b.geometry).unsigned_area();
+                assert!(
+                    shared / a.geometry.unsigned_area() < 1e-4,
+                    "communities {} and {} overlap",
+                    a.id,
+                    b.id
+                );
+            }
+        }
+    }
+    assert!(e.grids.items().iter().all(|g| g.geometry.is_valid()));
+    assert!(e.buildings.items().iter().all(|b| b.geometry.is_valid()));
+}
+
+#[test]
+fn communities_carry_real_names_of_their_district() {
+    let e = engine();
+    let csv = std::fs::read_to_string(geodata_dir().join("sources/jingmen_villages_nbs2023.csv"))
+        .unwrap();
+    for c in e.communities.items() {
+        let code = c.code.as_deref().unwrap();
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{code},")))
+            .unwrap_or_else(|| panic!("code {code} not in NBS list"));
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(
+            fields[6].parse::<u64>().unwrap(),
+            c.district_id,
+            "{}",
+            c.name
+        );
+        assert!(
+            fields[1].starts_with(&c.name),
+            "{} vs {}",
+            c.name,
+            fields[1]
+        );
+    }
+    let central = e
+        .communities
+        .items()
+        .iter()
+        .filter(|c| [420_802, 420_804].contains(&c.district_id))
+        .count();
+    assert_eq!(central, 90);
+}
+
+#[test]
+fn households_add_up_and_buildings_sit_in_their_grid() {
+    let e = engine();
+    let mut households: BTreeMap<u64, u32> = BTreeMap::new();
+    for b in e.buildings.items() {
+        let grid = b
+            .grid_id
+            .unwrap_or_else(|| panic!("building {} is in no grid", b.id));
+        *households.entry(grid).or_default() += b.households;
+        assert!(e.grids.get(grid).unwrap().geometry.intersects(&b.geometry));
+    }
+    for g in e.grids.items() {
+        assert_eq!(
+            households.get(&g.id).copied().unwrap_or(0),
+            g.households,
+            "grid {}",
+            g.id
+        );
+    }
+    assert!((14_000..=16_000).contains(&e.buildings.len()));
+    assert!(e.buildings.items().iter().any(|b| b.unmanaged));
+    let complexes = e
+        .resources
+        .items()
+        .iter()
+        .filter(|r| r.kind == gridwatch::model::ResourceKind::ServiceComplex)
+        .count();
+    assert_eq!(complexes, 49);
+}
+
+/// The fast locator (interior H3 cells + exact tests near edges) agrees with exact tests on
+/// every incident.
+#[test]
+fn fast_grid_assignment_equals_exact_point_in_polygon() {
+    let e = engine();
+    let t = &e.incidents;
+    for r in 0..t.len() {
+        let exact = locate_exact(
+            &e.grids,
+            geo::Coord {
+                x: t.lon[r],
+                y: t.lat[r],
+            },
+        )
+        .unwrap_or(NONE);
+        assert_eq!(t.grid[r], exact, "incident {}", t.id[r]);
+    }
+}
+
+/// Each planted hotspot really is a cluster: most of its incidents fall in its res-9 cell or
+/// the ring around it.
+#[test]
+fn planted_hotspots_are_in_the_data() {
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(geodata_dir().join("truth.json")).unwrap())
+            .unwrap();
+    let hotspots = truth["hotspots"].as_array().unwrap();
+    assert_eq!(hotspots.len(), 21);
+    let e = engine();
+    let t = &e.incidents;
+    for h in hotspots {
+        let cell: h3o::CellIndex = h["h3_res9"].as_str().unwrap().parse().unwrap();
+        let disk: Vec<h3o::CellIndex> = cell.grid_disk(1);
+        let near = (0..t.len())
+            .filter(|&r| {
+                t.cell_at(r)
+                    .and_then(|c| c.parent(h3o::Resolution::Nine))
+                    .is_some_and(|p| disk.contains(&p))
+            })
+            .count();
+        let planted = h["incidents"].as_u64().unwrap() as usize;
+        assert!(
+            near >= planted * 9 / 10,
+            "hotspot {} has {near} incidents near it, planted {planted}",
+            h["id"]
+        );
+    }
+}
+
+/// Regenerating with the default seed reproduces the committed files byte for byte.
+#[test]
+fn generate_reproduces_the_bundled_dataset() {
+    let out = std::env::temp_dir().join(format!("gridwatch-generate-{}", std::process::id()));
+    let generated = generate::generate(&geodata_dir().join("sources"), Options::default()).unwrap();
+    generate::write(&out, &generated).unwrap();
+    for name in [
+        "districts.geojson",
+        "communities.geojson",
+        "grids.geojson",
+        "buildings.geojson",
+        "resources.geojson",
+        "patrol_routes.geojson",
+        "patrol_tracks.geojson",
+        "incidents.csv",
+        "truth.json",
+    ] {
+        let fresh = std::fs::read(out.join(name)).unwrap();
+        let bundled = std::fs::read(geodata_dir().join(name)).unwrap();
+        assert!(
+            fresh == bundled,
+            "{name} differs from the bundled copy: run `cargo run --release -- generate`"
+        );
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
