@@ -82,9 +82,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("binding {}", args.listen))?;
         tracing::info!(listen = %args.listen, "serving; try /ogc/collections");
-        let app = crate::api::app(AppState {
-            engine: Arc::new(engine),
-        });
+        let app = crate::api::app(AppState::new(Arc::new(engine)));
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await

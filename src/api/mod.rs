@@ -5,6 +5,7 @@ mod error;
 mod health;
 mod ogc;
 mod query;
+mod v1;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 pub use query::QueryParams;
+pub use v1::{AnswerCache, StudyAreas};
 
 use crate::index::Engine;
 
@@ -26,6 +28,26 @@ use crate::index::Engine;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub engine: Arc<Engine>,
+    /// Analytics answers by (query, data version).
+    pub answers: AnswerCache,
+    /// Hot-spot study areas by (resolution, areas, k, data version).
+    pub study_areas: StudyAreas,
+}
+
+impl AppState {
+    /// State over `engine` with empty caches (64 MiB of analytics answers).
+    #[must_use]
+    pub fn new(engine: Arc<Engine>) -> Self {
+        Self { engine, answers: AnswerCache::new(64 << 20), study_areas: StudyAreas::default() }
+    }
+}
+
+/// A geo geometry as GeoJSON.
+pub(crate) fn ogc_feature_geometry<G>(g: &G) -> geojson::Geometry
+where
+    for<'a> geojson::Value: From<&'a G>,
+{
+    geojson::Geometry::new(geojson::Value::from(g))
 }
 
 /// The whole HTTP application.
@@ -34,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/ogc", ogc::router())
+        .nest("/api/v1", v1::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

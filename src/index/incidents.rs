@@ -140,28 +140,38 @@ impl IncidentTable {
     /// Rows matching `filter`, ascending (that is, by time).
     #[must_use]
     pub fn select(&self, filter: &IncidentFilter) -> Vec<u32> {
+        let mut rows = Vec::new();
+        self.for_each_match(filter, |r| rows.push(r as u32));
+        rows
+    }
+
+    /// Calls `visit` with every row matching `filter`, in time order. The period is a binary
+    /// search; the other filters are tests on byte columns, so aggregations need no row list.
+    pub fn for_each_match(&self, filter: &IncidentFilter, mut visit: impl FnMut(usize)) {
         let range = self.time_range(&filter.period);
         let kinds = mask(filter.kinds.iter().map(|k| *k as u8));
         let statuses = mask(filter.statuses.iter().map(|s| *s as u8));
         let sources = mask(filter.sources.iter().map(|s| *s as u8));
         let rects = filter.bbox.map(|b| b.rects());
-        range
-            .filter(|&r| {
-                kinds & (1 << self.kind[r] as u8) != 0
-                    && statuses & (1 << self.status[r] as u8) != 0
-                    && sources & (1 << self.source[r] as u8) != 0
-                    && (filter.grids.is_empty() || filter.grids.contains(&self.grid[r]))
-                    && (filter.communities.is_empty()
-                        || filter.communities.contains(&self.community[r]))
-                    && rects.as_ref().is_none_or(|rects| {
-                        rects.iter().any(|rect| {
-                            (rect.min().x..=rect.max().x).contains(&self.lon[r])
-                                && (rect.min().y..=rect.max().y).contains(&self.lat[r])
-                        })
-                    })
+        let in_rects = |r: usize| {
+            rects.as_ref().is_none_or(|rects| {
+                rects.iter().any(|rect| {
+                    (rect.min().x..=rect.max().x).contains(&self.lon[r])
+                        && (rect.min().y..=rect.max().y).contains(&self.lat[r])
+                })
             })
-            .map(|r| r as u32)
-            .collect()
+        };
+        for r in range {
+            if kinds & (1 << self.kind[r] as u8) != 0
+                && statuses & (1 << self.status[r] as u8) != 0
+                && sources & (1 << self.source[r] as u8) != 0
+                && (filter.grids.is_empty() || filter.grids.contains(&self.grid[r]))
+                && (filter.communities.is_empty() || filter.communities.contains(&self.community[r]))
+                && in_rects(r)
+            {
+                visit(r);
+            }
+        }
     }
 
     /// The time span of all incidents, if any.

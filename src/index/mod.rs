@@ -48,7 +48,13 @@ pub struct Engine {
     pub locator: GridLocator,
     /// Position in `communities` of each grid's community.
     pub grid_community: Vec<u32>,
+    /// Identifies this snapshot: caches key their entries by it, so a new snapshot (new data)
+    /// never serves an old answer.
+    pub version: u64,
 }
+
+/// Versions handed to snapshots, unique within the process.
+static NEXT_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Engine {
     /// Indexes `data`.
@@ -143,6 +149,7 @@ impl Engine {
             incidents,
             locator,
             grid_community,
+            version: NEXT_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 

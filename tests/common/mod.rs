@@ -42,7 +42,7 @@ pub struct Reply {
 
 /// Sends `method path` with an optional body to the app over the bundled data.
 pub async fn request(method: &str, path: &str, body: Option<&str>) -> Reply {
-    let app = app(AppState { engine: engine() });
+    let app = app(AppState::new(engine()));
     let request = Request::builder()
         .method(method)
         .uri(path)

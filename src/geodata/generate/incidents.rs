@@ -39,7 +39,7 @@ pub enum Pattern {
     Persistent,
     /// Absent before 2021, then growing through 2021.
     Emerging,
-    /// Strongest in early 2019, shrinking steadily to 30 % of that by the end of 2021.
+    /// Strongest in early 2019, shrinking steadily to 40 % of that by the end of 2021.
     Fading,
 }
 
@@ -101,10 +101,18 @@ const BACKGROUND: &[(K, f64)] = &[
     (K::Petition, 6.0),
 ];
 
-/// Share of all incidents each planted hotspot gets.
-const HOTSPOT_SHARE: f64 = 0.006;
-/// Planted sites are at least this far apart, so their clusters never merge.
-const MIN_SITE_SPACING_M: f64 = 900.0;
+/// Share of all incidents each planted hotspot gets, by pattern: enough that a site stands out
+/// month by month at res 9 (about 16 a month for persistent sites; fading ones start near 30 a
+/// month and end near 12).
+fn hotspot_share(pattern: Pattern) -> f64 {
+    match pattern {
+        Pattern::Persistent | Pattern::Emerging => 0.008,
+        Pattern::Fading => 0.012,
+    }
+}
+/// Planted sites are at least this far apart, so their res-9 neighbourhoods (k = 1, about
+/// 1 km across) never mix two sites.
+const MIN_SITE_SPACING_M: f64 = 1_200.0;
 
 /// Generates `total` incidents, sorted by time with ids 1..=total, and the planted truth.
 pub fn generate(
@@ -117,9 +125,9 @@ pub fn generate(
     let places = Places::new(buildings);
     let mut rows: Vec<(i64, Coord, K)> = Vec::with_capacity(total);
     let mut truth = Vec::new();
-    let per_site = ((total as f64) * HOTSPOT_SHARE).round() as usize;
     let spread = Normal::new(0.0, 35.0).unwrap_or_else(|_| unreachable!("positive sigma"));
     for (id, site) in sites.iter().enumerate() {
+        let per_site = ((total as f64) * hotspot_share(site.pattern)).round() as usize;
         let (from, to) = match site.pattern {
             Pattern::Persistent | Pattern::Fading => (START, END - 1),
             Pattern::Emerging => (START + 730 * 86_400, END - 1),
@@ -407,7 +415,7 @@ fn site_time(rng: &mut ChaCha8Rng, pattern: Pattern, kind: K, from: i64, to: i64
         let shape = match pattern {
             Pattern::Persistent => 1.0,
             Pattern::Emerging => 0.15 + 0.85 * ramp,
-            Pattern::Fading => 1.0 - 0.7 * ramp,
+            Pattern::Fading => 1.0 - 0.6 * ramp,
         };
         let day = (from - START) / 86_400 + d;
         if rng.random_range(0.0..2.0) < shape * day_rate(kind, day) {

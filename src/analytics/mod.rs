@@ -1,0 +1,17 @@
+//! Analytics as pure functions over the engine's tables: no I/O, no HTTP.
+//!
+//! - [`hexbin`]: incident counts per H3 cell at any resolution (parent lookups of the res-15
+//!   cell computed at ingest).
+//! - [`study_area`]: the cells a hot-spot analysis runs over, and their neighbour lists.
+//! - [`gistar`]: Getis-Ord Gi* with FDR-corrected confidence classes.
+//! - [`emerging`]: emerging hot-spot analysis over a space-time cube (Gi* per bin,
+//!   Mann-Kendall trend, ArcGIS categories).
+//! - [`stats`]: per-grid and per-community rates, change, resolution, and time profiles.
+
+pub mod emerging;
+pub mod gistar;
+pub mod hexbin;
+pub mod mann_kendall;
+pub mod significance;
+pub mod stats;
+pub mod study_area;

@@ -1,0 +1,82 @@
+//! The common analytics filters (`kind`, `from`, `to`, `community`, `grid`, `bbox`, `status`)
+//! parsed once into an [`IncidentFilter`] plus the chosen areas.
+
+use crate::api::{ApiError, QueryParams};
+use crate::index::{Engine, IncidentFilter};
+use crate::model::{IncidentKind, IncidentStatus, Period};
+
+/// Query keys every analytics endpoint takes.
+pub const COMMON_KEYS: [&str; 7] = ["kind", "from", "to", "community", "grid", "bbox", "status"];
+
+/// Parsed analytics filters.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    pub incidents: IncidentFilter,
+    /// Chosen community positions (empty: all).
+    pub communities: Vec<u32>,
+    /// Chosen grid positions (empty: all).
+    pub grids: Vec<u32>,
+}
+
+fn list(params: &QueryParams, key: &str) -> Vec<String> {
+    params
+        .get(key)
+        .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+/// Positions of the ids listed under `key`; an unknown id is a 400 naming it.
+fn positions(params: &QueryParams, key: &str, position: impl Fn(u64) -> Option<u32>) -> Result<Vec<u32>, ApiError> {
+    list(params, key)
+        .iter()
+        .map(|v| {
+            let id: u64 = v.parse().map_err(|_| ApiError::BadRequest(format!("`{key}`: `{v}` is not an id")))?;
+            position(id).ok_or_else(|| ApiError::BadRequest(format!("`{key}`: there is no {key} {id}")))
+        })
+        .collect()
+}
+
+impl Filters {
+    /// Parses the common filters; `extra` are the endpoint's own keys (checked by the caller).
+    ///
+    /// # Errors
+    /// Unknown keys, kinds, statuses or ids; bad dates or bbox.
+    pub fn parse(engine: &Engine, params: &QueryParams, extra: &[&str]) -> Result<Self, ApiError> {
+        let allowed: Vec<&str> = COMMON_KEYS.iter().chain(extra).copied().collect();
+        params.only(&allowed)?;
+        let kinds = list(params, "kind").iter().map(|k| k.parse::<IncidentKind>()).collect::<Result<_, _>>()?;
+        let statuses = list(params, "status").iter().map(|k| k.parse::<IncidentStatus>()).collect::<Result<_, _>>()?;
+        let period = Period::from_bounds(params.get("from"), params.get("to"))?;
+        let communities = positions(params, "community", |id| engine.communities.position(id))?;
+        let grids = positions(params, "grid", |id| engine.grids.position(id))?;
+        Ok(Self {
+            incidents: IncidentFilter {
+                kinds,
+                statuses,
+                period,
+                grids: grids.clone(),
+                communities: communities.clone(),
+                bbox: params.get("bbox").map(str::parse).transpose()?,
+                ..IncidentFilter::default()
+            },
+            communities,
+            grids,
+        })
+    }
+
+    /// The period with open ends closed at the data's first and last incident.
+    #[must_use]
+    pub fn closed_period(&self, engine: &Engine) -> Period {
+        let (first, last) = engine.incidents.time_extent().unwrap_or((0, 0));
+        Period { start: Some(self.incidents.period.start.unwrap_or(first)), end: Some(self.incidents.period.end.unwrap_or(last)) }
+    }
+}
+
+/// Parses `res` within `range`, defaulting to `default`.
+///
+/// # Errors
+/// A value outside the range.
+pub fn resolution(params: &QueryParams, default: u8, range: std::ops::RangeInclusive<u8>) -> Result<h3o::Resolution, ApiError> {
+    let value = params.integer("res", u64::from(default), u64::from(*range.start())..=u64::from(*range.end()))?;
+    h3o::Resolution::try_from(value as u8).map_err(|e| ApiError::BadRequest(format!("`res`: {e}")))
+}

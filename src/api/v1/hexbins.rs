@@ -1,0 +1,44 @@
+//! `GET /api/v1/hexbins`: incident counts per H3 cell, with per-kind counts.
+
+use serde_json::{json, Map, Value};
+
+use super::filters::{resolution, Filters};
+use super::{cell_geometry, collection, StudyAreas};
+use crate::analytics::hexbin::hexbins as count_bins;
+use crate::api::{ApiError, QueryParams};
+use crate::index::Engine;
+use crate::model::{format_local, IncidentKind};
+
+/// Hexbins of the filtered incidents at `res` 6..=11 (default 9).
+pub fn hexbins(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+    let filters = Filters::parse(engine, params, &["res"])?;
+    let res = resolution(params, 9, 6..=11)?;
+    let bins = count_bins(&engine.incidents, &filters.incidents, res);
+    let total: u64 = bins.iter().map(|b| u64::from(b.count)).sum();
+    let features = bins
+        .iter()
+        .map(|b| {
+            let counts: Map<String, Value> = IncidentKind::ALL
+                .iter()
+                .filter(|k| b.by_kind[**k as usize] > 0)
+                .map(|k| (k.as_str().to_owned(), b.by_kind[*k as usize].into()))
+                .collect();
+            json!({
+                "type": "Feature",
+                "id": b.cell.to_string(),
+                "geometry": cell_geometry(b.cell),
+                "properties": { "h3": b.cell.to_string(), "count": b.count, "counts": counts },
+            })
+        })
+        .collect();
+    let period = filters.closed_period(engine);
+    Ok(collection(
+        features,
+        json!({
+            "total": total,
+            "cells": bins.len(),
+            "res": u8::from(res),
+            "period": { "from": period.start.map(format_local), "to": period.end.map(format_local) },
+        }),
+    ))
+}

@@ -1,0 +1,102 @@
+//! `GET /api/v1/stats/grids` and `/stats/communities`: per-area counts by kind, rates per 1,000
+//! households, change against the previous period of equal length, resolution, and the
+//! hour × weekday profile of the selection.
+
+use serde_json::{json, Map, Value};
+
+use super::filters::Filters;
+use super::{collection, StudyAreas};
+use crate::analytics::stats::{by_area, time_profile, AreaStats};
+use crate::api::ogc_feature_geometry;
+use crate::api::{ApiError, QueryParams};
+use crate::index::Engine;
+use crate::model::{format_local, IncidentKind, Period};
+
+/// Per-grid statistics.
+pub fn grids(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+    let filters = Filters::parse(engine, params, &[])?;
+    let households: Vec<u32> = engine.grids.items().iter().map(|g| g.households).collect();
+    let chosen = |g: usize| {
+        (filters.grids.is_empty() || filters.grids.contains(&(g as u32)))
+            && (filters.communities.is_empty() || filters.communities.contains(&engine.grid_community[g]))
+    };
+    let rows = compute(engine, &filters, &engine.incidents.grid, &households);
+    let features = engine
+        .grids
+        .items()
+        .iter()
+        .enumerate()
+        .filter(|(g, _)| chosen(*g))
+        .map(|(g, grid)| {
+            let community_id = engine.communities.items()[engine.grid_community[g] as usize].id;
+            feature(grid.id, ogc_feature_geometry(&grid.geometry), json!({ "name": grid.name, "community_id": community_id, "households": grid.households }), &rows.0[g])
+        })
+        .collect();
+    Ok(collection(features, rows.1))
+}
+
+/// Per-community statistics.
+pub fn communities(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+    let filters = Filters::parse(engine, params, &[])?;
+    let households: Vec<u32> = engine.communities.items().iter().map(|c| c.households).collect();
+    let grid_communities: Vec<u32> = filters.grids.iter().map(|&g| engine.grid_community[g as usize]).collect();
+    let chosen = |c: u32| {
+        (filters.communities.is_empty() || filters.communities.contains(&c)) && (filters.grids.is_empty() || grid_communities.contains(&c))
+    };
+    let rows = compute(engine, &filters, &engine.incidents.community, &households);
+    let features = engine
+        .communities
+        .items()
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| chosen(*c as u32))
+        .map(|(c, community)| {
+            feature(
+                community.id,
+                ogc_feature_geometry(&community.geometry),
+                json!({ "name": community.name, "district_id": community.district_id, "households": community.households }),
+                &rows.0[c],
+            )
+        })
+        .collect();
+    Ok(collection(features, rows.1))
+}
+
+/// The statistics of every area and the summary.
+fn compute(engine: &Engine, filters: &Filters, area_of_row: &[u32], households: &[u32]) -> (Vec<AreaStats>, Value) {
+    let period = filters.closed_period(engine);
+    let mut current = filters.incidents.clone();
+    current.period = period;
+    let (start, end) = (period.start.unwrap_or(0), period.end.unwrap_or(0));
+    let previous_period = Period { start: Some(start - (end - start + 1)), end: Some(start - 1) };
+    let mut previous = current.clone();
+    previous.period = previous_period;
+    let stats = by_area(&engine.incidents, &current, Some(&previous), area_of_row, households);
+    let profile = time_profile(&engine.incidents, &current);
+    let total: u64 = stats.iter().map(|s| u64::from(s.count)).sum();
+    let summary = json!({
+        "total": total,
+        "period": { "from": format_local(start), "to": format_local(end) },
+        "previous_period": { "from": previous_period.start.map(format_local), "to": previous_period.end.map(format_local) },
+        "profile": { "rows": "weekday, 0 = Monday", "columns": "hour of day, UTC+08:00", "counts": profile },
+    });
+    (stats, summary)
+}
+
+fn feature(id: u64, geometry: geojson::Geometry, mut properties: Value, s: &AreaStats) -> Value {
+    let counts: Map<String, Value> = IncidentKind::ALL
+        .iter()
+        .filter(|k| s.by_kind[**k as usize] > 0)
+        .map(|k| (k.as_str().to_owned(), s.by_kind[*k as usize].into()))
+        .collect();
+    if let Value::Object(map) = &mut properties {
+        map.insert("count".into(), s.count.into());
+        map.insert("counts".into(), counts.into());
+        map.insert("rate_per_1000_households".into(), json!(s.rate_per_1000_households));
+        map.insert("previous_count".into(), json!(s.previous));
+        map.insert("change_pct".into(), json!(s.change_pct));
+        map.insert("resolved_share".into(), json!(s.resolved_share));
+        map.insert("median_hours_to_resolve".into(), json!(s.median_hours_to_resolve));
+    }
+    json!({ "type": "Feature", "id": id, "geometry": geometry, "properties": properties })
+}
