@@ -5,30 +5,16 @@
 //! - bbox queries on buildings (R-tree + exact test) and on incidents (column scan with kind
 //!   and period filters).
 
-use std::hint::black_box;
-use std::path::Path;
+mod city;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Coord, Rect};
-use gridwatch::geodata::generate::{self, Options};
-use gridwatch::index::{Engine, IncidentFilter, cell_of, locate_all, locate_exact};
+use gridwatch::index::{IncidentFilter, cell_of, locate_all, locate_exact};
 use gridwatch::model::{Bbox, IncidentKind, Period};
-
-fn city_with_million_incidents() -> Engine {
-    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/sources");
-    let generated = generate::generate(
-        &sources,
-        Options {
-            incidents: 1_000_000,
-            ..Options::default()
-        },
-    )
-    .expect("generates");
-    Engine::build(generated.dataset).expect("indexes")
-}
+use std::hint::black_box;
 
 fn assignment(c: &mut Criterion) {
-    let engine = city_with_million_incidents();
+    let engine = city::city_with_million_incidents();
     let t = &engine.incidents;
     let points: Vec<Coord> = t
         .lon

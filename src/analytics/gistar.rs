@@ -35,14 +35,20 @@ pub struct GiStar {
 pub fn z_scores(counts: &[f64], neighbours: &Neighbours) -> Vec<f64> {
     let n = counts.len() as f64;
     let mean = counts.iter().sum::<f64>() / n;
-    let s = (counts.iter().map(|x| x * x).sum::<f64>() / n - mean * mean).max(0.0).sqrt();
+    let s = (counts.iter().map(|x| x * x).sum::<f64>() / n - mean * mean)
+        .max(0.0)
+        .sqrt();
     (0..counts.len())
         .map(|i| {
             let ns = neighbours.of(i);
             let w = ns.len() as f64;
             let sum: f64 = ns.iter().map(|&j| counts[j as usize]).sum();
             let spread = (n * w - w * w) / (n - 1.0);
-            if s > 0.0 && spread > 0.0 { (sum - mean * w) / (s * spread.sqrt()) } else { 0.0 }
+            if s > 0.0 && spread > 0.0 {
+                (sum - mean * w) / (s * spread.sqrt())
+            } else {
+                0.0
+            }
         })
         .collect()
 }
@@ -79,7 +85,11 @@ mod tests {
     #[test]
     fn seven_cell_neighbourhood_by_hand() {
         let (area, centre) = disk();
-        let counts: Vec<f64> = area.cells().iter().map(|c| if *c == centre { 10.0 } else { 1.0 }).collect();
+        let counts: Vec<f64> = area
+            .cells()
+            .iter()
+            .map(|c| if *c == centre { 10.0 } else { 1.0 })
+            .collect();
         let result = gi_star(&counts, &area.neighbours(1));
         let i = area.position(centre).unwrap();
         assert!((result.z[i] - 108.0 / 6804_f64.sqrt()).abs() < 1e-12);
@@ -88,7 +98,11 @@ mod tests {
             .iter()
             .position(|c| area.neighbours(1).of(area.position(*c).unwrap()).len() == 5)
             .unwrap();
-        assert!((result.z[outer] + 45.0 / 5670_f64.sqrt()).abs() < 1e-12, "{}", result.z[outer]);
+        assert!(
+            (result.z[outer] + 45.0 / 5670_f64.sqrt()).abs() < 1e-12,
+            "{}",
+            result.z[outer]
+        );
     }
 
     #[test]

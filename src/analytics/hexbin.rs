@@ -1,10 +1,10 @@
-//! Incident counts per H3 cell. Each incident's res-15 cell is computed once at ingest, so a
-//! bin at any resolution is a parent lookup (bit operations), never a new `latlng_to_cell`.
+//! Incident counts per H3 cell. Each incident's cell is computed once at ingest and binned at
+//! every analytics resolution ([`crate::index::CellBins`]), so counting is a scan of the
+//! matching rows with an array increment each, never a new `latlng_to_cell`.
 
-use h3o::{CellIndex, Resolution};
-use rustc_hash::FxHashMap;
+use h3o::CellIndex;
 
-use crate::index::{IncidentFilter, IncidentTable};
+use crate::index::{BinLevel, IncidentFilter, IncidentTable, NONE};
 use crate::model::IncidentKind;
 
 /// Number of incident kinds (the length of per-kind count arrays).
@@ -19,20 +19,28 @@ pub struct HexBin {
     pub by_kind: [u32; KINDS],
 }
 
-/// Counts the incidents matching `filter` per cell of resolution `res`, sorted by cell.
+/// Counts the incidents matching `filter` per cell of `level`'s resolution, sorted by cell.
 #[must_use]
-pub fn hexbins(table: &IncidentTable, filter: &IncidentFilter, res: Resolution) -> Vec<HexBin> {
-    let mut position: FxHashMap<CellIndex, usize> = FxHashMap::default();
-    let mut bins: Vec<HexBin> = Vec::new();
+pub fn hexbins(table: &IncidentTable, filter: &IncidentFilter, level: &BinLevel) -> Vec<HexBin> {
+    let mut counts = vec![[0u32; KINDS]; level.len()];
     table.for_each_match(filter, |row| {
-        let Some(cell) = table.cell_at(row).and_then(|c| c.parent(res)) else { return };
-        let i = *position.entry(cell).or_insert_with(|| {
-            bins.push(HexBin { cell, count: 0, by_kind: [0; KINDS] });
-            bins.len() - 1
-        });
-        bins[i].count += 1;
-        bins[i].by_kind[table.kind[row] as usize] += 1;
+        let bin = level.rows()[row];
+        if bin != NONE {
+            counts[bin as usize][table.kind[row] as usize] += 1;
+        }
     });
+    let mut bins: Vec<HexBin> = counts
+        .iter()
+        .zip(level.cells())
+        .filter_map(|(by_kind, &cell)| {
+            let count = by_kind.iter().sum();
+            (count > 0).then_some(HexBin {
+                cell,
+                count,
+                by_kind: *by_kind,
+            })
+        })
+        .collect();
     bins.sort_unstable_by_key(|b| b.cell);
     bins
 }

@@ -46,7 +46,11 @@ pub fn mann_kendall(series: &[f64]) -> Trend {
         -1 => (s + 1) as f64 / var.sqrt(),
         _ => 0.0,
     };
-    Trend { s, z, p: two_sided_p(z) }
+    Trend {
+        s,
+        z,
+        p: two_sided_p(z),
+    }
 }
 
 #[cfg(test)]

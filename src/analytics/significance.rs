@@ -3,7 +3,11 @@
 /// Two-sided p-value of a standard normal z-score: `P(|Z| ≥ |z|) = erfc(|z| / √2)`.
 #[must_use]
 pub fn two_sided_p(z: f64) -> f64 {
-    if z.is_finite() { libm::erfc(z.abs() / std::f64::consts::SQRT_2) } else { 1.0 }
+    if z.is_finite() {
+        libm::erfc(z.abs() / std::f64::consts::SQRT_2)
+    } else {
+        1.0
+    }
 }
 
 /// Confidence levels of the classes ±1, ±2, ±3 (90 %, 95 %, 99 %), as ArcGIS Hot Spot Analysis
@@ -38,7 +42,13 @@ pub fn fdr_classes(z: &[f64], p: &[f64]) -> Vec<i8> {
         .zip(p)
         .map(|(&z, &p)| {
             let levels = thresholds.iter().filter(|&&t| p <= t).count() as i8;
-            if z > 0.0 { levels } else if z < 0.0 { -levels } else { 0 }
+            if z > 0.0 {
+                levels
+            } else if z < 0.0 {
+                -levels
+            } else {
+                0
+            }
         })
         .collect()
 }

@@ -62,8 +62,12 @@ pub fn by_area(
     }
     for (a, s) in stats.iter_mut().enumerate() {
         s.previous = previous.map(|_| before[a]);
-        s.rate_per_1000_households = (households[a] > 0).then(|| f64::from(s.count) * 1000.0 / f64::from(households[a]));
-        s.change_pct = s.previous.filter(|&p| p > 0).map(|p| (f64::from(s.count) - f64::from(p)) * 100.0 / f64::from(p));
+        s.rate_per_1000_households =
+            (households[a] > 0).then(|| f64::from(s.count) * 1000.0 / f64::from(households[a]));
+        s.change_pct = s
+            .previous
+            .filter(|&p| p > 0)
+            .map(|p| (f64::from(s.count) - f64::from(p)) * 100.0 / f64::from(p));
         s.resolved_share = (s.count > 0).then(|| f64::from(resolved[a]) / f64::from(s.count));
         s.median_hours_to_resolve = median(&mut hours[a]);
     }
@@ -77,7 +81,11 @@ fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 { f64::midpoint(values[mid - 1], values[mid]) } else { values[mid] })
+    Some(if values.len() % 2 == 0 {
+        f64::midpoint(values[mid - 1], values[mid])
+    } else {
+        values[mid]
+    })
 }
 
 /// Incidents by local weekday (0 = Monday) and hour of day.

@@ -38,7 +38,11 @@ impl AppState {
     /// State over `engine` with empty caches (64 MiB of analytics answers).
     #[must_use]
     pub fn new(engine: Arc<Engine>) -> Self {
-        Self { engine, answers: AnswerCache::new(64 << 20), study_areas: StudyAreas::default() }
+        Self {
+            engine,
+            answers: AnswerCache::new(64 << 20),
+            study_areas: StudyAreas::default(),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use h3o::CellIndex;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::bins::CellBins;
 use super::layer::Layer;
 use super::locate::{GridLocator, locate_all};
 use crate::model::{Bbox, Grid, Incident, IncidentKind, IncidentSource, IncidentStatus, Period};
@@ -19,8 +20,10 @@ pub struct IncidentTable {
     pub id: Vec<u64>,
     pub lon: Vec<f64>,
     pub lat: Vec<f64>,
-    /// Res-15 H3 cell (raw `u64`); coarser cells are parent lookups.
+    /// Res-15 H3 cell (raw `u64`, 0 when the point has none).
     pub cell: Vec<u64>,
+    /// The rows' cells at the analytics resolutions: binning is an array read, not an H3 call.
+    pub bins: CellBins,
     pub kind: Vec<IncidentKind>,
     pub status: Vec<IncidentStatus>,
     pub source: Vec<IncidentSource>,
@@ -67,6 +70,7 @@ impl IncidentTable {
             lon: Vec::with_capacity(n),
             lat: Vec::with_capacity(n),
             cell: Vec::with_capacity(n),
+            bins: CellBins::default(),
             kind: Vec::with_capacity(n),
             status: Vec::with_capacity(n),
             source: Vec::with_capacity(n),
@@ -93,6 +97,7 @@ impl IncidentTable {
                 grid_community[grid as usize]
             });
         }
+        t.bins = CellBins::build(&t.cell);
         t.by_id =
             t.id.iter()
                 .enumerate()
@@ -161,12 +166,32 @@ impl IncidentTable {
                 })
             })
         };
-        for r in range {
-            if kinds & (1 << self.kind[r] as u8) != 0
-                && statuses & (1 << self.status[r] as u8) != 0
-                && sources & (1 << self.source[r] as u8) != 0
+        let codes = self.kind[range.clone()]
+            .iter()
+            .zip(&self.status[range.clone()])
+            .zip(&self.source[range.clone()]);
+        let wanted =
+            |((kind, status), source): ((&IncidentKind, &IncidentStatus), &IncidentSource)| {
+                (kinds >> *kind as u8)
+                    & (statuses >> *status as u8)
+                    & (sources >> *source as u8)
+                    & 1
+                    != 0
+            };
+        if filter.grids.is_empty() && filter.communities.is_empty() && rects.is_none() {
+            // The common case, kept to byte tests so the loop stays tight.
+            for (r, codes) in range.zip(codes) {
+                if wanted(codes) {
+                    visit(r);
+                }
+            }
+            return;
+        }
+        for (r, codes) in range.zip(codes) {
+            if wanted(codes)
                 && (filter.grids.is_empty() || filter.grids.contains(&self.grid[r]))
-                && (filter.communities.is_empty() || filter.communities.contains(&self.community[r]))
+                && (filter.communities.is_empty()
+                    || filter.communities.contains(&self.community[r]))
                 && in_rects(r)
             {
                 visit(r);

@@ -6,14 +6,16 @@
 //! 2. index the static layers (R-trees on bounding boxes, id maps);
 //! 3. build the grid locator (interior H3 cells);
 //! 4. derive the grid and community of every building (by its interior point) and resource;
-//! 5. build the incident table (sort by time, res-15 cell, grid, community).
+//! 5. build the incident table (sort by time, res-15 cell, grid, community, cell bins at res 6..=11).
 
+mod bins;
 mod incidents;
 mod layer;
 mod locate;
 
 use geo::{Coord, InteriorPoint, Intersects};
 
+pub use bins::{BIN_RESOLUTIONS, BinLevel, CellBins};
 pub use incidents::{IncidentFilter, IncidentTable, NONE};
 pub use layer::{Layer, Spatial};
 pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};

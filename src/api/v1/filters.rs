@@ -2,7 +2,7 @@
 //! parsed once into an [`IncidentFilter`] plus the chosen areas.
 
 use crate::api::{ApiError, QueryParams};
-use crate::index::{Engine, IncidentFilter};
+use crate::index::{BinLevel, Engine, IncidentFilter};
 use crate::model::{IncidentKind, IncidentStatus, Period};
 
 /// Query keys every analytics endpoint takes.
@@ -21,17 +21,29 @@ pub struct Filters {
 fn list(params: &QueryParams, key: &str) -> Vec<String> {
     params
         .get(key)
-        .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Positions of the ids listed under `key`; an unknown id is a 400 naming it.
-fn positions(params: &QueryParams, key: &str, position: impl Fn(u64) -> Option<u32>) -> Result<Vec<u32>, ApiError> {
+fn positions(
+    params: &QueryParams,
+    key: &str,
+    position: impl Fn(u64) -> Option<u32>,
+) -> Result<Vec<u32>, ApiError> {
     list(params, key)
         .iter()
         .map(|v| {
-            let id: u64 = v.parse().map_err(|_| ApiError::BadRequest(format!("`{key}`: `{v}` is not an id")))?;
-            position(id).ok_or_else(|| ApiError::BadRequest(format!("`{key}`: there is no {key} {id}")))
+            let id: u64 = v
+                .parse()
+                .map_err(|_| ApiError::BadRequest(format!("`{key}`: `{v}` is not an id")))?;
+            position(id)
+                .ok_or_else(|| ApiError::BadRequest(format!("`{key}`: there is no {key} {id}")))
         })
         .collect()
 }
@@ -44,8 +56,14 @@ impl Filters {
     pub fn parse(engine: &Engine, params: &QueryParams, extra: &[&str]) -> Result<Self, ApiError> {
         let allowed: Vec<&str> = COMMON_KEYS.iter().chain(extra).copied().collect();
         params.only(&allowed)?;
-        let kinds = list(params, "kind").iter().map(|k| k.parse::<IncidentKind>()).collect::<Result<_, _>>()?;
-        let statuses = list(params, "status").iter().map(|k| k.parse::<IncidentStatus>()).collect::<Result<_, _>>()?;
+        let kinds = list(params, "kind")
+            .iter()
+            .map(|k| k.parse::<IncidentKind>())
+            .collect::<Result<_, _>>()?;
+        let statuses = list(params, "status")
+            .iter()
+            .map(|k| k.parse::<IncidentStatus>())
+            .collect::<Result<_, _>>()?;
         let period = Period::from_bounds(params.get("from"), params.get("to"))?;
         let communities = positions(params, "community", |id| engine.communities.position(id))?;
         let grids = positions(params, "grid", |id| engine.grids.position(id))?;
@@ -68,7 +86,10 @@ impl Filters {
     #[must_use]
     pub fn closed_period(&self, engine: &Engine) -> Period {
         let (first, last) = engine.incidents.time_extent().unwrap_or((0, 0));
-        Period { start: Some(self.incidents.period.start.unwrap_or(first)), end: Some(self.incidents.period.end.unwrap_or(last)) }
+        Period {
+            start: Some(self.incidents.period.start.unwrap_or(first)),
+            end: Some(self.incidents.period.end.unwrap_or(last)),
+        }
     }
 }
 
@@ -76,7 +97,27 @@ impl Filters {
 ///
 /// # Errors
 /// A value outside the range.
-pub fn resolution(params: &QueryParams, default: u8, range: std::ops::RangeInclusive<u8>) -> Result<h3o::Resolution, ApiError> {
-    let value = params.integer("res", u64::from(default), u64::from(*range.start())..=u64::from(*range.end()))?;
+pub fn resolution(
+    params: &QueryParams,
+    default: u8,
+    range: std::ops::RangeInclusive<u8>,
+) -> Result<h3o::Resolution, ApiError> {
+    let value = params.integer(
+        "res",
+        u64::from(default),
+        u64::from(*range.start())..=u64::from(*range.end()),
+    )?;
     h3o::Resolution::try_from(value as u8).map_err(|e| ApiError::BadRequest(format!("`res`: {e}")))
+}
+
+/// The incidents' bins at `res` (every resolution [`resolution`] accepts has them).
+///
+/// # Errors
+/// A resolution outside [`crate::index::BIN_RESOLUTIONS`].
+pub fn bin_level(engine: &Engine, res: h3o::Resolution) -> Result<&BinLevel, ApiError> {
+    engine.incidents.bins.level(res).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "`res`: incidents are not binned at resolution {res}"
+        ))
+    })
 }

@@ -1,19 +1,27 @@
 //! `GET /api/v1/hexbins`: incident counts per H3 cell, with per-kind counts.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::filters::{resolution, Filters};
-use super::{cell_geometry, collection, StudyAreas};
+use super::filters::{Filters, bin_level, resolution};
+use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::hexbin::hexbins as count_bins;
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
-use crate::model::{format_local, IncidentKind};
+use crate::model::{IncidentKind, format_local};
 
 /// Hexbins of the filtered incidents at `res` 6..=11 (default 9).
-pub fn hexbins(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+pub fn hexbins(
+    engine: &Engine,
+    _areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res"])?;
     let res = resolution(params, 9, 6..=11)?;
-    let bins = count_bins(&engine.incidents, &filters.incidents, res);
+    let bins = count_bins(
+        &engine.incidents,
+        &filters.incidents,
+        bin_level(engine, res)?,
+    );
     let total: u64 = bins.iter().map(|b| u64::from(b.count)).sum();
     let features = bins
         .iter()

@@ -2,24 +2,29 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Datelike;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::filters::{resolution, Filters};
-use super::{cell_geometry, collection, StudyAreas};
-use crate::analytics::emerging::emerging as emerging_patterns;
+use super::filters::{Filters, bin_level, resolution};
+use super::{StudyAreas, cell_geometry, collection};
+use crate::analytics::emerging::{Step, cube_counts, emerging as emerging_patterns};
 use crate::analytics::gistar::gi_star;
 use crate::analytics::study_area::{Neighbours, StudyArea};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
-use crate::model::{format_local, Period};
+use crate::model::{Period, format_local};
 
 /// The largest space-time cube (cells × steps) an emerging analysis may build.
 const MAX_CUBE_BINS: usize = 4_000_000;
 
 /// The study area for these filters: the cached cover of the chosen areas, cut to the bbox's
 /// cells (by centre) when a bbox is given, so cells outside it do not count as zeros.
-fn study_area(engine: &Engine, areas: &StudyAreas, filters: &Filters, res: h3o::Resolution, k: u32) -> std::sync::Arc<(StudyArea, Neighbours)> {
+fn study_area(
+    engine: &Engine,
+    areas: &StudyAreas,
+    filters: &Filters,
+    res: h3o::Resolution,
+    k: u32,
+) -> std::sync::Arc<(StudyArea, Neighbours)> {
     let cover = areas.get(engine, res, &filters.communities, &filters.grids, k);
     match filters.incidents.bbox {
         None => cover,
@@ -31,7 +36,10 @@ fn study_area(engine: &Engine, areas: &StudyAreas, filters: &Filters, res: h3o::
                 .copied()
                 .filter(|c| {
                     let ll = h3o::LatLng::from(*c);
-                    bbox.rects().iter().any(|r| (r.min().x..=r.max().x).contains(&ll.lng()) && (r.min().y..=r.max().y).contains(&ll.lat()))
+                    bbox.rects().iter().any(|r| {
+                        (r.min().x..=r.max().x).contains(&ll.lng())
+                            && (r.min().y..=r.max().y).contains(&ll.lat())
+                    })
                 })
                 .collect();
             let area = StudyArea::from_cells(inside);
@@ -46,22 +54,26 @@ fn period_json(period: Period) -> Value {
 }
 
 /// Gi* hot spots at `res` (6..=11, default 9) with neighbourhood `k` (1..=3, default 1).
-pub fn hotspots(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+pub fn hotspots(
+    engine: &Engine,
+    areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res", "k"])?;
     let res = resolution(params, 9, 6..=11)?;
     let k = params.integer("k", 1, 1..=3)? as u32;
     let area = study_area(engine, areas, &filters, res, k);
     let (cells, neighbours) = (&area.0, &area.1);
     if cells.is_empty() {
-        return Err(ApiError::BadRequest("the study area has no cells: widen the bbox or choose other areas".into()));
+        return Err(ApiError::BadRequest(
+            "the study area has no cells: widen the bbox or choose other areas".into(),
+        ));
     }
-    let mut counts = vec![0.0; cells.len()];
-    let t = &engine.incidents;
-    t.for_each_match(&filters.incidents, |row| {
-        if let Some(i) = t.cell_at(row).and_then(|c| c.parent(res)).and_then(|c| cells.position(c)) {
-            counts[i] += 1.0;
-        }
-    });
+    let counts = cells.counts(
+        &engine.incidents,
+        &filters.incidents,
+        bin_level(engine, res)?,
+    );
     let result = gi_star(&counts, neighbours);
     let mut classes: BTreeMap<i8, usize> = (-3..=3).map(|c| (c, 0)).collect();
     let features = cells
@@ -81,7 +93,10 @@ pub fn hotspots(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Re
             })
         })
         .collect();
-    let classes: BTreeMap<String, usize> = classes.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
+    let classes: BTreeMap<String, usize> = classes
+        .into_iter()
+        .map(|(c, n)| (c.to_string(), n))
+        .collect();
     Ok(collection(
         features,
         json!({
@@ -96,43 +111,31 @@ pub fn hotspots(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Re
     ))
 }
 
-/// Time steps of the cube.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Week,
-    Month,
-}
-
-impl Step {
-    /// The step index of local time `t` from the period start `start`.
-    fn index(self, start: i64, t: i64) -> usize {
-        match self {
-            Self::Week => ((t - start) / (7 * 86_400)) as usize,
-            Self::Month => (month_number(t) - month_number(start)) as usize,
-        }
-    }
-}
-
-/// Months since year 0 of a Unix time in local time (UTC+08:00).
-fn month_number(t: i64) -> i64 {
-    chrono::DateTime::from_timestamp(t + 8 * 3600, 0).map_or(0, |d| i64::from(d.year()) * 12 + i64::from(d.month0()))
-}
-
 /// Emerging hot spots at `res` (6..=10, default 8), `step` week or month (default), `k` 1..=2.
-pub fn emerging(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+pub fn emerging(
+    engine: &Engine,
+    areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res", "k", "step"])?;
     let res = resolution(params, 8, 6..=10)?;
     let k = params.integer("k", 1, 1..=2)? as u32;
     let step = match params.get("step").unwrap_or("month") {
         "month" => Step::Month,
         "week" => Step::Week,
-        other => return Err(ApiError::BadRequest(format!("`step` must be week or month, not `{other}`"))),
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "`step` must be week or month, not `{other}`"
+            )));
+        }
     };
     let period = filters.closed_period(engine);
-    let (start, end) = (period.start.unwrap_or(0), period.end.unwrap_or(0));
-    let steps = step.index(start, end) + 1;
+    let bounds = step.bounds(period.start.unwrap_or(0), period.end.unwrap_or(0));
+    let steps = bounds.len() - 1;
     if steps < 3 {
-        return Err(ApiError::BadRequest("an emerging hot-spot analysis needs at least 3 time steps".into()));
+        return Err(ApiError::BadRequest(
+            "an emerging hot-spot analysis needs at least 3 time steps".into(),
+        ));
     }
     let area = study_area(engine, areas, &filters, res, k);
     let (cells, neighbours) = (&area.0, &area.1);
@@ -142,15 +145,15 @@ pub fn emerging(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Re
             cells.len()
         )));
     }
-    let mut counts = vec![0.0; cells.len() * steps];
-    let t = &engine.incidents;
     let mut filter = filters.incidents.clone();
     filter.period = period;
-    t.for_each_match(&filter, |row| {
-        if let Some(i) = t.cell_at(row).and_then(|c| c.parent(res)).and_then(|c| cells.position(c)) {
-            counts[i * steps + step.index(start, t.reported_at[row])] += 1.0;
-        }
-    });
+    let counts = cube_counts(
+        &engine.incidents,
+        &filter,
+        cells,
+        bin_level(engine, res)?,
+        &bounds,
+    );
     let patterns = emerging_patterns(&counts, steps, neighbours, 1);
     let mut categories: BTreeMap<String, usize> = BTreeMap::new();
     let features = cells
@@ -160,7 +163,9 @@ pub fn emerging(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Re
         .enumerate()
         .map(|(i, (cell, pattern))| {
             let category = serde_json::to_value(pattern.category).unwrap_or(Value::Null);
-            *categories.entry(category.as_str().unwrap_or_default().to_owned()).or_default() += 1;
+            *categories
+                .entry(category.as_str().unwrap_or_default().to_owned())
+                .or_default() += 1;
             json!({
                 "type": "Feature",
                 "id": cell.to_string(),

@@ -11,12 +11,12 @@ mod study_areas;
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub use cache::AnswerCache;
 pub use study_areas::StudyAreas;
@@ -27,11 +27,28 @@ use crate::index::Engine;
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/hexbins", get(|s: State<AppState>, q: RawQuery| answer(s, q, "hexbins", hexbins::hexbins)))
-        .route("/hotspots", get(|s: State<AppState>, q: RawQuery| answer(s, q, "hotspots", hotspots::hotspots)))
-        .route("/hotspots/emerging", get(|s: State<AppState>, q: RawQuery| answer(s, q, "emerging", hotspots::emerging)))
-        .route("/stats/grids", get(|s: State<AppState>, q: RawQuery| answer(s, q, "stats/grids", stats::grids)))
-        .route("/stats/communities", get(|s: State<AppState>, q: RawQuery| answer(s, q, "stats/communities", stats::communities)))
+        .route(
+            "/hexbins",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "hexbins", hexbins::hexbins)),
+        )
+        .route(
+            "/hotspots",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "hotspots", hotspots::hotspots)),
+        )
+        .route(
+            "/hotspots/emerging",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "emerging", hotspots::emerging)),
+        )
+        .route(
+            "/stats/grids",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "stats/grids", stats::grids)),
+        )
+        .route(
+            "/stats/communities",
+            get(|s: State<AppState>, q: RawQuery| {
+                answer(s, q, "stats/communities", stats::communities)
+            }),
+        )
 }
 
 /// What an analytics endpoint computes: the answer for the engine and parameters.
@@ -39,7 +56,12 @@ type Compute = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Value, ApiError>
 
 /// Parses the query, answers from the cache or computes on a blocking thread, and replies
 /// `application/geo+json`.
-async fn answer(State(state): State<AppState>, RawQuery(raw): RawQuery, endpoint: &'static str, compute: Compute) -> Result<Response, ApiError> {
+async fn answer(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    endpoint: &'static str,
+    compute: Compute,
+) -> Result<Response, ApiError> {
     let params = QueryParams::parse(raw.as_deref())?;
     let key = AnswerCache::key(endpoint, &params, state.engine.version);
     let body = tokio::task::spawn_blocking(move || {
@@ -50,7 +72,11 @@ async fn answer(State(state): State<AppState>, RawQuery(raw): RawQuery, endpoint
     })
     .await
     .map_err(|e| ApiError::Internal(format!("analytics task failed: {e}")))??;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], Arc::unwrap_or_clone(body)).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        Arc::unwrap_or_clone(body),
+    )
+        .into_response())
 }
 
 /// The polygon of an H3 cell as a GeoJSON geometry (counter-clockwise, closed).

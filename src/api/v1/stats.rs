@@ -2,23 +2,28 @@
 //! households, change against the previous period of equal length, resolution, and the
 //! hour × weekday profile of the selection.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::filters::Filters;
-use super::{collection, StudyAreas};
-use crate::analytics::stats::{by_area, time_profile, AreaStats};
+use super::{StudyAreas, collection};
+use crate::analytics::stats::{AreaStats, by_area, time_profile};
 use crate::api::ogc_feature_geometry;
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
-use crate::model::{format_local, IncidentKind, Period};
+use crate::model::{IncidentKind, Period, format_local};
 
 /// Per-grid statistics.
-pub fn grids(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+pub fn grids(
+    engine: &Engine,
+    _areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &[])?;
     let households: Vec<u32> = engine.grids.items().iter().map(|g| g.households).collect();
     let chosen = |g: usize| {
         (filters.grids.is_empty() || filters.grids.contains(&(g as u32)))
-            && (filters.communities.is_empty() || filters.communities.contains(&engine.grid_community[g]))
+            && (filters.communities.is_empty()
+                || filters.communities.contains(&engine.grid_community[g]))
     };
     let rows = compute(engine, &filters, &engine.incidents.grid, &households);
     let features = engine
@@ -36,12 +41,26 @@ pub fn grids(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resu
 }
 
 /// Per-community statistics.
-pub fn communities(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+pub fn communities(
+    engine: &Engine,
+    _areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &[])?;
-    let households: Vec<u32> = engine.communities.items().iter().map(|c| c.households).collect();
-    let grid_communities: Vec<u32> = filters.grids.iter().map(|&g| engine.grid_community[g as usize]).collect();
+    let households: Vec<u32> = engine
+        .communities
+        .items()
+        .iter()
+        .map(|c| c.households)
+        .collect();
+    let grid_communities: Vec<u32> = filters
+        .grids
+        .iter()
+        .map(|&g| engine.grid_community[g as usize])
+        .collect();
     let chosen = |c: u32| {
-        (filters.communities.is_empty() || filters.communities.contains(&c)) && (filters.grids.is_empty() || grid_communities.contains(&c))
+        (filters.communities.is_empty() || filters.communities.contains(&c))
+            && (filters.grids.is_empty() || grid_communities.contains(&c))
     };
     let rows = compute(engine, &filters, &engine.incidents.community, &households);
     let features = engine
@@ -63,15 +82,29 @@ pub fn communities(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -
 }
 
 /// The statistics of every area and the summary.
-fn compute(engine: &Engine, filters: &Filters, area_of_row: &[u32], households: &[u32]) -> (Vec<AreaStats>, Value) {
+fn compute(
+    engine: &Engine,
+    filters: &Filters,
+    area_of_row: &[u32],
+    households: &[u32],
+) -> (Vec<AreaStats>, Value) {
     let period = filters.closed_period(engine);
     let mut current = filters.incidents.clone();
     current.period = period;
     let (start, end) = (period.start.unwrap_or(0), period.end.unwrap_or(0));
-    let previous_period = Period { start: Some(start - (end - start + 1)), end: Some(start - 1) };
+    let previous_period = Period {
+        start: Some(start - (end - start + 1)),
+        end: Some(start - 1),
+    };
     let mut previous = current.clone();
     previous.period = previous_period;
-    let stats = by_area(&engine.incidents, &current, Some(&previous), area_of_row, households);
+    let stats = by_area(
+        &engine.incidents,
+        &current,
+        Some(&previous),
+        area_of_row,
+        households,
+    );
     let profile = time_profile(&engine.incidents, &current);
     let total: u64 = stats.iter().map(|s| u64::from(s.count)).sum();
     let summary = json!({
@@ -92,11 +125,17 @@ fn feature(id: u64, geometry: geojson::Geometry, mut properties: Value, s: &Area
     if let Value::Object(map) = &mut properties {
         map.insert("count".into(), s.count.into());
         map.insert("counts".into(), counts.into());
-        map.insert("rate_per_1000_households".into(), json!(s.rate_per_1000_households));
+        map.insert(
+            "rate_per_1000_households".into(),
+            json!(s.rate_per_1000_households),
+        );
         map.insert("previous_count".into(), json!(s.previous));
         map.insert("change_pct".into(), json!(s.change_pct));
         map.insert("resolved_share".into(), json!(s.resolved_share));
-        map.insert("median_hours_to_resolve".into(), json!(s.median_hours_to_resolve));
+        map.insert(
+            "median_hours_to_resolve".into(),
+            json!(s.median_hours_to_resolve),
+        );
     }
     json!({ "type": "Feature", "id": id, "geometry": geometry, "properties": properties })
 }

@@ -19,7 +19,9 @@ pub struct StudyAreas {
 
 impl Default for StudyAreas {
     fn default() -> Self {
-        Self { inner: Cache::new(64) }
+        Self {
+            inner: Cache::new(64),
+        }
     }
 }
 
@@ -27,14 +29,35 @@ impl StudyAreas {
     /// The cells of `res` covering the chosen grids (or, if none, the chosen communities, or
     /// all communities) with their `grid_disk(k)` neighbours.
     #[must_use]
-    pub fn get(&self, engine: &Engine, res: h3o::Resolution, communities: &[u32], grids: &[u32], k: u32) -> Arc<(StudyArea, Neighbours)> {
-        let key = (u8::from(res), communities.to_vec(), grids.to_vec(), k, engine.version);
+    pub fn get(
+        &self,
+        engine: &Engine,
+        res: h3o::Resolution,
+        communities: &[u32],
+        grids: &[u32],
+        k: u32,
+    ) -> Arc<(StudyArea, Neighbours)> {
+        let key = (
+            u8::from(res),
+            communities.to_vec(),
+            grids.to_vec(),
+            k,
+            engine.version,
+        );
         self.inner.get_with(key, || {
             let area = if !grids.is_empty() {
-                let polygons: Vec<geo::MultiPolygon> = grids.iter().map(|&g| engine.grids.items()[g as usize].geometry.clone().into()).collect();
+                let polygons: Vec<geo::MultiPolygon> = grids
+                    .iter()
+                    .map(|&g| engine.grids.items()[g as usize].geometry.clone().into())
+                    .collect();
                 StudyArea::covering(&polygons, res)
             } else if !communities.is_empty() {
-                StudyArea::covering(communities.iter().map(|&c| &engine.communities.items()[c as usize].geometry), res)
+                StudyArea::covering(
+                    communities
+                        .iter()
+                        .map(|&c| &engine.communities.items()[c as usize].geometry),
+                    res,
+                )
             } else {
                 StudyArea::covering(engine.communities.items().iter().map(|c| &c.geometry), res)
             };

@@ -1,0 +1,153 @@
+//! Dense ids for the H3 cells incidents fall in, at the analytics resolutions
+//! ([`BIN_RESOLUTIONS`]).
+//!
+//! Each resolution keeps its distinct cells and, per incident row, the id of the row's cell
+//! among them: binning a row is one sequential array read and counting an increment in a dense
+//! array. This costs 4 bytes per incident per resolution. Measured on 1M incidents
+//! (BENCHMARKS.md): h3o's `parent` plus an `FxHashMap` lookup per row, or one res-11 id per row
+//! mapped to coarser ids through a table (a random read), were 1.5–3× slower.
+
+use std::ops::RangeInclusive;
+
+use h3o::{CellIndex, Resolution};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::incidents::NONE;
+
+/// The resolutions incidents are binned at.
+pub const BIN_RESOLUTIONS: RangeInclusive<u8> = 6..=11;
+
+/// The incidents' cells at one resolution.
+#[derive(Debug, Clone)]
+pub struct BinLevel {
+    res: Resolution,
+    cells: Vec<CellIndex>,
+    /// The bin id of each incident row ([`NONE`] for a row without a cell).
+    rows: Vec<u32>,
+    position: FxHashMap<CellIndex, u32>,
+}
+
+impl BinLevel {
+    /// The cells, in order of first appearance (bin id = position).
+    #[must_use]
+    pub fn cells(&self) -> &[CellIndex] {
+        &self.cells
+    }
+
+    /// The bin id of every incident row ([`NONE`] for a row without a cell).
+    #[must_use]
+    pub fn rows(&self) -> &[u32] {
+        &self.rows
+    }
+
+    /// Number of bins.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether there are no bins.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    fn push(&mut self, cell: Option<CellIndex>) {
+        let id = cell.and_then(|c| c.parent(self.res)).map_or(NONE, |cell| {
+            *self.position.entry(cell).or_insert_with(|| {
+                self.cells.push(cell);
+                (self.cells.len() - 1) as u32
+            })
+        });
+        self.rows.push(id);
+    }
+}
+
+/// The bin levels of the incident table, one per resolution of [`BIN_RESOLUTIONS`].
+#[derive(Debug, Clone, Default)]
+pub struct CellBins {
+    levels: Vec<BinLevel>,
+}
+
+impl CellBins {
+    /// Bins every row's res-15 cell (raw, 0 = none).
+    #[must_use]
+    pub fn build(cells: &[u64]) -> Self {
+        let levels = BIN_RESOLUTIONS
+            .filter_map(|res| Resolution::try_from(res).ok())
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|res| {
+                let mut level = BinLevel {
+                    res,
+                    cells: Vec::new(),
+                    rows: Vec::with_capacity(cells.len()),
+                    position: FxHashMap::default(),
+                };
+                for &raw in cells {
+                    level.push(CellIndex::try_from(raw).ok());
+                }
+                level
+            })
+            .collect();
+        Self { levels }
+    }
+
+    /// Bins one more row, given its res-15 cell (raw, 0 = none).
+    pub fn push(&mut self, raw: u64) {
+        let cell = CellIndex::try_from(raw).ok();
+        for level in &mut self.levels {
+            level.push(cell);
+        }
+    }
+
+    /// The level of `res`, if it is one of [`BIN_RESOLUTIONS`].
+    #[must_use]
+    pub fn level(&self, res: Resolution) -> Option<&BinLevel> {
+        self.levels.iter().find(|l| l.res == res)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use h3o::LatLng;
+
+    use super::*;
+
+    #[test]
+    fn bins_are_the_parents_of_each_cell() {
+        let points = [
+            (112.2, 31.0),
+            (112.2001, 31.0001),
+            (112.25, 31.05),
+            (110.0, 30.0),
+        ];
+        let mut raw: Vec<u64> = points
+            .iter()
+            .map(|&(lng, lat)| {
+                u64::from(LatLng::new(lat, lng).unwrap().to_cell(Resolution::Fifteen))
+            })
+            .collect();
+        raw.push(0);
+        let bins = CellBins::build(&raw);
+        for res in BIN_RESOLUTIONS {
+            let res = Resolution::try_from(res).unwrap();
+            let level = bins.level(res).unwrap();
+            for (r, &bin) in raw.iter().zip(level.rows()).take(4) {
+                let expected = CellIndex::try_from(*r).unwrap().parent(res).unwrap();
+                assert_eq!(level.cells()[bin as usize], expected);
+            }
+            assert_eq!(level.rows()[4], NONE);
+            if u8::from(res) <= 8 {
+                assert_eq!(
+                    level.rows()[0],
+                    level.rows()[1],
+                    "points 15 m apart share a coarse cell"
+                );
+            }
+        }
+        assert!(bins.level(Resolution::Five).is_none());
+        assert!(bins.level(Resolution::Twelve).is_none());
+    }
+}
