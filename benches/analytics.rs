@@ -2,7 +2,7 @@
 //! kind + period filter, Gi* over the res-9 study area, the study-area cover itself, and the
 //! monthly emerging hot-spot analysis at res 8 over three years.
 
-mod city;
+mod common;
 
 use std::hint::black_box;
 
@@ -16,7 +16,7 @@ use gridwatch::model::{IncidentKind, Period};
 use h3o::Resolution;
 
 fn analytics(c: &mut Criterion) {
-    let engine = city::city_with_million_incidents();
+    let engine = common::city_with_million_incidents();
     let t = &engine.incidents;
     let disputes_2020 = IncidentFilter {
         kinds: vec![IncidentKind::Dispute],

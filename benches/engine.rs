@@ -5,7 +5,7 @@
 //! - bbox queries on buildings (R-tree + exact test) and on incidents (column scan with kind
 //!   and period filters).
 
-mod city;
+mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Coord, Rect};
@@ -14,7 +14,7 @@ use gridwatch::model::{Bbox, IncidentKind, Period};
 use std::hint::black_box;
 
 fn assignment(c: &mut Criterion) {
-    let engine = city::city_with_million_incidents();
+    let engine = common::city_with_million_incidents();
     let t = &engine.incidents;
     let points: Vec<Coord> = t
         .lon

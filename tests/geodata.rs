@@ -170,7 +170,7 @@ fn planted_hotspots_are_in_the_data() {
         serde_json::from_str(&std::fs::read_to_string(geodata_dir().join("truth.json")).unwrap())
             .unwrap();
     let hotspots = truth["hotspots"].as_array().unwrap();
-    assert_eq!(hotspots.len(), 21);
+    assert_eq!(hotspots.len(), 20);
     let e = engine();
     let t = &e.incidents;
     for h in hotspots {

@@ -234,14 +234,14 @@ pub fn categorise(hot: &[bool], cold: &[bool], trend: Trend) -> Category {
         z: -trend.z,
         ..trend
     };
-    side(hot, cold, trend, &hot_side)
-        .or_else(|| side(cold, hot, mirrored, &cold_side))
+    side(hot, cold, trend, hot_side)
+        .or_else(|| side(cold, hot, mirrored, cold_side))
         .unwrap_or(C::NoPattern)
 }
 
 /// The pattern of one side (hot or cold); `names` in the order new, consecutive, intensifying,
 /// persistent, diminishing, sporadic, oscillating, historical.
-fn side(this: &[bool], other: &[bool], trend: Trend, names: &[Category; 8]) -> Option<Category> {
+fn side(this: &[bool], other: &[bool], trend: Trend, names: [Category; 8]) -> Option<Category> {
     let steps = this.len();
     let (last, before) = this.split_last()?;
     let count = this.iter().filter(|&&b| b).count();

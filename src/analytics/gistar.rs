@@ -83,7 +83,7 @@ mod tests {
     /// (itself, 2 outer, 2 inner), Σ = 5, Σ − x̄W = 5 − 140/19 = −45/19,
     /// √((95 − 25)/18) = √(70/18); z = −45/(√1458·√(35/9)) = −45/√5670.
     #[test]
-    fn seven_cell_neighbourhood_by_hand() {
+    fn nineteen_cell_disk_by_hand() {
         let (area, centre) = disk();
         let counts: Vec<f64> = area
             .cells()
@@ -105,11 +105,74 @@ mod tests {
         );
     }
 
+    /// The 7-cell disk of radius 1, k = 1: 8 at the centre, 1 on each of the 6 ring cells.
+    /// n = 7, Σx = 14, x̄ = 2, Σx² = 70, S² = 70/7 − 4 = 6.
+    /// A ring cell sees itself, the centre and its 2 ring neighbours: W = 4, Σ = 11,
+    /// Σ − x̄W = 3, (n·W − W²)/(n − 1) = (28 − 16)/6 = 2; z = 3/(√6·√2) = √3/2.
+    /// The centre sees all 7 cells (n·W = W²): no variance left, z = 0 by convention.
+    #[test]
+    fn seven_cell_disk_by_hand() {
+        let centre = LatLng::new(31.0, 112.2).unwrap().to_cell(Resolution::Nine);
+        let area = StudyArea::from_cells(centre.grid_disk(1));
+        let counts: Vec<f64> = area
+            .cells()
+            .iter()
+            .map(|c| if *c == centre { 8.0 } else { 1.0 })
+            .collect();
+        let result = gi_star(&counts, &area.neighbours(1));
+        for (i, cell) in area.cells().iter().enumerate() {
+            let expected = if *cell == centre {
+                0.0
+            } else {
+                3_f64.sqrt() / 2.0
+            };
+            assert!(
+                (result.z[i] - expected).abs() < 1e-12,
+                "{cell}: {}",
+                result.z[i]
+            );
+        }
+        // z = 0.866 is nowhere near significant.
+        assert!(result.class.iter().all(|&c| c == 0));
+    }
+
     #[test]
     fn flat_counts_are_not_significant() {
         let (area, _) = disk();
         let result = gi_star(&[3.0; 19], &area.neighbours(1));
         assert!(result.z.iter().all(|&z| z == 0.0));
         assert!(result.class.iter().all(|&c| c == 0));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Listing the cells in another order permutes the z-scores and changes nothing else.
+        #[test]
+        fn gi_star_is_invariant_to_cell_order(
+            radius in 1u32..4,
+            k in 1u32..3,
+            seed_counts in proptest::collection::vec(0u32..50, 37),
+            shuffle in proptest::collection::vec(proptest::prelude::any::<u64>(), 37),
+        ) {
+            let centre = LatLng::new(31.0, 112.2).unwrap().to_cell(Resolution::Nine);
+            let area = StudyArea::from_cells(centre.grid_disk(radius));
+            let n = area.len();
+            let counts: Vec<f64> = (0..n).map(|i| f64::from(seed_counts[i % seed_counts.len()])).collect();
+            let z = gi_star(&counts, &area.neighbours(k)).z;
+            // order[new] = old: a permutation drawn from the random keys.
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by_key(|&i| shuffle[i % shuffle.len()].wrapping_mul(i as u64 + 1));
+            let mut new_of = vec![0u32; n];
+            for (new, &old) in order.iter().enumerate() {
+                new_of[old] = new as u32;
+            }
+            let lists: Vec<Vec<u32>> = order.iter().map(|&old| area.neighbours(k).of(old).iter().map(|&j| new_of[j as usize]).collect()).collect();
+            let permuted_counts: Vec<f64> = order.iter().map(|&old| counts[old]).collect();
+            let permuted = gi_star(&permuted_counts, &Neighbours::from_lists(&lists));
+            for (new, &old) in order.iter().enumerate() {
+                proptest::prop_assert!((permuted.z[new] - z[old]).abs() < 1e-12, "cell {old}: {} vs {}", permuted.z[new], z[old]);
+            }
+        }
     }
 }

@@ -17,11 +17,11 @@ pub struct Trend {
 /// The Mann-Kendall test of `series`.
 #[must_use]
 pub fn mann_kendall(series: &[f64]) -> Trend {
-    let n = series.len();
-    let mut s: i64 = 0;
-    for i in 0..n {
-        for j in i + 1..n {
-            s += match series[j].total_cmp(&series[i]) {
+    let len = series.len();
+    let mut score: i64 = 0;
+    for (i, earlier) in series.iter().enumerate() {
+        for later in &series[i + 1..] {
+            score += match later.total_cmp(earlier) {
                 std::cmp::Ordering::Greater => 1,
                 std::cmp::Ordering::Less => -1,
                 std::cmp::Ordering::Equal => 0,
@@ -30,24 +30,24 @@ pub fn mann_kendall(series: &[f64]) -> Trend {
     }
     let mut sorted = series.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let mut ties = 0.0;
-    let mut i = 0;
-    while i < n {
-        let j = (i..n).find(|&j| sorted[j] != sorted[i]).unwrap_or(n);
-        let t = (j - i) as f64;
-        ties += t * (t - 1.0) * (2.0 * t + 5.0);
-        i = j;
-    }
-    let nf = n as f64;
-    let var = (nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0;
-    let z = match s.signum() {
-        _ if var <= 0.0 => 0.0,
-        1 => (s - 1) as f64 / var.sqrt(),
-        -1 => (s + 1) as f64 / var.sqrt(),
+    // Ties are exact: equal z-scores come from equal neighbourhood counts.
+    let ties: f64 = sorted
+        .chunk_by(|a, b| a.total_cmp(b).is_eq())
+        .map(|group| {
+            let size = group.len() as f64;
+            size * (size - 1.0) * (2.0 * size + 5.0)
+        })
+        .sum();
+    let n = len as f64;
+    let variance = (n * (n - 1.0) * (2.0 * n + 5.0) - ties) / 18.0;
+    let z = match score.signum() {
+        _ if variance <= 0.0 => 0.0,
+        1 => (score - 1) as f64 / variance.sqrt(),
+        -1 => (score + 1) as f64 / variance.sqrt(),
         _ => 0.0,
     };
     Trend {
-        s,
+        s: score,
         z,
         p: two_sided_p(z),
     }

@@ -1,6 +1,6 @@
 //! Analytics as pure functions over the engine's tables: no I/O, no HTTP.
 //!
-//! - [`hexbin`]: incident counts per H3 cell at any resolution (parent lookups of the res-15
+//! - [`hexbin`]: incident counts per H3 cell at any resolution (parent lookups of the res-11
 //!   cell computed at ingest).
 //! - [`study_area`]: the cells a hot-spot analysis runs over, and their neighbour lists.
 //! - [`gistar`]: Getis-Ord Gi* with FDR-corrected confidence classes.

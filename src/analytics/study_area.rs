@@ -25,6 +25,19 @@ pub struct Neighbours {
 }
 
 impl Neighbours {
+    /// Neighbour lists given directly: `lists[i]` holds the positions of cell `i`'s neighbours
+    /// (itself included for Gi*).
+    #[must_use]
+    pub fn from_lists(lists: &[Vec<u32>]) -> Self {
+        let mut offsets = vec![0];
+        let mut items = Vec::new();
+        for list in lists {
+            items.extend_from_slice(list);
+            offsets.push(items.len() as u32);
+        }
+        Self { offsets, items }
+    }
+
     /// The neighbours of cell `i`.
     #[must_use]
     pub fn of(&self, i: usize) -> &[u32] {

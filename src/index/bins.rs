@@ -71,7 +71,7 @@ pub struct CellBins {
 }
 
 impl CellBins {
-    /// Bins every row's res-15 cell (raw, 0 = none).
+    /// Bins every row's ingest cell (res 11, raw, 0 = none).
     #[must_use]
     pub fn build(cells: &[u64]) -> Self {
         let levels = BIN_RESOLUTIONS
@@ -94,7 +94,7 @@ impl CellBins {
         Self { levels }
     }
 
-    /// Bins one more row, given its res-15 cell (raw, 0 = none).
+    /// Bins one more row, given its ingest cell (res 11, raw, 0 = none).
     pub fn push(&mut self, raw: u64) {
         let cell = CellIndex::try_from(raw).ok();
         for level in &mut self.levels {
@@ -126,7 +126,7 @@ mod tests {
         let mut raw: Vec<u64> = points
             .iter()
             .map(|&(lng, lat)| {
-                u64::from(LatLng::new(lat, lng).unwrap().to_cell(Resolution::Fifteen))
+                u64::from(LatLng::new(lat, lng).unwrap().to_cell(Resolution::Eleven))
             })
             .collect();
         raw.push(0);

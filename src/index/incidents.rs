@@ -20,7 +20,7 @@ pub struct IncidentTable {
     pub id: Vec<u64>,
     pub lon: Vec<f64>,
     pub lat: Vec<f64>,
-    /// Res-15 H3 cell (raw `u64`, 0 when the point has none).
+    /// Res-11 H3 cell (raw `u64`, 0 when the point has none), from [`super::cell_of`].
     pub cell: Vec<u64>,
     /// The rows' cells at the analytics resolutions: binning is an array read, not an H3 call.
     pub bins: CellBins,
@@ -52,7 +52,7 @@ pub struct IncidentFilter {
 }
 
 impl IncidentTable {
-    /// Builds the table: sorts by time, computes each incident's res-15 cell and assigns its grid
+    /// Builds the table: sorts by time, computes each incident's res-11 cell and assigns its grid
     /// (and through the grid, its community), in parallel.
     #[must_use]
     pub fn build(
@@ -124,7 +124,7 @@ impl IncidentTable {
         self.by_id.get(&id).map(|&r| r as usize)
     }
 
-    /// The res-15 cell of row `row`.
+    /// The res-11 cell of row `row`.
     #[must_use]
     pub fn cell_at(&self, row: usize) -> Option<CellIndex> {
         CellIndex::try_from(self.cell[row]).ok()

@@ -5,8 +5,10 @@
 //!    centre (~2.5 cm at res 11), lies inside the grid polygon. The enlargement covers the
 //!    difference between H3's geodesic cell edges and straight lon/lat edges (about 0.01 mm
 //!    over a 25 m edge), so every point of an interior cell is inside its grid.
-//! 2. A point whose res-15 cell (computed once at ingest) has its parent in that map belongs to
-//!    that grid: one hash lookup.
+//! 2. A point whose res-11 cell (computed once at ingest, [`cell_of`]) is in that map belongs
+//!    to that grid: one hash lookup. It must be the point's own res-11 cell, not the res-11
+//!    ancestor of a finer cell: H3 children do not nest exactly, and for about 6 % of points
+//!    the ancestor is a neighbouring hexagon, up to metres away, which could hold another grid.
 //! 3. Any other point (near a grid edge, or outside) is tested exactly: the R-tree gives the
 //!    grids whose bounding box holds it, and the first grid (in layer order) whose closed
 //!    polygon holds it wins, so a point on a shared edge goes to the lower-positioned grid.
@@ -64,11 +66,13 @@ impl GridLocator {
         self.interior.len()
     }
 
-    /// The position in `grids` of the grid holding the point, using its res-15 `cell`.
+    /// The position in `grids` of the grid holding the point, given its [`cell_of`] (a cell at
+    /// [`LOCATOR_RES`]; any other resolution falls back to the exact test).
     #[must_use]
     pub fn locate(&self, grids: &Layer<Grid>, cell: CellIndex, at: Coord) -> Option<u32> {
-        cell.parent(LOCATOR_RES)
-            .and_then(|parent| self.interior.get(&u64::from(parent)).copied())
+        (cell.resolution() == LOCATOR_RES)
+            .then(|| self.interior.get(&u64::from(cell)).copied())
+            .flatten()
             .or_else(|| locate_exact(grids, at))
     }
 }
@@ -98,16 +102,17 @@ pub fn locate_exact(grids: &Layer<Grid>, at: Coord) -> Option<u32> {
         .min()
 }
 
-/// The res-15 H3 cell of a point; `None` for coordinates H3 cannot take (never for the
-/// validated lon/lat the readers produce).
+/// The H3 cell of a point that ingest keeps: res 11, the finest any query needs (hexbins go to
+/// res 11; the grid locator works at res 11). `None` for coordinates H3 cannot take (never for
+/// the validated lon/lat the readers produce).
 #[must_use]
 pub fn cell_of(at: Coord) -> Option<CellIndex> {
     h3o::LatLng::new(at.y, at.x)
         .ok()
-        .map(|ll| ll.to_cell(Resolution::Fifteen))
+        .map(|ll| ll.to_cell(LOCATOR_RES))
 }
 
-/// The res-15 cell (raw `u64`, 0 if H3 refuses the point) and grid position ([`NONE`] if in no
+/// The res-11 cell (raw `u64`, 0 if H3 refuses the point) and grid position ([`NONE`] if in no
 /// grid) of every point, in parallel. This is the whole of ingest-time assignment.
 #[must_use]
 pub fn locate_all(grids: &Layer<Grid>, locator: &GridLocator, points: &[Coord]) -> Vec<(u64, u32)> {

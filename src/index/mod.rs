@@ -6,7 +6,7 @@
 //! 2. index the static layers (R-trees on bounding boxes, id maps);
 //! 3. build the grid locator (interior H3 cells);
 //! 4. derive the grid and community of every building (by its interior point) and resource;
-//! 5. build the incident table (sort by time, res-15 cell, grid, community, cell bins at res 6..=11).
+//! 5. build the incident table (sort by time, res-11 cell, grid, community, cell bins at res 6..=11).
 
 mod bins;
 mod incidents;

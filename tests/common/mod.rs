@@ -37,12 +37,23 @@ pub fn engine() -> Arc<Engine> {
 pub struct Reply {
     pub status: StatusCode,
     pub content_type: String,
+    pub headers: axum::http::HeaderMap,
     pub json: serde_json::Value,
 }
 
 /// Sends `method path` with an optional body to the app over the bundled data.
 pub async fn request(method: &str, path: &str, body: Option<&str>) -> Reply {
-    let app = app(AppState::new(engine()));
+    request_to(AppState::new(engine()), method, path, body).await
+}
+
+/// `GET path` against a given state (whose caches persist between calls).
+pub async fn get_from(state: &AppState, path: &str) -> Reply {
+    request_to(state.clone(), "GET", path, None).await
+}
+
+/// Sends `method path` to the app over `state`.
+pub async fn request_to(state: AppState, method: &str, path: &str, body: Option<&str>) -> Reply {
+    let app = app(state);
     let request = Request::builder()
         .method(method)
         .uri(path)
@@ -54,6 +65,7 @@ pub async fn request(method: &str, path: &str, body: Option<&str>) -> Reply {
         .await
         .expect("the router is infallible");
     let status = response.status();
+    let headers = response.headers().clone();
     let content_type = response
         .headers()
         .get("content-type")
@@ -70,6 +82,7 @@ pub async fn request(method: &str, path: &str, body: Option<&str>) -> Reply {
     Reply {
         status,
         content_type,
+        headers,
         json,
     }
 }

@@ -36,7 +36,8 @@ impl AnswerCache {
         )
     }
 
-    /// The cached body for `key`, computing and storing it on a miss.
+    /// The cached body for `key` and `true`, or on a miss the body `compute` makes (now
+    /// stored) and `false`.
     ///
     /// # Errors
     /// Whatever `compute` fails with (failures are not cached).
@@ -44,12 +45,58 @@ impl AnswerCache {
         &self,
         key: String,
         compute: impl FnOnce() -> Result<Vec<u8>, E>,
-    ) -> Result<Arc<Vec<u8>>, E> {
+    ) -> Result<(Arc<Vec<u8>>, bool), E> {
         if let Some(hit) = self.inner.get(&key) {
-            return Ok(hit);
+            return Ok((hit, true));
         }
         let body = Arc::new(compute()?);
         self.inner.insert(key, body.clone());
-        Ok(body)
+        Ok((body, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_reused_for_the_same_query_and_version_only() {
+        let cache = AnswerCache::new(1 << 20);
+        let params = QueryParams::parse(Some("res=9&kind=dispute")).unwrap();
+        let same = QueryParams::parse(Some("kind=dispute&res=9")).unwrap();
+        let mut computed = 0;
+        let mut ask = |key: String| {
+            cache
+                .get_or_try(key, || {
+                    computed += 1;
+                    Ok::<_, ()>(vec![computed])
+                })
+                .unwrap()
+        };
+        assert_eq!(
+            ask(AnswerCache::key("hexbins", &params, 1)),
+            (Arc::new(vec![1]), false)
+        );
+        assert_eq!(
+            ask(AnswerCache::key("hexbins", &same, 1)),
+            (Arc::new(vec![1]), true)
+        );
+        assert_eq!(
+            ask(AnswerCache::key("hexbins", &params, 2)),
+            (Arc::new(vec![2]), false),
+            "a new data version recomputes"
+        );
+        assert_eq!(
+            ask(AnswerCache::key("hotspots", &params, 2)),
+            (Arc::new(vec![3]), false)
+        );
+        let failing =
+            cache.get_or_try::<&str>(AnswerCache::key("hotspots", &params, 3), || Err("bad"));
+        assert_eq!(failing, Err("bad"));
+        assert_eq!(
+            ask(AnswerCache::key("hotspots", &params, 3)),
+            (Arc::new(vec![4]), false),
+            "failures are not cached"
+        );
     }
 }

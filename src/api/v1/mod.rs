@@ -1,5 +1,5 @@
 //! `/api/v1` analytics: hexbins, Gi* hot spots, emerging hot spots, grid and community
-//! statistics. Answers are GeoJSON FeatureCollections with a top-level `summary`, computed off
+//! statistics. Answers are GeoJSON `FeatureCollection`s with a top-level `summary`, computed off
 //! the async runtime and cached per (query, data version).
 
 mod cache;
@@ -55,7 +55,7 @@ pub fn router() -> Router<AppState> {
 type Compute = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Value, ApiError>;
 
 /// Parses the query, answers from the cache or computes on a blocking thread, and replies
-/// `application/geo+json`.
+/// `application/geo+json` with `X-Cache: hit` or `miss`.
 async fn answer(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -72,8 +72,15 @@ async fn answer(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("analytics task failed: {e}")))??;
+    let (body, hit) = body;
     Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (
+                header::HeaderName::from_static("x-cache"),
+                if hit { "hit" } else { "miss" },
+            ),
+        ],
         Arc::unwrap_or_clone(body),
     )
         .into_response())
@@ -90,5 +97,9 @@ fn cell_geometry(cell: h3o::CellIndex) -> Value {
 
 /// A FeatureCollection with a summary.
 fn collection(features: Vec<Value>, summary: Value) -> Value {
-    json!({ "type": "FeatureCollection", "summary": summary, "features": features })
+    let mut map = serde_json::Map::new();
+    map.insert("type".into(), "FeatureCollection".into());
+    map.insert("summary".into(), summary);
+    map.insert("features".into(), Value::Array(features));
+    Value::Object(map)
 }

@@ -106,9 +106,11 @@ fn compute(
         households,
     );
     let profile = time_profile(&engine.incidents, &current);
-    let total: u64 = stats.iter().map(|s| u64::from(s.count)).sum();
+    let in_areas: u64 = stats.iter().map(|s| u64::from(s.count)).sum();
+    let total: u32 = profile.iter().flatten().sum();
     let summary = json!({
         "total": total,
+        "in_areas": in_areas,
         "period": { "from": format_local(start), "to": format_local(end) },
         "previous_period": { "from": previous_period.start.map(format_local), "to": previous_period.end.map(format_local) },
         "profile": { "rows": "weekday, 0 = Monday", "columns": "hour of day, UTC+08:00", "counts": profile },
@@ -137,5 +139,13 @@ fn feature(id: u64, geometry: geojson::Geometry, mut properties: Value, s: &Area
             json!(s.median_hours_to_resolve),
         );
     }
-    json!({ "type": "Feature", "id": id, "geometry": geometry, "properties": properties })
+    let mut feature = Map::new();
+    feature.insert("type".into(), "Feature".into());
+    feature.insert("id".into(), id.into());
+    feature.insert(
+        "geometry".into(),
+        serde_json::to_value(geometry).unwrap_or(Value::Null),
+    );
+    feature.insert("properties".into(), properties);
+    Value::Object(feature)
 }

@@ -6,6 +6,9 @@ use std::path::Path;
 use gridwatch::geodata::generate::{self, Options};
 use gridwatch::index::Engine;
 
+/// # Panics
+/// If the bundled sources do not generate or index (a broken checkout).
+#[must_use]
 pub fn city_with_million_incidents() -> Engine {
     let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/sources");
     let generated = generate::generate(
