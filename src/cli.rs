@@ -6,10 +6,14 @@ use anyhow::Context;
 
 use std::sync::Arc;
 
-use crate::api::AppState;
-use crate::config::{GenerateArgs, ServeArgs};
+use crate::api::{AppState, Tokens};
+use crate::config::{GenerateArgs, ImportArgs, ServeArgs};
 use crate::geodata::generate::{self, Options};
 use crate::index::Engine;
+use crate::live::Live;
+use crate::store::Store;
+use crate::store::gpkg::GpkgStore;
+use crate::store::postgis::PgStore;
 
 /// `gridwatch generate`.
 ///
@@ -73,21 +77,136 @@ pub fn load_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
 /// `gridwatch serve`.
 ///
 /// # Errors
-/// An unreadable dataset or an address that cannot be bound.
+/// An unreadable dataset or store, an unreachable database, bad tokens, or an address that
+/// cannot be bound.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let engine = load_engine(&args.data)?;
+    let tokens = tokens(args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
+        let (live, postgis) = open_live(args).await?;
+        if tokens.is_empty() {
+            tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS or --tokens-file): writes will be refused");
+        }
+        let state = AppState::with_live(live, tokens);
+        if let Some(store) = postgis {
+            tokio::spawn(crate::replication::follow(store, state.live.clone()));
+        }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("binding {}", args.listen))?;
         tracing::info!(listen = %args.listen, "serving; try /ogc/collections");
-        let app = crate::api::app(AppState::new(Arc::new(engine)));
-        axum::serve(listener, app)
+        axum::serve(listener, crate::api::app(state))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving HTTP")
     })
+}
+
+/// The write tokens from `--tokens` / `GRIDWATCH_TOKENS` and `--tokens-file`.
+fn tokens(args: &ServeArgs) -> anyhow::Result<Tokens> {
+    let mut tokens = match &args.tokens {
+        Some(spec) => {
+            Tokens::parse_plain(spec).map_err(|e| anyhow::anyhow!("GRIDWATCH_TOKENS: {e}"))?
+        }
+        None => Tokens::none(),
+    };
+    if let Some(path) = &args.tokens_file {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        tokens.extend(
+            Tokens::parse_hashed(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        );
+    }
+    Ok(tokens)
+}
+
+/// The live dataset from the chosen store: PostGIS (filled from `--data` when empty), the
+/// GeoPackage (created from `--data` on first start), or `--data` alone when read-only.
+async fn open_live(args: &ServeArgs) -> anyhow::Result<(Live, Option<Arc<PgStore>>)> {
+    if args.read_only {
+        let data = args.data.clone();
+        let engine = tokio::task::spawn_blocking(move || load_engine(&data)).await??;
+        tracing::info!("read-only: no store, writes are refused");
+        return Ok((Live::new(engine, None), None));
+    }
+    if let Some(url) = &args.database_url {
+        let store = Arc::new(PgStore::connect(url).await?);
+        let started = Instant::now();
+        let mut data = store.load().await?;
+        if data.districts.is_empty() {
+            tracing::info!(store = %store.describe(), data = %args.data.display(), "the database is empty; importing the dataset");
+            let dir = args.data.clone();
+            let engine = tokio::task::spawn_blocking(move || load_engine(&dir)).await??;
+            crate::store::postgis::import(store.pool(), &engine, &indicatif::ProgressBar::hidden())
+                .await?;
+            data = store.load().await?;
+        }
+        let read = started.elapsed();
+        let engine = tokio::task::spawn_blocking(move || Engine::build(data)).await??;
+        tracing::info!(
+            store = %store.describe(),
+            read_ms = read.as_millis(),
+            index_ms = started.elapsed().saturating_sub(read).as_millis(),
+            incidents = engine.incidents.len(),
+            "dataset loaded"
+        );
+        let dynamic: Arc<dyn Store> = store.clone();
+        return Ok((Live::new(engine, Some(dynamic)), Some(store)));
+    }
+    let (path, dir) = (args.store.clone(), args.data.clone());
+    let (store, seeded) =
+        tokio::task::spawn_blocking(move || GpkgStore::open_or_create(&path, || load_engine(&dir)))
+            .await??;
+    let engine = if let Some(engine) = seeded {
+        tracing::info!(store = %store.describe(), "created the store from the dataset");
+        engine
+    } else {
+        let started = Instant::now();
+        let data = store.load().await?;
+        let read = started.elapsed();
+        let engine = tokio::task::spawn_blocking(move || Engine::build(data)).await??;
+        tracing::info!(
+            store = %store.describe(),
+            read_ms = read.as_millis(),
+            index_ms = started.elapsed().saturating_sub(read).as_millis(),
+            incidents = engine.incidents.len(),
+            "dataset loaded"
+        );
+        engine
+    };
+    Ok((Live::new(engine, Some(Arc::new(store))), None))
+}
+
+/// `gridwatch import`.
+///
+/// # Errors
+/// An unreadable dataset, an unreachable database, or a row the database refuses (then
+/// nothing is imported).
+pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let engine = load_engine(&args.data)?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let counts = runtime.block_on(async {
+        let store = PgStore::connect(&args.database_url).await?;
+        let bar = indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:>14} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        let counts = crate::store::postgis::import(store.pool(), &engine, &bar).await?;
+        bar.finish_and_clear();
+        anyhow::Ok((store.describe(), counts))
+    })?;
+    let (target, counts) = counts;
+    let summary: Vec<String> = counts.iter().map(|(t, n)| format!("{n} {t}")).collect();
+    eprintln!(
+        "imported into {target}: {} in {:.1} s",
+        summary.join(", "),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit.

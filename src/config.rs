@@ -22,6 +22,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Generate the deterministic synthetic Jingmen dataset.
     Generate(GenerateArgs),
+    /// Import a dataset into PostGIS (idempotent: rows are matched by id).
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -29,9 +31,37 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "GRIDWATCH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Dataset directory to load.
+    /// Dataset directory: what a new store starts with.
     #[arg(long, env = "GRIDWATCH_DATA", default_value = "geodata")]
     pub data: PathBuf,
+    /// The embedded store (a GeoPackage), created from `--data` on first start. Used when no
+    /// database is given.
+    #[arg(long, env = "GRIDWATCH_STORE", default_value = "data/gridwatch.gpkg")]
+    pub store: PathBuf,
+    /// PostgreSQL + PostGIS to use as the store instead (postgres://user:password@host/db).
+    /// An empty database is filled from `--data` first.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Serve `--data` from memory with no store: writes are refused.
+    #[arg(long, conflicts_with = "database_url")]
+    pub read_only: bool,
+    /// A file of `role:sha256-hex` lines naming the tokens that may write (production).
+    #[arg(long, env = "GRIDWATCH_TOKENS_FILE")]
+    pub tokens_file: Option<PathBuf>,
+    /// Plain `role:token` entries, comma-separated (quick set-ups and tests); roles are
+    /// viewer, operator (incidents, tracks) and admin (also resources).
+    #[arg(long, env = "GRIDWATCH_TOKENS", hide_env_values = true)]
+    pub tokens: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Dataset directory to import.
+    #[arg(long, default_value = "geodata")]
+    pub data: PathBuf,
+    /// PostgreSQL + PostGIS to import into.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: String,
 }
 
 #[derive(Debug, Args)]

@@ -9,4 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod geodata;
 pub mod index;
+pub mod live;
 pub mod model;
+pub mod replication;
+pub mod store;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => gridwatch::cli::serve(&args),
         Command::Generate(args) => gridwatch::cli::generate(&args),
+        Command::Import(args) => gridwatch::cli::import(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

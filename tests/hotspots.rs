@@ -426,7 +426,7 @@ async fn grid_statistics_follow_the_area_filters() {
 
 #[tokio::test]
 async fn answers_are_cached_per_query() {
-    let state = AppState::new(engine());
+    let state = AppState::new(gridwatch::index::Engine::clone(&engine()));
     let path = "/api/v1/hotspots?res=8&kind=safety_hazard";
     let first = get_from(&state, path).await;
     let second = get_from(&state, path).await;

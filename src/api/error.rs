@@ -16,8 +16,42 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// No or an unknown bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A known token whose role may not do this, or writes disabled.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request conflicts with the data (e.g. reopening a resolved incident).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Well-formed but invalid content, naming the row and field.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// The store is down or read-only; nothing was written.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError as S;
+        match e {
+            S::Unavailable(detail) => Self::Unavailable(format!(
+                "the store is unavailable, nothing was written: {detail}"
+            )),
+            S::Refused(detail) => Self::Unprocessable(format!(
+                "the store refused the data, nothing was written: {detail}"
+            )),
+            S::Failed(detail) => Self::Internal(detail),
+        }
+    }
 }
 
 impl From<BboxError> for ApiError {
@@ -52,6 +86,13 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,11 +115,18 @@ impl IntoResponse for ApiError {
             detail: &detail,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             json,
         )
-            .into_response()
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"gridwatch\""),
+            );
+        }
+        response
     }
 }

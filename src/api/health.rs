@@ -14,7 +14,7 @@ pub async fn healthz() -> Json<Value> {
 
 /// `GET /readyz`: the data is loaded; with layer counts.
 pub async fn readyz(State(state): State<AppState>) -> Json<Value> {
-    let e = &state.engine;
+    let e = &state.engine();
     Json(json!({
         "status": "ready",
         "layers": {

@@ -1,6 +1,7 @@
 //! HTTP: routers by area, query parsing, and `ApiError` → problem+json. The only module that
 //! knows axum.
 
+mod auth;
 mod error;
 mod health;
 mod ogc;
@@ -23,11 +24,16 @@ pub use query::QueryParams;
 pub use v1::{AnswerCache, StudyAreas};
 
 use crate::index::Engine;
+use crate::live::Live;
+pub use auth::{Role, Tokens};
 
 /// Everything a handler may read.
 #[derive(Clone, FromRef)]
 pub struct AppState {
-    pub engine: Arc<Engine>,
+    /// The current snapshot and the write path.
+    pub live: Arc<Live>,
+    /// Who may write.
+    pub tokens: Arc<Tokens>,
     /// Analytics answers by (query, data version).
     pub answers: AnswerCache,
     /// Hot-spot study areas by (resolution, areas, k, data version).
@@ -35,14 +41,28 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over `engine` with empty caches (64 MiB of analytics answers).
+    /// Read-only state over `engine` with empty caches (64 MiB of analytics answers) and no
+    /// tokens.
     #[must_use]
-    pub fn new(engine: Arc<Engine>) -> Self {
+    pub fn new(engine: Engine) -> Self {
+        Self::with_live(Live::new(engine, None), Tokens::none())
+    }
+
+    /// State over a live dataset (with its store) and the write tokens.
+    #[must_use]
+    pub fn with_live(live: Live, tokens: Tokens) -> Self {
         Self {
-            engine,
+            live: Arc::new(live),
+            tokens: Arc::new(tokens),
             answers: AnswerCache::new(64 << 20),
             study_areas: StudyAreas::default(),
         }
+    }
+
+    /// The current snapshot.
+    #[must_use]
+    pub fn engine(&self) -> Arc<Engine> {
+        self.live.engine()
     }
 }
 

@@ -53,6 +53,15 @@ impl BinLevel {
         self.cells.is_empty()
     }
 
+    fn clone_without_rows(&self) -> Self {
+        Self {
+            res: self.res,
+            cells: self.cells.clone(),
+            rows: Vec::new(),
+            position: self.position.clone(),
+        }
+    }
+
     fn push(&mut self, cell: Option<CellIndex>) {
         let id = cell.and_then(|c| c.parent(self.res)).map_or(NONE, |cell| {
             *self.position.entry(cell).or_insert_with(|| {
@@ -62,6 +71,15 @@ impl BinLevel {
         });
         self.rows.push(id);
     }
+}
+
+/// Where a row of a rebuilt incident table comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowPick {
+    /// Row `r` of the old table.
+    Old(u32),
+    /// The `i`-th new row.
+    New(u32),
 }
 
 /// The bin levels of the incident table, one per resolution of [`BIN_RESOLUTIONS`].
@@ -94,12 +112,30 @@ impl CellBins {
         Self { levels }
     }
 
-    /// Bins one more row, given its ingest cell (res 11, raw, 0 = none).
-    pub fn push(&mut self, raw: u64) {
-        let cell = CellIndex::try_from(raw).ok();
-        for level in &mut self.levels {
-            level.push(cell);
-        }
+    /// The bins of a table rebuilt from rows of this one and new rows, in the order `picks`
+    /// gives; `new_cells` are the new rows' ingest cells. Existing bin ids stay valid.
+    #[must_use]
+    pub(crate) fn merged(&self, picks: &[RowPick], new_cells: &[u64]) -> Self {
+        let levels = self
+            .levels
+            .par_iter()
+            .map(|old| {
+                let mut level = BinLevel {
+                    rows: Vec::with_capacity(picks.len()),
+                    ..old.clone_without_rows()
+                };
+                for pick in picks {
+                    match *pick {
+                        RowPick::Old(r) => level.rows.push(old.rows[r as usize]),
+                        RowPick::New(i) => {
+                            level.push(CellIndex::try_from(new_cells[i as usize]).ok())
+                        }
+                    }
+                }
+                level
+            })
+            .collect();
+        Self { levels }
     }
 
     /// The level of `res`, if it is one of [`BIN_RESOLUTIONS`].

@@ -13,6 +13,8 @@ mod incidents;
 mod layer;
 mod locate;
 
+use std::sync::Arc;
+
 use geo::{Coord, InteriorPoint, Intersects};
 
 pub use bins::{BIN_RESOLUTIONS, BinLevel, CellBins};
@@ -21,7 +23,9 @@ pub use layer::{Layer, Spatial};
 pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};
 
 use crate::geodata::Dataset;
-use crate::model::{Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource};
+use crate::model::{
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+};
 
 /// A dataset that cannot be indexed as it is.
 #[derive(Debug, thiserror::Error)]
@@ -37,19 +41,21 @@ pub enum BuildError {
     },
 }
 
-/// Every layer of the city, indexed.
+/// Every layer of the city, indexed. Layers are shared between snapshots: a write makes a new
+/// `Engine` that reuses every layer it does not change.
+#[derive(Clone)]
 pub struct Engine {
-    pub districts: Layer<District>,
-    pub communities: Layer<Community>,
-    pub grids: Layer<Grid>,
-    pub buildings: Layer<Building>,
-    pub resources: Layer<Resource>,
-    pub patrol_routes: Layer<PatrolRoute>,
-    pub patrol_tracks: Layer<PatrolTrack>,
-    pub incidents: IncidentTable,
-    pub locator: GridLocator,
+    pub districts: Arc<Layer<District>>,
+    pub communities: Arc<Layer<Community>>,
+    pub grids: Arc<Layer<Grid>>,
+    pub buildings: Arc<Layer<Building>>,
+    pub resources: Arc<Layer<Resource>>,
+    pub patrol_routes: Arc<Layer<PatrolRoute>>,
+    pub patrol_tracks: Arc<Layer<PatrolTrack>>,
+    pub incidents: Arc<IncidentTable>,
+    pub locator: Arc<GridLocator>,
     /// Position in `communities` of each grid's community.
-    pub grid_community: Vec<u32>,
+    pub grid_community: Arc<Vec<u32>>,
     /// Identifies this snapshot: caches key their entries by it, so a new snapshot (new data)
     /// never serves an old answer.
     pub version: u64,
@@ -57,6 +63,10 @@ pub struct Engine {
 
 /// Versions handed to snapshots, unique within the process.
 static NEXT_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_version() -> u64 {
+    NEXT_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 impl Engine {
     /// Indexes `data`.
@@ -141,18 +151,84 @@ impl Engine {
             .collect();
         let incidents = IncidentTable::build(data.incidents, &grids, &grid_community, &locator);
         Ok(Self {
-            districts,
-            communities,
-            grids,
-            buildings: Layer::new(buildings),
-            resources: Layer::new(resources),
-            patrol_routes: Layer::new(data.patrol_routes),
-            patrol_tracks: Layer::new(data.patrol_tracks),
-            incidents,
-            locator,
-            grid_community,
-            version: NEXT_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            districts: Arc::new(districts),
+            communities: Arc::new(communities),
+            grids: Arc::new(grids),
+            buildings: Arc::new(Layer::new(buildings)),
+            resources: Arc::new(Layer::new(resources)),
+            patrol_routes: Arc::new(Layer::new(data.patrol_routes)),
+            patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
+            incidents: Arc::new(incidents),
+            locator: Arc::new(locator),
+            grid_community: Arc::new(grid_community),
+            version: next_version(),
         })
+    }
+
+    /// A new snapshot with `upserts` applied to the incidents (see
+    /// [`IncidentTable::with_upserts`]); every other layer is shared.
+    #[must_use]
+    pub fn with_incidents(&self, upserts: Vec<Incident>) -> Self {
+        let incidents =
+            self.incidents
+                .with_upserts(upserts, &self.grids, &self.grid_community, &self.locator);
+        Self {
+            incidents: Arc::new(incidents),
+            version: next_version(),
+            ..self.clone()
+        }
+    }
+
+    /// A new snapshot with `resource` added or replaced (same id), its community derived.
+    #[must_use]
+    pub fn with_resource(&self, mut resource: Resource) -> Self {
+        resource.community_id = self.place(resource.geometry.0).1;
+        let mut items: Vec<Resource> = self
+            .resources
+            .items()
+            .iter()
+            .filter(|r| r.id != resource.id)
+            .cloned()
+            .collect();
+        items.push(resource);
+        items.sort_by_key(|r| r.id);
+        Self {
+            resources: Arc::new(Layer::new(items)),
+            version: next_version(),
+            ..self.clone()
+        }
+    }
+
+    /// A new snapshot with `track` added or replaced (same id).
+    #[must_use]
+    pub fn with_track(&self, track: PatrolTrack) -> Self {
+        let mut items: Vec<PatrolTrack> = self
+            .patrol_tracks
+            .items()
+            .iter()
+            .filter(|t| t.id != track.id)
+            .cloned()
+            .collect();
+        items.push(track);
+        items.sort_by_key(|t| t.id);
+        Self {
+            patrol_tracks: Arc::new(Layer::new(items)),
+            version: next_version(),
+            ..self.clone()
+        }
+    }
+
+    /// The grid and community ids of a point: the grid by the locator, the community through
+    /// the grid, or by exact test for a point in no grid.
+    #[must_use]
+    pub fn place(&self, at: Coord) -> (Option<u64>, Option<u64>) {
+        match cell_of(at).and_then(|cell| self.locator.locate(&self.grids, cell, at)) {
+            Some(g) => (
+                Some(self.grids.items()[g as usize].id),
+                Some(self.communities.items()[self.grid_community[g as usize] as usize].id),
+            ),
+            None => (None, community_exact(&self.communities, at)),
+        }
     }
 
     /// Incidents that lie in no grid (kept, and counted here).

@@ -2,6 +2,7 @@
 //! and the parsed query newtypes (`Bbox`, `Period`). Nothing here does I/O.
 
 mod bbox;
+pub mod datum;
 mod entities;
 mod kinds;
 mod period;

@@ -43,7 +43,7 @@ pub struct Reply {
 
 /// Sends `method path` with an optional body to the app over the bundled data.
 pub async fn request(method: &str, path: &str, body: Option<&str>) -> Reply {
-    request_to(AppState::new(engine()), method, path, body).await
+    request_to(AppState::new(Engine::clone(&engine())), method, path, body).await
 }
 
 /// `GET path` against a given state (whose caches persist between calls).

@@ -14,7 +14,8 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use self::collections::{CollectionId, describe};
-use self::items::{Common, Page, incident_feature, incident_page, static_feature, static_page};
+pub(crate) use self::items::incident_feature;
+use self::items::{Common, Page, incident_page, static_feature, static_page};
 use super::{ApiError, AppState, QueryParams};
 use crate::index::Engine;
 
@@ -81,9 +82,10 @@ async fn list_collections(
 ) -> Result<Json<Value>, ApiError> {
     no_params(raw.as_deref())?;
     let base = base_url(&headers);
+    let engine = state.engine();
     let collections: Vec<Value> = CollectionId::ALL
         .iter()
-        .map(|&c| describe(&state.engine, c, &base))
+        .map(|&c| describe(&engine, c, &base))
         .collect();
     Ok(Json(json!({
         "links": [{ "href": format!("{base}/ogc/collections"), "rel": "self", "type": "application/json" }],
@@ -116,7 +118,7 @@ async fn collection(
 ) -> Result<Json<Value>, ApiError> {
     no_params(raw.as_deref())?;
     let id = collection_id(&path_value(path)?)?;
-    Ok(Json(describe(&state.engine, id, &base_url(&headers))))
+    Ok(Json(describe(&state.engine(), id, &base_url(&headers))))
 }
 
 fn select(
@@ -152,7 +154,7 @@ async fn items(
 ) -> Result<Response, ApiError> {
     let id = collection_id(&path_value(path)?)?;
     let params = QueryParams::parse(raw.as_deref())?;
-    let (common, page) = select(&state.engine, id, &params)?;
+    let (common, page) = select(&state.engine(), id, &params)?;
     let base = base_url(&headers);
     let items_url = format!("{base}/ogc/collections/{}/items", id.as_str());
     // Links keep every parameter of the request and change only the offset.
@@ -207,7 +209,7 @@ async fn item(
         ))
     };
     let fid_num: u64 = fid.parse().map_err(|_| missing())?;
-    let e = &state.engine;
+    let e = &state.engine();
     let feature = match id {
         CollectionId::Districts => e.districts.get(fid_num).map(static_feature),
         CollectionId::Communities => e.communities.get(fid_num).map(static_feature),

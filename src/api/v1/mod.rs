@@ -6,6 +6,7 @@ mod cache;
 mod filters;
 mod hexbins;
 mod hotspots;
+mod ingest;
 mod stats;
 mod study_areas;
 
@@ -27,6 +28,7 @@ use crate::index::Engine;
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(ingest::router())
         .route(
             "/hexbins",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "hexbins", hexbins::hexbins)),
@@ -63,10 +65,12 @@ async fn answer(
     compute: Compute,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(raw.as_deref())?;
-    let key = AnswerCache::key(endpoint, &params, state.engine.version);
+    // One snapshot for the key and the computation, so an answer is cached under its version.
+    let engine = state.engine();
+    let key = AnswerCache::key(endpoint, &params, engine.version);
     let body = tokio::task::spawn_blocking(move || {
         state.answers.get_or_try(key, || {
-            let value = compute(&state.engine, &state.study_areas, &params)?;
+            let value = compute(&engine, &state.study_areas, &params)?;
             serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))
         })
     })

@@ -1,0 +1,186 @@
+//! Writes under `/api/v1`: incidents (GeoJSON or CSV batches, status changes), patrol tracks
+//! (GeoJSON or GPX) and resources. Every write needs a bearer token of the right role, reads
+//! its body up to a size limit, validates everything before touching the store (a batch is all
+//! or nothing), converts coordinates from the declared `datum`, and answers 201 with the ids.
+
+mod incidents;
+mod resources;
+mod tracks;
+
+use axum::Json;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{patch, post};
+use serde_json::{Value, json};
+
+use crate::api::{ApiError, AppState, QueryParams, Role};
+use crate::live::WriteError;
+use crate::model::datum::Datum;
+
+/// The largest request body accepted (a batch of about 50,000 incidents as GeoJSON).
+pub const MAX_BODY_BYTES: usize = 16 << 20;
+
+/// The write routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", post(post_incidents))
+        .route("/incidents/{id}", patch(patch_incident))
+        .route("/patrol/tracks", post(post_track))
+        .route("/resources", post(post_resource))
+}
+
+impl From<WriteError> for ApiError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::ReadOnly => Self::Unavailable(e.to_string()),
+            WriteError::NoSuchIncident(_) => Self::NotFound(e.to_string()),
+            WriteError::Invalid(detail) => Self::Conflict(detail),
+            WriteError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// The body, up to [`MAX_BODY_BYTES`].
+async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::PayloadTooLarge(format!(
+                "the body is over the limit of {} MiB",
+                MAX_BODY_BYTES >> 20
+            ))
+        })
+}
+
+/// The media type of the request, without parameters, lower-cased.
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The `datum` parameter (default WGS 84).
+fn datum(params: &QueryParams) -> Result<Datum, ApiError> {
+    params.get("datum").map_or(Ok(Datum::Wgs84), |d| {
+        d.parse().map_err(ApiError::BadRequest)
+    })
+}
+
+/// The body as JSON, or a 400 saying where it broke.
+fn json_body(bytes: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))
+}
+
+fn created(body: Value) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// `POST /api/v1/incidents`: a GeoJSON Feature or FeatureCollection, or `text/csv`.
+async fn post_incidents(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    state.tokens.authorize(&headers, Role::Operator)?;
+    let params = QueryParams::parse(raw.as_deref())?;
+    params.only(&["datum"])?;
+    let datum = datum(&params)?;
+    let bytes = read_body(body).await?;
+    let now = chrono::Utc::now().timestamp();
+    let batch = match media_type(&headers).as_str() {
+        "text/csv" => incidents::from_csv(&bytes, datum, now)?,
+        "application/geo+json" | "application/json" | "" => {
+            incidents::from_geojson(&json_body(&bytes)?, datum, now)?
+        }
+        other => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "`{other}` is not accepted here: send application/geo+json or text/csv"
+            )));
+        }
+    };
+    let stored = state.live.add_incidents(batch).await?;
+    let ids: Vec<u64> = stored.iter().map(|i| i.id).collect();
+    tracing::info!(count = ids.len(), "incidents written");
+    Ok(created(json!({ "ids": ids, "count": ids.len() })))
+}
+
+/// `PATCH /api/v1/incidents/{id}`: `{"status": "assigned" | "resolved", "resolved_at": ...}`.
+async fn patch_incident(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    state.tokens.authorize(&headers, Role::Operator)?;
+    let id: u64 = id
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("`{id}` is not an incident id")))?;
+    let bytes = read_body(body).await?;
+    let (status, resolved_at) = incidents::status_change(&json_body(&bytes)?)?;
+    let incident = state.live.update_status(id, status, resolved_at).await?;
+    let engine = state.engine();
+    let row = engine
+        .incidents
+        .row(incident.id)
+        .ok_or_else(|| ApiError::Internal("an updated incident vanished".into()))?;
+    Ok(Json(crate::api::ogc::incident_feature(&engine, row)).into_response())
+}
+
+/// `POST /api/v1/patrol/tracks`: a GeoJSON LineString Feature with per-vertex `times`, or GPX.
+async fn post_track(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    state.tokens.authorize(&headers, Role::Operator)?;
+    let params = QueryParams::parse(raw.as_deref())?;
+    params.only(&["datum", "community_id", "route_id", "team"])?;
+    let datum = datum(&params)?;
+    let bytes = read_body(body).await?;
+    let engine = state.engine();
+    let track = match media_type(&headers).as_str() {
+        "application/gpx+xml" | "application/xml" | "text/xml" => {
+            tracks::from_gpx(&bytes, datum, &params, &engine)?
+        }
+        "application/geo+json" | "application/json" | "" => {
+            tracks::from_geojson(&json_body(&bytes)?, datum, &params, &engine)?
+        }
+        other => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "`{other}` is not accepted here: send application/geo+json or application/gpx+xml"
+            )));
+        }
+    };
+    let stored = state.live.add_track(track).await?;
+    Ok(created(
+        json!({ "id": stored.id, "points": stored.times.len() }),
+    ))
+}
+
+/// `POST /api/v1/resources` (admin): a GeoJSON Point Feature; with an `id`, replaces it.
+async fn post_resource(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    state.tokens.authorize(&headers, Role::Admin)?;
+    let params = QueryParams::parse(raw.as_deref())?;
+    params.only(&["datum"])?;
+    let datum = datum(&params)?;
+    let bytes = read_body(body).await?;
+    let resource = resources::from_geojson(&json_body(&bytes)?, datum)?;
+    let stored = state.live.upsert_resource(resource).await?;
+    Ok(created(
+        json!({ "id": stored.id, "community_id": stored.community_id }),
+    ))
+}

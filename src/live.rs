@@ -1,0 +1,222 @@
+//! The live dataset: the current engine snapshot, and the write path that keeps it and the
+//! store in step.
+//!
+//! Reads take the current snapshot (an `Arc`, never a lock). A write takes the writer lock,
+//! commits to the store, builds the next snapshot from the current one (only the changed layer
+//! is rebuilt) and publishes it; so a write acknowledged to a client is durable and visible to
+//! every read that starts after it. Changes other replicas made arrive through
+//! [`Live::apply_remote`] (PostGIS notifications).
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+
+use crate::index::Engine;
+use crate::model::{Incident, IncidentStatus, PatrolTrack, Resource};
+use crate::store::postgis::Changed;
+use crate::store::{PlacedIncident, Store, StoreError};
+
+/// Why a write was not done. Nothing was changed in either case.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("this server has no store to write to; it serves a read-only dataset")]
+    ReadOnly,
+    #[error("there is no incident {0}")]
+    NoSuchIncident(u64),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The current snapshot and its store.
+pub struct Live {
+    current: ArcSwap<Engine>,
+    store: Option<Arc<dyn Store>>,
+    writer: tokio::sync::Mutex<()>,
+}
+
+impl Live {
+    /// A live dataset over `engine`, writing to `store` (read-only without one).
+    #[must_use]
+    pub fn new(engine: Engine, store: Option<Arc<dyn Store>>) -> Self {
+        Self {
+            current: ArcSwap::from_pointee(engine),
+            store,
+            writer: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The current snapshot.
+    #[must_use]
+    pub fn engine(&self) -> Arc<Engine> {
+        self.current.load_full()
+    }
+
+    /// The store, if any.
+    #[must_use]
+    pub fn store(&self) -> Option<&Arc<dyn Store>> {
+        self.store.as_ref()
+    }
+
+    fn writable(&self) -> Result<&Arc<dyn Store>, WriteError> {
+        self.store.as_ref().ok_or(WriteError::ReadOnly)
+    }
+
+    /// Builds the next snapshot off the async runtime (at 1M incidents it copies columns).
+    async fn publish(
+        &self,
+        next: impl FnOnce(&Engine) -> Engine + Send + 'static,
+    ) -> Result<(), WriteError> {
+        let current = self.engine();
+        let engine = tokio::task::spawn_blocking(move || next(&current))
+            .await
+            .map_err(|e| {
+                WriteError::Store(StoreError::Failed(format!(
+                    "building the next snapshot: {e}"
+                )))
+            })?;
+        self.current.store(Arc::new(engine));
+        Ok(())
+    }
+
+    /// Adds new incidents, all or nothing; their grid and community are derived here. Returns
+    /// them with the ids the store gave.
+    ///
+    /// # Errors
+    /// No store, or the store failed (nothing written).
+    pub async fn add_incidents(
+        &self,
+        incidents: Vec<Incident>,
+    ) -> Result<Vec<Incident>, WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        let engine = self.engine();
+        let placed = incidents
+            .into_iter()
+            .map(|i| PlacedIncident::place(&engine, i))
+            .collect();
+        let stored = store.insert_incidents(placed).await?;
+        let upserts = stored.clone();
+        self.publish(move |e| e.with_incidents(upserts)).await?;
+        Ok(stored)
+    }
+
+    /// Moves an incident forward in its life cycle (open → assigned → resolved; a resolved
+    /// incident stays resolved). `resolved_at` defaults to now when resolving.
+    ///
+    /// # Errors
+    /// No store, no such incident, a backward move, or a store failure.
+    pub async fn update_status(
+        &self,
+        id: u64,
+        status: IncidentStatus,
+        resolved_at: Option<i64>,
+    ) -> Result<Incident, WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        let engine = self.engine();
+        let row = engine
+            .incidents
+            .row(id)
+            .ok_or(WriteError::NoSuchIncident(id))?;
+        let mut incident = engine.incidents.incident(row);
+        let rank = |s: IncidentStatus| match s {
+            IncidentStatus::Open => 0,
+            IncidentStatus::Assigned => 1,
+            IncidentStatus::Resolved => 2,
+        };
+        if rank(status) < rank(incident.status) {
+            return Err(WriteError::Invalid(format!(
+                "incident {id} is {}; it cannot go back to {status}",
+                incident.status
+            )));
+        }
+        if status != IncidentStatus::Resolved && resolved_at.is_some() {
+            return Err(WriteError::Invalid(
+                "`resolved_at` is only for status `resolved`".into(),
+            ));
+        }
+        incident.resolved_at = match status {
+            IncidentStatus::Resolved => Some(
+                resolved_at
+                    .or(incident.resolved_at)
+                    .unwrap_or_else(|| chrono::Utc::now().timestamp()),
+            ),
+            _ => None,
+        };
+        if incident
+            .resolved_at
+            .is_some_and(|t| t < incident.reported_at)
+        {
+            return Err(WriteError::Invalid(format!(
+                "`resolved_at` is before the incident was reported ({})",
+                crate::model::format_local(incident.reported_at)
+            )));
+        }
+        incident.status = status;
+        if !store.update_incident(&incident).await? {
+            return Err(WriteError::NoSuchIncident(id));
+        }
+        let upsert = incident.clone();
+        self.publish(move |e| e.with_incidents(vec![upsert]))
+            .await?;
+        Ok(incident)
+    }
+
+    /// Adds a patrol track (the store gives its id).
+    ///
+    /// # Errors
+    /// No store, or the store failed.
+    pub async fn add_track(&self, track: PatrolTrack) -> Result<PatrolTrack, WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        let stored = store.insert_track(track).await?;
+        let track = stored.clone();
+        self.publish(move |e| e.with_track(track)).await?;
+        Ok(stored)
+    }
+
+    /// Adds or replaces a resource; its community is derived here.
+    ///
+    /// # Errors
+    /// No store, or the store failed.
+    pub async fn upsert_resource(&self, mut resource: Resource) -> Result<Resource, WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        resource.community_id = self.engine().place(resource.geometry.0).1;
+        let stored = store.upsert_resource(resource).await?;
+        let resource = stored.clone();
+        self.publish(move |e| e.with_resource(resource)).await?;
+        Ok(stored)
+    }
+
+    /// Applies rows another replica wrote (as the database holds them now).
+    ///
+    /// # Errors
+    /// Building the snapshot failed.
+    pub async fn apply_remote(&self, changed: Changed) -> Result<(), WriteError> {
+        let _writer = self.writer.lock().await;
+        self.publish(move |e| {
+            let mut next = if changed.incidents.is_empty() {
+                e.clone()
+            } else {
+                e.with_incidents(changed.incidents)
+            };
+            for track in changed.tracks {
+                next = next.with_track(track);
+            }
+            for resource in changed.resources {
+                next = next.with_resource(resource);
+            }
+            next
+        })
+        .await
+    }
+
+    /// Replaces the whole snapshot (after a reload from the store).
+    pub async fn replace(&self, engine: Engine) {
+        let _writer = self.writer.lock().await;
+        self.current.store(Arc::new(engine));
+    }
+}

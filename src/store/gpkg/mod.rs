@@ -1,0 +1,223 @@
+//! The embedded store: one GeoPackage file (SQLite through rusqlite), created from a dataset on
+//! first start. SQLite runs in WAL mode with `synchronous = FULL`, so a write acknowledged after
+//! its transaction commits survives `kill -9` and power loss alike.
+//!
+//! rusqlite is synchronous: calls run on Tokio's blocking pool, one connection behind a mutex
+//! (SQLite has one writer anyway).
+
+mod rows;
+pub(crate) mod time;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OpenFlags, params};
+
+use super::{PlacedIncident, Store, StoreError, placed_incidents};
+use crate::geodata::Dataset;
+use crate::index::Engine;
+use crate::model::{Incident, PatrolTrack, Resource};
+
+/// A GeoPackage store.
+pub struct GpkgStore {
+    path: PathBuf,
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(code, _)
+                if code.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Self::Refused(e.to_string())
+            }
+            rusqlite::Error::SqliteFailure(code, _)
+                if matches!(
+                    code.code,
+                    rusqlite::ErrorCode::DatabaseBusy
+                        | rusqlite::ErrorCode::DatabaseLocked
+                        | rusqlite::ErrorCode::DiskFull
+                        | rusqlite::ErrorCode::ReadOnly
+                        | rusqlite::ErrorCode::CannotOpen
+                ) =>
+            {
+                Self::Unavailable(e.to_string())
+            }
+            _ => Self::Failed(e.to_string()),
+        }
+    }
+}
+
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        Self::Failed(format!("unexpected value in the store: {e}"))
+    }
+}
+
+fn open(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let connection = Connection::open_with_flags(path, flags)
+        .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(connection)
+}
+
+impl GpkgStore {
+    /// Opens the GeoPackage at `path`, or, if there is none, creates it from the snapshot
+    /// `seed` gives (written to a temporary file and renamed, so a crash never leaves half a
+    /// store behind). Returns the store and, when it was just created, the seed snapshot.
+    ///
+    /// # Errors
+    /// An unreadable or unwritable file, or a failing `seed`.
+    pub fn open_or_create(
+        path: &Path,
+        seed: impl FnOnce() -> anyhow::Result<Engine>,
+    ) -> anyhow::Result<(Self, Option<Engine>)> {
+        let mut seeded = None;
+        if !path.exists() {
+            let engine = seed()?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let partial = path.with_extension("gpkg.partial");
+            let _ = std::fs::remove_file(&partial);
+            let mut connection = open(&partial, OpenFlags::default())?;
+            connection.execute_batch(include_str!("schema.sql"))?;
+            write_snapshot(&mut connection, &engine)?;
+            connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+            drop(connection);
+            std::fs::rename(&partial, path)?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            seeded = Some(engine);
+        }
+        let connection = open(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let application_id: i64 =
+            connection.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        anyhow::ensure!(
+            application_id == 1_196_444_487,
+            "{} is not a GeoPackage",
+            path.display()
+        );
+        Ok((
+            Self {
+                path: path.to_owned(),
+                connection: Arc::new(Mutex::new(connection)),
+            },
+            seeded,
+        ))
+    }
+
+    /// Runs `work` with the connection on the blocking pool.
+    async fn with<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let connection = self.connection.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = connection
+                .lock()
+                .map_err(|_| StoreError::Failed("the store's lock is poisoned".into()))?;
+            work(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Failed(format!("store task: {e}")))?
+    }
+}
+
+/// Writes every layer of `engine` in one transaction.
+fn write_snapshot(connection: &mut Connection, engine: &Engine) -> Result<(), StoreError> {
+    let tx = connection.transaction()?;
+    rows::insert_districts(&tx, engine.districts.items())?;
+    rows::insert_communities(&tx, engine.communities.items())?;
+    rows::insert_grids(&tx, engine.grids.items())?;
+    rows::insert_buildings(&tx, engine.buildings.items())?;
+    for r in engine.resources.items() {
+        rows::insert_resource(&tx, r)?;
+    }
+    rows::insert_routes(&tx, engine.patrol_routes.items())?;
+    for t in engine.patrol_tracks.items() {
+        rows::insert_track(&tx, t)?;
+    }
+    rows::insert_incidents(&tx, &placed_incidents(engine), true)?;
+    rows::update_extents(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for GpkgStore {
+    fn describe(&self) -> String {
+        format!("GeoPackage {}", self.path.display())
+    }
+
+    async fn load(&self) -> Result<Dataset, StoreError> {
+        self.with(|c| rows::load(c)).await
+    }
+
+    async fn insert_incidents(
+        &self,
+        incidents: Vec<PlacedIncident>,
+    ) -> Result<Vec<Incident>, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let ids = rows::insert_incidents(&tx, &incidents, false)?;
+            tx.commit()?;
+            Ok(incidents
+                .into_iter()
+                .zip(ids)
+                .map(|(p, id)| Incident { id, ..p.incident })
+                .collect())
+        })
+        .await
+    }
+
+    async fn update_incident(&self, incident: &Incident) -> Result<bool, StoreError> {
+        let incident = incident.clone();
+        self.with(move |c| {
+            let changed = c.execute(
+                "UPDATE incidents SET status = ?1, resolved_at = ?2 WHERE id = ?3",
+                params![
+                    incident.status.as_str(),
+                    incident.resolved_at.map(time::to_text),
+                    incident.id as i64
+                ],
+            )?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn insert_track(&self, track: PatrolTrack) -> Result<PatrolTrack, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let id = rows::insert_track(
+                &tx,
+                &PatrolTrack {
+                    id: 0,
+                    ..track.clone()
+                },
+            )?;
+            tx.commit()?;
+            Ok(PatrolTrack { id, ..track })
+        })
+        .await
+    }
+
+    async fn upsert_resource(&self, resource: Resource) -> Result<Resource, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let id = rows::insert_resource(&tx, &resource)?;
+            tx.commit()?;
+            Ok(Resource { id, ..resource })
+        })
+        .await
+    }
+}

@@ -1,0 +1,104 @@
+//! Durable stores behind one narrow trait. The in-memory [`Engine`] is where queries run; a
+//! store is where data survives: PostGIS as the system of record ([`postgis`]), or a local
+//! GeoPackage file as the embedded default ([`gpkg`]).
+//!
+//! Every write goes to the store first, in one transaction; only when it has committed does the
+//! server publish a new engine snapshot and acknowledge. A failed write changes nothing.
+
+pub mod geometry;
+pub mod gpkg;
+pub mod postgis;
+
+use async_trait::async_trait;
+
+use crate::geodata::Dataset;
+use crate::index::Engine;
+use crate::model::{Incident, PatrolTrack, Resource};
+
+/// Why a store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store cannot be reached or is not writable now; nothing was written (503).
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// The store refused the data (a constraint); nothing was written.
+    #[error("the store refused the write: {0}")]
+    Refused(String),
+    /// Anything else (a bug or a corrupt store).
+    #[error("store failure: {0}")]
+    Failed(String),
+}
+
+/// An incident with the fields the engine derived for it, which stores keep beside it for
+/// their own users (SQL, QGIS); the engine never reads them back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedIncident {
+    pub incident: Incident,
+    pub grid_id: Option<u64>,
+    pub community_id: Option<u64>,
+    /// The res-11 H3 cell (raw), 0 if none.
+    pub h3: u64,
+}
+
+impl PlacedIncident {
+    /// Places `incident` with `engine`'s locator.
+    #[must_use]
+    pub fn place(engine: &Engine, incident: Incident) -> Self {
+        let at = geo::Coord {
+            x: incident.lon,
+            y: incident.lat,
+        };
+        let (grid_id, community_id) = engine.place(at);
+        let h3 = crate::index::cell_of(at).map_or(0, u64::from);
+        Self {
+            incident,
+            grid_id,
+            community_id,
+            h3,
+        }
+    }
+}
+
+/// A durable home for a dataset.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// What and where, for logs (never a password).
+    fn describe(&self) -> String;
+
+    /// Every layer as stored.
+    async fn load(&self) -> Result<Dataset, StoreError>;
+
+    /// Inserts new incidents, all or nothing; the store assigns their ids (any `id` given is
+    /// ignored). Returns them with their ids, in the order given.
+    async fn insert_incidents(
+        &self,
+        incidents: Vec<PlacedIncident>,
+    ) -> Result<Vec<Incident>, StoreError>;
+
+    /// Replaces the status and resolution time of an existing incident; `false` if there is
+    /// no incident with that id.
+    async fn update_incident(&self, incident: &Incident) -> Result<bool, StoreError>;
+
+    /// Inserts a patrol track; the store assigns its id.
+    async fn insert_track(&self, track: PatrolTrack) -> Result<PatrolTrack, StoreError>;
+
+    /// Inserts a resource (the store assigns its id when `id` is 0) or replaces the one with
+    /// its id.
+    async fn upsert_resource(&self, resource: Resource) -> Result<Resource, StoreError>;
+}
+
+/// Every incident of `engine`, placed (for writing a snapshot to a store).
+#[must_use]
+pub fn placed_incidents(engine: &Engine) -> Vec<PlacedIncident> {
+    let t = &engine.incidents;
+    (0..t.len())
+        .map(|row| PlacedIncident {
+            incident: t.incident(row),
+            grid_id: (t.grid[row] != crate::index::NONE)
+                .then(|| engine.grids.items()[t.grid[row] as usize].id),
+            community_id: (t.community[row] != crate::index::NONE)
+                .then(|| engine.communities.items()[t.community[row] as usize].id),
+            h3: t.cell[row],
+        })
+        .collect()
+}

@@ -1,0 +1,399 @@
+//! PostGIS as the system of record (sqlx, runtime queries; SQL text in `sql/`, every value a
+//! bind parameter). The schema lives in `migrations/` and is applied at connect time.
+//!
+//! Replicas on one database keep each other current: every write sends a `NOTIFY` on
+//! [`CHANNEL`] in its own transaction (so it is delivered only if the write commits), naming
+//! the ids it wrote; each server listens and loads those rows ([`PgStore::fetch`]).
+
+mod import;
+mod load;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Row, Transaction};
+
+pub use import::import;
+
+use super::geometry::to_wkb;
+use super::{PlacedIncident, Store, StoreError};
+use crate::geodata::Dataset;
+use crate::model::{Incident, PatrolTrack, Resource};
+
+/// The notification channel of data changes.
+pub const CHANNEL: &str = "gridwatch_changes";
+/// The oldest PostGIS release the schema and queries are written for.
+const MIN_POSTGIS: (u32, u32) = (3, 1);
+/// Ids per notification, keeping payloads well under PostgreSQL's 8,000-byte limit.
+const IDS_PER_NOTICE: usize = 500;
+
+/// What changed, as one notification carries it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Change {
+    /// The server that made the change (it has applied it already).
+    pub origin: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<u64>,
+    /// Everything may have changed (an import): reload the whole snapshot.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reload: bool,
+}
+
+/// Rows a [`Change`] names, as the database holds them now.
+#[derive(Debug, Default)]
+pub struct Changed {
+    pub incidents: Vec<Incident>,
+    pub tracks: Vec<PatrolTrack>,
+    pub resources: Vec<Resource>,
+}
+
+/// A PostGIS store.
+pub struct PgStore {
+    pool: PgPool,
+    describe: String,
+    origin: String,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db)
+                if db.is_check_violation()
+                    || db.is_foreign_key_violation()
+                    || db.is_unique_violation() =>
+            {
+                Self::Refused(db.message().to_owned())
+            }
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_) => Self::Unavailable(e.to_string()),
+            _ => Self::Failed(e.to_string()),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` without the secret, for logs.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "a PostgreSQL database".to_owned(),
+    }
+}
+
+fn version(text: &str) -> (u32, u32) {
+    let mut parts = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|p| p.parse().ok());
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+impl PgStore {
+    /// Connects, checks that PostGIS is new enough, and applies the migrations.
+    ///
+    /// # Errors
+    /// An unreachable database, PostGIS missing or older than 3.1, or a failing migration.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let describe = redact(url);
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot connect to {describe}: {e}"))?;
+        let row = sqlx::query(include_str!("sql/postgis_version.sql"))
+            .fetch_one(&pool)
+            .await?;
+        let installed: Option<String> = row.try_get("installed")?;
+        let available: Option<String> = row.try_get("available")?;
+        let Some(found) = installed.or(available) else {
+            anyhow::bail!(
+                "{describe} has no PostGIS: install it on the database server (Debian: apt-get install postgresql-15-postgis-3)"
+            );
+        };
+        anyhow::ensure!(
+            version(&found) >= MIN_POSTGIS,
+            "{describe} has PostGIS {found}; gridwatch needs {}.{} or newer",
+            MIN_POSTGIS.0,
+            MIN_POSTGIS.1
+        );
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| anyhow::anyhow!("migrating {describe}: {e}"))?;
+        let origin = format!("{}-{:x}", std::process::id(), rand::random::<u64>());
+        Ok(Self {
+            pool,
+            describe,
+            origin,
+        })
+    }
+
+    /// The connection pool (for import and benchmarks).
+    #[must_use]
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// This server's name in notifications.
+    #[must_use]
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// A listener subscribed to [`CHANNEL`].
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn listen(&self) -> Result<PgListener, StoreError> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANNEL).await?;
+        Ok(listener)
+    }
+
+    /// The rows `change` names, as stored now.
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn fetch(&self, change: &Change) -> Result<Changed, StoreError> {
+        let ids = |v: &Vec<u64>| {
+            (!v.is_empty()).then(|| v.iter().map(|&i| i as i64).collect::<Vec<i64>>())
+        };
+        let mut changed = Changed::default();
+        if let Some(ids) = ids(&change.incidents) {
+            changed.incidents = load::incidents(&self.pool, Some(ids)).await?;
+        }
+        if let Some(ids) = ids(&change.tracks) {
+            changed.tracks = load::tracks(&self.pool, Some(ids)).await?;
+        }
+        if let Some(ids) = ids(&change.resources) {
+            changed.resources = load::resources(&self.pool, Some(ids)).await?;
+        }
+        Ok(changed)
+    }
+
+    /// Sends `change` inside `tx`, in notices of at most [`IDS_PER_NOTICE`] ids.
+    async fn notify(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        mut change: Change,
+    ) -> Result<(), StoreError> {
+        change.origin.clone_from(&self.origin);
+        let mut notices = Vec::new();
+        for chunk in change.incidents.chunks(IDS_PER_NOTICE) {
+            notices.push(Change {
+                origin: self.origin.clone(),
+                incidents: chunk.to_vec(),
+                ..Change::default()
+            });
+        }
+        if !change.tracks.is_empty() || !change.resources.is_empty() {
+            notices.push(Change {
+                incidents: Vec::new(),
+                ..change
+            });
+        }
+        for notice in notices {
+            let payload =
+                serde_json::to_string(&notice).map_err(|e| StoreError::Failed(e.to_string()))?;
+            sqlx::query(include_str!("sql/notify.sql"))
+                .bind(payload)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn describe(&self) -> String {
+        format!("PostGIS {}", self.describe)
+    }
+
+    async fn load(&self) -> Result<Dataset, StoreError> {
+        load::dataset(&self.pool).await
+    }
+
+    async fn insert_incidents(
+        &self,
+        incidents: Vec<PlacedIncident>,
+    ) -> Result<Vec<Incident>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(include_str!("sql/next_incident_ids.sql"))
+            .bind(incidents.len() as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+        let column =
+            |f: &dyn Fn(&PlacedIncident) -> i64| incidents.iter().map(f).collect::<Vec<i64>>();
+        let text = |f: &dyn Fn(&PlacedIncident) -> &'static str| {
+            incidents.iter().map(f).collect::<Vec<&str>>()
+        };
+        sqlx::query(include_str!("sql/insert_incidents.sql"))
+            .bind(&ids)
+            .bind(text(&|p| p.incident.kind.as_str()))
+            .bind(column(&|p| p.incident.reported_at))
+            .bind(text(&|p| p.incident.status.as_str()))
+            .bind(
+                incidents
+                    .iter()
+                    .map(|p| p.incident.resolved_at)
+                    .collect::<Vec<Option<i64>>>(),
+            )
+            .bind(text(&|p| p.incident.source.as_str()))
+            .bind(
+                incidents
+                    .iter()
+                    .map(|p| p.grid_id.map(|v| v as i64))
+                    .collect::<Vec<Option<i64>>>(),
+            )
+            .bind(
+                incidents
+                    .iter()
+                    .map(|p| p.community_id.map(|v| v as i64))
+                    .collect::<Vec<Option<i64>>>(),
+            )
+            .bind(column(&|p| p.h3 as i64))
+            .bind(
+                incidents
+                    .iter()
+                    .map(|p| p.incident.lon)
+                    .collect::<Vec<f64>>(),
+            )
+            .bind(
+                incidents
+                    .iter()
+                    .map(|p| p.incident.lat)
+                    .collect::<Vec<f64>>(),
+            )
+            .execute(&mut *tx)
+            .await?;
+        let stored: Vec<Incident> = incidents
+            .into_iter()
+            .zip(&ids)
+            .map(|(p, &id)| Incident {
+                id: id as u64,
+                ..p.incident
+            })
+            .collect();
+        self.notify(
+            &mut tx,
+            Change {
+                incidents: stored.iter().map(|i| i.id).collect(),
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn update_incident(&self, incident: &Incident) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(include_str!("sql/update_incident.sql"))
+            .bind(incident.id as i64)
+            .bind(incident.status.as_str())
+            .bind(incident.resolved_at)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        self.notify(
+            &mut tx,
+            Change {
+                incidents: vec![incident.id],
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn insert_track(&self, track: PatrolTrack) -> Result<PatrolTrack, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(include_str!("sql/insert_track.sql"))
+            .bind(track.route_id.map(|v| v as i64))
+            .bind(track.community_id as i64)
+            .bind(&track.team)
+            .bind(track.started_at)
+            .bind(track.ended_at)
+            .bind(&track.times)
+            .bind(to_wkb(&track.geometry.clone().into())?)
+            .fetch_one(&mut *tx)
+            .await?;
+        self.notify(
+            &mut tx,
+            Change {
+                tracks: vec![id as u64],
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PatrolTrack {
+            id: id as u64,
+            ..track
+        })
+    }
+
+    async fn upsert_resource(&self, resource: Resource) -> Result<Resource, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(include_str!("sql/upsert_resource.sql"))
+            .bind((resource.id != 0).then_some(resource.id as i64))
+            .bind(resource.kind.as_str())
+            .bind(&resource.name)
+            .bind(resource.capacity as i32)
+            .bind(resource.community_id.map(|v| v as i64))
+            .bind(to_wkb(&resource.geometry.into())?)
+            .fetch_one(&mut *tx)
+            .await?;
+        self.notify(
+            &mut tx,
+            Change {
+                resources: vec![id as u64],
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Resource {
+            id: id as u64,
+            ..resource
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_lose_their_password_in_logs() {
+        assert_eq!(
+            redact("postgres://gw:s3cret@db.local:5432/city"),
+            "postgres://gw:***@db.local:5432/city"
+        );
+        assert_eq!(
+            redact("postgres://db.local/city"),
+            "postgres://db.local/city"
+        );
+    }
+
+    #[test]
+    fn postgis_versions_compare_by_number() {
+        assert!(version("3.3.2") >= MIN_POSTGIS);
+        assert!(version("3.10.0dev") >= MIN_POSTGIS);
+        assert!(version("2.5.5") < MIN_POSTGIS);
+    }
+}

@@ -1,0 +1,12 @@
+-- Moves the COPYed rows of staging_buildings into buildings; a row whose id exists replaces it, so
+-- importing the same dataset twice leaves one copy.
+INSERT INTO buildings (id, households, floors, use, unmanaged, grid_id, community_id, geom)
+SELECT id, households, floors, use, unmanaged, grid_id, community_id, geom FROM staging_buildings
+ON CONFLICT (id) DO UPDATE
+  SET households = EXCLUDED.households,
+      floors = EXCLUDED.floors,
+      use = EXCLUDED.use,
+      unmanaged = EXCLUDED.unmanaged,
+      grid_id = EXCLUDED.grid_id,
+      community_id = EXCLUDED.community_id,
+      geom = EXCLUDED.geom

@@ -1,0 +1,14 @@
+-- Moves the COPYed rows of staging_incidents into incidents; a row whose id exists replaces it, so
+-- importing the same dataset twice leaves one copy.
+INSERT INTO incidents (id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom)
+SELECT id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom FROM staging_incidents
+ON CONFLICT (id) DO UPDATE
+  SET kind = EXCLUDED.kind,
+      reported_at = EXCLUDED.reported_at,
+      status = EXCLUDED.status,
+      resolved_at = EXCLUDED.resolved_at,
+      source = EXCLUDED.source,
+      grid_id = EXCLUDED.grid_id,
+      community_id = EXCLUDED.community_id,
+      h3 = EXCLUDED.h3,
+      geom = EXCLUDED.geom

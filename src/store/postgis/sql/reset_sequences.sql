@@ -1,0 +1,4 @@
+-- After an import with explicit ids, new rows continue after the largest id.
+SELECT setval(pg_get_serial_sequence('incidents', 'id'), GREATEST((SELECT max(id) FROM incidents), 1)),
+       setval(pg_get_serial_sequence('resources', 'id'), GREATEST((SELECT max(id) FROM resources), 1)),
+       setval(pg_get_serial_sequence('patrol_tracks', 'id'), GREATEST((SELECT max(id) FROM patrol_tracks), 1))

@@ -1,0 +1,96 @@
+//! A throwaway PostgreSQL 15 + PostGIS cluster for the tests of one test binary: initdb into a
+//! temporary directory, its own port and socket, started on first use and stopped (and its
+//! directory removed) by a watchdog when the test process exits. It never touches a cluster it
+//! did not create. `GRIDWATCH_TEST_DATABASE_URL` points the tests at another server instead.
+//!
+//! Needs the Debian packages postgresql-15 and postgresql-15-postgis-3, which
+//! `scripts/test-all` installs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const BIN: &str = "/usr/lib/postgresql/15/bin";
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Runs a PostgreSQL binary as the `postgres` user when we are root (initdb refuses root).
+fn pg(bin: &str, args: &[&str]) -> Command {
+    let path = format!("{BIN}/{bin}");
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--", &path]).args(args).current_dir("/");
+        c
+    } else {
+        let mut c = Command::new(path);
+        c.args(args);
+        c
+    }
+}
+
+fn run(mut command: Command, what: &str) {
+    let out = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(out.status.success(), "{what} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start_cluster() -> String {
+    assert!(
+        Path::new(BIN).join("initdb").exists() && Path::new("/usr/share/postgresql/15/extension/postgis.control").exists(),
+        "PostgreSQL 15 with PostGIS is not installed: run ./scripts/test-all, which installs postgresql-15-postgis-3"
+    );
+    let dir = PathBuf::from(format!("/tmp/gridwatch-pg-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    if is_root() {
+        run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir), "chown");
+    }
+    let data = dir.join("data");
+    let d = data.to_str().unwrap();
+    run(pg("initdb", &["-D", d, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]), "initdb");
+    let port = free_port();
+    // The server is not crashed by the tests (only gridwatch is), so fsync is not needed.
+    let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off", dir.display());
+    let log = dir.join("server.log");
+    run(pg("pg_ctl", &["-D", d, "-l", log.to_str().unwrap(), "-w", "-t", "60", "-o", &options, "start"]), "pg_ctl start");
+    // Stop the cluster and remove it once this test process is gone.
+    let stop = if is_root() {
+        format!("runuser -u postgres -- {BIN}/pg_ctl -D {d} -m immediate -w stop")
+    } else {
+        format!("{BIN}/pg_ctl -D {d} -m immediate -w stop")
+    };
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        dir = dir.display()
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &watchdog])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the cluster watchdog starts");
+    format!("postgres://postgres@127.0.0.1:{port}")
+}
+
+/// The server the tests use (`postgres://...` without a database name).
+pub fn server() -> &'static str {
+    static SERVER: OnceLock<String> = OnceLock::new();
+    SERVER.get_or_init(|| std::env::var("GRIDWATCH_TEST_DATABASE_URL").unwrap_or_else(|_| start_cluster()))
+}
+
+/// A new, empty database on the test server, for one test.
+pub async fn fresh_database() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("t_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let admin = format!("{}/postgres", server());
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("the test server accepts connections");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.unwrap();
+    format!("{}/{name}", server())
+}
