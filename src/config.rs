@@ -38,7 +38,7 @@ pub struct ServeArgs {
     /// database is given.
     #[arg(long, env = "GRIDWATCH_STORE", default_value = "data/gridwatch.gpkg")]
     pub store: PathBuf,
-    /// PostgreSQL + PostGIS to use as the store instead (postgres://user:password@host/db).
+    /// PostgreSQL + PostGIS to use as the store instead (`postgres://user:password@host/db`).
     /// An empty database is filled from `--data` first.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,

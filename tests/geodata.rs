@@ -218,3 +218,59 @@ fn generate_reproduces_the_bundled_dataset() {
     }
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// A write's snapshot (only the new rows located, merged in time order) equals indexing the
+/// changed dataset from scratch: the same rows, cells, grids and hexbins.
+#[test]
+fn upserting_incidents_equals_rebuilding() {
+    use gridwatch::model::{Incident, IncidentKind, IncidentSource, IncidentStatus};
+    let e = engine();
+    let mut data = gridwatch::geodata::read_dir(&geodata_dir()).unwrap();
+    let mut changed = data.incidents[500].clone();
+    changed.status = IncidentStatus::Resolved;
+    changed.resolved_at = Some(changed.reported_at + 3600);
+    let early = Incident {
+        id: 80_000,
+        lon: 112.2,
+        lat: 31.03,
+        kind: IncidentKind::Drainage,
+        reported_at: data.incidents[10].reported_at,
+        status: IncidentStatus::Open,
+        resolved_at: None,
+        source: IncidentSource::GridWorker,
+    };
+    let late = Incident {
+        id: 80_001,
+        lon: 112.571,
+        lat: 31.19,
+        reported_at: 1_700_000_000,
+        ..early.clone()
+    };
+    let upserted = e.with_incidents(vec![late.clone(), changed.clone(), early.clone()]);
+    data.incidents[500] = changed;
+    data.incidents.extend([early, late]);
+    let rebuilt = gridwatch::index::Engine::build(data).unwrap();
+    let (a, b) = (&upserted.incidents, &rebuilt.incidents);
+    assert_eq!(a.len(), 72_002);
+    assert_eq!(a.id, b.id);
+    assert_eq!((&a.lon, &a.lat, &a.cell), (&b.lon, &b.lat, &b.cell));
+    assert_eq!(
+        (&a.status, &a.resolved_at, &a.grid, &a.community),
+        (&b.status, &b.resolved_at, &b.grid, &b.community)
+    );
+    for res in [
+        h3o::Resolution::Six,
+        h3o::Resolution::Nine,
+        h3o::Resolution::Eleven,
+    ] {
+        let filter = gridwatch::index::IncidentFilter::default();
+        let bins = |t: &gridwatch::index::IncidentTable| {
+            gridwatch::analytics::hexbin::hexbins(t, &filter, t.bins.level(res).unwrap())
+        };
+        assert_eq!(bins(a), bins(b), "hexbins at {res}");
+    }
+    assert!(
+        upserted.version != e.version,
+        "a new snapshot gets a new version"
+    );
+}

@@ -128,7 +128,7 @@ impl CellBins {
                     match *pick {
                         RowPick::Old(r) => level.rows.push(old.rows[r as usize]),
                         RowPick::New(i) => {
-                            level.push(CellIndex::try_from(new_cells[i as usize]).ok())
+                            level.push(CellIndex::try_from(new_cells[i as usize]).ok());
                         }
                     }
                 }

@@ -6,6 +6,8 @@
     reason = "each test binary uses a different subset of the helpers"
 )]
 
+pub mod postgis;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -53,11 +55,26 @@ pub async fn get_from(state: &AppState, path: &str) -> Reply {
 
 /// Sends `method path` to the app over `state`.
 pub async fn request_to(state: AppState, method: &str, path: &str, body: Option<&str>) -> Reply {
+    request_with_headers(state, method, path, body, &[]).await
+}
+
+/// Sends `method path` with extra headers to the app over `state`.
+pub async fn request_with_headers(
+    state: AppState,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Reply {
     let app = app(state);
-    let request = Request::builder()
+    let mut request = Request::builder()
         .method(method)
         .uri(path)
-        .header("host", "test.local")
+        .header("host", "test.local");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
         .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
         .expect("valid request");
     let response = app

@@ -6,6 +6,13 @@
 //! Needs the Debian packages postgresql-15 and postgresql-15-postgis-3, which
 //! `scripts/test-all` installs.
 
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::zombie_processes,
+    reason = "test set-up fails loudly; the watchdog outlives this process on purpose"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -14,7 +21,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 const BIN: &str = "/usr/lib/postgresql/15/bin";
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Runs a PostgreSQL binary as the `postgres` user when we are root (initdb refuses root).
@@ -22,7 +32,9 @@ fn pg(bin: &str, args: &[&str]) -> Command {
     let path = format!("{BIN}/{bin}");
     if is_root() {
         let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", &path]).args(args).current_dir("/");
+        c.args(["-u", "postgres", "--", &path])
+            .args(args)
+            .current_dir("/");
         c
     } else {
         let mut c = Command::new(path);
@@ -33,31 +45,84 @@ fn pg(bin: &str, args: &[&str]) -> Command {
 
 fn run(mut command: Command, what: &str) {
     let out = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(out.status.success(), "{what} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start_cluster() -> String {
     assert!(
-        Path::new(BIN).join("initdb").exists() && Path::new("/usr/share/postgresql/15/extension/postgis.control").exists(),
+        Path::new(BIN).join("initdb").exists()
+            && Path::new("/usr/share/postgresql/15/extension/postgis.control").exists(),
         "PostgreSQL 15 with PostGIS is not installed: run ./scripts/test-all, which installs postgresql-15-postgis-3"
     );
-    let dir = PathBuf::from(format!("/tmp/gridwatch-pg-{}-{}", std::process::id(), free_port()));
+    let dir = PathBuf::from(format!(
+        "/tmp/gridwatch-pg-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     if is_root() {
-        run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir), "chown");
+        let mut chown = Command::new("chown");
+        chown.args(["-R", "postgres:postgres"]).arg(&dir);
+        run(chown, "chown");
     }
     let data = dir.join("data");
     let d = data.to_str().unwrap();
-    run(pg("initdb", &["-D", d, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]), "initdb");
+    run(
+        pg(
+            "initdb",
+            &[
+                "-D",
+                d,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
+        ),
+        "initdb",
+    );
     let port = free_port();
     // The server is not crashed by the tests (only gridwatch is), so fsync is not needed.
-    let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off", dir.display());
+    let options = format!(
+        "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
+        dir.display()
+    );
     let log = dir.join("server.log");
-    run(pg("pg_ctl", &["-D", d, "-l", log.to_str().unwrap(), "-w", "-t", "60", "-o", &options, "start"]), "pg_ctl start");
+    run(
+        pg(
+            "pg_ctl",
+            &[
+                "-D",
+                d,
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                &options,
+                "start",
+            ],
+        ),
+        "pg_ctl start",
+    );
     // Stop the cluster and remove it once this test process is gone.
     let stop = if is_root() {
         format!("runuser -u postgres -- {BIN}/pg_ctl -D {d} -m immediate -w stop")
@@ -82,15 +147,26 @@ fn start_cluster() -> String {
 /// The server the tests use (`postgres://...` without a database name).
 pub fn server() -> &'static str {
     static SERVER: OnceLock<String> = OnceLock::new();
-    SERVER.get_or_init(|| std::env::var("GRIDWATCH_TEST_DATABASE_URL").unwrap_or_else(|_| start_cluster()))
+    SERVER.get_or_init(|| {
+        std::env::var("GRIDWATCH_TEST_DATABASE_URL").unwrap_or_else(|_| start_cluster())
+    })
 }
 
 /// A new, empty database on the test server, for one test.
 pub async fn fresh_database() -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("t_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let name = format!(
+        "t_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
     let admin = format!("{}/postgres", server());
-    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("the test server accepts connections");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.unwrap();
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .expect("the test server accepts connections");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .unwrap();
     format!("{}/{name}", server())
 }

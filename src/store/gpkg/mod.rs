@@ -159,7 +159,7 @@ impl Store for GpkgStore {
     }
 
     async fn load(&self) -> Result<Dataset, StoreError> {
-        self.with(|c| rows::load(c)).await
+        self.with(rows::load).await
     }
 
     async fn insert_incidents(

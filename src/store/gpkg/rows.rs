@@ -239,6 +239,10 @@ pub fn update_extents(tx: &Transaction) -> Result<(), StoreError> {
 }
 
 /// Reads every layer.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one block per table, read top to bottom"
+)]
 pub fn load(c: &mut Connection) -> Result<Dataset, StoreError> {
     let tx = c.transaction()?;
     let mut data = Dataset::default();

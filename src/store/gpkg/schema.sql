@@ -61,7 +61,8 @@ CREATE TABLE buildings (
 );
 CREATE TABLE resources (
   id INTEGER PRIMARY KEY, geom POINT NOT NULL,
-  kind TEXT NOT NULL, name TEXT NOT NULL, capacity INTEGER NOT NULL, community_id INTEGER
+  kind TEXT NOT NULL CHECK (kind IN ('service_complex', 'police_station', 'police_post', 'community_office',
+                                     'school', 'market', 'clinic', 'party_household')), name TEXT NOT NULL, capacity INTEGER NOT NULL, community_id INTEGER
 );
 CREATE TABLE patrol_routes (
   id INTEGER PRIMARY KEY, geom MULTILINESTRING NOT NULL,
@@ -71,16 +72,24 @@ CREATE TABLE patrol_routes (
 CREATE TABLE patrol_tracks (
   id INTEGER PRIMARY KEY, geom LINESTRING NOT NULL,
   route_id INTEGER REFERENCES patrol_routes(id), community_id INTEGER NOT NULL REFERENCES communities(id),
-  team TEXT NOT NULL, started_at DATETIME NOT NULL, ended_at DATETIME NOT NULL,
+  team TEXT NOT NULL, started_at DATETIME NOT NULL, ended_at DATETIME NOT NULL CHECK (ended_at >= started_at),
   -- Unix seconds of each vertex, a JSON array.
   times TEXT NOT NULL
 );
 CREATE TABLE incidents (
   id INTEGER PRIMARY KEY, geom POINT NOT NULL,
-  kind TEXT NOT NULL, reported_at DATETIME NOT NULL, status TEXT NOT NULL, resolved_at DATETIME,
-  source TEXT NOT NULL, grid_id INTEGER, community_id INTEGER,
+  kind TEXT NOT NULL CHECK (kind IN ('dispute', 'safety_hazard', 'police_call', 'criminal_case', 'property_dispute',
+                                     'illegal_construction', 'street_vending', 'school_surroundings',
+                                     'market_sanitation', 'drainage', 'petition')),
+  reported_at DATETIME NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'assigned', 'resolved')),
+  resolved_at DATETIME,
+  source TEXT NOT NULL CHECK (source IN ('patrol', 'hotline', 'police', 'grid_worker', 'party_member')),
+  grid_id INTEGER, community_id INTEGER,
   -- The res-11 H3 cell, as its hexadecimal index.
-  h3 TEXT
+  h3 TEXT,
+  CHECK ((status = 'resolved') = (resolved_at IS NOT NULL)),
+  CHECK (resolved_at IS NULL OR resolved_at >= reported_at)
 );
 CREATE INDEX incidents_reported_at ON incidents(reported_at);
 

@@ -61,6 +61,10 @@ fn ewkb(g: impl Into<Geometry>) -> Result<String, StoreError> {
     Ok(hex)
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one block per table, read top to bottom"
+)]
 fn tables(engine: &Engine) -> Result<Vec<Table>, StoreError> {
     let mut out = Vec::new();
     out.push(Table {

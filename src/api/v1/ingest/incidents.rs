@@ -289,13 +289,13 @@ mod tests {
 
     const NOW: i64 = 1_700_000_000;
 
-    fn point(props: Value) -> Value {
+    fn point(props: &Value) -> Value {
         json!({ "type": "Feature", "geometry": { "type": "Point", "coordinates": [112.2, 31.03] }, "properties": props })
     }
 
     #[test]
     fn a_valid_feature_becomes_an_open_incident() {
-        let batch = from_geojson(&point(json!({ "kind": "dispute", "reported_at": "2023-01-02T08:00:00+08:00", "source": "hotline" })), Datum::Wgs84, NOW).unwrap();
+        let batch = from_geojson(&point(&json!({ "kind": "dispute", "reported_at": "2023-01-02T08:00:00+08:00", "source": "hotline" })), Datum::Wgs84, NOW).unwrap();
         assert_eq!(batch.len(), 1);
         assert_eq!(batch[0].status, IncidentStatus::Open);
         assert_eq!((batch[0].lon, batch[0].lat), (112.2, 31.03));
@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn bad_rows_are_named_by_position_and_field() {
         let ok =
-            point(json!({ "kind": "dispute", "reported_at": "2023-01-02", "source": "patrol" }));
+            point(&json!({ "kind": "dispute", "reported_at": "2023-01-02", "source": "patrol" }));
         let cases = [
             (
                 json!({ "kind": "arson", "reported_at": "2023-01-02", "source": "patrol" }),
@@ -329,7 +329,7 @@ mod tests {
         ];
         for (props, expected) in cases {
             let body =
-                json!({ "type": "FeatureCollection", "features": [ok.clone(), point(props)] });
+                json!({ "type": "FeatureCollection", "features": [ok.clone(), point(&props)] });
             let err = from_geojson(&body, Datum::Wgs84, NOW).unwrap_err();
             assert!(
                 matches!(&err, ApiError::Unprocessable(d) if d.starts_with(expected)),
