@@ -3,7 +3,11 @@
 //! dataset it was given, take writes all or nothing, assign the same ids, and survive a
 //! restart; PostGIS replicas must see each other's writes; importing twice must not duplicate.
 
-#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::too_many_lines,
+    reason = "tests fail loudly and read top to bottom"
+)]
 
 mod common;
 
