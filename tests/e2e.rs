@@ -29,7 +29,13 @@ fn start_server() -> Server {
         .expect("a free port")
         .port();
     let child = Command::new(env!("CARGO_BIN_EXE_gridwatch"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .args([
+            "serve",
+            "--read-only",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data",
+        ])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

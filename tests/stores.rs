@@ -524,3 +524,44 @@ async fn replicas_on_one_database_see_each_others_writes() {
     .await;
     assert_eq!(on_b.json["properties"]["status"], "resolved");
 }
+
+/// With the database gone, reads keep answering from memory and writes answer 503, writing
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_survive_a_database_outage_and_writes_answer_503() {
+    let (pg, url) = pg_store().await;
+    let engine = reload(&pg).await;
+    let state = writable(engine, Arc::new(pg));
+    let name = url.rsplit('/').next().unwrap().to_owned();
+    let admin = format!("{}/postgres", common::postgis::server());
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut connection)
+        .await
+        .unwrap();
+
+    let read = request_to(state.clone(), "GET", "/api/v1/hexbins?res=7", None).await;
+    assert_eq!(read.status, StatusCode::OK);
+    let write = send(
+        &state,
+        "POST",
+        "/api/v1/incidents",
+        "op-token",
+        &incident_feature(112.2, 31.03, "dispute", &json!({})),
+    )
+    .await;
+    assert_eq!(
+        write.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        write.json
+    );
+    assert_eq!(write.content_type, "application/problem+json");
+    assert_eq!(
+        state.engine().incidents.len(),
+        72_000,
+        "nothing was applied"
+    );
+}

@@ -82,18 +82,27 @@ impl GpkgStore {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
-            let partial = path.with_extension("gpkg.partial");
+            let partial = path.with_extension(format!("gpkg.partial-{}", std::process::id()));
             let _ = std::fs::remove_file(&partial);
             let mut connection = open(&partial, OpenFlags::default())?;
             connection.execute_batch(include_str!("schema.sql"))?;
             write_snapshot(&mut connection, &engine)?;
             connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
             drop(connection);
-            std::fs::rename(&partial, path)?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::File::open(dir)?.sync_all()?;
+            // Publish with a hard link, which fails if the store appeared meanwhile (another
+            // server starting on the same path): then that one is used and ours dropped.
+            let published = std::fs::hard_link(&partial, path);
+            std::fs::remove_file(&partial)?;
+            match published {
+                Ok(()) => {
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::File::open(dir)?.sync_all()?;
+                    }
+                    seeded = Some(engine);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e.into()),
             }
-            seeded = Some(engine);
         }
         let connection = open(
             path,

@@ -68,10 +68,21 @@ impl From<sqlx::Error> for StoreError {
             {
                 Self::Refused(db.message().to_owned())
             }
+            // Connection exceptions (08), shutdowns (57P), a database that is gone (3D000),
+            // read-only replicas (25006): the server cannot take writes now.
+            sqlx::Error::Database(db)
+                if db.code().is_some_and(|c| {
+                    c.starts_with("08") || c.starts_with("57P") || c == "3D000" || c == "25006"
+                }) =>
+            {
+                Self::Unavailable(db.message().to_owned())
+            }
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
-            | sqlx::Error::Tls(_) => Self::Unavailable(e.to_string()),
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(e.to_string()),
             _ => Self::Failed(e.to_string()),
         }
     }
