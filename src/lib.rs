@@ -13,3 +13,4 @@ pub mod live;
 pub mod model;
 pub mod replication;
 pub mod store;
+pub mod tiles;

@@ -6,6 +6,7 @@ mod error;
 mod health;
 mod ogc;
 mod query;
+mod tiles;
 mod v1;
 
 use std::sync::Arc;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub answers: AnswerCache,
     /// Hot-spot study areas by (resolution, areas, k, data version).
     pub study_areas: StudyAreas,
+    /// Encoded tiles and per-query cell values, by data version.
+    pub tiles: tiles::TileCaches,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             tokens: Arc::new(tokens),
             answers: AnswerCache::new(64 << 20),
             study_areas: StudyAreas::default(),
+            tiles: tiles::TileCaches::default(),
         }
     }
 
@@ -81,6 +85,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .nest("/ogc", ogc::router())
         .nest("/api/v1", v1::router())
+        .nest("/tiles", tiles::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

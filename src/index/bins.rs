@@ -88,6 +88,53 @@ pub struct CellBins {
     levels: Vec<BinLevel>,
 }
 
+/// The rows in each bin of one level (compressed lists), for finding the incidents in an area
+/// without scanning them all: the rows of bin `b` are `rows[offsets[b]..offsets[b + 1]]`,
+/// ascending.
+#[derive(Debug, Clone, Default)]
+pub struct BinMembers {
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+    /// Each bin's cell centre (lon, lat).
+    centres: Vec<(f64, f64)>,
+}
+
+impl BinMembers {
+    /// Groups the rows of `level` by bin (a counting sort).
+    #[must_use]
+    pub fn build(level: &BinLevel) -> Self {
+        let mut offsets = vec![0u32; level.len() + 1];
+        for &b in level.rows() {
+            if b != NONE {
+                offsets[b as usize + 1] += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut next = offsets.clone();
+        let mut rows = vec![0u32; offsets[level.len()] as usize];
+        for (row, &b) in level.rows().iter().enumerate() {
+            if b != NONE {
+                rows[next[b as usize] as usize] = row as u32;
+                next[b as usize] += 1;
+            }
+        }
+        let centres = level.cells().iter().map(|c| { let ll = h3o::LatLng::from(*c); (ll.lng(), ll.lat()) }).collect();
+        Self { offsets, rows, centres }
+    }
+
+    /// The rows of every bin whose centre lies within `rect` grown by `margin` degrees.
+    pub fn rows_near(&self, rect: &geo::Rect, margin: f64) -> impl Iterator<Item = u32> + '_ {
+        let (min, max) = (rect.min(), rect.max());
+        self.centres
+            .iter()
+            .enumerate()
+            .filter(move |(_, (x, y))| *x >= min.x - margin && *x <= max.x + margin && *y >= min.y - margin && *y <= max.y + margin)
+            .flat_map(move |(b, _)| self.rows[self.offsets[b] as usize..self.offsets[b + 1] as usize].iter().copied())
+    }
+}
+
 impl CellBins {
     /// Bins every row's ingest cell (res 11, raw, 0 = none).
     #[must_use]

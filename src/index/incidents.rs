@@ -6,7 +6,10 @@ use h3o::CellIndex;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::bins::{CellBins, RowPick};
+use super::bins::{BinMembers, CellBins, RowPick};
+
+/// The resolution of [`IncidentTable::members`].
+const MEMBERS_RES: h3o::Resolution = h3o::Resolution::Nine;
 use super::layer::Layer;
 use super::locate::{GridLocator, locate_all};
 use crate::model::{Bbox, Grid, Incident, IncidentKind, IncidentSource, IncidentStatus, Period};
@@ -24,6 +27,8 @@ pub struct IncidentTable {
     pub cell: Vec<u64>,
     /// The rows' cells at the analytics resolutions: binning is an array read, not an H3 call.
     pub bins: CellBins,
+    /// The rows of each res-9 bin, to find the incidents in a small area (a map tile).
+    pub members: BinMembers,
     pub kind: Vec<IncidentKind>,
     pub status: Vec<IncidentStatus>,
     pub source: Vec<IncidentSource>,
@@ -75,6 +80,7 @@ impl IncidentTable {
         }
         t.bins = CellBins::build(&t.cell);
         t.index_ids();
+        t.index_members();
         t
     }
 
@@ -146,7 +152,29 @@ impl IncidentTable {
             }
         }
         t.index_ids();
+        t.index_members();
         t
+    }
+
+    fn index_members(&mut self) {
+        self.members = self.bins.level(MEMBERS_RES).map(BinMembers::build).unwrap_or_default();
+    }
+
+    /// The rows whose point lies in `rect` (closed), ascending, found through the res-9 bins
+    /// near it rather than a scan.
+    #[must_use]
+    pub fn rows_in(&self, rect: &geo::Rect) -> Vec<u32> {
+        // A res-9 cell reaches at most ~0.2 km from its centre; 0.01° is a safe margin.
+        let mut rows: Vec<u32> = self
+            .members
+            .rows_near(rect, 0.01)
+            .filter(|&r| {
+                let (x, y) = (self.lon[r as usize], self.lat[r as usize]);
+                x >= rect.min().x && x <= rect.max().x && y >= rect.min().y && y <= rect.max().y
+            })
+            .collect();
+        rows.sort_unstable();
+        rows
     }
 
     /// The incident of row `row`, as input would give it.
@@ -177,6 +205,7 @@ impl IncidentTable {
             lat: Vec::with_capacity(n),
             cell: Vec::with_capacity(n),
             bins: CellBins::default(),
+            members: BinMembers::default(),
             kind: Vec::with_capacity(n),
             status: Vec::with_capacity(n),
             source: Vec::with_capacity(n),

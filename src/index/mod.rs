@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use geo::{Coord, InteriorPoint, Intersects};
 
-pub use bins::{BIN_RESOLUTIONS, BinLevel, CellBins};
+pub use bins::{BIN_RESOLUTIONS, BinLevel, BinMembers, CellBins};
 pub use incidents::{IncidentFilter, IncidentTable, NONE};
 pub use layer::{Layer, Spatial};
 pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};

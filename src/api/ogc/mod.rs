@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The scheme and authority clients reached us by, for absolute links.
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -3,7 +3,7 @@
 //! the async runtime and cached per (query, data version).
 
 mod cache;
-mod filters;
+pub(crate) mod filters;
 mod hexbins;
 mod hotspots;
 mod ingest;

@@ -1,0 +1,218 @@
+//! `/tiles`: vector tiles of every layer, TileJSON 3.0 and a MapLibre style.
+//!
+//! - `GET /tiles/{layers}/{z}/{x}/{y}.mvt`: one layer or several (`a,b,...`) in one tile;
+//!   hexbins, hot spots and incidents take the analytics filters (`kind`, `from`, `to`,
+//!   `status`, and `res` for the cell layers, chosen from the zoom when absent).
+//!   204 for an empty tile, 400 for a z/x/y that is not a tile, 404 for an unknown layer or a
+//!   zoom outside every requested layer's range; a strong `ETag` with `If-None-Match` → 304.
+//! - `GET /tiles/{layers}.json`: TileJSON; `GET /tiles/style.json`: the style.
+//!
+//! Encoded tiles are cached by (layers, z/x/y, query, data version), bounded by bytes, so a
+//! write never serves a stale tile. Compression (gzip, br) is the app's compression layer.
+
+mod style;
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use moka::sync::Cache;
+
+use super::v1::filters::{Filters, bin_level};
+use super::{ApiError, AppState, QueryParams};
+use crate::analytics::gistar::gi_star;
+use crate::index::Engine;
+use crate::tiles::layers::{CellValue, LayerSpec, auto_resolution, cell_features, hexbin_values, spec, static_features};
+use crate::tiles::mvt::encode;
+use crate::tiles::tile::TileId;
+
+/// An encoded tile and its entity tag.
+type Encoded = Arc<(Vec<u8>, String)>;
+
+/// The tile caches: encoded tiles (bounded by bytes) and per-query cell values.
+#[derive(Clone)]
+pub struct TileCaches {
+    tiles: Cache<String, Encoded>,
+    cells: Cache<String, Arc<Vec<CellValue>>>,
+}
+
+impl Default for TileCaches {
+    fn default() -> Self {
+        Self {
+            tiles: Cache::builder()
+                .weigher(|k: &String, v: &Encoded| u32::try_from(k.len() + v.0.len()).unwrap_or(u32::MAX))
+                .max_capacity(256 << 20)
+                .build(),
+            cells: Cache::new(256),
+        }
+    }
+}
+
+/// The `/tiles` routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/{name}", get(document)).route("/{layers}/{z}/{x}/{y}", get(tile))
+}
+
+const TILE_TYPE: &str = "application/vnd.mapbox-vector-tile";
+const CACHE_CONTROL: &str = "public, no-cache";
+
+/// The requested layers, known and deduplicated.
+fn layers(names: &str) -> Result<Vec<&'static LayerSpec>, ApiError> {
+    let mut out: Vec<&'static LayerSpec> = Vec::new();
+    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let layer = spec(name).ok_or_else(|| {
+            let known: Vec<&str> = crate::tiles::layers::LAYERS.iter().map(|l| l.name).collect();
+            ApiError::NotFound(format!("there is no tile layer `{}`; layers: {}", name.chars().take(40).collect::<String>(), known.join(", ")))
+        })?;
+        if !out.iter().any(|l| l.name == layer.name) {
+            out.push(layer);
+        }
+    }
+    if out.is_empty() {
+        return Err(ApiError::NotFound("name at least one tile layer".into()));
+    }
+    Ok(out)
+}
+
+fn etag(bytes: &[u8]) -> String {
+    let mut h = rustc_hash::FxHasher::default();
+    bytes.hash(&mut h);
+    format!("\"{:016x}{:08x}\"", h.finish(), bytes.len())
+}
+
+async fn tile(
+    State(state): State<AppState>,
+    Path((names, z, x, y)): Path<(String, String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let y = y.strip_suffix(".mvt").ok_or_else(|| ApiError::NotFound("tiles are addressed as {z}/{x}/{y}.mvt".into()))?;
+    let id = TileId::parse(&z, &x, y).map_err(|e| ApiError::BadRequest(e.0))?;
+    let requested = layers(&names)?;
+    let drawn: Vec<&'static LayerSpec> = requested.iter().copied().filter(|l| (l.minzoom..=l.maxzoom).contains(&id.z)).collect();
+    if drawn.is_empty() {
+        let ranges: Vec<String> = requested.iter().map(|l| format!("{} {}–{}", l.name, l.minzoom, l.maxzoom)).collect();
+        return Err(ApiError::NotFound(format!("zoom {} is outside the layers' zoom ranges ({})", id.z, ranges.join(", "))));
+    }
+    let params = QueryParams::parse(raw.as_deref())?;
+    let engine = state.engine();
+    let filters = Filters::parse(&engine, &params, &["res"])?;
+    let res = match params.get("res") {
+        Some(_) => super::v1::filters::resolution(&params, 9, 6..=11)?,
+        None => auto_resolution(id.z),
+    };
+    let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
+    pairs.sort_unstable();
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    let names: Vec<&str> = drawn.iter().map(|l| l.name).collect();
+    let key = format!("{}/{}/{}/{}?{query}#v{}", names.join(","), id.z, id.x, id.y, engine.version);
+    let hit = state.tiles.tiles.get(&key);
+    let cached = hit.is_some();
+    let encoded = match hit {
+        Some(e) => e,
+        None => {
+            let state2 = state.clone();
+            let engine2 = engine.clone();
+            let encoded = tokio::task::spawn_blocking(move || -> Result<Encoded, ApiError> {
+                let mut parts = Vec::with_capacity(names.len());
+                for name in &names {
+                    let features = match *name {
+                        "hexbins" => {
+                            let values = state2.tiles.cells.get_with(format!("hexbins/{res}?{query}#v{}", engine2.version), || {
+                                Arc::new(hexbin_values(&engine2, &filters.incidents, res))
+                            });
+                            cell_features(&values, id)
+                        }
+                        "hotspots" => {
+                            let values = hotspot_values(&state2, &engine2, &filters, res, &query)?;
+                            cell_features(&values, id)
+                        }
+                        other => static_features(&engine2, other, id, &filters.incidents),
+                    };
+                    parts.push((*name, features));
+                }
+                let bytes = encode(id, &parts);
+                let tag = etag(&bytes);
+                Ok(Arc::new((bytes, tag)))
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))??;
+            state.tiles.tiles.insert(key, encoded.clone());
+            encoded
+        }
+    };
+    Ok(respond(&encoded, &headers, cached))
+}
+
+fn respond(encoded: &Encoded, headers: &HeaderMap, cached: bool) -> Response {
+    let (bytes, tag) = (&encoded.0, &encoded.1);
+    let tag_value = HeaderValue::from_str(tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let common = [
+        (header::ETAG, tag_value),
+        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL)),
+        (header::HeaderName::from_static("x-cache"), HeaderValue::from_static(if cached { "hit" } else { "miss" })),
+    ];
+    if matches {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    if bytes.is_empty() {
+        return (StatusCode::NO_CONTENT, common).into_response();
+    }
+    let mut response = (common, bytes.clone()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TILE_TYPE));
+    response
+}
+
+/// Gi* of every cell of the study area at `res`, cached per query and data version.
+fn hotspot_values(state: &AppState, engine: &Engine, filters: &Filters, res: h3o::Resolution, query: &str) -> Result<Arc<Vec<CellValue>>, ApiError> {
+    let key = format!("hotspots/{res}?{query}#v{}", engine.version);
+    if let Some(values) = state.tiles.cells.get(&key) {
+        return Ok(values);
+    }
+    let level = bin_level(engine, res)?;
+    let area = state.study_areas.get(engine, res, &filters.communities, &filters.grids, 1);
+    let counts = area.0.counts(&engine.incidents, &filters.incidents, level);
+    let result = gi_star(&counts, &area.1);
+    let values: Vec<CellValue> = area
+        .0
+        .cells()
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| CellValue {
+            cell: *cell,
+            properties: vec![
+                ("h3", geozero::mvt::TileValue::Str(cell.to_string())),
+                ("count", geozero::mvt::TileValue::Uint(counts[i] as u64)),
+                ("gi_z", geozero::mvt::TileValue::Double(result.z[i])),
+                ("class", geozero::mvt::TileValue::Sint(i64::from(result.class[i]))),
+            ],
+        })
+        .collect();
+    let values = Arc::new(values);
+    state.tiles.cells.insert(key, values.clone());
+    Ok(values)
+}
+
+/// `GET /tiles/{layers}.json` (TileJSON) and `GET /tiles/style.json`.
+async fn document(State(state): State<AppState>, Path(name): Path<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Result<Response, ApiError> {
+    let base = super::ogc::base_url(&headers);
+    let engine = state.engine();
+    if name == "style.json" {
+        QueryParams::parse(raw.as_deref())?.only(&[])?;
+        return Ok(Json(style::style(&base)).into_response());
+    }
+    let names = name.strip_suffix(".json").ok_or_else(|| ApiError::NotFound(format!("no tile document `{name}`: ask for {{layer}}.json or style.json")))?;
+    let requested = layers(names)?;
+    let params = QueryParams::parse(raw.as_deref())?;
+    // The filters are checked now and carried into the tile URL.
+    Filters::parse(&engine, &params, &["res"])?;
+    Ok(Json(style::tilejson(&engine, &base, &requested, raw.as_deref().unwrap_or(""))).into_response())
+}

@@ -1,0 +1,225 @@
+//! Geometry into MVT 2.1: project to tile pixels, clip to the buffered tile, simplify to the
+//! pixel, snap to integers, orient rings (exterior clockwise on screen, i.e. positive area in
+//! tile coordinates, holes the other way), and write the command stream.
+//!
+//! Clipping uses geo's boolean operations (`i_overlay`), whose output is valid; polygons are
+//! simplified with Visvalingam–Whyatt in its topology-preserving form, so simplification does
+//! not make rings cross. Snapping to the integer grid can still collapse a ring; collapsed
+//! rings (fewer than three distinct points, or no area) are dropped.
+
+use geo::{BooleanOps, BoundingRect, Coord, Geometry, LineString, MapCoords, MultiLineString, MultiPolygon, Rect, Simplify, SimplifyVwPreserve};
+use geozero::mvt::tile::GeomType;
+
+use super::tile::{BUFFER, EXTENT, TileId};
+
+/// A geometry in tile pixels, ready to encode.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TileGeometry {
+    Points(Vec<[i32; 2]>),
+    Lines(Vec<Vec<[i32; 2]>>),
+    /// Polygons, each a list of rings (exterior first), rings not closed.
+    Polygons(Vec<Vec<Vec<[i32; 2]>>>),
+}
+
+fn buffered_square() -> Rect {
+    let (lo, hi) = (-f64::from(BUFFER), f64::from(EXTENT + BUFFER));
+    Rect::new(Coord { x: lo, y: lo }, Coord { x: hi, y: hi })
+}
+
+fn inside(r: &Rect, outer: &Rect) -> bool {
+    r.min().x >= outer.min().x && r.min().y >= outer.min().y && r.max().x <= outer.max().x && r.max().y <= outer.max().y
+}
+
+fn disjoint(r: &Rect, outer: &Rect) -> bool {
+    r.max().x < outer.min().x || r.min().x > outer.max().x || r.max().y < outer.min().y || r.min().y > outer.max().y
+}
+
+fn snap(c: Coord) -> [i32; 2] {
+    [c.x.round() as i32, c.y.round() as i32]
+}
+
+/// Snapped points without consecutive repeats.
+fn snapped(line: &LineString) -> Vec<[i32; 2]> {
+    let mut out: Vec<[i32; 2]> = Vec::with_capacity(line.0.len());
+    for c in &line.0 {
+        let p = snap(*c);
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Twice the signed area in tile coordinates (positive = clockwise on screen).
+fn area2(ring: &[[i32; 2]]) -> i64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            i64::from(a[0]) * i64::from(b[1]) - i64::from(b[0]) * i64::from(a[1])
+        })
+        .sum()
+}
+
+/// A ring snapped, opened (no repeated last point) and oriented; `None` if it collapsed.
+fn ring(line: &LineString, exterior: bool) -> Option<Vec<[i32; 2]>> {
+    let mut points = snapped(line);
+    if points.len() > 1 && points.first() == points.last() {
+        points.pop();
+    }
+    if points.len() < 3 {
+        return None;
+    }
+    let area = area2(&points);
+    if area == 0 {
+        return None;
+    }
+    if (area > 0) != exterior {
+        points.reverse();
+    }
+    Some(points)
+}
+
+fn polygons(shapes: &MultiPolygon) -> Vec<Vec<Vec<[i32; 2]>>> {
+    shapes
+        .0
+        .iter()
+        .filter_map(|p| {
+            let simplified = p.simplify_vw_preserve(0.5);
+            let exterior = ring(simplified.exterior(), true)?;
+            let mut rings = vec![exterior];
+            rings.extend(simplified.interiors().iter().filter_map(|r| ring(r, false)));
+            Some(rings)
+        })
+        .collect()
+}
+
+/// `geometry` (lon/lat) as it appears in `tile`, or `None` if nothing of it is in the
+/// buffered tile.
+#[must_use]
+pub fn prepare(tile: TileId, geometry: &Geometry) -> Option<TileGeometry> {
+    let pixels = geometry.map_coords(|c| tile.pixel(c));
+    let square = buffered_square();
+    let bounds = pixels.bounding_rect()?;
+    if disjoint(&bounds, &square) {
+        return None;
+    }
+    let whole = inside(&bounds, &square);
+    let out = match pixels {
+        Geometry::Point(p) => TileGeometry::Points(vec![snap(p.0)]),
+        Geometry::MultiPoint(mp) => TileGeometry::Points(
+            mp.0.iter().filter(|p| inside(&Rect::new(p.0, p.0), &square)).map(|p| snap(p.0)).collect(),
+        ),
+        Geometry::LineString(l) => lines(&MultiLineString(vec![l]), whole, &square),
+        Geometry::MultiLineString(ml) => lines(&ml, whole, &square),
+        Geometry::Polygon(p) => areas(MultiPolygon(vec![p]), whole, &square),
+        Geometry::MultiPolygon(mp) => areas(mp, whole, &square),
+        _ => return None,
+    };
+    match &out {
+        TileGeometry::Points(p) if p.is_empty() => None,
+        TileGeometry::Lines(l) if l.is_empty() => None,
+        TileGeometry::Polygons(p) if p.is_empty() => None,
+        _ => Some(out),
+    }
+}
+
+fn lines(ml: &MultiLineString, whole: bool, square: &Rect) -> TileGeometry {
+    let clipped = if whole { ml.clone() } else { square.to_polygon().clip(ml, false) };
+    TileGeometry::Lines(
+        clipped.0.iter().map(|l| snapped(&l.simplify(0.5))).filter(|l| l.len() >= 2).collect(),
+    )
+}
+
+fn areas(mp: MultiPolygon, whole: bool, square: &Rect) -> TileGeometry {
+    let clipped = if whole { mp } else { mp.intersection(&square.to_polygon()) };
+    TileGeometry::Polygons(polygons(&clipped))
+}
+
+const MOVE_TO: u32 = 1;
+const LINE_TO: u32 = 2;
+const CLOSE_PATH: u32 = 7;
+
+fn command(id: u32, count: usize) -> u32 {
+    (id & 0x7) | ((count as u32) << 3)
+}
+
+fn zigzag(n: i32) -> u32 {
+    ((n << 1) ^ (n >> 31)) as u32
+}
+
+/// The MVT geometry type and command stream of a prepared geometry.
+#[must_use]
+pub fn commands(geometry: &TileGeometry) -> (GeomType, Vec<u32>) {
+    let mut out = Vec::new();
+    let mut cursor = [0i32; 2];
+    let mut push = |out: &mut Vec<u32>, p: [i32; 2]| {
+        out.push(zigzag(p[0] - cursor[0]));
+        out.push(zigzag(p[1] - cursor[1]));
+        cursor = p;
+    };
+    match geometry {
+        TileGeometry::Points(points) => {
+            out.push(command(MOVE_TO, points.len()));
+            for p in points {
+                push(&mut out, *p);
+            }
+            (GeomType::Point, out)
+        }
+        TileGeometry::Lines(lines) => {
+            for line in lines {
+                out.push(command(MOVE_TO, 1));
+                push(&mut out, line[0]);
+                out.push(command(LINE_TO, line.len() - 1));
+                for p in &line[1..] {
+                    push(&mut out, *p);
+                }
+            }
+            (GeomType::Linestring, out)
+        }
+        TileGeometry::Polygons(polygons) => {
+            for rings in polygons {
+                for r in rings {
+                    out.push(command(MOVE_TO, 1));
+                    push(&mut out, r[0]);
+                    out.push(command(LINE_TO, r.len() - 1));
+                    for p in &r[1..] {
+                        push(&mut out, *p);
+                    }
+                    out.push(command(CLOSE_PATH, 1));
+                }
+            }
+            (GeomType::Polygon, out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{Point, polygon};
+
+    use super::*;
+
+    #[test]
+    fn the_mvt_spec_example_commands() {
+        // From the MVT 2.1 specification, 4.3.5: a point at (25, 17).
+        assert_eq!(commands(&TileGeometry::Points(vec![[25, 17]])).1, vec![9, 50, 34]);
+        // A line (2,2) (2,10) (10,10).
+        assert_eq!(commands(&TileGeometry::Lines(vec![vec![[2, 2], [2, 10], [10, 10]]])).1, vec![9, 4, 4, 18, 0, 16, 16, 0]);
+        // A polygon (3,6) (8,12) (20,34).
+        assert_eq!(commands(&TileGeometry::Polygons(vec![vec![vec![[3, 6], [8, 12], [20, 34]]]])).1, vec![9, 6, 12, 18, 10, 12, 24, 44, 15]);
+    }
+
+    #[test]
+    fn polygons_are_clipped_and_oriented() {
+        let tile = TileId { z: 0, x: 0, y: 0 };
+        // A counter-clockwise (lon/lat) square around the whole world clips to the buffer.
+        let world: Geometry = polygon![(x: -179.0, y: -80.0), (x: 179.0, y: -80.0), (x: 179.0, y: 80.0), (x: -179.0, y: 80.0), (x: -179.0, y: -80.0)].into();
+        let Some(TileGeometry::Polygons(p)) = prepare(tile, &world) else { panic!("expected a polygon") };
+        assert_eq!(p.len(), 1);
+        assert!(area2(&p[0][0]) > 0, "exterior rings are clockwise on screen");
+        assert!(p[0][0].iter().all(|c| c[0] >= -64 && c[0] <= 4160 && c[1] >= -64 && c[1] <= 4160));
+        // Nothing of a point far outside the buffered tile.
+        assert!(prepare(TileId { z: 10, x: 0, y: 0 }, &Point::new(112.0, 31.0).into()).is_none());
+    }
+}

@@ -1,0 +1,236 @@
+//! The tile layers: their zoom ranges and fields (for TileJSON), and the features of a tile,
+//! taken from the engine's R-trees (static layers), the incident bins (incidents), or cell
+//! values the caller computed (hexbins, hot spots).
+
+use geo::{Geometry, Intersects, LineString, Point, Polygon, Rect};
+use geozero::mvt::TileValue;
+use h3o::{CellIndex, Resolution};
+
+use super::tile::{BUFFER, TileId};
+use crate::analytics::hexbin::hexbins;
+use crate::index::{Engine, IncidentFilter, NONE};
+use crate::model::format_local;
+
+/// One layer as TileJSON describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerSpec {
+    pub name: &'static str,
+    pub minzoom: u8,
+    pub maxzoom: u8,
+    pub description: &'static str,
+    /// Field names and TileJSON types (`Number`, `String`, `Boolean`).
+    pub fields: &'static [(&'static str, &'static str)],
+}
+
+/// Zoom from which single incidents are drawn; below it they are counted per H3 cell.
+pub const INCIDENT_POINTS_FROM: u8 = 14;
+
+/// Every layer, in drawing order.
+pub const LAYERS: [LayerSpec; 9] = [
+    LayerSpec { name: "districts", minzoom: 0, maxzoom: 16, description: "county-level districts", fields: &[("name", "String"), ("name_en", "String"), ("central_city", "Boolean")] },
+    LayerSpec { name: "communities", minzoom: 8, maxzoom: 16, description: "urban communities", fields: &[("name", "String"), ("district_id", "Number"), ("households", "Number"), ("population", "Number")] },
+    LayerSpec { name: "grids", minzoom: 11, maxzoom: 16, description: "grids (网格)", fields: &[("name", "String"), ("community_id", "Number"), ("households", "Number"), ("population", "Number")] },
+    LayerSpec { name: "buildings", minzoom: 13, maxzoom: 16, description: "building footprints", fields: &[("households", "Number"), ("floors", "Number"), ("use", "String"), ("unmanaged", "Boolean"), ("grid_id", "Number")] },
+    LayerSpec { name: "resources", minzoom: 10, maxzoom: 16, description: "service complexes, police posts, schools, markets, ...", fields: &[("kind", "String"), ("name", "String"), ("capacity", "Number"), ("community_id", "Number")] },
+    LayerSpec { name: "incidents", minzoom: 8, maxzoom: 16, description: "incidents: points from z14, per-cell counts (point_count) below", fields: &[("kind", "String"), ("status", "String"), ("reported_at", "String"), ("grid_id", "Number"), ("point_count", "Number"), ("h3", "String")] },
+    LayerSpec { name: "patrol_routes", minzoom: 11, maxzoom: 16, description: "weekly patrol routes", fields: &[("community_id", "Number"), ("team", "String"), ("weekday", "Number"), ("start_time", "String"), ("end_time", "String")] },
+    LayerSpec { name: "hexbins", minzoom: 8, maxzoom: 16, description: "incident counts per H3 cell (filters: kind, from, to, res)", fields: &[("h3", "String"), ("count", "Number")] },
+    LayerSpec { name: "hotspots", minzoom: 8, maxzoom: 16, description: "Getis-Ord Gi* per H3 cell (filters: kind, from, to, res)", fields: &[("h3", "String"), ("count", "Number"), ("gi_z", "Number"), ("class", "Number")] },
+];
+
+/// The layer named `name`.
+#[must_use]
+pub fn spec(name: &str) -> Option<&'static LayerSpec> {
+    LAYERS.iter().find(|l| l.name == name)
+}
+
+/// The H3 resolution cells are drawn at on zoom `z` (about 16–32 pixels a cell).
+#[must_use]
+pub fn auto_resolution(z: u8) -> Resolution {
+    Resolution::try_from((i32::from(z) - 4).clamp(6, 11) as u8).unwrap_or(Resolution::Nine)
+}
+
+/// One feature of a tile, in lon/lat.
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub id: u64,
+    pub geometry: Geometry,
+    pub properties: Vec<(&'static str, TileValue)>,
+}
+
+/// A value per H3 cell (hexbins, hot spots), computed once per query and data version.
+#[derive(Debug, Clone)]
+pub struct CellValue {
+    pub cell: CellIndex,
+    pub properties: Vec<(&'static str, TileValue)>,
+}
+
+fn text(s: &str) -> TileValue {
+    TileValue::Str(s.to_owned())
+}
+
+fn uint(n: impl Into<u64>) -> TileValue {
+    TileValue::Uint(n.into())
+}
+
+/// The lon/lat rectangle a tile draws, its buffer included.
+#[must_use]
+pub fn tile_rect(tile: TileId) -> Rect {
+    tile.bounds(f64::from(BUFFER))
+}
+
+/// Features of a static layer (or single incidents) meeting the buffered tile.
+#[must_use]
+pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &IncidentFilter) -> Vec<Feature> {
+    let rect = tile_rect(tile);
+    let meets = |g: &Geometry| g.intersects(&rect);
+    match layer {
+        "districts" => engine
+            .districts
+            .intersecting(&rect)
+            .into_iter()
+            .map(|i| &engine.districts.items()[i as usize])
+            .map(|d| Feature { id: d.id, geometry: d.geometry.clone().into(), properties: vec![("name", text(&d.name)), ("name_en", text(&d.name_en)), ("central_city", TileValue::Bool(d.central_city))] })
+            .filter(|f| meets(&f.geometry))
+            .collect(),
+        "communities" => engine
+            .communities
+            .intersecting(&rect)
+            .into_iter()
+            .map(|i| &engine.communities.items()[i as usize])
+            .map(|c| Feature {
+                id: c.id,
+                geometry: c.geometry.clone().into(),
+                properties: vec![("name", text(&c.name)), ("district_id", uint(c.district_id)), ("households", uint(c.households)), ("population", uint(c.population))],
+            })
+            .filter(|f| meets(&f.geometry))
+            .collect(),
+        "grids" => engine
+            .grids
+            .intersecting(&rect)
+            .into_iter()
+            .map(|i| &engine.grids.items()[i as usize])
+            .map(|g| Feature {
+                id: g.id,
+                geometry: g.geometry.clone().into(),
+                properties: vec![("name", text(&g.name)), ("community_id", uint(g.community_id)), ("households", uint(g.households)), ("population", uint(g.population))],
+            })
+            .filter(|f| meets(&f.geometry))
+            .collect(),
+        "buildings" => engine
+            .buildings
+            .intersecting(&rect)
+            .into_iter()
+            .map(|i| &engine.buildings.items()[i as usize])
+            .map(|b| {
+                let mut properties = vec![("households", uint(b.households)), ("floors", uint(b.floors)), ("use", text(b.building_use.as_str())), ("unmanaged", TileValue::Bool(b.unmanaged))];
+                if let Some(g) = b.grid_id {
+                    properties.push(("grid_id", uint(g)));
+                }
+                Feature { id: b.id, geometry: b.geometry.clone().into(), properties }
+            })
+            .collect(),
+        "resources" => engine
+            .resources
+            .intersecting(&rect)
+            .into_iter()
+            .map(|i| &engine.resources.items()[i as usize])
+            .map(|r| {
+                let mut properties = vec![("kind", text(r.kind.as_str())), ("name", text(&r.name)), ("capacity", uint(r.capacity))];
+                if let Some(c) = r.community_id {
+                    properties.push(("community_id", uint(c)));
+                }
+                Feature { id: r.id, geometry: r.geometry.into(), properties }
+            })
+            .collect(),
+        "patrol_routes" => engine
+            .patrol_routes
+            .intersecting(&rect)
+            .into_iter()
+            .map(|i| &engine.patrol_routes.items()[i as usize])
+            .map(|r| Feature {
+                id: r.id,
+                geometry: r.geometry.clone().into(),
+                properties: vec![("community_id", uint(r.community_id)), ("team", text(&r.team)), ("weekday", uint(r.weekday)), ("start_time", text(&r.start_time)), ("end_time", text(&r.end_time))],
+            })
+            .filter(|f| meets(&f.geometry))
+            .collect(),
+        "incidents" if tile.z >= INCIDENT_POINTS_FROM => incident_points(engine, &rect, filter),
+        "incidents" => incident_counts(engine, tile, &rect, filter),
+        _ => Vec::new(),
+    }
+}
+
+/// Single incidents in `rect` matching `filter` (its own bbox ignored).
+fn incident_points(engine: &Engine, rect: &Rect, filter: &IncidentFilter) -> Vec<Feature> {
+    let t = &engine.incidents;
+    let period = t.time_range(&filter.period);
+    let kinds = |r: usize| filter.kinds.is_empty() || filter.kinds.contains(&t.kind[r]);
+    let statuses = |r: usize| filter.statuses.is_empty() || filter.statuses.contains(&t.status[r]);
+    t.rows_in(rect)
+        .into_iter()
+        .map(|r| r as usize)
+        .filter(|&r| period.contains(&r) && kinds(r) && statuses(r))
+        .map(|r| {
+            let mut properties = vec![("kind", text(t.kind[r].as_str())), ("status", text(t.status[r].as_str())), ("reported_at", text(&format_local(t.reported_at[r])))];
+            if t.grid[r] != NONE {
+                properties.push(("grid_id", uint(engine.grids.items()[t.grid[r] as usize].id)));
+            }
+            Feature { id: t.id[r], geometry: Point::new(t.lon[r], t.lat[r]).into(), properties }
+        })
+        .collect()
+}
+
+/// Incidents counted per H3 cell (at the zoom's resolution), as points at the cell centres with
+/// `point_count`: low zooms never drop incidents, they aggregate them.
+fn incident_counts(engine: &Engine, tile: TileId, rect: &Rect, filter: &IncidentFilter) -> Vec<Feature> {
+    let res = auto_resolution(tile.z);
+    let Some(level) = engine.incidents.bins.level(res) else { return Vec::new() };
+    let filter = IncidentFilter { bbox: Some(crate::model::Bbox::from_rect(*rect)), ..filter.clone() };
+    hexbins(&engine.incidents, &filter, level)
+        .into_iter()
+        .filter_map(|b| {
+            let centre = h3o::LatLng::from(b.cell);
+            let point = Point::new(centre.lng(), centre.lat());
+            rect.intersects(&point).then(|| Feature {
+                id: u64::from(b.cell),
+                geometry: point.into(),
+                properties: vec![("point_count", uint(b.count)), ("h3", text(&b.cell.to_string()))],
+            })
+        })
+        .collect()
+}
+
+/// The cell polygon as geo (counter-clockwise lon/lat).
+fn hexagon(cell: CellIndex) -> Polygon {
+    Polygon::new(LineString::from(cell.boundary().iter().map(|v| (v.lng(), v.lat())).collect::<Vec<_>>()), vec![])
+}
+
+/// Features of a cell layer: the cells of `values` whose hexagon meets the buffered tile.
+#[must_use]
+pub fn cell_features(values: &[CellValue], tile: TileId) -> Vec<Feature> {
+    let rect = tile_rect(tile);
+    values
+        .iter()
+        .filter(|v| {
+            // A cheap test on the centre first: cells reach less than 0.1° from it at res ≥ 6.
+            let c = h3o::LatLng::from(v.cell);
+            let margin = 0.1;
+            c.lng() >= rect.min().x - margin && c.lng() <= rect.max().x + margin && c.lat() >= rect.min().y - margin && c.lat() <= rect.max().y + margin
+        })
+        .filter_map(|v| {
+            let polygon = hexagon(v.cell);
+            polygon.intersects(&rect).then(|| Feature { id: u64::from(v.cell), geometry: polygon.into(), properties: v.properties.clone() })
+        })
+        .collect()
+}
+
+/// Hexbin values for `filter` at `res`.
+#[must_use]
+pub fn hexbin_values(engine: &Engine, filter: &IncidentFilter, res: Resolution) -> Vec<CellValue> {
+    let Some(level) = engine.incidents.bins.level(res) else { return Vec::new() };
+    hexbins(&engine.incidents, filter, level)
+        .into_iter()
+        .map(|b| CellValue { cell: b.cell, properties: vec![("h3", text(&b.cell.to_string())), ("count", uint(b.count))] })
+        .collect()
+}
