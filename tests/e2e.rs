@@ -138,3 +138,23 @@ fn gdal_reads_every_collection() {
         assert_eq!(features, count, "GDAL read {features} {layer}");
     }
 }
+
+/// GDAL's MVT driver reads a composite tile straight from the server, with typed fields.
+#[test]
+fn gdal_reads_a_vector_tile() {
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("GRIDWATCH_REQUIRE_GDAL").is_none(),
+            "ogrinfo (gdal-bin) is required but missing"
+        );
+        eprintln!("skipped: ogrinfo (gdal-bin) is not installed; scripts/test-all installs it");
+        return;
+    }
+    let server = start_server();
+    let url = format!("/vsicurl/http://127.0.0.1:{}/tiles/buildings,incidents/14/13298/6705.mvt", server.port);
+    let out = Command::new("ogrinfo").args(["-ro", "-al", "-so", &url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("Layer name: buildings") && text.contains("Layer name: incidents"), "{text}");
+    assert!(text.contains("households: Integer"), "integers stay integers: {text}");
+}

@@ -79,7 +79,8 @@ pub fn tile_rect(tile: TileId) -> Rect {
     tile.bounds(f64::from(BUFFER))
 }
 
-/// Features of a static layer (or single incidents) meeting the buffered tile.
+/// Features of a static layer (or single incidents, for zooms from [`INCIDENT_POINTS_FROM`])
+/// meeting the buffered tile.
 #[must_use]
 pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &IncidentFilter) -> Vec<Feature> {
     let rect = tile_rect(tile);
@@ -155,8 +156,7 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &Inci
             })
             .filter(|f| meets(&f.geometry))
             .collect(),
-        "incidents" if tile.z >= INCIDENT_POINTS_FROM => incident_points(engine, &rect, filter),
-        "incidents" => incident_counts(engine, tile, &rect, filter),
+        "incidents" => incident_points(engine, &rect, filter),
         _ => Vec::new(),
     }
 }
@@ -181,21 +181,28 @@ fn incident_points(engine: &Engine, rect: &Rect, filter: &IncidentFilter) -> Vec
         .collect()
 }
 
-/// Incidents counted per H3 cell (at the zoom's resolution), as points at the cell centres with
-/// `point_count`: low zooms never drop incidents, they aggregate them.
-fn incident_counts(engine: &Engine, tile: TileId, rect: &Rect, filter: &IncidentFilter) -> Vec<Feature> {
-    let res = auto_resolution(tile.z);
-    let Some(level) = engine.incidents.bins.level(res) else { return Vec::new() };
-    let filter = IncidentFilter { bbox: Some(crate::model::Bbox::from_rect(*rect)), ..filter.clone() };
-    hexbins(&engine.incidents, &filter, level)
-        .into_iter()
-        .filter_map(|b| {
-            let centre = h3o::LatLng::from(b.cell);
-            let point = Point::new(centre.lng(), centre.lat());
-            rect.intersects(&point).then(|| Feature {
-                id: u64::from(b.cell),
-                geometry: point.into(),
-                properties: vec![("point_count", uint(b.count)), ("h3", text(&b.cell.to_string()))],
+/// Incidents counted per H3 cell, as points at the cell centres with `point_count`: low zooms
+/// never drop incidents, they aggregate them. `counts` are the hexbins of the whole selection
+/// at the zoom's resolution; a cell belongs to the one tile that holds its centre (buffer
+/// excluded), so the counts of all tiles add up to the selection.
+#[must_use]
+pub fn incident_counts(counts: &[CellValue], tile: TileId) -> Vec<Feature> {
+    let own = tile.bounds(0.0);
+    counts
+        .iter()
+        .filter_map(|v| {
+            let centre = h3o::LatLng::from(v.cell);
+            let (x, y) = (centre.lng(), centre.lat());
+            // Half-open on the east and south edges, so a centre on a shared edge counts once.
+            let inside = x >= own.min().x && x < own.max().x && y > own.min().y && y <= own.max().y;
+            inside.then(|| Feature {
+                id: u64::from(v.cell),
+                geometry: Point::new(x, y).into(),
+                properties: v
+                    .properties
+                    .iter()
+                    .map(|(k, value)| (if *k == "count" { "point_count" } else { *k }, value.clone()))
+                    .collect(),
             })
         })
         .collect()

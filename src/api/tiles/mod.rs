@@ -26,7 +26,9 @@ use super::v1::filters::{Filters, bin_level};
 use super::{ApiError, AppState, QueryParams};
 use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
-use crate::tiles::layers::{CellValue, LayerSpec, auto_resolution, cell_features, hexbin_values, spec, static_features};
+use crate::tiles::layers::{
+    CellValue, INCIDENT_POINTS_FROM, LayerSpec, auto_resolution, cell_features, hexbin_values, incident_counts, spec, static_features,
+};
 use crate::tiles::mvt::encode;
 use crate::tiles::tile::TileId;
 
@@ -126,6 +128,12 @@ async fn tile(
                                 Arc::new(hexbin_values(&engine2, &filters.incidents, res))
                             });
                             cell_features(&values, id)
+                        }
+                        "incidents" if id.z < INCIDENT_POINTS_FROM => {
+                            let values = state2.tiles.cells.get_with(format!("hexbins/{res}?{query}#v{}", engine2.version), || {
+                                Arc::new(hexbin_values(&engine2, &filters.incidents, res))
+                            });
+                            incident_counts(&values, id)
                         }
                         "hotspots" => {
                             let values = hotspot_values(&state2, &engine2, &filters, res, &query)?;
