@@ -209,6 +209,132 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `gridwatch tiles export`: every non-empty tile of the chosen static layers from `minzoom`
+/// to `maxzoom` over the dataset's districts, encoded in parallel, into one PMTiles archive
+/// (written to a temporary file and renamed).
+///
+/// # Errors
+/// An unknown or dynamic layer, bad zooms, an unreadable dataset or an unwritable output.
+pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+
+    use crate::tiles::layers::{LAYERS, spec, static_features};
+    use crate::tiles::tile::TileId;
+
+    const STATIC: [&str; 6] = [
+        "districts",
+        "communities",
+        "grids",
+        "buildings",
+        "resources",
+        "patrol_routes",
+    ];
+    for name in &args.layers {
+        anyhow::ensure!(
+            STATIC.contains(&name.as_str()),
+            "`{name}` is not a static layer; export takes {}",
+            STATIC.join(", ")
+        );
+    }
+    anyhow::ensure!(
+        args.minzoom <= args.maxzoom && args.maxzoom <= 16,
+        "zooms must satisfy minzoom ≤ maxzoom ≤ 16"
+    );
+    let started = Instant::now();
+    let engine = load_engine(&args.data)?;
+    let extent = engine
+        .districts
+        .extent()
+        .context("the dataset has no districts")?;
+    let mut tiles = Vec::new();
+    for z in args.minzoom..=args.maxzoom {
+        let corner = |x: f64, y: f64| {
+            let p = TileId { z, x: 0, y: 0 }.pixel(geo::Coord { x, y });
+            (
+                (p.x / 4096.0).floor().max(0.0) as u32,
+                (p.y / 4096.0).floor().max(0.0) as u32,
+            )
+        };
+        let (x0, y0) = corner(extent.min().x, extent.max().y);
+        let (x1, y1) = corner(extent.max().x, extent.min().y);
+        tiles.extend((x0..=x1).flat_map(|x| (y0..=y1).map(move |y| TileId { z, x, y })));
+    }
+    let bar = indicatif::ProgressBar::new(tiles.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "encoding tiles [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let filter = crate::index::IncidentFilter::default();
+    let encoded: Vec<(TileId, Vec<u8>)> = tiles
+        .par_iter()
+        .filter_map(|&tile| {
+            let parts: Vec<(&str, Vec<crate::tiles::layers::Feature>)> = args
+                .layers
+                .iter()
+                .filter_map(|name| spec(name))
+                .filter(|l| (l.minzoom..=l.maxzoom).contains(&tile.z))
+                .map(|l| (l.name, static_features(&engine, l.name, tile, &filter)))
+                .collect();
+            let bytes = crate::tiles::mvt::encode(tile, &parts);
+            bar.inc(1);
+            (!bytes.is_empty()).then_some((tile, bytes))
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut writer = crate::tiles::pmtiles::Writer::default();
+    let biggest = encoded.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
+    for (tile, bytes) in encoded {
+        writer.add(tile, bytes);
+    }
+    let count = writer.len();
+    let layers: Vec<serde_json::Value> = LAYERS
+        .iter()
+        .filter(|l| args.layers.iter().any(|n| n == l.name))
+        .map(|l| {
+            let fields: serde_json::Map<String, serde_json::Value> = l.fields.iter().map(|(k, t)| ((*k).to_owned(), (*t).into())).collect();
+            serde_json::json!({ "id": l.name, "description": l.description, "minzoom": l.minzoom.max(args.minzoom), "maxzoom": l.maxzoom.min(args.maxzoom), "fields": fields })
+        })
+        .collect();
+    let description = crate::tiles::pmtiles::Description {
+        bounds: [
+            extent.min().x,
+            extent.min().y,
+            extent.max().x,
+            extent.max().y,
+        ],
+        centre: [
+            (extent.min().x + extent.max().x) / 2.0,
+            (extent.min().y + extent.max().y) / 2.0,
+        ],
+        centre_zoom: args.minzoom.max(10).min(args.maxzoom),
+        metadata: serde_json::json!({
+            "name": "gridwatch Jingmen",
+            "format": "pbf",
+            "attribution": "gridwatch synthetic Jingmen; district boundaries from geodata/sources",
+            "vector_layers": layers,
+        }),
+    };
+    let archive = writer.finish(&description)?;
+    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = args.out.with_extension("pmtiles.partial");
+    std::fs::write(&partial, &archive).with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::rename(&partial, &args.out)?;
+    eprintln!(
+        "wrote {}: {count} tiles (z{}–z{}, largest {:.0} KB before compression), {:.1} MB, in {:.1} s",
+        args.out.display(),
+        args.minzoom,
+        args.maxzoom,
+        biggest as f64 / 1024.0,
+        archive.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit.
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -24,6 +24,39 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Import a dataset into PostGIS (idempotent: rows are matched by id).
     Import(ImportArgs),
+    /// Vector tile tools.
+    Tiles {
+        #[command(subcommand)]
+        command: TilesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TilesCommand {
+    /// Write the static layers as a PMTiles v3 archive, for hosting on a CDN.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The archive to write.
+    #[arg(long, default_value = "tiles/jingmen.pmtiles")]
+    pub out: PathBuf,
+    /// Layers, comma-separated (static ones: districts, communities, grids, buildings,
+    /// resources, patrol_routes).
+    #[arg(
+        long,
+        default_value = "districts,communities,grids,buildings,resources,patrol_routes",
+        value_delimiter = ','
+    )]
+    pub layers: Vec<String>,
+    #[arg(long, default_value_t = 6)]
+    pub minzoom: u8,
+    #[arg(long, default_value_t = 14)]
+    pub maxzoom: u8,
+    /// Dataset directory to draw from.
+    #[arg(long, default_value = "geodata")]
+    pub data: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => gridwatch::cli::serve(&args),
         Command::Generate(args) => gridwatch::cli::generate(&args),
         Command::Import(args) => gridwatch::cli::import(&args),
+        Command::Tiles {
+            command: gridwatch::config::TilesCommand::Export(args),
+        } => gridwatch::cli::export_tiles(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

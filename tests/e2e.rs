@@ -151,10 +151,26 @@ fn gdal_reads_a_vector_tile() {
         return;
     }
     let server = start_server();
-    let url = format!("/vsicurl/http://127.0.0.1:{}/tiles/buildings,incidents/14/13298/6705.mvt", server.port);
-    let out = Command::new("ogrinfo").args(["-ro", "-al", "-so", &url]).output().unwrap();
+    let url = format!(
+        "/vsicurl/http://127.0.0.1:{}/tiles/buildings,incidents/14/13298/6705.mvt",
+        server.port
+    );
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-so", &url])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("Layer name: buildings") && text.contains("Layer name: incidents"), "{text}");
-    assert!(text.contains("households: Integer"), "integers stay integers: {text}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Layer name: buildings") && text.contains("Layer name: incidents"),
+        "{text}"
+    );
+    assert!(
+        text.contains("households: Integer"),
+        "integers stay integers: {text}"
+    );
 }

@@ -26,7 +26,11 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// z14 tile over the central city (lon 112.2, lat 31.03).
-const CENTRAL: TileId = TileId { z: 14, x: 13_298, y: 6_705 };
+const CENTRAL: TileId = TileId {
+    z: 14,
+    x: 13_298,
+    y: 6_705,
+};
 
 struct Fetched {
     status: StatusCode,
@@ -39,11 +43,24 @@ async fn fetch(state: &AppState, path: &str, headers: &[(&str, &str)]) -> Fetche
     for (k, v) in headers {
         request = request.header(*k, *v);
     }
-    let response = app(state.clone()).oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = app(state.clone())
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Fetched { status, headers, bytes }
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Fetched {
+        status,
+        headers,
+        bytes,
+    }
 }
 
 fn state() -> AppState {
@@ -51,7 +68,12 @@ fn state() -> AppState {
 }
 
 fn decode(bytes: &[u8]) -> BTreeMap<String, Layer> {
-    Tile::decode(bytes).unwrap().layers.into_iter().map(|l| (l.name.clone(), l)).collect()
+    Tile::decode(bytes)
+        .unwrap()
+        .layers
+        .into_iter()
+        .map(|l| (l.name.clone(), l))
+        .collect()
 }
 
 /// The parts of a feature's geometry: each a list of tile coordinates (points: one part each).
@@ -64,7 +86,10 @@ fn parts(geometry: &[u32]) -> Vec<Vec<[i64; 2]>> {
         match id {
             1 | 2 => {
                 for _ in 0..count {
-                    cursor = [cursor[0] + zigzag(geometry[i]), cursor[1] + zigzag(geometry[i + 1])];
+                    cursor = [
+                        cursor[0] + zigzag(geometry[i]),
+                        cursor[1] + zigzag(geometry[i + 1]),
+                    ];
                     i += 2;
                     if id == 1 {
                         out.push(vec![cursor]);
@@ -82,27 +107,69 @@ fn parts(geometry: &[u32]) -> Vec<Vec<[i64; 2]>> {
 
 fn properties(layer: &Layer, feature: usize) -> BTreeMap<String, Value> {
     let tags = &layer.features[feature].tags;
-    tags.chunks(2).map(|kv| (layer.keys[kv[0] as usize].clone(), layer.values[kv[1] as usize].clone())).collect()
+    tags.chunks(2)
+        .map(|kv| {
+            (
+                layer.keys[kv[0] as usize].clone(),
+                layer.values[kv[1] as usize].clone(),
+            )
+        })
+        .collect()
 }
 
 #[tokio::test]
 async fn a_tile_holds_exactly_the_features_meeting_its_buffered_bounds() {
     let e = engine();
-    let path = format!("/tiles/buildings,incidents,grids,resources/{}/{}/{}.mvt", CENTRAL.z, CENTRAL.x, CENTRAL.y);
+    let path = format!(
+        "/tiles/buildings,incidents,grids,resources/{}/{}/{}.mvt",
+        CENTRAL.z, CENTRAL.x, CENTRAL.y
+    );
     let got = fetch(&state(), &path, &[]).await;
     assert_eq!(got.status, StatusCode::OK);
-    assert_eq!(got.headers["content-type"], "application/vnd.mapbox-vector-tile");
+    assert_eq!(
+        got.headers["content-type"],
+        "application/vnd.mapbox-vector-tile"
+    );
     let layers = decode(&got.bytes);
-    assert_eq!(layers.keys().collect::<Vec<_>>(), ["buildings", "grids", "incidents", "resources"], "a composite tile holds every layer");
+    assert_eq!(
+        layers.keys().collect::<Vec<_>>(),
+        ["buildings", "grids", "incidents", "resources"],
+        "a composite tile holds every layer"
+    );
     let rect = CENTRAL.bounds(64.0);
-    let ids = |l: &Layer| l.features.iter().map(|f| f.id.unwrap()).collect::<BTreeSet<u64>>();
+    let ids = |l: &Layer| {
+        l.features
+            .iter()
+            .map(|f| f.id.unwrap())
+            .collect::<BTreeSet<u64>>()
+    };
     // Brute force over every feature of the engine, no index.
-    let buildings: BTreeSet<u64> = e.buildings.items().iter().filter(|b| b.geometry.intersects(&rect)).map(|b| b.id).collect();
+    let buildings: BTreeSet<u64> = e
+        .buildings
+        .items()
+        .iter()
+        .filter(|b| b.geometry.intersects(&rect))
+        .map(|b| b.id)
+        .collect();
     assert_eq!(ids(&layers["buildings"]), buildings);
-    let grids: BTreeSet<u64> = e.grids.items().iter().filter(|g| g.geometry.intersects(&rect)).map(|g| g.id).collect();
+    let grids: BTreeSet<u64> = e
+        .grids
+        .items()
+        .iter()
+        .filter(|g| g.geometry.intersects(&rect))
+        .map(|g| g.id)
+        .collect();
     assert_eq!(ids(&layers["grids"]), grids);
     let t = &e.incidents;
-    let incidents: BTreeSet<u64> = (0..t.len()).filter(|&r| rect.intersects(&Coord { x: t.lon[r], y: t.lat[r] })).map(|r| t.id[r]).collect();
+    let incidents: BTreeSet<u64> = (0..t.len())
+        .filter(|&r| {
+            rect.intersects(&Coord {
+                x: t.lon[r],
+                y: t.lat[r],
+            })
+        })
+        .map(|r| t.id[r])
+        .collect();
     assert_eq!(ids(&layers["incidents"]), incidents);
     assert!(incidents.len() > 100 && buildings.len() > 50);
 
@@ -110,17 +177,30 @@ async fn a_tile_holds_exactly_the_features_meeting_its_buffered_bounds() {
     let layer = &layers["incidents"];
     for (i, f) in layer.features.iter().enumerate() {
         let row = t.row(f.id.unwrap()).unwrap();
-        let exact = CENTRAL.pixel(Coord { x: t.lon[row], y: t.lat[row] });
+        let exact = CENTRAL.pixel(Coord {
+            x: t.lon[row],
+            y: t.lat[row],
+        });
         let p = parts(&f.geometry)[0][0];
-        assert!((p[0] as f64 - exact.x).abs() <= 0.5 && (p[1] as f64 - exact.y).abs() <= 0.5, "incident {:?}", f.id);
+        assert!(
+            (p[0] as f64 - exact.x).abs() <= 0.5 && (p[1] as f64 - exact.y).abs() <= 0.5,
+            "incident {:?}",
+            f.id
+        );
         let props = properties(layer, i);
-        assert_eq!(props["kind"].string_value.as_deref(), Some(t.kind[row].as_str()));
+        assert_eq!(
+            props["kind"].string_value.as_deref(),
+            Some(t.kind[row].as_str())
+        );
     }
     // Attributes are typed: integers as integers, flags as booleans.
     let b = &layers["buildings"];
     let props = properties(b, 0);
     let building = e.buildings.get(b.features[0].id.unwrap()).unwrap();
-    assert_eq!(props["households"].uint_value, Some(u64::from(building.households)));
+    assert_eq!(
+        props["households"].uint_value,
+        Some(u64::from(building.households))
+    );
     assert_eq!(props["floors"].uint_value, Some(u64::from(building.floors)));
     assert_eq!(props["unmanaged"].bool_value, Some(building.unmanaged));
     assert_eq!(b.extent, Some(4096));
@@ -128,7 +208,12 @@ async fn a_tile_holds_exactly_the_features_meeting_its_buffered_bounds() {
     // Polygon exteriors are clockwise on screen (positive area in tile coordinates).
     for f in &b.features {
         let ring = &parts(&f.geometry)[0];
-        let area: i64 = (0..ring.len()).map(|i| ring[i][0] * ring[(i + 1) % ring.len()][1] - ring[(i + 1) % ring.len()][0] * ring[i][1]).sum();
+        let area: i64 = (0..ring.len())
+            .map(|i| {
+                ring[i][0] * ring[(i + 1) % ring.len()][1]
+                    - ring[(i + 1) % ring.len()][0] * ring[i][1]
+            })
+            .sum();
         assert!(area > 0, "building {:?}", f.id);
     }
 }
@@ -148,7 +233,12 @@ async fn low_zoom_incident_counts_add_up_to_every_incident() {
     let mut total = 0u64;
     for x in x0..=x1 {
         for y in y0..=y1 {
-            let got = fetch(&state, &format!("/tiles/incidents/9/{x}/{y}.mvt?kind=dispute"), &[]).await;
+            let got = fetch(
+                &state,
+                &format!("/tiles/incidents/9/{x}/{y}.mvt?kind=dispute"),
+                &[],
+            )
+            .await;
             if got.status == StatusCode::NO_CONTENT {
                 continue;
             }
@@ -159,18 +249,32 @@ async fn low_zoom_incident_counts_add_up_to_every_incident() {
             }
         }
     }
-    let disputes = e.incidents.kind.iter().filter(|k| **k == gridwatch::model::IncidentKind::Dispute).count() as u64;
-    assert_eq!(total, disputes, "aggregated tiles drop no incident and count none twice");
+    let disputes = e
+        .incidents
+        .kind
+        .iter()
+        .filter(|k| **k == gridwatch::model::IncidentKind::Dispute)
+        .count() as u64;
+    assert_eq!(
+        total, disputes,
+        "aggregated tiles drop no incident and count none twice"
+    );
 }
 
 #[tokio::test]
 async fn http_semantics_of_tiles() {
     let state = state();
-    let path = format!("/tiles/buildings/{}/{}/{}.mvt", CENTRAL.z, CENTRAL.x, CENTRAL.y);
+    let path = format!(
+        "/tiles/buildings/{}/{}/{}.mvt",
+        CENTRAL.z, CENTRAL.x, CENTRAL.y
+    );
     let first = fetch(&state, &path, &[]).await;
     assert_eq!(first.headers["x-cache"], "miss");
     let etag = first.headers["etag"].to_str().unwrap().to_owned();
-    assert!(etag.starts_with('"') && etag.ends_with('"'), "a strong ETag");
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "a strong ETag"
+    );
     let again = fetch(&state, &path, &[("if-none-match", &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_eq!(again.headers["x-cache"], "hit");
@@ -185,35 +289,71 @@ async fn http_semantics_of_tiles() {
         ("/tiles/buildings/10/831/419.mvt", StatusCode::NOT_FOUND),
         ("/tiles/lakes/14/0/0.mvt", StatusCode::NOT_FOUND),
         ("/tiles/buildings/14/0/0.png", StatusCode::NOT_FOUND),
-        ("/tiles/hexbins/12/3324/1676.mvt?kind=arson", StatusCode::BAD_REQUEST),
-        ("/tiles/hexbins/12/3324/1676.mvt?res=13", StatusCode::BAD_REQUEST),
+        (
+            "/tiles/hexbins/12/3324/1676.mvt?kind=arson",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/tiles/hexbins/12/3324/1676.mvt?res=13",
+            StatusCode::BAD_REQUEST,
+        ),
     ] {
         let got = fetch(&state, path, &[]).await;
         assert_eq!(got.status, status, "{path}");
         if status.is_client_error() {
-            assert_eq!(got.headers["content-type"], "application/problem+json", "{path}");
+            assert_eq!(
+                got.headers["content-type"], "application/problem+json",
+                "{path}"
+            );
         }
     }
-    let tilejson: serde_json::Value = serde_json::from_slice(&fetch(&state, "/tiles/buildings,incidents.json", &[]).await.bytes).unwrap();
+    let tilejson: serde_json::Value = serde_json::from_slice(
+        &fetch(&state, "/tiles/buildings,incidents.json", &[])
+            .await
+            .bytes,
+    )
+    .unwrap();
     assert_eq!(tilejson["tilejson"], "3.0.0");
-    assert_eq!(tilejson["tiles"][0], "http://test.local/tiles/buildings,incidents/{z}/{x}/{y}.mvt");
+    assert_eq!(
+        tilejson["tiles"][0],
+        "http://test.local/tiles/buildings,incidents/{z}/{x}/{y}.mvt"
+    );
     assert_eq!(tilejson["minzoom"], 8);
-    assert_eq!(tilejson["vector_layers"][0]["fields"]["households"], "Number");
-    let style: serde_json::Value = serde_json::from_slice(&fetch(&state, "/tiles/style.json", &[]).await.bytes).unwrap();
-    let committed: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::geodata_dir().join("../tiles/style.json")).unwrap()).unwrap();
-    let served_for_localhost = serde_json::to_string(&style).unwrap().replace("http://test.local", "http://127.0.0.1:8080");
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&served_for_localhost).unwrap(), committed, "tiles/style.json is the served style");
+    assert_eq!(
+        tilejson["vector_layers"][0]["fields"]["households"],
+        "Number"
+    );
+    let style: serde_json::Value =
+        serde_json::from_slice(&fetch(&state, "/tiles/style.json", &[]).await.bytes).unwrap();
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::geodata_dir().join("../tiles/style.json")).unwrap(),
+    )
+    .unwrap();
+    let served_for_localhost = serde_json::to_string(&style)
+        .unwrap()
+        .replace("http://test.local", "http://127.0.0.1:8080");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&served_for_localhost).unwrap(),
+        committed,
+        "tiles/style.json is the served style"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_invalidates_the_cached_tiles_it_touches() {
     let dir = std::env::temp_dir().join(format!("gridwatch-tiles-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let (store, _) = GpkgStore::open_or_create(&dir.join("city.gpkg"), || Ok(Engine::clone(&engine()))).unwrap();
+    let (store, _) =
+        GpkgStore::open_or_create(&dir.join("city.gpkg"), || Ok(Engine::clone(&engine()))).unwrap();
     let store: Arc<dyn Store> = Arc::new(store);
-    let state = AppState::with_live(Live::new(Engine::clone(&engine()), Some(store)), Tokens::parse_plain("operator:t").unwrap());
-    let path = format!("/tiles/incidents/{}/{}/{}.mvt", CENTRAL.z, CENTRAL.x, CENTRAL.y);
+    let state = AppState::with_live(
+        Live::new(Engine::clone(&engine()), Some(store)),
+        Tokens::parse_plain("operator:t").unwrap(),
+    );
+    let path = format!(
+        "/tiles/incidents/{}/{}/{}.mvt",
+        CENTRAL.z, CENTRAL.x, CENTRAL.y
+    );
     let before = fetch(&state, &path, &[]).await;
     assert_eq!(fetch(&state, &path, &[]).await.headers["x-cache"], "hit");
     let centre = CENTRAL.bounds(0.0).center();
@@ -221,12 +361,73 @@ async fn a_write_invalidates_the_cached_tiles_it_touches() {
         r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"kind":"drainage","reported_at":"2022-07-01T08:00:00+08:00","source":"grid_worker"}}}}"#,
         centre.x, centre.y
     );
-    let created = common::request_with_headers(state.clone(), "POST", "/api/v1/incidents", Some(&body), &[("authorization", "Bearer t"), ("content-type", "application/geo+json")]).await;
+    let created = common::request_with_headers(
+        state.clone(),
+        "POST",
+        "/api/v1/incidents",
+        Some(&body),
+        &[
+            ("authorization", "Bearer t"),
+            ("content-type", "application/geo+json"),
+        ],
+    )
+    .await;
     assert_eq!(created.status, StatusCode::CREATED);
     let id = created.json["ids"][0].as_u64().unwrap();
-    let after = fetch(&state, &path, &[("if-none-match", before.headers["etag"].to_str().unwrap())]).await;
-    assert_eq!(after.status, StatusCode::OK, "the old ETag no longer matches");
+    let after = fetch(
+        &state,
+        &path,
+        &[("if-none-match", before.headers["etag"].to_str().unwrap())],
+    )
+    .await;
+    assert_eq!(
+        after.status,
+        StatusCode::OK,
+        "the old ETag no longer matches"
+    );
     assert_eq!(after.headers["x-cache"], "miss");
-    let ids: BTreeSet<u64> = decode(&after.bytes)["incidents"].features.iter().map(|f| f.id.unwrap()).collect();
+    let ids: BTreeSet<u64> = decode(&after.bytes)["incidents"]
+        .features
+        .iter()
+        .map(|f| f.id.unwrap())
+        .collect();
     assert!(ids.contains(&id), "the new incident is in the tile");
+}
+
+/// A z14 tile with more incidents than a tile should carry shows counts per res-11 cell, and
+/// they add up to the incidents of the cells centred in the tile.
+#[tokio::test]
+async fn crowded_tiles_count_instead_of_truncating() {
+    let e = engine();
+    let crowded = TileId {
+        z: 14,
+        x: 13_298,
+        y: 6_706,
+    };
+    let got = fetch(
+        &state(),
+        &format!(
+            "/tiles/incidents/{}/{}/{}.mvt",
+            crowded.z, crowded.x, crowded.y
+        ),
+        &[],
+    )
+    .await;
+    let layers = decode(&got.bytes);
+    let layer = &layers["incidents"];
+    let total: u64 = (0..layer.features.len())
+        .map(|i| properties(layer, i)["point_count"].uint_value.unwrap())
+        .sum();
+    let own = crowded.bounds(0.0);
+    let t = &e.incidents;
+    let expected = (0..t.len())
+        .filter(|&r| {
+            let centre = h3o::LatLng::from(t.cell_at(r).unwrap());
+            let (x, y) = (centre.lng(), centre.lat());
+            x >= own.min().x && x < own.max().x && y > own.min().y && y <= own.max().y
+        })
+        .count() as u64;
+    assert!(expected > 1_000);
+    assert_eq!(total, expected);
+    assert!(got.bytes.len() < 500 * 1024);
 }

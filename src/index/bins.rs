@@ -120,8 +120,19 @@ impl BinMembers {
                 next[b as usize] += 1;
             }
         }
-        let centres = level.cells().iter().map(|c| { let ll = h3o::LatLng::from(*c); (ll.lng(), ll.lat()) }).collect();
-        Self { offsets, rows, centres }
+        let centres = level
+            .cells()
+            .iter()
+            .map(|c| {
+                let ll = h3o::LatLng::from(*c);
+                (ll.lng(), ll.lat())
+            })
+            .collect();
+        Self {
+            offsets,
+            rows,
+            centres,
+        }
     }
 
     /// The rows of every bin whose centre lies within `rect` grown by `margin` degrees.
@@ -130,8 +141,17 @@ impl BinMembers {
         self.centres
             .iter()
             .enumerate()
-            .filter(move |(_, (x, y))| *x >= min.x - margin && *x <= max.x + margin && *y >= min.y - margin && *y <= max.y + margin)
-            .flat_map(move |(b, _)| self.rows[self.offsets[b] as usize..self.offsets[b + 1] as usize].iter().copied())
+            .filter(move |(_, (x, y))| {
+                *x >= min.x - margin
+                    && *x <= max.x + margin
+                    && *y >= min.y - margin
+                    && *y <= max.y + margin
+            })
+            .flat_map(move |(b, _)| {
+                self.rows[self.offsets[b] as usize..self.offsets[b + 1] as usize]
+                    .iter()
+                    .copied()
+            })
     }
 }
 

@@ -157,7 +157,11 @@ impl IncidentTable {
     }
 
     fn index_members(&mut self) {
-        self.members = self.bins.level(MEMBERS_RES).map(BinMembers::build).unwrap_or_default();
+        self.members = self
+            .bins
+            .level(MEMBERS_RES)
+            .map(BinMembers::build)
+            .unwrap_or_default();
     }
 
     /// The rows whose point lies in `rect` (closed), ascending, found through the res-9 bins

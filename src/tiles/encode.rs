@@ -7,7 +7,10 @@
 //! not make rings cross. Snapping to the integer grid can still collapse a ring; collapsed
 //! rings (fewer than three distinct points, or no area) are dropped.
 
-use geo::{BooleanOps, BoundingRect, Coord, Geometry, LineString, MapCoords, MultiLineString, MultiPolygon, Rect, Simplify, SimplifyVwPreserve};
+use geo::{
+    BooleanOps, BoundingRect, Coord, Geometry, LineString, MapCoords, MultiLineString,
+    MultiPolygon, Rect, Simplify, SimplifyVwPreserve,
+};
 use geozero::mvt::tile::GeomType;
 
 use super::tile::{BUFFER, EXTENT, TileId};
@@ -27,11 +30,17 @@ fn buffered_square() -> Rect {
 }
 
 fn inside(r: &Rect, outer: &Rect) -> bool {
-    r.min().x >= outer.min().x && r.min().y >= outer.min().y && r.max().x <= outer.max().x && r.max().y <= outer.max().y
+    r.min().x >= outer.min().x
+        && r.min().y >= outer.min().y
+        && r.max().x <= outer.max().x
+        && r.max().y <= outer.max().y
 }
 
 fn disjoint(r: &Rect, outer: &Rect) -> bool {
-    r.max().x < outer.min().x || r.min().x > outer.max().x || r.max().y < outer.min().y || r.min().y > outer.max().y
+    r.max().x < outer.min().x
+        || r.min().x > outer.max().x
+        || r.max().y < outer.min().y
+        || r.min().y > outer.max().y
 }
 
 fn snap(c: Coord) -> [i32; 2] {
@@ -108,7 +117,10 @@ pub fn prepare(tile: TileId, geometry: &Geometry) -> Option<TileGeometry> {
     let out = match pixels {
         Geometry::Point(p) => TileGeometry::Points(vec![snap(p.0)]),
         Geometry::MultiPoint(mp) => TileGeometry::Points(
-            mp.0.iter().filter(|p| inside(&Rect::new(p.0, p.0), &square)).map(|p| snap(p.0)).collect(),
+            mp.0.iter()
+                .filter(|p| inside(&Rect::new(p.0, p.0), &square))
+                .map(|p| snap(p.0))
+                .collect(),
         ),
         Geometry::LineString(l) => lines(&MultiLineString(vec![l]), whole, &square),
         Geometry::MultiLineString(ml) => lines(&ml, whole, &square),
@@ -125,14 +137,27 @@ pub fn prepare(tile: TileId, geometry: &Geometry) -> Option<TileGeometry> {
 }
 
 fn lines(ml: &MultiLineString, whole: bool, square: &Rect) -> TileGeometry {
-    let clipped = if whole { ml.clone() } else { square.to_polygon().clip(ml, false) };
+    let clipped = if whole {
+        ml.clone()
+    } else {
+        square.to_polygon().clip(ml, false)
+    };
     TileGeometry::Lines(
-        clipped.0.iter().map(|l| snapped(&l.simplify(0.5))).filter(|l| l.len() >= 2).collect(),
+        clipped
+            .0
+            .iter()
+            .map(|l| snapped(&l.simplify(0.5)))
+            .filter(|l| l.len() >= 2)
+            .collect(),
     )
 }
 
 fn areas(mp: MultiPolygon, whole: bool, square: &Rect) -> TileGeometry {
-    let clipped = if whole { mp } else { mp.intersection(&square.to_polygon()) };
+    let clipped = if whole {
+        mp
+    } else {
+        mp.intersection(&square.to_polygon())
+    };
     TileGeometry::Polygons(polygons(&clipped))
 }
 
@@ -203,11 +228,25 @@ mod tests {
     #[test]
     fn the_mvt_spec_example_commands() {
         // From the MVT 2.1 specification, 4.3.5: a point at (25, 17).
-        assert_eq!(commands(&TileGeometry::Points(vec![[25, 17]])).1, vec![9, 50, 34]);
+        assert_eq!(
+            commands(&TileGeometry::Points(vec![[25, 17]])).1,
+            vec![9, 50, 34]
+        );
         // A line (2,2) (2,10) (10,10).
-        assert_eq!(commands(&TileGeometry::Lines(vec![vec![[2, 2], [2, 10], [10, 10]]])).1, vec![9, 4, 4, 18, 0, 16, 16, 0]);
+        assert_eq!(
+            commands(&TileGeometry::Lines(vec![vec![[2, 2], [2, 10], [10, 10]]])).1,
+            vec![9, 4, 4, 18, 0, 16, 16, 0]
+        );
         // A polygon (3,6) (8,12) (20,34).
-        assert_eq!(commands(&TileGeometry::Polygons(vec![vec![vec![[3, 6], [8, 12], [20, 34]]]])).1, vec![9, 6, 12, 18, 10, 12, 24, 44, 15]);
+        assert_eq!(
+            commands(&TileGeometry::Polygons(vec![vec![vec![
+                [3, 6],
+                [8, 12],
+                [20, 34]
+            ]]]))
+            .1,
+            vec![9, 6, 12, 18, 10, 12, 24, 44, 15]
+        );
     }
 
     #[test]
@@ -215,11 +254,26 @@ mod tests {
         let tile = TileId { z: 0, x: 0, y: 0 };
         // A counter-clockwise (lon/lat) square around the whole world clips to the buffer.
         let world: Geometry = polygon![(x: -179.0, y: -80.0), (x: 179.0, y: -80.0), (x: 179.0, y: 80.0), (x: -179.0, y: 80.0), (x: -179.0, y: -80.0)].into();
-        let Some(TileGeometry::Polygons(p)) = prepare(tile, &world) else { panic!("expected a polygon") };
+        let Some(TileGeometry::Polygons(p)) = prepare(tile, &world) else {
+            panic!("expected a polygon")
+        };
         assert_eq!(p.len(), 1);
-        assert!(area2(&p[0][0]) > 0, "exterior rings are clockwise on screen");
-        assert!(p[0][0].iter().all(|c| c[0] >= -64 && c[0] <= 4160 && c[1] >= -64 && c[1] <= 4160));
+        assert!(
+            area2(&p[0][0]) > 0,
+            "exterior rings are clockwise on screen"
+        );
+        assert!(
+            p[0][0]
+                .iter()
+                .all(|c| c[0] >= -64 && c[0] <= 4160 && c[1] >= -64 && c[1] <= 4160)
+        );
         // Nothing of a point far outside the buffered tile.
-        assert!(prepare(TileId { z: 10, x: 0, y: 0 }, &Point::new(112.0, 31.0).into()).is_none());
+        assert!(
+            prepare(
+                TileId { z: 10, x: 0, y: 0 },
+                &Point::new(112.0, 31.0).into()
+            )
+            .is_none()
+        );
     }
 }

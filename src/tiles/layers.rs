@@ -24,18 +24,118 @@ pub struct LayerSpec {
 
 /// Zoom from which single incidents are drawn; below it they are counted per H3 cell.
 pub const INCIDENT_POINTS_FROM: u8 = 14;
+/// The most single incidents drawn in one tile (about 200 KB); a tile with more shows counts
+/// per res-11 cell instead, so no tile is truncated and none grows past 500 KB.
+pub const MAX_POINTS_PER_TILE: usize = 3_000;
 
 /// Every layer, in drawing order.
 pub const LAYERS: [LayerSpec; 9] = [
-    LayerSpec { name: "districts", minzoom: 0, maxzoom: 16, description: "county-level districts", fields: &[("name", "String"), ("name_en", "String"), ("central_city", "Boolean")] },
-    LayerSpec { name: "communities", minzoom: 8, maxzoom: 16, description: "urban communities", fields: &[("name", "String"), ("district_id", "Number"), ("households", "Number"), ("population", "Number")] },
-    LayerSpec { name: "grids", minzoom: 11, maxzoom: 16, description: "grids (网格)", fields: &[("name", "String"), ("community_id", "Number"), ("households", "Number"), ("population", "Number")] },
-    LayerSpec { name: "buildings", minzoom: 13, maxzoom: 16, description: "building footprints", fields: &[("households", "Number"), ("floors", "Number"), ("use", "String"), ("unmanaged", "Boolean"), ("grid_id", "Number")] },
-    LayerSpec { name: "resources", minzoom: 10, maxzoom: 16, description: "service complexes, police posts, schools, markets, ...", fields: &[("kind", "String"), ("name", "String"), ("capacity", "Number"), ("community_id", "Number")] },
-    LayerSpec { name: "incidents", minzoom: 8, maxzoom: 16, description: "incidents: points from z14, per-cell counts (point_count) below", fields: &[("kind", "String"), ("status", "String"), ("reported_at", "String"), ("grid_id", "Number"), ("point_count", "Number"), ("h3", "String")] },
-    LayerSpec { name: "patrol_routes", minzoom: 11, maxzoom: 16, description: "weekly patrol routes", fields: &[("community_id", "Number"), ("team", "String"), ("weekday", "Number"), ("start_time", "String"), ("end_time", "String")] },
-    LayerSpec { name: "hexbins", minzoom: 8, maxzoom: 16, description: "incident counts per H3 cell (filters: kind, from, to, res)", fields: &[("h3", "String"), ("count", "Number")] },
-    LayerSpec { name: "hotspots", minzoom: 8, maxzoom: 16, description: "Getis-Ord Gi* per H3 cell (filters: kind, from, to, res)", fields: &[("h3", "String"), ("count", "Number"), ("gi_z", "Number"), ("class", "Number")] },
+    LayerSpec {
+        name: "districts",
+        minzoom: 0,
+        maxzoom: 16,
+        description: "county-level districts",
+        fields: &[
+            ("name", "String"),
+            ("name_en", "String"),
+            ("central_city", "Boolean"),
+        ],
+    },
+    LayerSpec {
+        name: "communities",
+        minzoom: 8,
+        maxzoom: 16,
+        description: "urban communities",
+        fields: &[
+            ("name", "String"),
+            ("district_id", "Number"),
+            ("households", "Number"),
+            ("population", "Number"),
+        ],
+    },
+    LayerSpec {
+        name: "grids",
+        minzoom: 11,
+        maxzoom: 16,
+        description: "grids (网格)",
+        fields: &[
+            ("name", "String"),
+            ("community_id", "Number"),
+            ("households", "Number"),
+            ("population", "Number"),
+        ],
+    },
+    LayerSpec {
+        name: "buildings",
+        minzoom: 13,
+        maxzoom: 16,
+        description: "building footprints",
+        fields: &[
+            ("households", "Number"),
+            ("floors", "Number"),
+            ("use", "String"),
+            ("unmanaged", "Boolean"),
+            ("grid_id", "Number"),
+        ],
+    },
+    LayerSpec {
+        name: "resources",
+        minzoom: 10,
+        maxzoom: 16,
+        description: "service complexes, police posts, schools, markets, ...",
+        fields: &[
+            ("kind", "String"),
+            ("name", "String"),
+            ("capacity", "Number"),
+            ("community_id", "Number"),
+        ],
+    },
+    LayerSpec {
+        name: "incidents",
+        minzoom: 8,
+        maxzoom: 16,
+        description: "incidents: points from z14 (unless over 3,000 in a tile), per-cell counts (point_count) otherwise",
+        fields: &[
+            ("kind", "String"),
+            ("status", "String"),
+            ("reported_at", "String"),
+            ("grid_id", "Number"),
+            ("point_count", "Number"),
+            ("h3", "String"),
+        ],
+    },
+    LayerSpec {
+        name: "patrol_routes",
+        minzoom: 11,
+        maxzoom: 16,
+        description: "weekly patrol routes",
+        fields: &[
+            ("community_id", "Number"),
+            ("team", "String"),
+            ("weekday", "Number"),
+            ("start_time", "String"),
+            ("end_time", "String"),
+        ],
+    },
+    LayerSpec {
+        name: "hexbins",
+        minzoom: 8,
+        maxzoom: 16,
+        description: "incident counts per H3 cell (filters: kind, from, to, res)",
+        fields: &[("h3", "String"), ("count", "Number")],
+    },
+    LayerSpec {
+        name: "hotspots",
+        minzoom: 8,
+        maxzoom: 16,
+        description: "Getis-Ord Gi* per H3 cell (filters: kind, from, to, res)",
+        fields: &[
+            ("h3", "String"),
+            ("count", "Number"),
+            ("gi_z", "Number"),
+            ("class", "Number"),
+        ],
+    },
 ];
 
 /// The layer named `name`.
@@ -82,7 +182,12 @@ pub fn tile_rect(tile: TileId) -> Rect {
 /// Features of a static layer (or single incidents, for zooms from [`INCIDENT_POINTS_FROM`])
 /// meeting the buffered tile.
 #[must_use]
-pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &IncidentFilter) -> Vec<Feature> {
+pub fn static_features(
+    engine: &Engine,
+    layer: &str,
+    tile: TileId,
+    filter: &IncidentFilter,
+) -> Vec<Feature> {
     let rect = tile_rect(tile);
     let meets = |g: &Geometry| g.intersects(&rect);
     match layer {
@@ -91,7 +196,15 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &Inci
             .intersecting(&rect)
             .into_iter()
             .map(|i| &engine.districts.items()[i as usize])
-            .map(|d| Feature { id: d.id, geometry: d.geometry.clone().into(), properties: vec![("name", text(&d.name)), ("name_en", text(&d.name_en)), ("central_city", TileValue::Bool(d.central_city))] })
+            .map(|d| Feature {
+                id: d.id,
+                geometry: d.geometry.clone().into(),
+                properties: vec![
+                    ("name", text(&d.name)),
+                    ("name_en", text(&d.name_en)),
+                    ("central_city", TileValue::Bool(d.central_city)),
+                ],
+            })
             .filter(|f| meets(&f.geometry))
             .collect(),
         "communities" => engine
@@ -102,7 +215,12 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &Inci
             .map(|c| Feature {
                 id: c.id,
                 geometry: c.geometry.clone().into(),
-                properties: vec![("name", text(&c.name)), ("district_id", uint(c.district_id)), ("households", uint(c.households)), ("population", uint(c.population))],
+                properties: vec![
+                    ("name", text(&c.name)),
+                    ("district_id", uint(c.district_id)),
+                    ("households", uint(c.households)),
+                    ("population", uint(c.population)),
+                ],
             })
             .filter(|f| meets(&f.geometry))
             .collect(),
@@ -114,7 +232,12 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &Inci
             .map(|g| Feature {
                 id: g.id,
                 geometry: g.geometry.clone().into(),
-                properties: vec![("name", text(&g.name)), ("community_id", uint(g.community_id)), ("households", uint(g.households)), ("population", uint(g.population))],
+                properties: vec![
+                    ("name", text(&g.name)),
+                    ("community_id", uint(g.community_id)),
+                    ("households", uint(g.households)),
+                    ("population", uint(g.population)),
+                ],
             })
             .filter(|f| meets(&f.geometry))
             .collect(),
@@ -124,11 +247,20 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &Inci
             .into_iter()
             .map(|i| &engine.buildings.items()[i as usize])
             .map(|b| {
-                let mut properties = vec![("households", uint(b.households)), ("floors", uint(b.floors)), ("use", text(b.building_use.as_str())), ("unmanaged", TileValue::Bool(b.unmanaged))];
+                let mut properties = vec![
+                    ("households", uint(b.households)),
+                    ("floors", uint(b.floors)),
+                    ("use", text(b.building_use.as_str())),
+                    ("unmanaged", TileValue::Bool(b.unmanaged)),
+                ];
                 if let Some(g) = b.grid_id {
                     properties.push(("grid_id", uint(g)));
                 }
-                Feature { id: b.id, geometry: b.geometry.clone().into(), properties }
+                Feature {
+                    id: b.id,
+                    geometry: b.geometry.clone().into(),
+                    properties,
+                }
             })
             .collect(),
         "resources" => engine
@@ -137,11 +269,19 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &Inci
             .into_iter()
             .map(|i| &engine.resources.items()[i as usize])
             .map(|r| {
-                let mut properties = vec![("kind", text(r.kind.as_str())), ("name", text(&r.name)), ("capacity", uint(r.capacity))];
+                let mut properties = vec![
+                    ("kind", text(r.kind.as_str())),
+                    ("name", text(&r.name)),
+                    ("capacity", uint(r.capacity)),
+                ];
                 if let Some(c) = r.community_id {
                     properties.push(("community_id", uint(c)));
                 }
-                Feature { id: r.id, geometry: r.geometry.into(), properties }
+                Feature {
+                    id: r.id,
+                    geometry: r.geometry.into(),
+                    properties,
+                }
             })
             .collect(),
         "patrol_routes" => engine
@@ -152,31 +292,97 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId, filter: &Inci
             .map(|r| Feature {
                 id: r.id,
                 geometry: r.geometry.clone().into(),
-                properties: vec![("community_id", uint(r.community_id)), ("team", text(&r.team)), ("weekday", uint(r.weekday)), ("start_time", text(&r.start_time)), ("end_time", text(&r.end_time))],
+                properties: vec![
+                    ("community_id", uint(r.community_id)),
+                    ("team", text(&r.team)),
+                    ("weekday", uint(r.weekday)),
+                    ("start_time", text(&r.start_time)),
+                    ("end_time", text(&r.end_time)),
+                ],
             })
             .filter(|f| meets(&f.geometry))
             .collect(),
-        "incidents" => incident_points(engine, &rect, filter),
+        "incidents" => incident_tile(engine, tile, filter),
         _ => Vec::new(),
     }
 }
 
-/// Single incidents in `rect` matching `filter` (its own bbox ignored).
-fn incident_points(engine: &Engine, rect: &Rect, filter: &IncidentFilter) -> Vec<Feature> {
+/// The rows in `rect` matching `filter` (its own bbox ignored).
+fn rows_matching(engine: &Engine, rect: &Rect, filter: &IncidentFilter) -> Vec<usize> {
     let t = &engine.incidents;
     let period = t.time_range(&filter.period);
     let kinds = |r: usize| filter.kinds.is_empty() || filter.kinds.contains(&t.kind[r]);
     let statuses = |r: usize| filter.statuses.is_empty() || filter.statuses.contains(&t.status[r]);
+    let areas = |r: usize| {
+        (filter.grids.is_empty() || filter.grids.contains(&t.grid[r]))
+            && (filter.communities.is_empty() || filter.communities.contains(&t.community[r]))
+    };
     t.rows_in(rect)
         .into_iter()
         .map(|r| r as usize)
-        .filter(|&r| period.contains(&r) && kinds(r) && statuses(r))
+        .filter(|&r| period.contains(&r) && kinds(r) && statuses(r) && areas(r))
+        .collect()
+}
+
+/// The incidents of a tile from [`INCIDENT_POINTS_FROM`]: single points in the buffered tile,
+/// or, when there would be more than [`MAX_POINTS_PER_TILE`], counts per res-11 cell whose
+/// centre is in the tile (every incident of such a cell lies within 0.001° of the tile, so the
+/// counts are whole). The work is proportional to the tile's incidents, not the city's.
+#[must_use]
+pub fn incident_tile(engine: &Engine, tile: TileId, filter: &IncidentFilter) -> Vec<Feature> {
+    let rows = rows_matching(engine, &tile_rect(tile), filter);
+    if rows.len() <= MAX_POINTS_PER_TILE {
+        return incident_points(engine, &rows);
+    }
+    let t = &engine.incidents;
+    let Some(level) = t.bins.level(Resolution::Eleven) else {
+        return Vec::new();
+    };
+    let own = tile.bounds(0.0);
+    let grown = Rect::new(
+        geo::coord! { x: own.min().x - 0.001, y: own.min().y - 0.001 },
+        geo::coord! { x: own.max().x + 0.001, y: own.max().y + 0.001 },
+    );
+    let mut counts: rustc_hash::FxHashMap<u32, u64> = rustc_hash::FxHashMap::default();
+    for r in rows_matching(engine, &grown, filter) {
+        let bin = level.rows()[r];
+        if bin != NONE {
+            *counts.entry(bin).or_default() += 1;
+        }
+    }
+    let mut values: Vec<CellValue> = counts
+        .into_iter()
+        .map(|(bin, n)| {
+            let cell = level.cells()[bin as usize];
+            CellValue {
+                cell,
+                properties: vec![("count", uint(n)), ("h3", text(&cell.to_string()))],
+            }
+        })
+        .collect();
+    values.sort_unstable_by_key(|v| v.cell);
+    incident_counts(&values, tile)
+}
+
+/// Single incidents of `rows`.
+fn incident_points(engine: &Engine, rows: &[usize]) -> Vec<Feature> {
+    let t = &engine.incidents;
+    rows.iter()
+        .copied()
         .map(|r| {
-            let mut properties = vec![("kind", text(t.kind[r].as_str())), ("status", text(t.status[r].as_str())), ("reported_at", text(&format_local(t.reported_at[r])))];
+            let mut properties = vec![
+                ("kind", text(t.kind[r].as_str())),
+                ("status", text(t.status[r].as_str())),
+                ("reported_at", text(&format_local(t.reported_at[r]))),
+            ];
             if t.grid[r] != NONE {
                 properties.push(("grid_id", uint(engine.grids.items()[t.grid[r] as usize].id)));
             }
-            Feature { id: t.id[r], geometry: Point::new(t.lon[r], t.lat[r]).into(), properties }
+            Feature {
+                id: t.id[r],
+                geometry: Point::new(t.lon[r], t.lat[r]).into(),
+                properties,
+            }
         })
         .collect()
 }
@@ -201,7 +407,12 @@ pub fn incident_counts(counts: &[CellValue], tile: TileId) -> Vec<Feature> {
                 properties: v
                     .properties
                     .iter()
-                    .map(|(k, value)| (if *k == "count" { "point_count" } else { *k }, value.clone()))
+                    .map(|(k, value)| {
+                        (
+                            if *k == "count" { "point_count" } else { *k },
+                            value.clone(),
+                        )
+                    })
                     .collect(),
             })
         })
@@ -210,7 +421,15 @@ pub fn incident_counts(counts: &[CellValue], tile: TileId) -> Vec<Feature> {
 
 /// The cell polygon as geo (counter-clockwise lon/lat).
 fn hexagon(cell: CellIndex) -> Polygon {
-    Polygon::new(LineString::from(cell.boundary().iter().map(|v| (v.lng(), v.lat())).collect::<Vec<_>>()), vec![])
+    Polygon::new(
+        LineString::from(
+            cell.boundary()
+                .iter()
+                .map(|v| (v.lng(), v.lat()))
+                .collect::<Vec<_>>(),
+        ),
+        vec![],
+    )
 }
 
 /// Features of a cell layer: the cells of `values` whose hexagon meets the buffered tile.
@@ -223,11 +442,18 @@ pub fn cell_features(values: &[CellValue], tile: TileId) -> Vec<Feature> {
             // A cheap test on the centre first: cells reach less than 0.1° from it at res ≥ 6.
             let c = h3o::LatLng::from(v.cell);
             let margin = 0.1;
-            c.lng() >= rect.min().x - margin && c.lng() <= rect.max().x + margin && c.lat() >= rect.min().y - margin && c.lat() <= rect.max().y + margin
+            c.lng() >= rect.min().x - margin
+                && c.lng() <= rect.max().x + margin
+                && c.lat() >= rect.min().y - margin
+                && c.lat() <= rect.max().y + margin
         })
         .filter_map(|v| {
             let polygon = hexagon(v.cell);
-            polygon.intersects(&rect).then(|| Feature { id: u64::from(v.cell), geometry: polygon.into(), properties: v.properties.clone() })
+            polygon.intersects(&rect).then(|| Feature {
+                id: u64::from(v.cell),
+                geometry: polygon.into(),
+                properties: v.properties.clone(),
+            })
         })
         .collect()
 }
@@ -235,9 +461,14 @@ pub fn cell_features(values: &[CellValue], tile: TileId) -> Vec<Feature> {
 /// Hexbin values for `filter` at `res`.
 #[must_use]
 pub fn hexbin_values(engine: &Engine, filter: &IncidentFilter, res: Resolution) -> Vec<CellValue> {
-    let Some(level) = engine.incidents.bins.level(res) else { return Vec::new() };
+    let Some(level) = engine.incidents.bins.level(res) else {
+        return Vec::new();
+    };
     hexbins(&engine.incidents, filter, level)
         .into_iter()
-        .map(|b| CellValue { cell: b.cell, properties: vec![("h3", text(&b.cell.to_string())), ("count", uint(b.count))] })
+        .map(|b| CellValue {
+            cell: b.cell,
+            properties: vec![("h3", text(&b.cell.to_string())), ("count", uint(b.count))],
+        })
         .collect()
 }

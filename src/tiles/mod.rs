@@ -5,4 +5,5 @@
 pub mod encode;
 pub mod layers;
 pub mod mvt;
+pub mod pmtiles;
 pub mod tile;

@@ -17,14 +17,21 @@ pub fn encode(tile: TileId, layers: &[(&str, Vec<Feature>)]) -> Vec<u8> {
         let mut tags = TagsBuilder::new();
         let mut encoded = Vec::with_capacity(features.len());
         for f in features {
-            let Some(geometry) = prepare(tile, &f.geometry) else { continue };
+            let Some(geometry) = prepare(tile, &f.geometry) else {
+                continue;
+            };
             let (kind, geometry) = commands(&geometry);
             let mut feature_tags = Vec::with_capacity(f.properties.len() * 2);
             for (key, value) in &f.properties {
                 let (k, v) = tags.insert_ref(key, value.clone());
                 feature_tags.extend([k, v]);
             }
-            encoded.push(MvtFeature { id: Some(f.id), tags: feature_tags, r#type: Some(kind as i32), geometry });
+            encoded.push(MvtFeature {
+                id: Some(f.id),
+                tags: feature_tags,
+                r#type: Some(kind as i32),
+                geometry,
+            });
         }
         if encoded.is_empty() {
             continue;
@@ -39,5 +46,9 @@ pub fn encode(tile: TileId, layers: &[(&str, Vec<Feature>)]) -> Vec<u8> {
             extent: Some(EXTENT),
         });
     }
-    if out.layers.is_empty() { Vec::new() } else { out.encode_to_vec() }
+    if out.layers.is_empty() {
+        Vec::new()
+    } else {
+        out.encode_to_vec()
+    }
 }

@@ -30,15 +30,22 @@ impl TileId {
     /// # Errors
     /// Anything out of range or not a number.
     pub fn parse(z: &str, x: &str, y: &str) -> Result<Self, BadTile> {
-        let number = |s: &str, what: &str| s.parse::<u32>().map_err(|_| BadTile(format!("tile {what} `{s}` is not a whole number")));
+        let number = |s: &str, what: &str| {
+            s.parse::<u32>()
+                .map_err(|_| BadTile(format!("tile {what} `{s}` is not a whole number")))
+        };
         let z = number(z, "z")?;
         if z > u32::from(MAX_ZOOM) {
-            return Err(BadTile(format!("zoom {z} is beyond the deepest zoom, {MAX_ZOOM}")));
+            return Err(BadTile(format!(
+                "zoom {z} is beyond the deepest zoom, {MAX_ZOOM}"
+            )));
         }
         let (x, y) = (number(x, "x")?, number(y, "y")?);
         let n = 1u32 << z;
         if x >= n || y >= n {
-            return Err(BadTile(format!("tile {z}/{x}/{y} does not exist: x and y must be below {n} at zoom {z}")));
+            return Err(BadTile(format!(
+                "tile {z}/{x}/{y} does not exist: x and y must be below {n} at zoom {z}"
+            )));
         }
         Ok(Self { z: z as u8, x, y })
     }
@@ -52,7 +59,16 @@ impl TileId {
         let lat = |y: f64| (PI * (1.0 - 2.0 * y / n)).sinh().atan().to_degrees();
         let (x0, x1) = (f64::from(self.x) - grow, f64::from(self.x) + 1.0 + grow);
         let (y0, y1) = (f64::from(self.y) - grow, f64::from(self.y) + 1.0 + grow);
-        Rect::new(Coord { x: lon(x0).max(-180.0), y: lat(y1.min(n)) }, Coord { x: lon(x1).min(180.0), y: lat(y0.max(0.0)) })
+        Rect::new(
+            Coord {
+                x: lon(x0).max(-180.0),
+                y: lat(y1.min(n)),
+            },
+            Coord {
+                x: lon(x1).min(180.0),
+                y: lat(y0.max(0.0)),
+            },
+        )
     }
 
     /// A lon/lat position in this tile's pixels (origin top-left, y down, `EXTENT` across).
@@ -62,7 +78,10 @@ impl TileId {
         let x = (at.x + 180.0) / 360.0 * n;
         let lat = at.y.clamp(-85.051_128_78, 85.051_128_78).to_radians();
         let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / PI) / 2.0 * n;
-        Coord { x: (x - f64::from(self.x)) * f64::from(EXTENT), y: (y - f64::from(self.y)) * f64::from(EXTENT) }
+        Coord {
+            x: (x - f64::from(self.x)) * f64::from(EXTENT),
+            y: (y - f64::from(self.y)) * f64::from(EXTENT),
+        }
     }
 
     /// The ground size of one tile pixel in degrees of longitude (for choosing detail).
@@ -84,11 +103,31 @@ mod tests {
         assert!(TileId::parse("a", "0", "0").is_err());
         let t = TileId::parse("14", "13489", "6724").unwrap();
         let b = t.bounds(0.0);
-        let top_left = t.pixel(Coord { x: b.min().x, y: b.max().y });
-        let bottom_right = t.pixel(Coord { x: b.max().x, y: b.min().y });
-        assert!(top_left.x.abs() < 1e-6 && top_left.y.abs() < 1e-6, "{top_left:?}");
-        assert!((bottom_right.x - 4096.0).abs() < 1e-6 && (bottom_right.y - 4096.0).abs() < 1e-6, "{bottom_right:?}");
+        let top_left = t.pixel(Coord {
+            x: b.min().x,
+            y: b.max().y,
+        });
+        let bottom_right = t.pixel(Coord {
+            x: b.max().x,
+            y: b.min().y,
+        });
+        assert!(
+            top_left.x.abs() < 1e-6 && top_left.y.abs() < 1e-6,
+            "{top_left:?}"
+        );
+        assert!(
+            (bottom_right.x - 4096.0).abs() < 1e-6 && (bottom_right.y - 4096.0).abs() < 1e-6,
+            "{bottom_right:?}"
+        );
         let grown = t.bounds(64.0);
-        assert!((t.pixel(Coord { x: grown.min().x, y: grown.max().y }).x + 64.0).abs() < 1e-6);
+        assert!(
+            (t.pixel(Coord {
+                x: grown.min().x,
+                y: grown.max().y
+            })
+            .x + 64.0)
+                .abs()
+                < 1e-6
+        );
     }
 }

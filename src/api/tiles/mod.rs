@@ -27,7 +27,8 @@ use super::{ApiError, AppState, QueryParams};
 use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
 use crate::tiles::layers::{
-    CellValue, INCIDENT_POINTS_FROM, LayerSpec, auto_resolution, cell_features, hexbin_values, incident_counts, spec, static_features,
+    CellValue, INCIDENT_POINTS_FROM, LayerSpec, auto_resolution, cell_features, hexbin_values,
+    incident_counts, spec, static_features,
 };
 use crate::tiles::mvt::encode;
 use crate::tiles::tile::TileId;
@@ -46,7 +47,9 @@ impl Default for TileCaches {
     fn default() -> Self {
         Self {
             tiles: Cache::builder()
-                .weigher(|k: &String, v: &Encoded| u32::try_from(k.len() + v.0.len()).unwrap_or(u32::MAX))
+                .weigher(|k: &String, v: &Encoded| {
+                    u32::try_from(k.len() + v.0.len()).unwrap_or(u32::MAX)
+                })
                 .max_capacity(256 << 20)
                 .build(),
             cells: Cache::new(256),
@@ -56,7 +59,9 @@ impl Default for TileCaches {
 
 /// The `/tiles` routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/{name}", get(document)).route("/{layers}/{z}/{x}/{y}", get(tile))
+    Router::new()
+        .route("/{name}", get(document))
+        .route("/{layers}/{z}/{x}/{y}", get(tile))
 }
 
 const TILE_TYPE: &str = "application/vnd.mapbox-vector-tile";
@@ -67,8 +72,15 @@ fn layers(names: &str) -> Result<Vec<&'static LayerSpec>, ApiError> {
     let mut out: Vec<&'static LayerSpec> = Vec::new();
     for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         let layer = spec(name).ok_or_else(|| {
-            let known: Vec<&str> = crate::tiles::layers::LAYERS.iter().map(|l| l.name).collect();
-            ApiError::NotFound(format!("there is no tile layer `{}`; layers: {}", name.chars().take(40).collect::<String>(), known.join(", ")))
+            let known: Vec<&str> = crate::tiles::layers::LAYERS
+                .iter()
+                .map(|l| l.name)
+                .collect();
+            ApiError::NotFound(format!(
+                "there is no tile layer `{}`; layers: {}",
+                name.chars().take(40).collect::<String>(),
+                known.join(", ")
+            ))
         })?;
         if !out.iter().any(|l| l.name == layer.name) {
             out.push(layer);
@@ -92,13 +104,26 @@ async fn tile(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let y = y.strip_suffix(".mvt").ok_or_else(|| ApiError::NotFound("tiles are addressed as {z}/{x}/{y}.mvt".into()))?;
+    let y = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::NotFound("tiles are addressed as {z}/{x}/{y}.mvt".into()))?;
     let id = TileId::parse(&z, &x, y).map_err(|e| ApiError::BadRequest(e.0))?;
     let requested = layers(&names)?;
-    let drawn: Vec<&'static LayerSpec> = requested.iter().copied().filter(|l| (l.minzoom..=l.maxzoom).contains(&id.z)).collect();
+    let drawn: Vec<&'static LayerSpec> = requested
+        .iter()
+        .copied()
+        .filter(|l| (l.minzoom..=l.maxzoom).contains(&id.z))
+        .collect();
     if drawn.is_empty() {
-        let ranges: Vec<String> = requested.iter().map(|l| format!("{} {}–{}", l.name, l.minzoom, l.maxzoom)).collect();
-        return Err(ApiError::NotFound(format!("zoom {} is outside the layers' zoom ranges ({})", id.z, ranges.join(", "))));
+        let ranges: Vec<String> = requested
+            .iter()
+            .map(|l| format!("{} {}–{}", l.name, l.minzoom, l.maxzoom))
+            .collect();
+        return Err(ApiError::NotFound(format!(
+            "zoom {} is outside the layers' zoom ranges ({})",
+            id.z,
+            ranges.join(", ")
+        )));
     }
     let params = QueryParams::parse(raw.as_deref())?;
     let engine = state.engine();
@@ -111,7 +136,14 @@ async fn tile(
     pairs.sort_unstable();
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     let names: Vec<&str> = drawn.iter().map(|l| l.name).collect();
-    let key = format!("{}/{}/{}/{}?{query}#v{}", names.join(","), id.z, id.x, id.y, engine.version);
+    let key = format!(
+        "{}/{}/{}/{}?{query}#v{}",
+        names.join(","),
+        id.z,
+        id.x,
+        id.y,
+        engine.version
+    );
     let hit = state.tiles.tiles.get(&key);
     let cached = hit.is_some();
     let encoded = match hit {
@@ -124,15 +156,17 @@ async fn tile(
                 for name in &names {
                     let features = match *name {
                         "hexbins" => {
-                            let values = state2.tiles.cells.get_with(format!("hexbins/{res}?{query}#v{}", engine2.version), || {
-                                Arc::new(hexbin_values(&engine2, &filters.incidents, res))
-                            });
+                            let values = state2.tiles.cells.get_with(
+                                format!("hexbins/{res}?{query}#v{}", engine2.version),
+                                || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
+                            );
                             cell_features(&values, id)
                         }
                         "incidents" if id.z < INCIDENT_POINTS_FROM => {
-                            let values = state2.tiles.cells.get_with(format!("hexbins/{res}?{query}#v{}", engine2.version), || {
-                                Arc::new(hexbin_values(&engine2, &filters.incidents, res))
-                            });
+                            let values = state2.tiles.cells.get_with(
+                                format!("hexbins/{res}?{query}#v{}", engine2.version),
+                                || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
+                            );
                             incident_counts(&values, id)
                         }
                         "hotspots" => {
@@ -158,15 +192,22 @@ async fn tile(
 
 fn respond(encoded: &Encoded, headers: &HeaderMap, cached: bool) -> Response {
     let (bytes, tag) = (&encoded.0, &encoded.1);
-    let tag_value = HeaderValue::from_str(tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    let tag_value =
+        HeaderValue::from_str(tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
     let common = [
         (header::ETAG, tag_value),
-        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL)),
-        (header::HeaderName::from_static("x-cache"), HeaderValue::from_static(if cached { "hit" } else { "miss" })),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
+        (
+            header::HeaderName::from_static("x-cache"),
+            HeaderValue::from_static(if cached { "hit" } else { "miss" }),
+        ),
     ];
     if matches {
         return (StatusCode::NOT_MODIFIED, common).into_response();
@@ -175,18 +216,28 @@ fn respond(encoded: &Encoded, headers: &HeaderMap, cached: bool) -> Response {
         return (StatusCode::NO_CONTENT, common).into_response();
     }
     let mut response = (common, bytes.clone()).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TILE_TYPE));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(TILE_TYPE));
     response
 }
 
 /// Gi* of every cell of the study area at `res`, cached per query and data version.
-fn hotspot_values(state: &AppState, engine: &Engine, filters: &Filters, res: h3o::Resolution, query: &str) -> Result<Arc<Vec<CellValue>>, ApiError> {
+fn hotspot_values(
+    state: &AppState,
+    engine: &Engine,
+    filters: &Filters,
+    res: h3o::Resolution,
+    query: &str,
+) -> Result<Arc<Vec<CellValue>>, ApiError> {
     let key = format!("hotspots/{res}?{query}#v{}", engine.version);
     if let Some(values) = state.tiles.cells.get(&key) {
         return Ok(values);
     }
     let level = bin_level(engine, res)?;
-    let area = state.study_areas.get(engine, res, &filters.communities, &filters.grids, 1);
+    let area = state
+        .study_areas
+        .get(engine, res, &filters.communities, &filters.grids, 1);
     let counts = area.0.counts(&engine.incidents, &filters.incidents, level);
     let result = gi_star(&counts, &area.1);
     let values: Vec<CellValue> = area
@@ -200,7 +251,10 @@ fn hotspot_values(state: &AppState, engine: &Engine, filters: &Filters, res: h3o
                 ("h3", geozero::mvt::TileValue::Str(cell.to_string())),
                 ("count", geozero::mvt::TileValue::Uint(counts[i] as u64)),
                 ("gi_z", geozero::mvt::TileValue::Double(result.z[i])),
-                ("class", geozero::mvt::TileValue::Sint(i64::from(result.class[i]))),
+                (
+                    "class",
+                    geozero::mvt::TileValue::Sint(i64::from(result.class[i])),
+                ),
             ],
         })
         .collect();
@@ -210,17 +264,32 @@ fn hotspot_values(state: &AppState, engine: &Engine, filters: &Filters, res: h3o
 }
 
 /// `GET /tiles/{layers}.json` (TileJSON) and `GET /tiles/style.json`.
-async fn document(State(state): State<AppState>, Path(name): Path<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn document(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let base = super::ogc::base_url(&headers);
     let engine = state.engine();
     if name == "style.json" {
         QueryParams::parse(raw.as_deref())?.only(&[])?;
         return Ok(Json(style::style(&base)).into_response());
     }
-    let names = name.strip_suffix(".json").ok_or_else(|| ApiError::NotFound(format!("no tile document `{name}`: ask for {{layer}}.json or style.json")))?;
+    let names = name.strip_suffix(".json").ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no tile document `{name}`: ask for {{layer}}.json or style.json"
+        ))
+    })?;
     let requested = layers(names)?;
     let params = QueryParams::parse(raw.as_deref())?;
     // The filters are checked now and carried into the tile URL.
     Filters::parse(&engine, &params, &["res"])?;
-    Ok(Json(style::tilejson(&engine, &base, &requested, raw.as_deref().unwrap_or(""))).into_response())
+    Ok(Json(style::tilejson(
+        &engine,
+        &base,
+        &requested,
+        raw.as_deref().unwrap_or(""),
+    ))
+    .into_response())
 }

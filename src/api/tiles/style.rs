@@ -9,11 +9,22 @@ use crate::tiles::layers::{LAYERS, LayerSpec};
 #[must_use]
 pub fn tilejson(engine: &Engine, base: &str, layers: &[&LayerSpec], query: &str) -> Value {
     let names: Vec<&str> = layers.iter().map(|l| l.name).collect();
-    let suffix = if query.is_empty() { String::new() } else { format!("?{query}") };
-    let bounds = engine.districts.extent().map_or([-180.0, -85.0, 180.0, 85.0], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let suffix = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let bounds = engine
+        .districts
+        .extent()
+        .map_or([-180.0, -85.0, 180.0, 85.0], |r| {
+            [r.min().x, r.min().y, r.max().x, r.max().y]
+        });
     let minzoom = layers.iter().map(|l| l.minzoom).min().unwrap_or(0);
     let maxzoom = layers.iter().map(|l| l.maxzoom).max().unwrap_or(16);
-    let centre = engine.communities.extent().map_or([0.0, 0.0], |r| [(r.min().x + r.max().x) / 2.0, (r.min().y + r.max().y) / 2.0]);
+    let centre = engine.communities.extent().map_or([0.0, 0.0], |r| {
+        [(r.min().x + r.max().x) / 2.0, (r.min().y + r.max().y) / 2.0]
+    });
     json!({
         "tilejson": "3.0.0",
         "name": names.join(","),

@@ -1,0 +1,103 @@
+//! Vector tiles on the 1M-incident city: an uncached z14 tile of buildings + incidents over
+//! the central city (encoding only, from the engine), and — printed before the benchmark —
+//! the biggest tile of each layer at each zoom over the central city, through the HTTP router.
+
+mod common;
+
+use std::hint::black_box;
+
+use axum::body::Body;
+use axum::http::Request;
+use criterion::{Criterion, criterion_group, criterion_main};
+use geo::Coord;
+use gridwatch::api::{AppState, app};
+use gridwatch::index::IncidentFilter;
+use gridwatch::tiles::layers::{LAYERS, static_features};
+use gridwatch::tiles::mvt::encode;
+use gridwatch::tiles::tile::TileId;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// The tile holding (lon, lat) at zoom z.
+fn tile_at(z: u8, lon: f64, lat: f64) -> TileId {
+    let p = TileId { z, x: 0, y: 0 }.pixel(Coord { x: lon, y: lat });
+    TileId {
+        z,
+        x: (p.x / 4096.0) as u32,
+        y: (p.y / 4096.0) as u32,
+    }
+}
+
+/// Prints the largest tile of each layer named in `GRIDWATCH_TILE_SIZES` (or `all`) at every
+/// zoom of its range, over the central city.
+fn report_biggest_tiles(state: &AppState) {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let only = std::env::var("GRIDWATCH_TILE_SIZES").unwrap_or_default();
+    for layer in LAYERS
+        .iter()
+        .filter(|l| only == "all" || only.split(',').any(|n| n == l.name))
+    {
+        let mut line = format!("{:>14}:", layer.name);
+        for z in layer.minzoom.max(8)..=layer.maxzoom {
+            let (a, b) = (tile_at(z, 112.14, 31.09), tile_at(z, 112.27, 30.93));
+            let mut biggest = (0usize, a);
+            for x in a.x..=b.x {
+                for y in a.y..=b.y {
+                    let request = Request::builder()
+                        .uri(format!("/tiles/{}/{z}/{x}/{y}.mvt", layer.name))
+                        .body(Body::empty())
+                        .expect("request");
+                    let bytes = runtime.block_on(async {
+                        let response = app(state.clone()).oneshot(request).await.expect("response");
+                        response
+                            .into_body()
+                            .collect()
+                            .await
+                            .expect("body")
+                            .to_bytes()
+                            .len()
+                    });
+                    if bytes > biggest.0 {
+                        biggest = (bytes, TileId { z, x, y });
+                    }
+                }
+            }
+            line.push_str(&format!(" z{z} {:.0} KB;", biggest.0 as f64 / 1024.0));
+        }
+        eprintln!("{line}");
+    }
+}
+
+fn tiles(c: &mut Criterion) {
+    let engine = common::city_with_million_incidents();
+    let state = AppState::new(engine.clone());
+    if std::env::var_os("GRIDWATCH_TILE_SIZES").is_some() {
+        report_biggest_tiles(&state);
+    }
+    let tile = TileId {
+        z: 14,
+        x: 13_298,
+        y: 6_705,
+    };
+    let everything = IncidentFilter::default();
+    let mut group = c.benchmark_group("tiles_1m");
+    group.bench_function("z14_buildings_incidents_uncached", |b| {
+        b.iter(|| {
+            let layers = [
+                (
+                    "buildings",
+                    static_features(&engine, "buildings", tile, &everything),
+                ),
+                (
+                    "incidents",
+                    static_features(&engine, "incidents", tile, &everything),
+                ),
+            ];
+            black_box(encode(tile, &layers)).len()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tiles);
+criterion_main!(benches);
