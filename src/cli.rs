@@ -87,7 +87,8 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if tokens.is_empty() {
             tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS or --tokens-file): writes will be refused");
         }
-        let state = AppState::with_live(live, tokens);
+        let mut state = AppState::with_live(live, tokens);
+        state.tiles = crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20);
         if let Some(store) = postgis {
             tokio::spawn(crate::replication::follow(store, state.live.clone()));
         }
@@ -266,7 +267,6 @@ pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    let filter = crate::index::IncidentFilter::default();
     let encoded: Vec<(TileId, Vec<u8>)> = tiles
         .par_iter()
         .filter_map(|&tile| {
@@ -275,7 +275,7 @@ pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
                 .iter()
                 .filter_map(|name| spec(name))
                 .filter(|l| (l.minzoom..=l.maxzoom).contains(&tile.z))
-                .map(|l| (l.name, static_features(&engine, l.name, tile, &filter)))
+                .map(|l| (l.name, static_features(&engine, l.name, tile)))
                 .collect();
             let bytes = crate::tiles::mvt::encode(tile, &parts);
             bar.inc(1);

@@ -85,6 +85,9 @@ pub struct ServeArgs {
     /// viewer, operator (incidents, tracks) and admin (also resources).
     #[arg(long, env = "GRIDWATCH_TOKENS", hide_env_values = true)]
     pub tokens: Option<String>,
+    /// Memory for encoded vector tiles, in MiB (0 disables the tile cache, for measuring).
+    #[arg(long, env = "GRIDWATCH_TILE_CACHE_MB", default_value_t = 256)]
+    pub tile_cache_mb: u64,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,6 @@ use std::io::Read;
 
 use flate2::read::GzDecoder;
 use gridwatch::config::ExportArgs;
-use gridwatch::index::IncidentFilter;
 use gridwatch::tiles::layers::{spec, static_features};
 use gridwatch::tiles::mvt::encode;
 use gridwatch::tiles::pmtiles::tile_id;
@@ -118,7 +117,6 @@ fn the_exported_archive_holds_the_engines_tiles() {
     assert!(addressed > 100, "{addressed} tiles");
 
     let e = common::engine();
-    let filter = IncidentFilter::default();
     for tile in [
         TileId { z: 6, x: 51, y: 26 },
         TileId {
@@ -140,7 +138,7 @@ fn the_exported_archive_holds_the_engines_tiles() {
         let parts: Vec<_> = layers
             .iter()
             .filter(|n| spec(n).is_some_and(|l| (l.minzoom..=l.maxzoom).contains(&tile.z)))
-            .map(|n| (n.as_str(), static_features(&e, n, tile, &filter)))
+            .map(|n| (n.as_str(), static_features(&e, n, tile)))
             .collect();
         let expected = encode(tile, &parts);
         assert!(!expected.is_empty(), "{tile:?} should have content");

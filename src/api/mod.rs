@@ -27,6 +27,7 @@ pub use v1::{AnswerCache, StudyAreas};
 use crate::index::Engine;
 use crate::live::Live;
 pub use auth::{Role, Tokens};
+pub use tiles::TileCaches;
 
 /// Everything a handler may read.
 #[derive(Clone, FromRef)]

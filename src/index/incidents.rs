@@ -164,21 +164,18 @@ impl IncidentTable {
             .unwrap_or_default();
     }
 
-    /// The rows whose point lies in `rect` (closed), ascending, found through the res-9 bins
-    /// near it rather than a scan.
+    /// The rows whose point lies in `rect` (closed), in no particular order, found through the
+    /// res-9 bins near it rather than a scan.
     #[must_use]
     pub fn rows_in(&self, rect: &geo::Rect) -> Vec<u32> {
-        // A res-9 cell reaches at most ~0.2 km from its centre; 0.01° is a safe margin.
-        let mut rows: Vec<u32> = self
-            .members
-            .rows_near(rect, 0.01)
+        // A res-9 cell reaches at most ~0.2 km (0.002°) from its centre.
+        self.members
+            .rows_near(rect, 0.003)
             .filter(|&r| {
                 let (x, y) = (self.lon[r as usize], self.lat[r as usize]);
                 x >= rect.min().x && x <= rect.max().x && y >= rect.min().y && y <= rect.max().y
             })
-            .collect();
-        rows.sort_unstable();
-        rows
+            .collect()
     }
 
     /// The incident of row `row`, as input would give it.

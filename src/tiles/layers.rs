@@ -162,7 +162,22 @@ pub struct Feature {
 #[derive(Debug, Clone)]
 pub struct CellValue {
     pub cell: CellIndex,
+    /// The cell centre (lon, lat), kept so tiles pick their cells without H3 calls.
+    pub centre: [f64; 2],
     pub properties: Vec<(&'static str, TileValue)>,
+}
+
+impl CellValue {
+    /// A value of `cell`.
+    #[must_use]
+    pub fn new(cell: CellIndex, properties: Vec<(&'static str, TileValue)>) -> Self {
+        let ll = h3o::LatLng::from(cell);
+        Self {
+            cell,
+            centre: [ll.lng(), ll.lat()],
+            properties,
+        }
+    }
 }
 
 fn text(s: &str) -> TileValue {
@@ -179,15 +194,9 @@ pub fn tile_rect(tile: TileId) -> Rect {
     tile.bounds(f64::from(BUFFER))
 }
 
-/// Features of a static layer (or single incidents, for zooms from [`INCIDENT_POINTS_FROM`])
-/// meeting the buffered tile.
+/// Features of a static layer meeting the buffered tile.
 #[must_use]
-pub fn static_features(
-    engine: &Engine,
-    layer: &str,
-    tile: TileId,
-    filter: &IncidentFilter,
-) -> Vec<Feature> {
+pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Feature> {
     let rect = tile_rect(tile);
     let meets = |g: &Geometry| g.intersects(&rect);
     match layer {
@@ -302,7 +311,6 @@ pub fn static_features(
             })
             .filter(|f| meets(&f.geometry))
             .collect(),
-        "incidents" => incident_tile(engine, tile, filter),
         _ => Vec::new(),
     }
 }
@@ -325,43 +333,35 @@ fn rows_matching(engine: &Engine, rect: &Rect, filter: &IncidentFilter) -> Vec<u
 }
 
 /// The incidents of a tile from [`INCIDENT_POINTS_FROM`]: single points in the buffered tile,
-/// or, when there would be more than [`MAX_POINTS_PER_TILE`], counts per res-11 cell whose
-/// centre is in the tile (every incident of such a cell lies within 0.001° of the tile, so the
-/// counts are whole). The work is proportional to the tile's incidents, not the city's.
+/// or, when there would be more than [`MAX_POINTS_PER_TILE`], the counts per res-11 cell centred
+/// in the tile. `res11` are the selection's hexbins at res 11 (computed once per query), which
+/// both estimate the tile's load and give the counts, so a crowded tile costs no row visits.
 #[must_use]
-pub fn incident_tile(engine: &Engine, tile: TileId, filter: &IncidentFilter) -> Vec<Feature> {
-    let rows = rows_matching(engine, &tile_rect(tile), filter);
-    if rows.len() <= MAX_POINTS_PER_TILE {
+pub fn incident_tile(
+    engine: &Engine,
+    tile: TileId,
+    filter: &IncidentFilter,
+    res11: &[CellValue],
+) -> Vec<Feature> {
+    let buffered = tile_rect(tile);
+    let in_rect = |v: &CellValue| {
+        buffered.intersects(&geo::Coord {
+            x: v.centre[0],
+            y: v.centre[1],
+        })
+    };
+    let load: u64 = res11
+        .iter()
+        .filter(|v| in_rect(v))
+        .filter_map(|v| v.properties.iter().find(|(k, _)| *k == "count"))
+        .map(|(_, n)| if let TileValue::Uint(n) = n { *n } else { 0 })
+        .sum();
+    if load <= MAX_POINTS_PER_TILE as u64 {
+        let mut rows = rows_matching(engine, &buffered, filter);
+        rows.sort_unstable();
         return incident_points(engine, &rows);
     }
-    let t = &engine.incidents;
-    let Some(level) = t.bins.level(Resolution::Eleven) else {
-        return Vec::new();
-    };
-    let own = tile.bounds(0.0);
-    let grown = Rect::new(
-        geo::coord! { x: own.min().x - 0.001, y: own.min().y - 0.001 },
-        geo::coord! { x: own.max().x + 0.001, y: own.max().y + 0.001 },
-    );
-    let mut counts: rustc_hash::FxHashMap<u32, u64> = rustc_hash::FxHashMap::default();
-    for r in rows_matching(engine, &grown, filter) {
-        let bin = level.rows()[r];
-        if bin != NONE {
-            *counts.entry(bin).or_default() += 1;
-        }
-    }
-    let mut values: Vec<CellValue> = counts
-        .into_iter()
-        .map(|(bin, n)| {
-            let cell = level.cells()[bin as usize];
-            CellValue {
-                cell,
-                properties: vec![("count", uint(n)), ("h3", text(&cell.to_string()))],
-            }
-        })
-        .collect();
-    values.sort_unstable_by_key(|v| v.cell);
-    incident_counts(&values, tile)
+    incident_counts(res11, tile)
 }
 
 /// Single incidents of `rows`.
@@ -397,8 +397,7 @@ pub fn incident_counts(counts: &[CellValue], tile: TileId) -> Vec<Feature> {
     counts
         .iter()
         .filter_map(|v| {
-            let centre = h3o::LatLng::from(v.cell);
-            let (x, y) = (centre.lng(), centre.lat());
+            let [x, y] = v.centre;
             // Half-open on the east and south edges, so a centre on a shared edge counts once.
             let inside = x >= own.min().x && x < own.max().x && y > own.min().y && y <= own.max().y;
             inside.then(|| Feature {
@@ -466,9 +465,11 @@ pub fn hexbin_values(engine: &Engine, filter: &IncidentFilter, res: Resolution) 
     };
     hexbins(&engine.incidents, filter, level)
         .into_iter()
-        .map(|b| CellValue {
-            cell: b.cell,
-            properties: vec![("h3", text(&b.cell.to_string())), ("count", uint(b.count))],
+        .map(|b| {
+            CellValue::new(
+                b.cell,
+                vec![("h3", text(&b.cell.to_string())), ("count", uint(b.count))],
+            )
         })
         .collect()
 }

@@ -28,7 +28,7 @@ use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
 use crate::tiles::layers::{
     CellValue, INCIDENT_POINTS_FROM, LayerSpec, auto_resolution, cell_features, hexbin_values,
-    incident_counts, spec, static_features,
+    incident_counts, incident_tile, spec, static_features,
 };
 use crate::tiles::mvt::encode;
 use crate::tiles::tile::TileId;
@@ -45,12 +45,21 @@ pub struct TileCaches {
 
 impl Default for TileCaches {
     fn default() -> Self {
+        Self::with_bytes(256 << 20)
+    }
+}
+
+impl TileCaches {
+    /// Caches holding at most `bytes` of encoded tiles (0: encode every request anew, for
+    /// measuring; the per-query cell values stay cached).
+    #[must_use]
+    pub fn with_bytes(bytes: u64) -> Self {
         Self {
             tiles: Cache::builder()
                 .weigher(|k: &String, v: &Encoded| {
                     u32::try_from(k.len() + v.0.len()).unwrap_or(u32::MAX)
                 })
-                .max_capacity(256 << 20)
+                .max_capacity(bytes)
                 .build(),
             cells: Cache::new(256),
         }
@@ -162,18 +171,27 @@ async fn tile(
                             );
                             cell_features(&values, id)
                         }
-                        "incidents" if id.z < INCIDENT_POINTS_FROM => {
+                        "incidents" => {
+                            let res = if id.z >= INCIDENT_POINTS_FROM {
+                                h3o::Resolution::Eleven
+                            } else {
+                                res
+                            };
                             let values = state2.tiles.cells.get_with(
                                 format!("hexbins/{res}?{query}#v{}", engine2.version),
                                 || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
                             );
-                            incident_counts(&values, id)
+                            if id.z >= INCIDENT_POINTS_FROM {
+                                incident_tile(&engine2, id, &filters.incidents, &values)
+                            } else {
+                                incident_counts(&values, id)
+                            }
                         }
                         "hotspots" => {
                             let values = hotspot_values(&state2, &engine2, &filters, res, &query)?;
                             cell_features(&values, id)
                         }
-                        other => static_features(&engine2, other, id, &filters.incidents),
+                        other => static_features(&engine2, other, id),
                     };
                     parts.push((*name, features));
                 }
@@ -183,7 +201,9 @@ async fn tile(
             })
             .await
             .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))??;
-            state.tiles.tiles.insert(key, encoded.clone());
+            if state.tiles.tiles.policy().max_capacity() != Some(0) {
+                state.tiles.tiles.insert(key, encoded.clone());
+            }
             encoded
         }
     };
@@ -245,17 +265,19 @@ fn hotspot_values(
         .cells()
         .iter()
         .enumerate()
-        .map(|(i, cell)| CellValue {
-            cell: *cell,
-            properties: vec![
-                ("h3", geozero::mvt::TileValue::Str(cell.to_string())),
-                ("count", geozero::mvt::TileValue::Uint(counts[i] as u64)),
-                ("gi_z", geozero::mvt::TileValue::Double(result.z[i])),
-                (
-                    "class",
-                    geozero::mvt::TileValue::Sint(i64::from(result.class[i])),
-                ),
-            ],
+        .map(|(i, cell)| {
+            CellValue::new(
+                *cell,
+                vec![
+                    ("h3", geozero::mvt::TileValue::Str(cell.to_string())),
+                    ("count", geozero::mvt::TileValue::Uint(counts[i] as u64)),
+                    ("gi_z", geozero::mvt::TileValue::Double(result.z[i])),
+                    (
+                        "class",
+                        geozero::mvt::TileValue::Sint(i64::from(result.class[i])),
+                    ),
+                ],
+            )
         })
         .collect();
     let values = Arc::new(values);
