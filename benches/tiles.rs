@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 
 use axum::body::Body;
@@ -62,7 +63,7 @@ fn report_biggest_tiles(state: &AppState) {
                     }
                 }
             }
-            line.push_str(&format!(" z{z} {:.0} KB;", biggest.0 as f64 / 1024.0));
+            let _ = write!(line, " z{z} {:.0} KB;", biggest.0 as f64 / 1024.0);
         }
         eprintln!("{line}");
     }
@@ -98,7 +99,7 @@ fn tiles(c: &mut Criterion) {
         b.iter(|| black_box(static_features(&engine, "buildings", tile)).len());
     });
     group.bench_function("z14_incidents_features", |b| {
-        b.iter(|| black_box(incidents(tile)).len())
+        b.iter(|| black_box(incidents(tile)).len());
     });
     let sparse = TileId {
         z: 14,
@@ -106,7 +107,7 @@ fn tiles(c: &mut Criterion) {
         y: 6_712,
     };
     group.bench_function("z14_incidents_points_tile", |b| {
-        b.iter(|| black_box(incidents(sparse)).len())
+        b.iter(|| black_box(incidents(sparse)).len());
     });
     let layers = [
         ("buildings", static_features(&engine, "buildings", tile)),

@@ -216,6 +216,10 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
 ///
 /// # Errors
 /// An unknown or dynamic layer, bad zooms, an unreadable dataset or an unwritable output.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pass from tiles to file, read top to bottom"
+)]
 pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
     use rayon::prelude::*;
 
@@ -305,8 +309,8 @@ pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
             extent.max().y,
         ],
         centre: [
-            (extent.min().x + extent.max().x) / 2.0,
-            (extent.min().y + extent.max().y) / 2.0,
+            f64::midpoint(extent.min().x, extent.max().x),
+            f64::midpoint(extent.min().y, extent.max().y),
         ],
         centre_zoom: args.minzoom.max(10).min(args.maxzoom),
         metadata: serde_json::json!({

@@ -43,7 +43,7 @@ pub struct ExportArgs {
     #[arg(long, default_value = "tiles/jingmen.pmtiles")]
     pub out: PathBuf,
     /// Layers, comma-separated (static ones: districts, communities, grids, buildings,
-    /// resources, patrol_routes).
+    /// resources, `patrol_routes`).
     #[arg(
         long,
         default_value = "districts,communities,grids,buildings,resources,patrol_routes",

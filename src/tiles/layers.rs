@@ -195,6 +195,7 @@ pub fn tile_rect(tile: TileId) -> Rect {
 }
 
 /// Features of a static layer meeting the buffered tile.
+#[allow(clippy::too_many_lines, reason = "one arm per layer")]
 #[must_use]
 pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Feature> {
     let rect = tile_rect(tile);

@@ -17,25 +17,25 @@ const ROOT_LIMIT: usize = 16_384 - 127;
 /// The Hilbert tile id of a tile: tiles of lower zooms first, then the Hilbert curve order.
 #[must_use]
 pub fn tile_id(tile: TileId) -> u64 {
-    let z = u32::from(tile.z);
-    let before: u64 = (0..z).map(|i| 1u64 << (2 * i)).sum();
-    let n = 1u64 << z;
-    let (mut x, mut y, mut d) = (u64::from(tile.x), u64::from(tile.y), 0u64);
-    let mut s = n / 2;
-    while s > 0 {
-        let rx = u64::from(x & s > 0);
-        let ry = u64::from(y & s > 0);
-        d += s * s * ((3 * rx) ^ ry);
-        if ry == 0 {
-            if rx == 1 {
-                x = n - 1 - x;
-                y = n - 1 - y;
+    let zoom = u32::from(tile.z);
+    let before: u64 = (0..zoom).map(|i| 1u64 << (2 * i)).sum();
+    let side = 1u64 << zoom;
+    let (mut col, mut row, mut along) = (u64::from(tile.x), u64::from(tile.y), 0u64);
+    let mut half = side / 2;
+    while half > 0 {
+        let right = u64::from(col & half > 0);
+        let down = u64::from(row & half > 0);
+        along += half * half * ((3 * right) ^ down);
+        if down == 0 {
+            if right == 1 {
+                col = side - 1 - col;
+                row = side - 1 - row;
             }
-            std::mem::swap(&mut x, &mut y);
+            std::mem::swap(&mut col, &mut row);
         }
-        s /= 2;
+        half /= 2;
     }
-    before + d
+    before + along
 }
 
 /// One directory entry.

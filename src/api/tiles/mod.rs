@@ -155,9 +155,10 @@ async fn tile(
     );
     let hit = state.tiles.tiles.get(&key);
     let cached = hit.is_some();
-    let encoded = match hit {
-        Some(e) => e,
-        None => {
+    let encoded = if let Some(e) = hit {
+        e
+    } else {
+        {
             let state2 = state.clone();
             let engine2 = engine.clone();
             let encoded = tokio::task::spawn_blocking(move || -> Result<Encoded, ApiError> {

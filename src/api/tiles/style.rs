@@ -23,7 +23,10 @@ pub fn tilejson(engine: &Engine, base: &str, layers: &[&LayerSpec], query: &str)
     let minzoom = layers.iter().map(|l| l.minzoom).min().unwrap_or(0);
     let maxzoom = layers.iter().map(|l| l.maxzoom).max().unwrap_or(16);
     let centre = engine.communities.extent().map_or([0.0, 0.0], |r| {
-        [(r.min().x + r.max().x) / 2.0, (r.min().y + r.max().y) / 2.0]
+        [
+            f64::midpoint(r.min().x, r.max().x),
+            f64::midpoint(r.min().y, r.max().y),
+        ]
     });
     json!({
         "tilejson": "3.0.0",
