@@ -55,6 +55,7 @@ load "gridwatch cached, dense tile" http://127.0.0.1:58201 "$DENSE"
 run_gridwatch 0 58202
 load "gridwatch uncached, 224 tiles" http://127.0.0.1:58202 "$LIST"
 load "gridwatch uncached, dense tile" http://127.0.0.1:58202 "$DENSE"
+OURS=$(curl -s http://127.0.0.1:58202/tiles/buildings/14/13298/6705.mvt | wc -c)
 for p in "${PIDS[@]}"; do kill "$p"; done; PIDS=()
 run_martin 512 58203; warm http://127.0.0.1:58203 "$MLIST"
 load "martin cached, 224 tiles" http://127.0.0.1:58203 "$MLIST"
@@ -62,4 +63,4 @@ load "martin cached, dense tile" http://127.0.0.1:58203 "$MDENSE"
 run_martin 0 58204
 load "martin uncached, 224 tiles" http://127.0.0.1:58204 "$MLIST"
 load "martin uncached, dense tile" http://127.0.0.1:58204 "$MDENSE"
-echo "## sizes of the dense tile: gridwatch $(curl -s http://127.0.0.1:58202/tiles/buildings/14/13298/6705.mvt | wc -c) B, martin $(curl -s http://127.0.0.1:58204/buildings/14/13298/6705 | wc -c) B"
+echo "## sizes of the dense tile: gridwatch $OURS B, martin $(curl -s http://127.0.0.1:58204/buildings/14/13298/6705 | wc -c) B"

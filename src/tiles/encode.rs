@@ -24,6 +24,9 @@ pub enum TileGeometry {
     Polygons(Vec<Vec<Vec<[i32; 2]>>>),
 }
 
+/// Rings with more points than this are simplified.
+const SIMPLIFY_FROM: usize = 12;
+
 fn buffered_square() -> Rect {
     let (lo, hi) = (-f64::from(BUFFER), f64::from(EXTENT + BUFFER));
     Rect::new(Coord { x: lo, y: lo }, Coord { x: hi, y: hi })
@@ -94,7 +97,10 @@ fn polygons(shapes: &MultiPolygon) -> Vec<Vec<Vec<[i32; 2]>>> {
         .0
         .iter()
         .filter_map(|p| {
-            let simplified = p.simplify_vw_preserve(0.5);
+            // Small rings (building footprints) have nothing to simplify; the topology-preserving
+            // simplifier builds an index per call, so it runs only where it can remove points.
+            let many = p.exterior().0.len() > SIMPLIFY_FROM || p.interiors().iter().any(|r| r.0.len() > SIMPLIFY_FROM);
+            let simplified = if many { p.simplify_vw_preserve(0.5) } else { p.clone() };
             let exterior = ring(simplified.exterior(), true)?;
             let mut rings = vec![exterior];
             rings.extend(simplified.interiors().iter().filter_map(|r| ring(r, false)));
