@@ -99,8 +99,13 @@ fn polygons(shapes: &MultiPolygon) -> Vec<Vec<Vec<[i32; 2]>>> {
         .filter_map(|p| {
             // Small rings (building footprints) have nothing to simplify; the topology-preserving
             // simplifier builds an index per call, so it runs only where it can remove points.
-            let many = p.exterior().0.len() > SIMPLIFY_FROM || p.interiors().iter().any(|r| r.0.len() > SIMPLIFY_FROM);
-            let simplified = if many { p.simplify_vw_preserve(0.5) } else { p.clone() };
+            let many = p.exterior().0.len() > SIMPLIFY_FROM
+                || p.interiors().iter().any(|r| r.0.len() > SIMPLIFY_FROM);
+            let simplified = if many {
+                p.simplify_vw_preserve(0.5)
+            } else {
+                p.clone()
+            };
             let exterior = ring(simplified.exterior(), true)?;
             let mut rings = vec![exterior];
             rings.extend(simplified.interiors().iter().filter_map(|r| ring(r, false)));

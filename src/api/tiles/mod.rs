@@ -158,55 +158,53 @@ async fn tile(
     let encoded = if let Some(e) = hit {
         e
     } else {
-        {
-            let state2 = state.clone();
-            let engine2 = engine.clone();
-            let encoded = tokio::task::spawn_blocking(move || -> Result<Encoded, ApiError> {
-                let mut parts = Vec::with_capacity(names.len());
-                for name in &names {
-                    let features = match *name {
-                        "hexbins" => {
-                            let values = state2.tiles.cells.get_with(
-                                format!("hexbins/{res}?{query}#v{}", engine2.version),
-                                || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
-                            );
-                            cell_features(&values, id)
+        let state2 = state.clone();
+        let engine2 = engine.clone();
+        let encoded = tokio::task::spawn_blocking(move || -> Result<Encoded, ApiError> {
+            let mut parts = Vec::with_capacity(names.len());
+            for name in &names {
+                let features = match *name {
+                    "hexbins" => {
+                        let values = state2.tiles.cells.get_with(
+                            format!("hexbins/{res}?{query}#v{}", engine2.version),
+                            || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
+                        );
+                        cell_features(&values, id)
+                    }
+                    "incidents" => {
+                        let res = if id.z >= INCIDENT_POINTS_FROM {
+                            h3o::Resolution::Eleven
+                        } else {
+                            res
+                        };
+                        let values = state2.tiles.cells.get_with(
+                            format!("hexbins/{res}?{query}#v{}", engine2.version),
+                            || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
+                        );
+                        if id.z >= INCIDENT_POINTS_FROM {
+                            incident_tile(&engine2, id, &filters.incidents, &values)
+                        } else {
+                            incident_counts(&values, id)
                         }
-                        "incidents" => {
-                            let res = if id.z >= INCIDENT_POINTS_FROM {
-                                h3o::Resolution::Eleven
-                            } else {
-                                res
-                            };
-                            let values = state2.tiles.cells.get_with(
-                                format!("hexbins/{res}?{query}#v{}", engine2.version),
-                                || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
-                            );
-                            if id.z >= INCIDENT_POINTS_FROM {
-                                incident_tile(&engine2, id, &filters.incidents, &values)
-                            } else {
-                                incident_counts(&values, id)
-                            }
-                        }
-                        "hotspots" => {
-                            let values = hotspot_values(&state2, &engine2, &filters, res, &query)?;
-                            cell_features(&values, id)
-                        }
-                        other => static_features(&engine2, other, id),
-                    };
-                    parts.push((*name, features));
-                }
-                let bytes = encode(id, &parts);
-                let tag = etag(&bytes);
-                Ok(Arc::new((bytes, tag)))
-            })
-            .await
-            .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))??;
-            if state.tiles.tiles.policy().max_capacity() != Some(0) {
-                state.tiles.tiles.insert(key, encoded.clone());
+                    }
+                    "hotspots" => {
+                        let values = hotspot_values(&state2, &engine2, &filters, res, &query)?;
+                        cell_features(&values, id)
+                    }
+                    other => static_features(&engine2, other, id),
+                };
+                parts.push((*name, features));
             }
-            encoded
+            let bytes = encode(id, &parts);
+            let tag = etag(&bytes);
+            Ok(Arc::new((bytes, tag)))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))??;
+        if state.tiles.tiles.policy().max_capacity() != Some(0) {
+            state.tiles.tiles.insert(key, encoded.clone());
         }
+        encoded
     };
     Ok(respond(&encoded, &headers, cached))
 }
