@@ -11,9 +11,9 @@ use crate::config::{GenerateArgs, ImportArgs, ServeArgs};
 use crate::geodata::generate::{self, Options};
 use crate::index::Engine;
 use crate::live::Live;
-use crate::store::Store;
 use crate::store::gpkg::GpkgStore;
 use crate::store::postgis::PgStore;
+use crate::store::{Store, load_snapshot};
 
 /// `gridwatch generate`.
 ///
@@ -132,25 +132,14 @@ async fn open_live(args: &ServeArgs) -> anyhow::Result<(Live, Option<Arc<PgStore
     }
     if let Some(url) = &args.database_url {
         let store = Arc::new(PgStore::connect(url).await?);
-        let started = Instant::now();
-        let mut data = store.load().await?;
-        if data.districts.is_empty() {
+        if store.is_empty().await? {
             tracing::info!(store = %store.describe(), data = %args.data.display(), "the database is empty; importing the dataset");
             let dir = args.data.clone();
             let engine = tokio::task::spawn_blocking(move || load_engine(&dir)).await??;
             crate::store::postgis::import(store.pool(), &engine, &indicatif::ProgressBar::hidden())
                 .await?;
-            data = store.load().await?;
         }
-        let read = started.elapsed();
-        let engine = tokio::task::spawn_blocking(move || Engine::build(data)).await??;
-        tracing::info!(
-            store = %store.describe(),
-            read_ms = read.as_millis(),
-            index_ms = started.elapsed().saturating_sub(read).as_millis(),
-            incidents = engine.incidents.len(),
-            "dataset loaded"
-        );
+        let engine = load_snapshot(store.as_ref()).await?;
         let dynamic: Arc<dyn Store> = store.clone();
         return Ok((Live::new(engine, Some(dynamic)), Some(store)));
     }
@@ -162,18 +151,7 @@ async fn open_live(args: &ServeArgs) -> anyhow::Result<(Live, Option<Arc<PgStore
         tracing::info!(store = %store.describe(), "created the store from the dataset");
         engine
     } else {
-        let started = Instant::now();
-        let data = store.load().await?;
-        let read = started.elapsed();
-        let engine = tokio::task::spawn_blocking(move || Engine::build(data)).await??;
-        tracing::info!(
-            store = %store.describe(),
-            read_ms = read.as_millis(),
-            index_ms = started.elapsed().saturating_sub(read).as_millis(),
-            incidents = engine.incidents.len(),
-            "dataset loaded"
-        );
-        engine
+        load_snapshot(&store).await?
     };
     Ok((Live::new(engine, Some(Arc::new(store))), None))
 }

@@ -7,9 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::index::Engine;
 use crate::live::Live;
-use crate::store::Store;
+use crate::store::load_snapshot;
 use crate::store::postgis::{Change, PgStore};
 
 /// Follows changes until the process ends.
@@ -75,8 +74,6 @@ async fn apply(store: &PgStore, live: &Live, change: &Change) -> anyhow::Result<
 }
 
 async fn reload(store: &PgStore, live: &Live) -> anyhow::Result<()> {
-    let data = store.load().await?;
-    let engine = tokio::task::spawn_blocking(move || Engine::build(data)).await??;
-    live.replace(engine).await;
+    live.replace(load_snapshot(store).await?).await;
     Ok(())
 }

@@ -83,15 +83,24 @@ fn the_binary_serves_the_bundled_city_over_http() {
     assert!(body.contains("\"status\":400"));
 }
 
+/// Whether `ogrinfo` is absent (then a GDAL test is skipped, unless `GRIDWATCH_REQUIRE_GDAL`
+/// says it must run, as `scripts/test-all` does).
+fn gdal_missing() -> bool {
+    if Command::new("ogrinfo").arg("--version").output().is_ok() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("GRIDWATCH_REQUIRE_GDAL").is_none(),
+        "ogrinfo (gdal-bin) is required but missing"
+    );
+    eprintln!("skipped: ogrinfo (gdal-bin) is not installed; scripts/test-all installs it");
+    true
+}
+
 /// GDAL's OAPIF driver lists every collection and reads every feature of the small ones.
 #[test]
 fn gdal_reads_every_collection() {
-    if Command::new("ogrinfo").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("GRIDWATCH_REQUIRE_GDAL").is_none(),
-            "ogrinfo (gdal-bin) is required but missing"
-        );
-        eprintln!("skipped: ogrinfo (gdal-bin) is not installed; scripts/test-all installs it");
+    if gdal_missing() {
         return;
     }
     let server = start_server();
@@ -142,12 +151,7 @@ fn gdal_reads_every_collection() {
 /// GDAL's MVT driver reads a composite tile straight from the server, with typed fields.
 #[test]
 fn gdal_reads_a_vector_tile() {
-    if Command::new("ogrinfo").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("GRIDWATCH_REQUIRE_GDAL").is_none(),
-            "ogrinfo (gdal-bin) is required but missing"
-        );
-        eprintln!("skipped: ogrinfo (gdal-bin) is not installed; scripts/test-all installs it");
+    if gdal_missing() {
         return;
     }
     let server = start_server();

@@ -87,6 +87,26 @@ pub trait Store: Send + Sync {
     async fn upsert_resource(&self, resource: Resource) -> Result<Resource, StoreError>;
 }
 
+/// Loads every layer from `store` and indexes it (off the async runtime), logging how long
+/// each step took.
+///
+/// # Errors
+/// The store cannot be read, or its data cannot be indexed.
+pub async fn load_snapshot(store: &dyn Store) -> anyhow::Result<Engine> {
+    let started = std::time::Instant::now();
+    let data = store.load().await?;
+    let read = started.elapsed();
+    let engine = tokio::task::spawn_blocking(move || Engine::build(data)).await??;
+    tracing::info!(
+        store = %store.describe(),
+        read_ms = read.as_millis(),
+        index_ms = started.elapsed().saturating_sub(read).as_millis(),
+        incidents = engine.incidents.len(),
+        "dataset loaded"
+    );
+    Ok(engine)
+}
+
 /// Every incident of `engine`, placed (for writing a snapshot to a store).
 #[must_use]
 pub fn placed_incidents(engine: &Engine) -> Vec<PlacedIncident> {

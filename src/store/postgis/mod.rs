@@ -149,6 +149,16 @@ impl PgStore {
         })
     }
 
+    /// Whether the database holds no dataset yet (no districts).
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(include_str!("sql/is_empty.sql"))
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     /// The connection pool (for import and benchmarks).
     #[must_use]
     pub fn pool(&self) -> &PgPool {

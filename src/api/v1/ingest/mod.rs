@@ -78,6 +78,27 @@ fn json_body(bytes: &[u8]) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))
 }
 
+/// What every write starts with: the token checked for `role`, the query (only `keys` plus
+/// `datum`) parsed, and the body read up to the limit.
+async fn write_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+    role: Role,
+    keys: &[&str],
+    body: Body,
+) -> Result<(QueryParams, Datum, Bytes), ApiError> {
+    state.tokens.authorize(headers, role)?;
+    let params = QueryParams::parse(raw)?;
+    let allowed: Vec<&str> = std::iter::once("datum")
+        .chain(keys.iter().copied())
+        .collect();
+    params.only(&allowed)?;
+    let datum = datum(&params)?;
+    let bytes = read_body(body).await?;
+    Ok((params, datum, bytes))
+}
+
 fn created(body: Value) -> Response {
     (StatusCode::CREATED, Json(body)).into_response()
 }
@@ -89,11 +110,8 @@ async fn post_incidents(
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
-    state.tokens.authorize(&headers, Role::Operator)?;
-    let params = QueryParams::parse(raw.as_deref())?;
-    params.only(&["datum"])?;
-    let datum = datum(&params)?;
-    let bytes = read_body(body).await?;
+    let (_, datum, bytes) =
+        write_request(&state, &headers, raw.as_deref(), Role::Operator, &[], body).await?;
     let now = chrono::Utc::now().timestamp();
     let batch = match media_type(&headers).as_str() {
         "text/csv" => incidents::from_csv(&bytes, datum, now)?,
@@ -141,11 +159,15 @@ async fn post_track(
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
-    state.tokens.authorize(&headers, Role::Operator)?;
-    let params = QueryParams::parse(raw.as_deref())?;
-    params.only(&["datum", "community_id", "route_id", "team"])?;
-    let datum = datum(&params)?;
-    let bytes = read_body(body).await?;
+    let (params, datum, bytes) = write_request(
+        &state,
+        &headers,
+        raw.as_deref(),
+        Role::Operator,
+        &["community_id", "route_id", "team"],
+        body,
+    )
+    .await?;
     let engine = state.engine();
     let track = match media_type(&headers).as_str() {
         "application/gpx+xml" | "application/xml" | "text/xml" => {
@@ -173,11 +195,8 @@ async fn post_resource(
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
-    state.tokens.authorize(&headers, Role::Admin)?;
-    let params = QueryParams::parse(raw.as_deref())?;
-    params.only(&["datum"])?;
-    let datum = datum(&params)?;
-    let bytes = read_body(body).await?;
+    let (_, datum, bytes) =
+        write_request(&state, &headers, raw.as_deref(), Role::Admin, &[], body).await?;
     let resource = resources::from_geojson(&json_body(&bytes)?, datum)?;
     let stored = state.live.upsert_resource(resource).await?;
     Ok(created(
