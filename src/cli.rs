@@ -201,22 +201,16 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
 pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
     use rayon::prelude::*;
 
-    use crate::tiles::layers::{LAYERS, spec, static_features};
+    use crate::tiles::layers::{LAYERS, STATIC_LAYERS, spec};
+    use crate::tiles::mvt::LayerContent;
+    use crate::tiles::source::StaticSources;
     use crate::tiles::tile::TileId;
 
-    const STATIC: [&str; 6] = [
-        "districts",
-        "communities",
-        "grids",
-        "buildings",
-        "resources",
-        "patrol_routes",
-    ];
     for name in &args.layers {
         anyhow::ensure!(
-            STATIC.contains(&name.as_str()),
+            STATIC_LAYERS.contains(&name.as_str()),
             "`{name}` is not a static layer; export takes {}",
-            STATIC.join(", ")
+            STATIC_LAYERS.join(", ")
         );
     }
     anyhow::ensure!(
@@ -242,6 +236,7 @@ pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
         let (x1, y1) = corner(extent.max().x, extent.min().y);
         tiles.extend((x0..=x1).flat_map(|x| (y0..=y1).map(move |y| TileId { z, x, y })));
     }
+    let sources = StaticSources::default();
     let bar = indicatif::ProgressBar::new(tiles.len() as u64).with_style(
         indicatif::ProgressStyle::with_template(
             "encoding tiles [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
@@ -252,12 +247,12 @@ pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
     let encoded: Vec<(TileId, Vec<u8>)> = tiles
         .par_iter()
         .filter_map(|&tile| {
-            let parts: Vec<(&str, Vec<crate::tiles::layers::Feature>)> = args
+            let parts: Vec<(&str, LayerContent)> = args
                 .layers
                 .iter()
                 .filter_map(|name| spec(name))
                 .filter(|l| (l.minzoom..=l.maxzoom).contains(&tile.z))
-                .map(|l| (l.name, static_features(&engine, l.name, tile)))
+                .filter_map(|l| Some((l.name, LayerContent::Source(sources.get(&engine, l.name)?))))
                 .collect();
             let bytes = crate::tiles::mvt::encode(tile, &parts);
             bar.inc(1);

@@ -10,9 +10,10 @@ use std::io::Read;
 
 use flate2::read::GzDecoder;
 use gridwatch::config::ExportArgs;
-use gridwatch::tiles::layers::{spec, static_features};
-use gridwatch::tiles::mvt::encode;
+use gridwatch::tiles::layers::spec;
+use gridwatch::tiles::mvt::{LayerContent, encode};
 use gridwatch::tiles::pmtiles::tile_id;
+use gridwatch::tiles::source::StaticSources;
 use gridwatch::tiles::tile::TileId;
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
@@ -117,6 +118,7 @@ fn the_exported_archive_holds_the_engines_tiles() {
     assert!(addressed > 100, "{addressed} tiles");
 
     let e = common::engine();
+    let sources = StaticSources::default();
     for tile in [
         TileId { z: 6, x: 51, y: 26 },
         TileId {
@@ -138,7 +140,12 @@ fn the_exported_archive_holds_the_engines_tiles() {
         let parts: Vec<_> = layers
             .iter()
             .filter(|n| spec(n).is_some_and(|l| (l.minzoom..=l.maxzoom).contains(&tile.z)))
-            .map(|n| (n.as_str(), static_features(&e, n, tile)))
+            .map(|n| {
+                (
+                    n.as_str(),
+                    LayerContent::Source(sources.get(&e, n).unwrap()),
+                )
+            })
             .collect();
         let expected = encode(tile, &parts);
         assert!(!expected.is_empty(), "{tile:?} should have content");

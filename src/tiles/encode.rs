@@ -24,29 +24,30 @@ pub enum TileGeometry {
     Polygons(Vec<Vec<Vec<[i32; 2]>>>),
 }
 
-/// Rings with more points than this are simplified.
-const SIMPLIFY_FROM: usize = 12;
+/// Lines and rings with more points than this are simplified (shorter ones have nothing to
+/// remove at the pixel size worth an index per call).
+pub(super) const SIMPLIFY_FROM: usize = 12;
 
-fn buffered_square() -> Rect {
+pub(super) fn buffered_square() -> Rect {
     let (lo, hi) = (-f64::from(BUFFER), f64::from(EXTENT + BUFFER));
     Rect::new(Coord { x: lo, y: lo }, Coord { x: hi, y: hi })
 }
 
-fn inside(r: &Rect, outer: &Rect) -> bool {
+pub(super) fn inside(r: &Rect, outer: &Rect) -> bool {
     r.min().x >= outer.min().x
         && r.min().y >= outer.min().y
         && r.max().x <= outer.max().x
         && r.max().y <= outer.max().y
 }
 
-fn disjoint(r: &Rect, outer: &Rect) -> bool {
+pub(super) fn disjoint(r: &Rect, outer: &Rect) -> bool {
     r.max().x < outer.min().x
         || r.min().x > outer.max().x
         || r.max().y < outer.min().y
         || r.min().y > outer.max().y
 }
 
-fn snap(c: Coord) -> [i32; 2] {
+pub(super) fn snap(c: Coord) -> [i32; 2] {
     [c.x.round() as i32, c.y.round() as i32]
 }
 
@@ -73,23 +74,29 @@ fn area2(ring: &[[i32; 2]]) -> i64 {
         .sum()
 }
 
-/// A ring snapped, opened (no repeated last point) and oriented; `None` if it collapsed.
-fn ring(line: &LineString, exterior: bool) -> Option<Vec<[i32; 2]>> {
-    let mut points = snapped(line);
+/// Opens (no repeated last point) and orients snapped ring points in place; `false` if the
+/// ring collapsed (fewer than three points, or no area).
+pub(super) fn finish_ring(points: &mut Vec<[i32; 2]>, exterior: bool) -> bool {
     if points.len() > 1 && points.first() == points.last() {
         points.pop();
     }
     if points.len() < 3 {
-        return None;
+        return false;
     }
-    let area = area2(&points);
+    let area = area2(points);
     if area == 0 {
-        return None;
+        return false;
     }
     if (area > 0) != exterior {
         points.reverse();
     }
-    Some(points)
+    true
+}
+
+/// A ring snapped, opened and oriented; `None` if it collapsed.
+fn ring(line: &LineString, exterior: bool) -> Option<Vec<[i32; 2]>> {
+    let mut points = snapped(line);
+    finish_ring(&mut points, exterior).then_some(points)
 }
 
 fn polygons(shapes: &MultiPolygon) -> Vec<Vec<Vec<[i32; 2]>>> {
@@ -118,7 +125,13 @@ fn polygons(shapes: &MultiPolygon) -> Vec<Vec<Vec<[i32; 2]>>> {
 /// buffered tile.
 #[must_use]
 pub fn prepare(tile: TileId, geometry: &Geometry) -> Option<TileGeometry> {
-    let pixels = geometry.map_coords(|c| tile.pixel(c));
+    prepare_pixels(geometry.map_coords(|c| tile.pixel(c)))
+}
+
+/// A geometry already in tile pixels, clipped to the buffered tile, simplified and snapped;
+/// `None` if nothing of it is left.
+#[must_use]
+pub fn prepare_pixels(pixels: Geometry) -> Option<TileGeometry> {
     let square = buffered_square();
     let bounds = pixels.bounding_rect()?;
     if disjoint(&bounds, &square) {
@@ -157,7 +170,13 @@ fn lines(ml: &MultiLineString, whole: bool, square: &Rect) -> TileGeometry {
         clipped
             .0
             .iter()
-            .map(|l| snapped(&l.simplify(0.5)))
+            .map(|l| {
+                if l.0.len() > SIMPLIFY_FROM {
+                    snapped(&l.simplify(0.5))
+                } else {
+                    snapped(l)
+                }
+            })
             .filter(|l| l.len() >= 2)
             .collect(),
     )
@@ -184,50 +203,79 @@ fn zigzag(n: i32) -> u32 {
     ((n << 1) ^ (n >> 31)) as u32
 }
 
+/// An MVT command stream being written: positions relative to a cursor, zig-zag encoded.
+#[derive(Debug, Default)]
+pub struct Commands {
+    pub out: Vec<u32>,
+    cursor: [i32; 2],
+}
+
+impl Commands {
+    /// Starts a new feature's geometry.
+    pub fn clear(&mut self) {
+        self.out.clear();
+        self.cursor = [0, 0];
+    }
+
+    fn to(&mut self, p: [i32; 2]) {
+        self.out.push(zigzag(p[0] - self.cursor[0]));
+        self.out.push(zigzag(p[1] - self.cursor[1]));
+        self.cursor = p;
+    }
+
+    /// Points, one `MoveTo` for all.
+    pub fn points(&mut self, points: &[[i32; 2]]) {
+        self.out.push(command(MOVE_TO, points.len()));
+        for &p in points {
+            self.to(p);
+        }
+    }
+
+    /// A line of at least two points.
+    pub fn line(&mut self, line: &[[i32; 2]]) {
+        self.out.push(command(MOVE_TO, 1));
+        self.to(line[0]);
+        self.out.push(command(LINE_TO, line.len() - 1));
+        for &p in &line[1..] {
+            self.to(p);
+        }
+    }
+
+    /// An open, oriented ring of at least three points.
+    pub fn ring(&mut self, ring: &[[i32; 2]]) {
+        self.line(ring);
+        self.out.push(command(CLOSE_PATH, 1));
+    }
+
+    /// A prepared geometry; its MVT type.
+    pub fn geometry(&mut self, geometry: &TileGeometry) -> GeomType {
+        match geometry {
+            TileGeometry::Points(points) => {
+                self.points(points);
+                GeomType::Point
+            }
+            TileGeometry::Lines(lines) => {
+                for line in lines {
+                    self.line(line);
+                }
+                GeomType::Linestring
+            }
+            TileGeometry::Polygons(polygons) => {
+                for ring in polygons.iter().flatten() {
+                    self.ring(ring);
+                }
+                GeomType::Polygon
+            }
+        }
+    }
+}
+
 /// The MVT geometry type and command stream of a prepared geometry.
 #[must_use]
 pub fn commands(geometry: &TileGeometry) -> (GeomType, Vec<u32>) {
-    let mut out = Vec::new();
-    let mut cursor = [0i32; 2];
-    let mut push = |out: &mut Vec<u32>, p: [i32; 2]| {
-        out.push(zigzag(p[0] - cursor[0]));
-        out.push(zigzag(p[1] - cursor[1]));
-        cursor = p;
-    };
-    match geometry {
-        TileGeometry::Points(points) => {
-            out.push(command(MOVE_TO, points.len()));
-            for p in points {
-                push(&mut out, *p);
-            }
-            (GeomType::Point, out)
-        }
-        TileGeometry::Lines(lines) => {
-            for line in lines {
-                out.push(command(MOVE_TO, 1));
-                push(&mut out, line[0]);
-                out.push(command(LINE_TO, line.len() - 1));
-                for p in &line[1..] {
-                    push(&mut out, *p);
-                }
-            }
-            (GeomType::Linestring, out)
-        }
-        TileGeometry::Polygons(polygons) => {
-            for rings in polygons {
-                for r in rings {
-                    out.push(command(MOVE_TO, 1));
-                    push(&mut out, r[0]);
-                    out.push(command(LINE_TO, r.len() - 1));
-                    for p in &r[1..] {
-                        push(&mut out, *p);
-                    }
-                    out.push(command(CLOSE_PATH, 1));
-                }
-            }
-            (GeomType::Polygon, out)
-        }
-    }
+    let mut out = Commands::default();
+    let kind = out.geometry(geometry);
+    (kind, out.out)
 }
 
 #[cfg(test)]

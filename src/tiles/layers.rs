@@ -28,6 +28,17 @@ pub const INCIDENT_POINTS_FROM: u8 = 14;
 /// per res-11 cell instead, so no tile is truncated and none grows past 500 KB.
 pub const MAX_POINTS_PER_TILE: usize = 3_000;
 
+/// The layers drawn from the engine's records as they are (through a `source::TileSource`),
+/// as opposed to incidents and the per-query cell layers.
+pub const STATIC_LAYERS: [&str; 6] = [
+    "districts",
+    "communities",
+    "grids",
+    "buildings",
+    "resources",
+    "patrol_routes",
+];
+
 /// Every layer, in drawing order.
 pub const LAYERS: [LayerSpec; 9] = [
     LayerSpec {
@@ -194,18 +205,16 @@ pub fn tile_rect(tile: TileId) -> Rect {
     tile.bounds(f64::from(BUFFER))
 }
 
-/// Features of a static layer meeting the buffered tile.
+/// Every feature of a static layer (empty for a layer that is not static); tiles draw them
+/// through a `source::TileSource`.
 #[allow(clippy::too_many_lines, reason = "one arm per layer")]
 #[must_use]
-pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Feature> {
-    let rect = tile_rect(tile);
-    let meets = |g: &Geometry| g.intersects(&rect);
+pub fn layer_features(engine: &Engine, layer: &str) -> Vec<Feature> {
     match layer {
         "districts" => engine
             .districts
-            .intersecting(&rect)
-            .into_iter()
-            .map(|i| &engine.districts.items()[i as usize])
+            .items()
+            .iter()
             .map(|d| Feature {
                 id: d.id,
                 geometry: d.geometry.clone().into(),
@@ -215,13 +224,11 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Featur
                     ("central_city", TileValue::Bool(d.central_city)),
                 ],
             })
-            .filter(|f| meets(&f.geometry))
             .collect(),
         "communities" => engine
             .communities
-            .intersecting(&rect)
-            .into_iter()
-            .map(|i| &engine.communities.items()[i as usize])
+            .items()
+            .iter()
             .map(|c| Feature {
                 id: c.id,
                 geometry: c.geometry.clone().into(),
@@ -232,13 +239,11 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Featur
                     ("population", uint(c.population)),
                 ],
             })
-            .filter(|f| meets(&f.geometry))
             .collect(),
         "grids" => engine
             .grids
-            .intersecting(&rect)
-            .into_iter()
-            .map(|i| &engine.grids.items()[i as usize])
+            .items()
+            .iter()
             .map(|g| Feature {
                 id: g.id,
                 geometry: g.geometry.clone().into(),
@@ -249,13 +254,11 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Featur
                     ("population", uint(g.population)),
                 ],
             })
-            .filter(|f| meets(&f.geometry))
             .collect(),
         "buildings" => engine
             .buildings
-            .intersecting(&rect)
-            .into_iter()
-            .map(|i| &engine.buildings.items()[i as usize])
+            .items()
+            .iter()
             .map(|b| {
                 let mut properties = vec![
                     ("households", uint(b.households)),
@@ -275,9 +278,8 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Featur
             .collect(),
         "resources" => engine
             .resources
-            .intersecting(&rect)
-            .into_iter()
-            .map(|i| &engine.resources.items()[i as usize])
+            .items()
+            .iter()
             .map(|r| {
                 let mut properties = vec![
                     ("kind", text(r.kind.as_str())),
@@ -296,9 +298,8 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Featur
             .collect(),
         "patrol_routes" => engine
             .patrol_routes
-            .intersecting(&rect)
-            .into_iter()
-            .map(|i| &engine.patrol_routes.items()[i as usize])
+            .items()
+            .iter()
             .map(|r| Feature {
                 id: r.id,
                 geometry: r.geometry.clone().into(),
@@ -310,7 +311,6 @@ pub fn static_features(engine: &Engine, layer: &str, tile: TileId) -> Vec<Featur
                     ("end_time", text(&r.end_time)),
                 ],
             })
-            .filter(|f| meets(&f.geometry))
             .collect(),
         _ => Vec::new(),
     }

@@ -1,9 +1,12 @@
 //! Vector tiles (MVT 2.1) of every layer, encoded from the in-memory engine (never through
 //! PostGIS): `tile` addresses tiles, `layers` picks the features, `encode` turns geometry into
-//! tile commands, `mvt` writes the protobuf.
+//! tile commands, `source` prepares static layers once (projected, attributes encoded), `mvt` writes
+//! the protobuf.
 
 pub mod encode;
 pub mod layers;
 pub mod mvt;
 pub mod pmtiles;
+pub mod protobuf;
+pub mod source;
 pub mod tile;

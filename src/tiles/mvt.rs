@@ -1,54 +1,162 @@
-//! A tile's layers into Mapbox Vector Tile 2.1 bytes (protobuf, via geozero's generated types).
+//! A tile's layers into Mapbox Vector Tile 2.1 bytes, written field by field (`protobuf`) into
+//! buffers reused across features and layers.
 
-use geozero::mvt::tile::{Feature as MvtFeature, Layer as MvtLayer};
-use geozero::mvt::{Message, TagsBuilder, Tile};
+use std::sync::Arc;
 
-use super::encode::{commands, prepare};
+use geozero::mvt::tile::GeomType;
+use rustc_hash::FxHashMap;
+
+use super::encode::{Commands, prepare};
 use super::layers::Feature;
+use super::protobuf::{self, LEN, VARINT};
+use super::source::{TileSource, key_position};
 use super::tile::{EXTENT, TileId};
 
-/// Encodes `layers` (name, features in lon/lat) for `tile`. Features with nothing in the
-/// buffered tile are left out, and so are layers left empty; an empty result means an empty
-/// tile.
+/// What one layer of a tile is drawn from.
+pub enum LayerContent {
+    /// A prepared static layer: the tile draws its features meeting the buffered tile.
+    Source(Arc<TileSource>),
+    /// Features made for this tile (incidents, H3 cells), in lon/lat.
+    Features(Vec<Feature>),
+}
+
+/// Encodes `layers` (name, content) for `tile`. Features with nothing in the buffered tile are
+/// left out, and so are layers left empty; an empty result means an empty tile.
 #[must_use]
-pub fn encode(tile: TileId, layers: &[(&str, Vec<Feature>)]) -> Vec<u8> {
-    let mut out = Tile::default();
-    for (name, features) in layers {
-        let mut tags = TagsBuilder::new();
-        let mut encoded = Vec::with_capacity(features.len());
+pub fn encode(tile: TileId, layers: &[(&str, LayerContent)]) -> Vec<u8> {
+    let mut writer = Writer::default();
+    for (name, content) in layers {
+        writer.start_layer(name);
+        match content {
+            LayerContent::Source(source) => writer.source_features(tile, source),
+            LayerContent::Features(features) => writer.features(tile, features),
+        }
+        writer.finish_layer();
+    }
+    writer.tile
+}
+
+/// Buffers of one tile being written. Field order follows the MVT `.proto` (features, keys,
+/// values, extent, version), as generated encoders write it.
+#[derive(Default)]
+struct Writer {
+    tile: Vec<u8>,
+    /// The current layer: its name, then its features as they are written.
+    layer: Vec<u8>,
+    features: usize,
+    keys: Vec<&'static str>,
+    /// The layer's `values` fields, each a distinct value.
+    values: Vec<u8>,
+    value_count: u32,
+    /// Layer value position per source value position (`u32::MAX`: not in this layer yet).
+    source_values: Vec<u32>,
+    /// Layer value position per encoded value, for features made per tile.
+    value_ids: FxHashMap<Vec<u8>, u32>,
+    commands: Commands,
+    tags: Vec<u32>,
+    feature: Vec<u8>,
+    value: Vec<u8>,
+    points: Vec<[i32; 2]>,
+}
+
+impl Writer {
+    fn start_layer(&mut self, name: &str) {
+        self.layer.clear();
+        protobuf::bytes(&mut self.layer, 1, name.as_bytes());
+        self.features = 0;
+        self.keys.clear();
+        self.values.clear();
+        self.value_count = 0;
+        self.value_ids.clear();
+    }
+
+    fn finish_layer(&mut self) {
+        if self.features == 0 {
+            return;
+        }
+        for key in &self.keys {
+            protobuf::bytes(&mut self.layer, 3, key.as_bytes());
+        }
+        self.layer.extend_from_slice(&self.values);
+        protobuf::key(&mut self.layer, 5, VARINT);
+        protobuf::varint(&mut self.layer, u64::from(EXTENT));
+        protobuf::key(&mut self.layer, 15, VARINT);
+        protobuf::varint(&mut self.layer, 2);
+        protobuf::bytes(&mut self.tile, 3, &self.layer);
+    }
+
+    fn push_value(&mut self, body: &[u8]) -> u32 {
+        protobuf::bytes(&mut self.values, 4, body);
+        self.value_count += 1;
+        self.value_count - 1
+    }
+
+    /// Appends a feature from `self.commands` and `self.tags`.
+    fn push_feature(&mut self, id: u64, kind: GeomType) {
+        let f = &mut self.feature;
+        f.clear();
+        protobuf::key(f, 1, VARINT);
+        protobuf::varint(f, id);
+        protobuf::packed(f, 2, &self.tags);
+        protobuf::key(f, 3, VARINT);
+        protobuf::varint(f, kind as u64);
+        protobuf::packed(f, 4, &self.commands.out);
+        protobuf::key(&mut self.layer, 2, LEN);
+        protobuf::varint(&mut self.layer, f.len() as u64);
+        self.layer.extend_from_slice(f);
+        self.features += 1;
+    }
+
+    fn source_features(&mut self, tile: TileId, source: &TileSource) {
+        let to = tile.to_pixels();
+        self.source_values.clear();
+        self.source_values.resize(source.values().len(), u32::MAX);
+        // All of the source's keys go in (a few bytes), so its tags need no key lookups.
+        let source_keys: Vec<u32> = source
+            .keys()
+            .iter()
+            .map(|k| key_position(&mut self.keys, k))
+            .collect();
+        for i in source.candidates(tile) {
+            let Some(kind) = source.geometry(i, to, &mut self.commands, &mut self.points) else {
+                continue;
+            };
+            self.tags.clear();
+            for &[k, v] in source.tags(i) {
+                let mut local = self.source_values[v as usize];
+                if local == u32::MAX {
+                    local = self.push_value(&source.values()[v as usize]);
+                    self.source_values[v as usize] = local;
+                }
+                self.tags.extend([source_keys[k as usize], local]);
+            }
+            self.push_feature(source.id(i), kind);
+        }
+    }
+
+    fn features(&mut self, tile: TileId, features: &[Feature]) {
         for f in features {
             let Some(geometry) = prepare(tile, &f.geometry) else {
                 continue;
             };
-            let (kind, geometry) = commands(&geometry);
-            let mut feature_tags = Vec::with_capacity(f.properties.len() * 2);
+            self.commands.clear();
+            let kind = self.commands.geometry(&geometry);
+            self.tags.clear();
             for (key, value) in &f.properties {
-                let (k, v) = tags.insert_ref(key, value.clone());
-                feature_tags.extend([k, v]);
+                let k = key_position(&mut self.keys, key);
+                self.value.clear();
+                protobuf::value(&mut self.value, value);
+                let v = if let Some(&v) = self.value_ids.get(self.value.as_slice()) {
+                    v
+                } else {
+                    let body = std::mem::take(&mut self.value);
+                    let v = self.push_value(&body);
+                    self.value_ids.insert(body, v);
+                    v
+                };
+                self.tags.extend([k, v]);
             }
-            encoded.push(MvtFeature {
-                id: Some(f.id),
-                tags: feature_tags,
-                r#type: Some(kind as i32),
-                geometry,
-            });
+            self.push_feature(f.id, kind);
         }
-        if encoded.is_empty() {
-            continue;
-        }
-        let (keys, values) = tags.into_tags();
-        out.layers.push(MvtLayer {
-            version: 2,
-            name: (*name).to_owned(),
-            features: encoded,
-            keys,
-            values: values.into_iter().map(Into::into).collect(),
-            extent: Some(EXTENT),
-        });
-    }
-    if out.layers.is_empty() {
-        Vec::new()
-    } else {
-        out.encode_to_vec()
     }
 }

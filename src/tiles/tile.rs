@@ -74,20 +74,69 @@ impl TileId {
     /// A lon/lat position in this tile's pixels (origin top-left, y down, `EXTENT` across).
     #[must_use]
     pub fn pixel(self, at: Coord) -> Coord {
-        let n = f64::from(1u32 << self.z);
-        let x = (at.x + 180.0) / 360.0 * n;
-        let lat = at.y.clamp(-85.051_128_78, 85.051_128_78).to_radians();
-        let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / PI) / 2.0 * n;
-        Coord {
-            x: (x - f64::from(self.x)) * f64::from(EXTENT),
-            y: (y - f64::from(self.y)) * f64::from(EXTENT),
+        self.to_pixels().apply(world(at))
+    }
+
+    /// The map from world positions ([`world`]) to this tile's pixels.
+    #[must_use]
+    pub fn to_pixels(self) -> ToPixels {
+        let scale = f64::from(1u32 << self.z) * f64::from(EXTENT);
+        ToPixels {
+            scale,
+            x0: f64::from(self.x) * f64::from(EXTENT),
+            y0: f64::from(self.y) * f64::from(EXTENT),
         }
+    }
+
+    /// The tile's world rectangle ([`world`] units), grown by `pixels` of the tile each side:
+    /// `[min x, min y, max x, max y]`.
+    #[must_use]
+    pub fn world_bounds(self, pixels: f64) -> [f64; 4] {
+        let n = f64::from(1u32 << self.z);
+        let grow = pixels / f64::from(EXTENT);
+        [
+            (f64::from(self.x) - grow) / n,
+            (f64::from(self.y) - grow) / n,
+            (f64::from(self.x) + 1.0 + grow) / n,
+            (f64::from(self.y) + 1.0 + grow) / n,
+        ]
     }
 
     /// The ground size of one tile pixel in degrees of longitude (for choosing detail).
     #[must_use]
     pub fn pixel_degrees(self) -> f64 {
         360.0 / f64::from(1u32 << self.z) / f64::from(EXTENT)
+    }
+}
+
+/// A lon/lat position on the Web Mercator world square: x east and y south, both 0–1. Layers
+/// keep their geometry in these units so a tile needs one multiply-add per coordinate.
+#[must_use]
+pub fn world(at: Coord) -> [f64; 2] {
+    let lat = at.y.clamp(-85.051_128_78, 85.051_128_78).to_radians();
+    [
+        (at.x + 180.0) / 360.0,
+        (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / PI) / 2.0,
+    ]
+}
+
+/// World position → one tile's pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct ToPixels {
+    scale: f64,
+    x0: f64,
+    y0: f64,
+}
+
+impl ToPixels {
+    /// The pixel position of world position `w`.
+    #[must_use]
+    #[inline]
+    pub fn apply(self, w: [f64; 2]) -> Coord {
+        Coord {
+            x: w[0] * self.scale - self.x0,
+            y: w[1] * self.scale - self.y0,
+        }
     }
 }
 

@@ -27,10 +27,11 @@ use super::{ApiError, AppState, QueryParams};
 use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
 use crate::tiles::layers::{
-    CellValue, INCIDENT_POINTS_FROM, LayerSpec, auto_resolution, cell_features, hexbin_values,
-    incident_counts, incident_tile, spec, static_features,
+    CellValue, INCIDENT_POINTS_FROM, LayerSpec, STATIC_LAYERS, auto_resolution, cell_features,
+    hexbin_values, incident_counts, incident_tile, spec,
 };
-use crate::tiles::mvt::encode;
+use crate::tiles::mvt::{LayerContent, encode};
+use crate::tiles::source::StaticSources;
 use crate::tiles::tile::TileId;
 
 /// An encoded tile and its entity tag.
@@ -41,6 +42,7 @@ type Encoded = Arc<(Vec<u8>, String)>;
 pub struct TileCaches {
     tiles: Cache<String, Encoded>,
     cells: Cache<String, Arc<Vec<CellValue>>>,
+    sources: Arc<StaticSources>,
 }
 
 impl Default for TileCaches {
@@ -62,6 +64,7 @@ impl TileCaches {
                 .max_capacity(bytes)
                 .build(),
             cells: Cache::new(256),
+            sources: Arc::default(),
         }
     }
 }
@@ -158,55 +161,90 @@ async fn tile(
     let encoded = if let Some(e) = hit {
         e
     } else {
-        let state2 = state.clone();
-        let engine2 = engine.clone();
-        let encoded = tokio::task::spawn_blocking(move || -> Result<Encoded, ApiError> {
-            let mut parts = Vec::with_capacity(names.len());
-            for name in &names {
-                let features = match *name {
-                    "hexbins" => {
-                        let values = state2.tiles.cells.get_with(
-                            format!("hexbins/{res}?{query}#v{}", engine2.version),
-                            || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
-                        );
-                        cell_features(&values, id)
-                    }
-                    "incidents" => {
-                        let res = if id.z >= INCIDENT_POINTS_FROM {
-                            h3o::Resolution::Eleven
-                        } else {
-                            res
-                        };
-                        let values = state2.tiles.cells.get_with(
-                            format!("hexbins/{res}?{query}#v{}", engine2.version),
-                            || Arc::new(hexbin_values(&engine2, &filters.incidents, res)),
-                        );
-                        if id.z >= INCIDENT_POINTS_FROM {
-                            incident_tile(&engine2, id, &filters.incidents, &values)
-                        } else {
-                            incident_counts(&values, id)
-                        }
-                    }
-                    "hotspots" => {
-                        let values = hotspot_values(&state2, &engine2, &filters, res, &query)?;
-                        cell_features(&values, id)
-                    }
-                    other => static_features(&engine2, other, id),
-                };
-                parts.push((*name, features));
-            }
-            let bytes = encode(id, &parts);
-            let tag = etag(&bytes);
-            Ok(Arc::new((bytes, tag)))
-        })
-        .await
-        .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))??;
+        let request = Draw {
+            tile: id,
+            names,
+            filters,
+            res,
+            query,
+        };
+        // A tile of prepared static layers takes well under a millisecond (BENCHMARKS.md):
+        // it is drawn on this worker, as handing it to the blocking pool costs more than it
+        // does. Tiles that may count incidents or compute Gi* go to the blocking pool.
+        let encoded = if request.names.iter().all(|n| STATIC_LAYERS.contains(n)) {
+            request.draw(&state, &engine)?
+        } else {
+            let state = state.clone();
+            let engine = engine.clone();
+            tokio::task::spawn_blocking(move || request.draw(&state, &engine))
+                .await
+                .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))??
+        };
         if state.tiles.tiles.policy().max_capacity() != Some(0) {
             state.tiles.tiles.insert(key, encoded.clone());
         }
         encoded
     };
     Ok(respond(&encoded, &headers, cached))
+}
+
+/// One tile to draw.
+struct Draw {
+    tile: TileId,
+    names: Vec<&'static str>,
+    filters: Filters,
+    res: h3o::Resolution,
+    /// The normalised query, for the per-query caches.
+    query: String,
+}
+
+impl Draw {
+    fn draw(&self, state: &AppState, engine: &Engine) -> Result<Encoded, ApiError> {
+        let (id, res, query, filters) = (self.tile, self.res, &self.query, &self.filters);
+        let mut parts = Vec::with_capacity(self.names.len());
+        for name in &self.names {
+            let content = match *name {
+                "hexbins" => {
+                    let values = state
+                        .tiles
+                        .cells
+                        .get_with(format!("hexbins/{res}?{query}#v{}", engine.version), || {
+                            Arc::new(hexbin_values(engine, &filters.incidents, res))
+                        });
+                    LayerContent::Features(cell_features(&values, id))
+                }
+                "incidents" => {
+                    let res = if id.z >= INCIDENT_POINTS_FROM {
+                        h3o::Resolution::Eleven
+                    } else {
+                        res
+                    };
+                    let values = state
+                        .tiles
+                        .cells
+                        .get_with(format!("hexbins/{res}?{query}#v{}", engine.version), || {
+                            Arc::new(hexbin_values(engine, &filters.incidents, res))
+                        });
+                    LayerContent::Features(if id.z >= INCIDENT_POINTS_FROM {
+                        incident_tile(engine, id, &filters.incidents, &values)
+                    } else {
+                        incident_counts(&values, id)
+                    })
+                }
+                "hotspots" => {
+                    let values = hotspot_values(state, engine, filters, res, query)?;
+                    LayerContent::Features(cell_features(&values, id))
+                }
+                other => LayerContent::Source(state.tiles.sources.get(engine, other).ok_or_else(
+                    || ApiError::Internal(format!("layer `{other}` has no tile source")),
+                )?),
+            };
+            parts.push((*name, content));
+        }
+        let bytes = encode(id, &parts);
+        let tag = etag(&bytes);
+        Ok(Arc::new((bytes, tag)))
+    }
 }
 
 fn respond(encoded: &Encoded, headers: &HeaderMap, cached: bool) -> Response {

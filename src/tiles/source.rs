@@ -1,0 +1,391 @@
+//! A static layer prepared for tiles: geometry projected once to Web Mercator world units
+//! (`tile::world`), attributes encoded once as MVT values, and an R-tree in world units, so a
+//! tile costs a multiply-add per coordinate and no string or geometry copies.
+//!
+//! A feature lying wholly inside the buffered tile with no line or ring long enough to simplify
+//! (nearly every building at z14) is snapped and written straight into the command stream; the
+//! rest go through `encode::prepare_pixels` (clipping, simplification), so both paths give the
+//! same tile geometry.
+
+use std::any::Any;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use geo::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Rect};
+use geozero::mvt::tile::GeomType;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+use rustc_hash::FxHashMap;
+
+use super::encode::{
+    Commands, SIMPLIFY_FROM, buffered_square, disjoint, finish_ring, inside, prepare_pixels, snap,
+};
+use super::layers::{Feature, layer_features};
+use super::protobuf;
+use super::tile::{BUFFER, TileId, ToPixels, world};
+use crate::index::Engine;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Points,
+    Lines,
+    Polygons,
+}
+
+/// A run of coordinates: a line, a ring (closed, as stored), or all points of a feature.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    start: u32,
+    end: u32,
+    /// An exterior ring: it starts a new polygon.
+    exterior: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    id: u64,
+    shape: Shape,
+    parts: (u32, u32),
+    tags: (u32, u32),
+    /// `[min x, min y, max x, max y]` in world units.
+    bbox: [f64; 4],
+    /// No line or ring long enough to be simplified.
+    short: bool,
+}
+
+/// One layer's features in world units with their attributes encoded.
+#[derive(Debug)]
+pub struct TileSource {
+    items: Vec<Item>,
+    parts: Vec<Part>,
+    coords: Vec<[f64; 2]>,
+    /// (key, value) positions in `keys` and `values`, per item.
+    tags: Vec<[u32; 2]>,
+    keys: Vec<&'static str>,
+    /// Distinct values, each the body of an MVT `Value` message.
+    values: Vec<Vec<u8>>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+}
+
+impl TileSource {
+    /// Prepares `features` (lon/lat); geometries other than points, lines and polygons, and
+    /// empty ones, are left out.
+    #[must_use]
+    pub fn new(features: &[Feature]) -> Self {
+        let mut source = Self {
+            items: Vec::with_capacity(features.len()),
+            parts: Vec::new(),
+            coords: Vec::new(),
+            tags: Vec::new(),
+            keys: Vec::new(),
+            values: Vec::new(),
+            tree: RTree::new(),
+        };
+        let mut value_ids: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
+        let mut body = Vec::new();
+        for feature in features {
+            let first_part = source.parts.len() as u32;
+            let first_coord = source.coords.len();
+            let Some(shape) = source.push_geometry(&feature.geometry) else {
+                continue;
+            };
+            if source.coords.len() == first_coord {
+                continue;
+            }
+            let first_tag = source.tags.len() as u32;
+            for (key, value) in &feature.properties {
+                let k = key_position(&mut source.keys, key);
+                body.clear();
+                protobuf::value(&mut body, value);
+                let next = source.values.len() as u32;
+                let v = *value_ids.entry(body.clone()).or_insert(next);
+                if v == next {
+                    source.values.push(body.clone());
+                }
+                source.tags.push([k, v]);
+            }
+            let parts = &source.parts[first_part as usize..];
+            let bbox = source.coords[first_coord..].iter().fold(
+                [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+                |b, c| {
+                    [
+                        b[0].min(c[0]),
+                        b[1].min(c[1]),
+                        b[2].max(c[0]),
+                        b[3].max(c[1]),
+                    ]
+                },
+            );
+            source.items.push(Item {
+                id: feature.id,
+                shape,
+                parts: (first_part, source.parts.len() as u32),
+                tags: (first_tag, source.tags.len() as u32),
+                bbox,
+                short: shape == Shape::Points
+                    || parts
+                        .iter()
+                        .all(|p| (p.end - p.start) as usize <= SIMPLIFY_FROM),
+            });
+        }
+        source.tree = RTree::bulk_load(
+            source
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let b = item.bbox;
+                    GeomWithData::new(
+                        Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
+                        i as u32,
+                    )
+                })
+                .collect(),
+        );
+        source
+    }
+
+    fn push_part<'a>(&mut self, coords: impl Iterator<Item = &'a geo::Coord>, exterior: bool) {
+        let start = self.coords.len() as u32;
+        self.coords.extend(coords.map(|&c| world(c)));
+        self.parts.push(Part {
+            start,
+            end: self.coords.len() as u32,
+            exterior,
+        });
+    }
+
+    fn push_polygon(&mut self, p: &Polygon) {
+        self.push_part(p.exterior().0.iter(), true);
+        for ring in p.interiors() {
+            self.push_part(ring.0.iter(), false);
+        }
+    }
+
+    fn push_geometry(&mut self, geometry: &Geometry) -> Option<Shape> {
+        Some(match geometry {
+            Geometry::Point(p) => {
+                self.push_part(std::iter::once(&p.0), false);
+                Shape::Points
+            }
+            Geometry::MultiPoint(mp) => {
+                self.push_part(mp.0.iter().map(|p| &p.0), false);
+                Shape::Points
+            }
+            Geometry::LineString(l) => {
+                self.push_part(l.0.iter(), false);
+                Shape::Lines
+            }
+            Geometry::MultiLineString(ml) => {
+                for l in &ml.0 {
+                    self.push_part(l.0.iter(), false);
+                }
+                Shape::Lines
+            }
+            Geometry::Polygon(p) => {
+                self.push_polygon(p);
+                Shape::Polygons
+            }
+            Geometry::MultiPolygon(mp) => {
+                for p in &mp.0 {
+                    self.push_polygon(p);
+                }
+                Shape::Polygons
+            }
+            _ => return None,
+        })
+    }
+
+    /// Positions of the features whose bounding box meets the buffered `tile`, ascending.
+    #[must_use]
+    pub fn candidates(&self, tile: TileId) -> Vec<u32> {
+        let b = tile.world_bounds(f64::from(BUFFER));
+        let envelope = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
+        let mut hits: Vec<u32> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+
+    /// The id of feature `i`.
+    #[must_use]
+    pub fn id(&self, i: u32) -> u64 {
+        self.items[i as usize].id
+    }
+
+    /// The (key, value) positions of feature `i`'s attributes.
+    #[must_use]
+    pub fn tags(&self, i: u32) -> &[[u32; 2]] {
+        let (a, b) = self.items[i as usize].tags;
+        &self.tags[a as usize..b as usize]
+    }
+
+    /// Attribute names, by position.
+    #[must_use]
+    pub fn keys(&self) -> &[&'static str] {
+        &self.keys
+    }
+
+    /// Encoded attribute values (`Value` message bodies), by position.
+    #[must_use]
+    pub fn values(&self) -> &[Vec<u8>] {
+        &self.values
+    }
+
+    /// Writes feature `i` as it appears through `to` (one tile's pixels) into `out`; its MVT
+    /// type, or `None` if nothing of it is in the buffered tile. `scratch` is working space.
+    pub fn geometry(
+        &self,
+        i: u32,
+        to: ToPixels,
+        out: &mut Commands,
+        scratch: &mut Vec<[i32; 2]>,
+    ) -> Option<GeomType> {
+        let item = &self.items[i as usize];
+        let lo = to.apply([item.bbox[0], item.bbox[1]]);
+        let hi = to.apply([item.bbox[2], item.bbox[3]]);
+        let bounds = Rect::new(lo, hi);
+        let square = buffered_square();
+        if disjoint(&bounds, &square) {
+            return None;
+        }
+        out.clear();
+        let parts = &self.parts[item.parts.0 as usize..item.parts.1 as usize];
+        if !(item.short && inside(&bounds, &square)) {
+            let prepared = prepare_pixels(self.pixel_geometry(item.shape, parts, to))?;
+            return Some(out.geometry(&prepared));
+        }
+        let snapped = |part: &Part, scratch: &mut Vec<[i32; 2]>| {
+            scratch.clear();
+            for &c in &self.coords[part.start as usize..part.end as usize] {
+                let p = snap(to.apply(c));
+                if scratch.last() != Some(&p) {
+                    scratch.push(p);
+                }
+            }
+        };
+        let kind = match item.shape {
+            Shape::Points => {
+                scratch.clear();
+                let coords = parts
+                    .iter()
+                    .flat_map(|p| &self.coords[p.start as usize..p.end as usize]);
+                scratch.extend(coords.map(|&c| snap(to.apply(c))));
+                out.points(scratch);
+                GeomType::Point
+            }
+            Shape::Lines => {
+                for part in parts {
+                    snapped(part, scratch);
+                    if scratch.len() >= 2 {
+                        out.line(scratch);
+                    }
+                }
+                GeomType::Linestring
+            }
+            Shape::Polygons => {
+                // Holes follow their exterior; a collapsed exterior takes its holes with it.
+                let mut kept = false;
+                for part in parts {
+                    if part.exterior {
+                        kept = false;
+                    } else if !kept {
+                        continue;
+                    }
+                    snapped(part, scratch);
+                    if finish_ring(scratch, part.exterior) {
+                        out.ring(scratch);
+                        kept |= part.exterior;
+                    }
+                }
+                GeomType::Polygon
+            }
+        };
+        (!out.out.is_empty()).then_some(kind)
+    }
+
+    /// A feature in tile pixels as geo geometry, for clipping and simplification.
+    fn pixel_geometry(&self, shape: Shape, parts: &[Part], to: ToPixels) -> Geometry {
+        let line = |p: &Part| -> LineString {
+            self.coords[p.start as usize..p.end as usize]
+                .iter()
+                .map(|&c| to.apply(c))
+                .collect()
+        };
+        match shape {
+            Shape::Points => {
+                MultiPoint(parts.iter().flat_map(|p| line(p).0).map(Point).collect()).into()
+            }
+            Shape::Lines => MultiLineString(parts.iter().map(line).collect()).into(),
+            Shape::Polygons => {
+                let mut polygons: Vec<Polygon> = Vec::new();
+                for part in parts {
+                    match polygons.last_mut() {
+                        Some(p) if !part.exterior => p.interiors_push(line(part)),
+                        _ => polygons.push(Polygon::new(line(part), Vec::new())),
+                    }
+                }
+                MultiPolygon(polygons).into()
+            }
+        }
+    }
+}
+
+/// The position of `key` in `keys`, added if missing. A layer has a handful of keys: a scan
+/// beats hashing.
+pub(super) fn key_position(keys: &mut Vec<&'static str>, key: &'static str) -> u32 {
+    if let Some(i) = keys.iter().position(|k| *k == key) {
+        i as u32
+    } else {
+        keys.push(key);
+        keys.len() as u32 - 1
+    }
+}
+
+type AnyLayer = dyn Any + Send + Sync;
+
+struct Prepared {
+    name: &'static str,
+    /// The engine layer it was made from; a `Weak` keeps the address from being reused.
+    layer: Weak<AnyLayer>,
+    source: Arc<TileSource>,
+}
+
+/// The tile sources of the static layers, each prepared on first use and again only when the
+/// engine replaces that layer (a resource or route written), not on every incident write.
+#[derive(Default)]
+pub struct StaticSources {
+    prepared: Mutex<Vec<Prepared>>,
+}
+
+impl StaticSources {
+    /// The source of static layer `name` in `engine`, or `None` if it is not a static layer.
+    pub fn get(&self, engine: &Engine, name: &str) -> Option<Arc<TileSource>> {
+        let (name, layer): (&'static str, Arc<AnyLayer>) = match name {
+            "districts" => ("districts", engine.districts.clone()),
+            "communities" => ("communities", engine.communities.clone()),
+            "grids" => ("grids", engine.grids.clone()),
+            "buildings" => ("buildings", engine.buildings.clone()),
+            "resources" => ("resources", engine.resources.clone()),
+            "patrol_routes" => ("patrol_routes", engine.patrol_routes.clone()),
+            _ => return None,
+        };
+        let mut prepared = self.prepared.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(p) = prepared
+            .iter()
+            .find(|p| p.name == name && std::ptr::addr_eq(p.layer.as_ptr(), Arc::as_ptr(&layer)))
+        {
+            return Some(p.source.clone());
+        }
+        let source = Arc::new(TileSource::new(&layer_features(engine, name)));
+        prepared.retain(|p| p.name != name);
+        prepared.push(Prepared {
+            name,
+            layer: Arc::downgrade(&layer),
+            source: source.clone(),
+        });
+        Some(source)
+    }
+}
