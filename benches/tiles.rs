@@ -105,6 +105,22 @@ fn tiles(c: &mut Criterion) {
             black_box(encode(tile, &layers)).len()
         });
     });
+    // The load benchmark's list (scripts/bench/tiles-vs-martin.sh): 224 z14 building tiles over
+    // the central city, one after another.
+    let central: Vec<TileId> = (13_290..=13_305)
+        .flat_map(|x| (6_698..=6_711).map(move |y| TileId { z: 14, x, y }))
+        .collect();
+    group.bench_function("z14_buildings_224_tiles", |b| {
+        b.iter(|| {
+            central
+                .iter()
+                .map(|&t| {
+                    let layers = [("buildings", LayerContent::Source(buildings.clone()))];
+                    encode(t, &layers).len()
+                })
+                .sum::<usize>()
+        });
+    });
     group.bench_function("z14_incidents_features", |b| {
         b.iter(|| black_box(incidents(tile)).len());
     });

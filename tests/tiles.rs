@@ -431,3 +431,74 @@ async fn crowded_tiles_count_instead_of_truncating() {
     assert_eq!(total, expected);
     assert!(got.bytes.len() < 500 * 1024);
 }
+
+/// The prepared layers (world units, written straight to commands when nothing needs clipping
+/// or simplifying) draw exactly what the general path draws from the engine's lon/lat
+/// geometry, feature for feature, at zooms from the whole city down to single buildings; and
+/// every feature the general path draws is among the prepared layer's candidates.
+#[test]
+fn prepared_layers_draw_what_the_general_path_draws() {
+    use geo::BoundingRect;
+    use gridwatch::tiles::encode::{Commands, prepare};
+    use gridwatch::tiles::layers::{STATIC_LAYERS, layer_features, spec};
+    use gridwatch::tiles::source::StaticSources;
+
+    let e = engine();
+    let sources = StaticSources::default();
+    let centre = Coord { x: 112.2, y: 31.03 };
+    let (mut compared, mut crossing) = (0, 0);
+    for z in [8u8, 11, 13, 14, 16] {
+        let at = TileId { z, x: 0, y: 0 }.pixel(centre);
+        let (cx, cy) = ((at.x / 4096.0) as u32, (at.y / 4096.0) as u32);
+        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            let tile = TileId {
+                z,
+                x: cx + dx,
+                y: cy + dy,
+            };
+            for name in STATIC_LAYERS {
+                let layer = spec(name).unwrap();
+                if !(layer.minzoom..=layer.maxzoom).contains(&z) {
+                    continue;
+                }
+                let source = sources.get(&e, name).unwrap();
+                let candidates = source.candidates(tile);
+                let features = layer_features(&e, name);
+                let (mut out, mut scratch) = (Commands::default(), Vec::new());
+                let mut drawn = 0;
+                for (i, f) in features.iter().enumerate() {
+                    let expected = prepare(tile, &f.geometry).map(|g| {
+                        let mut c = Commands::default();
+                        let kind = c.geometry(&g);
+                        (kind, c.out)
+                    });
+                    let i = u32::try_from(i).unwrap();
+                    assert_eq!(source.id(i), f.id);
+                    let got = if candidates.contains(&i) {
+                        source
+                            .geometry(i, tile.to_pixels(), &mut out, &mut scratch)
+                            .map(|kind| (kind, out.out.clone()))
+                    } else {
+                        None
+                    };
+                    assert_eq!(got, expected, "{name} {} in {tile:?}", f.id);
+                    if got.is_some() {
+                        drawn += 1;
+                        // Drawn, and reaching past the buffered tile: clipped.
+                        let b = f.geometry.bounding_rect().unwrap();
+                        let r = tile.bounds(64.0);
+                        crossing += usize::from(
+                            b.min().x < r.min().x
+                                || b.min().y < r.min().y
+                                || b.max().x > r.max().x
+                                || b.max().y > r.max().y,
+                        );
+                    }
+                }
+                compared += drawn;
+            }
+        }
+    }
+    assert!(compared > 2_000, "{compared} features compared");
+    assert!(crossing > 100, "{crossing} features crossing a tile edge");
+}

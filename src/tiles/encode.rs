@@ -9,10 +9,11 @@
 
 use geo::{
     BooleanOps, BoundingRect, Coord, Geometry, LineString, MapCoords, MultiLineString,
-    MultiPolygon, Rect, Simplify, SimplifyVwPreserve,
+    MultiPolygon, Polygon, Rect, Simplify, SimplifyVwPreserve,
 };
 use geozero::mvt::tile::GeomType;
 
+use super::clip::{clip_convex, is_convex};
 use super::tile::{BUFFER, EXTENT, TileId};
 
 /// A geometry in tile pixels, ready to encode.
@@ -185,6 +186,14 @@ fn lines(ml: &MultiLineString, whole: bool, square: &Rect) -> TileGeometry {
 fn areas(mp: MultiPolygon, whole: bool, square: &Rect) -> TileGeometry {
     let clipped = if whole {
         mp
+    } else if let [p] = mp.0.as_slice()
+        && p.interiors().is_empty()
+        && is_convex(p.exterior())
+    {
+        MultiPolygon(vec![Polygon::new(
+            clip_convex(p.exterior(), square),
+            vec![],
+        )])
     } else {
         mp.intersection(&square.to_polygon())
     };

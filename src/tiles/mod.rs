@@ -3,6 +3,7 @@
 //! tile commands, `source` prepares static layers once (projected, attributes encoded), `mvt` writes
 //! the protobuf.
 
+pub mod clip;
 pub mod encode;
 pub mod layers;
 pub mod mvt;

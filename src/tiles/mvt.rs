@@ -1,6 +1,7 @@
 //! A tile's layers into Mapbox Vector Tile 2.1 bytes, written field by field (`protobuf`) into
 //! buffers reused across features and layers.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use geozero::mvt::tile::GeomType;
@@ -24,16 +25,23 @@ pub enum LayerContent {
 /// left out, and so are layers left empty; an empty result means an empty tile.
 #[must_use]
 pub fn encode(tile: TileId, layers: &[(&str, LayerContent)]) -> Vec<u8> {
-    let mut writer = Writer::default();
-    for (name, content) in layers {
-        writer.start_layer(name);
-        match content {
-            LayerContent::Source(source) => writer.source_features(tile, source),
-            LayerContent::Features(features) => writer.features(tile, features),
-        }
-        writer.finish_layer();
+    // Each thread keeps its buffers, grown to its largest tile, so a tile allocates only its
+    // result.
+    thread_local! {
+        static WRITER: RefCell<Writer> = RefCell::default();
     }
-    writer.tile
+    WRITER.with_borrow_mut(|writer| {
+        writer.tile.clear();
+        for (name, content) in layers {
+            writer.start_layer(name);
+            match content {
+                LayerContent::Source(source) => writer.source_features(tile, source),
+                LayerContent::Features(features) => writer.features(tile, features),
+            }
+            writer.finish_layer();
+        }
+        writer.tile.clone()
+    })
 }
 
 /// Buffers of one tile being written. Field order follows the MVT `.proto` (features, keys,
@@ -57,6 +65,7 @@ struct Writer {
     feature: Vec<u8>,
     value: Vec<u8>,
     points: Vec<[i32; 2]>,
+    candidates: Vec<u32>,
 }
 
 impl Writer {
@@ -117,7 +126,9 @@ impl Writer {
             .iter()
             .map(|k| key_position(&mut self.keys, k))
             .collect();
-        for i in source.candidates(tile) {
+        let mut candidates = std::mem::take(&mut self.candidates);
+        source.candidates_into(tile, &mut candidates);
+        for &i in &candidates {
             let Some(kind) = source.geometry(i, to, &mut self.commands, &mut self.points) else {
                 continue;
             };
@@ -132,6 +143,7 @@ impl Writer {
             }
             self.push_feature(source.id(i), kind);
         }
+        self.candidates = candidates;
     }
 
     fn features(&mut self, tile: TileId, features: &[Feature]) {

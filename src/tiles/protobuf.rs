@@ -18,7 +18,12 @@ pub const LEN: u32 = 2;
 const FIXED32: u32 = 5;
 
 /// Appends `v` as a base-128 varint.
+#[inline]
 pub fn varint(out: &mut Vec<u8>, mut v: u64) {
+    if v < 0x80 {
+        out.push(v as u8);
+        return;
+    }
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -28,6 +33,7 @@ pub fn varint(out: &mut Vec<u8>, mut v: u64) {
 
 /// Bytes `v` takes as a varint.
 #[must_use]
+#[inline]
 pub fn varint_len(v: u64) -> usize {
     // 1 byte per started group of 7 bits, at least one.
     (64 - (v | 1).leading_zeros() as usize).div_ceil(7)

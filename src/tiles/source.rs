@@ -198,15 +198,22 @@ impl TileSource {
     /// Positions of the features whose bounding box meets the buffered `tile`, ascending.
     #[must_use]
     pub fn candidates(&self, tile: TileId) -> Vec<u32> {
+        let mut hits = Vec::new();
+        self.candidates_into(tile, &mut hits);
+        hits
+    }
+
+    /// [`Self::candidates`] into a buffer (cleared first).
+    pub fn candidates_into(&self, tile: TileId, hits: &mut Vec<u32>) {
         let b = tile.world_bounds(f64::from(BUFFER));
         let envelope = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
-        let mut hits: Vec<u32> = self
-            .tree
-            .locate_in_envelope_intersecting(&envelope)
-            .map(|e| e.data)
-            .collect();
+        hits.clear();
+        hits.extend(
+            self.tree
+                .locate_in_envelope_intersecting(&envelope)
+                .map(|e| e.data),
+        );
         hits.sort_unstable();
-        hits
     }
 
     /// The id of feature `i`.

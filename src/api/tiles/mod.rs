@@ -15,6 +15,7 @@ mod style;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -34,8 +35,8 @@ use crate::tiles::mvt::{LayerContent, encode};
 use crate::tiles::source::StaticSources;
 use crate::tiles::tile::TileId;
 
-/// An encoded tile and its entity tag.
-type Encoded = Arc<(Vec<u8>, String)>;
+/// An encoded tile (shared with every response that sends it) and its entity tag.
+type Encoded = Arc<(Bytes, String)>;
 
 /// The tile caches: encoded tiles (bounded by bytes) and per-query cell values.
 #[derive(Clone)]
@@ -243,7 +244,7 @@ impl Draw {
         }
         let bytes = encode(id, &parts);
         let tag = etag(&bytes);
-        Ok(Arc::new((bytes, tag)))
+        Ok(Arc::new((Bytes::from(bytes), tag)))
     }
 }
 
