@@ -470,14 +470,14 @@ fn prepared_layers_draw_what_the_general_path_draws() {
                     let expected = prepare(tile, &f.geometry).map(|g| {
                         let mut c = Commands::default();
                         let kind = c.geometry(&g);
-                        (kind, c.out)
+                        (kind, c.bytes().to_vec())
                     });
                     let i = u32::try_from(i).unwrap();
                     assert_eq!(source.id(i), f.id);
                     let got = if candidates.contains(&i) {
                         source
                             .geometry(i, tile.to_pixels(), &mut out, &mut scratch)
-                            .map(|kind| (kind, out.out.clone()))
+                            .map(|kind| (kind, out.bytes().to_vec()))
                     } else {
                         None
                     };

@@ -14,6 +14,7 @@ use geo::{
 use geozero::mvt::tile::GeomType;
 
 use super::clip::{clip_convex, is_convex};
+use super::protobuf;
 use super::tile::{BUFFER, EXTENT, TileId};
 
 /// A geometry in tile pixels, ready to encode.
@@ -212,29 +213,62 @@ fn zigzag(n: i32) -> u32 {
     ((n << 1) ^ (n >> 31)) as u32
 }
 
-/// An MVT command stream being written: positions relative to a cursor, zig-zag encoded.
+/// An MVT command stream being written: positions relative to a cursor, zig-zag encoded,
+/// each integer written as a protobuf varint (the body of the packed `geometry` field).
 #[derive(Debug, Default)]
 pub struct Commands {
-    pub out: Vec<u32>,
+    bytes: Vec<u8>,
     cursor: [i32; 2],
 }
 
 impl Commands {
     /// Starts a new feature's geometry.
     pub fn clear(&mut self) {
-        self.out.clear();
+        self.bytes.clear();
         self.cursor = [0, 0];
     }
 
+    /// The packed varints written so far.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Whether nothing is written yet.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The integers written so far (decoded, for checking).
+    #[must_use]
+    pub fn values(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        let (mut value, mut shift) = (0u32, 0);
+        for &b in &self.bytes {
+            value |= u32::from(b & 0x7f) << shift;
+            shift += 7;
+            if b < 0x80 {
+                out.push(value);
+                (value, shift) = (0, 0);
+            }
+        }
+        out
+    }
+
+    fn int(&mut self, v: u32) {
+        protobuf::varint(&mut self.bytes, u64::from(v));
+    }
+
     fn to(&mut self, p: [i32; 2]) {
-        self.out.push(zigzag(p[0] - self.cursor[0]));
-        self.out.push(zigzag(p[1] - self.cursor[1]));
+        self.int(zigzag(p[0] - self.cursor[0]));
+        self.int(zigzag(p[1] - self.cursor[1]));
         self.cursor = p;
     }
 
     /// Points, one `MoveTo` for all.
     pub fn points(&mut self, points: &[[i32; 2]]) {
-        self.out.push(command(MOVE_TO, points.len()));
+        self.int(command(MOVE_TO, points.len()));
         for &p in points {
             self.to(p);
         }
@@ -242,9 +276,9 @@ impl Commands {
 
     /// A line of at least two points.
     pub fn line(&mut self, line: &[[i32; 2]]) {
-        self.out.push(command(MOVE_TO, 1));
+        self.int(command(MOVE_TO, 1));
         self.to(line[0]);
-        self.out.push(command(LINE_TO, line.len() - 1));
+        self.int(command(LINE_TO, line.len() - 1));
         for &p in &line[1..] {
             self.to(p);
         }
@@ -253,7 +287,7 @@ impl Commands {
     /// An open, oriented ring of at least three points.
     pub fn ring(&mut self, ring: &[[i32; 2]]) {
         self.line(ring);
-        self.out.push(command(CLOSE_PATH, 1));
+        self.int(command(CLOSE_PATH, 1));
     }
 
     /// A prepared geometry; its MVT type.
@@ -284,7 +318,7 @@ impl Commands {
 pub fn commands(geometry: &TileGeometry) -> (GeomType, Vec<u32>) {
     let mut out = Commands::default();
     let kind = out.geometry(geometry);
-    (kind, out.out)
+    (kind, out.values())
 }
 
 #[cfg(test)]

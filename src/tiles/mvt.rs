@@ -61,8 +61,8 @@ struct Writer {
     /// Layer value position per encoded value, for features made per tile.
     value_ids: FxHashMap<Vec<u8>, u32>,
     commands: Commands,
-    tags: Vec<u32>,
-    feature: Vec<u8>,
+    /// The current feature's tags, as packed varints.
+    tags: Vec<u8>,
     value: Vec<u8>,
     points: Vec<[i32; 2]>,
     candidates: Vec<u32>,
@@ -100,20 +100,37 @@ impl Writer {
         self.value_count - 1
     }
 
-    /// Appends a feature from `self.commands` and `self.tags`.
+    /// Appends a feature from `self.commands` and `self.tags`, straight into the layer (its
+    /// length is known before it is written).
     fn push_feature(&mut self, id: u64, kind: GeomType) {
-        let f = &mut self.feature;
-        f.clear();
-        protobuf::key(f, 1, VARINT);
-        protobuf::varint(f, id);
-        protobuf::packed(f, 2, &self.tags);
-        protobuf::key(f, 3, VARINT);
-        protobuf::varint(f, kind as u64);
-        protobuf::packed(f, 4, &self.commands.out);
-        protobuf::key(&mut self.layer, 2, LEN);
-        protobuf::varint(&mut self.layer, f.len() as u64);
-        self.layer.extend_from_slice(f);
+        let (tags, geometry) = (self.tags.len(), self.commands.bytes().len());
+        let packed = |len: usize| {
+            if len == 0 {
+                0
+            } else {
+                1 + protobuf::varint_len(len as u64) + len
+            }
+        };
+        let len = 1 + protobuf::varint_len(id) + packed(tags) + 2 + packed(geometry);
+        let out = &mut self.layer;
+        protobuf::key(out, 2, LEN);
+        protobuf::varint(out, len as u64);
+        protobuf::key(out, 1, VARINT);
+        protobuf::varint(out, id);
+        if tags > 0 {
+            protobuf::bytes(out, 2, &self.tags);
+        }
+        protobuf::key(out, 3, VARINT);
+        protobuf::varint(out, kind as u64);
+        if geometry > 0 {
+            protobuf::bytes(out, 4, self.commands.bytes());
+        }
         self.features += 1;
+    }
+
+    fn tag(&mut self, key: u32, value: u32) {
+        protobuf::varint(&mut self.tags, u64::from(key));
+        protobuf::varint(&mut self.tags, u64::from(value));
     }
 
     fn source_features(&mut self, tile: TileId, source: &TileSource) {
@@ -139,7 +156,7 @@ impl Writer {
                     local = self.push_value(&source.values()[v as usize]);
                     self.source_values[v as usize] = local;
                 }
-                self.tags.extend([source_keys[k as usize], local]);
+                self.tag(source_keys[k as usize], local);
             }
             self.push_feature(source.id(i), kind);
         }
@@ -166,7 +183,7 @@ impl Writer {
                     self.value_ids.insert(body, v);
                     v
                 };
-                self.tags.extend([k, v]);
+                self.tag(k, v);
             }
             self.push_feature(f.id, kind);
         }

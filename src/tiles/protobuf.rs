@@ -51,19 +51,6 @@ pub fn bytes(out: &mut Vec<u8>, field: u32, data: &[u8]) {
     out.extend_from_slice(data);
 }
 
-/// Appends a packed repeated `uint32` field (omitted when empty, as protobuf does).
-pub fn packed(out: &mut Vec<u8>, field: u32, values: &[u32]) {
-    if values.is_empty() {
-        return;
-    }
-    key(out, field, LEN);
-    let len: usize = values.iter().map(|&v| varint_len(u64::from(v))).sum();
-    varint(out, len as u64);
-    for &v in values {
-        varint(out, u64::from(v));
-    }
-}
-
 /// The body of an MVT `Value` message holding `value`.
 pub fn value(out: &mut Vec<u8>, value: &TileValue) {
     match value {

@@ -310,7 +310,7 @@ impl TileSource {
                 GeomType::Polygon
             }
         };
-        (!out.out.is_empty()).then_some(kind)
+        (!out.is_empty()).then_some(kind)
     }
 
     /// A feature in tile pixels as geo geometry, for clipping and simplification.
