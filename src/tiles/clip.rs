@@ -9,8 +9,8 @@
 use geo::{Coord, LineString, Rect};
 
 /// Whether the closed ring `ring` is convex and simple: every turn the same way (or straight
-/// on), adding up to one full turn, which rules out self-crossing rings such as a pentagram
-/// whose turns are all the same way but add up to two.
+/// on), and the edge direction going round once. A ring whose turns all go the same way but
+/// winds k times (a pentagram: twice) flips the sign of its edges' x and y steps 2k times.
 #[must_use]
 pub fn is_convex(ring: &LineString) -> bool {
     let points = &ring.0;
@@ -18,13 +18,15 @@ pub fn is_convex(ring: &LineString) -> bool {
         return false;
     }
     let corners = points.len() - 1;
+    let step = |i: usize| {
+        let (from, to) = (points[i % corners], points[(i + 1) % corners]);
+        (to.x - from.x, to.y - from.y)
+    };
     // The way the ring turns: 0 until a corner that is not straight on, then ±1.
     let mut way = 0i8;
-    let mut turning = 0.0f64;
+    let mut flips = Flips::default();
     for i in 0..corners {
-        let (from, at) = (points[i], points[(i + 1) % corners]);
-        let to = points[(i + 2) % corners];
-        let (u, v) = ((at.x - from.x, at.y - from.y), (to.x - at.x, to.y - at.y));
+        let (u, v) = (step(i), step(i + 1));
         let cross = u.0 * v.1 - u.1 * v.0;
         let this = if cross > 0.0 {
             1
@@ -39,9 +41,44 @@ pub fn is_convex(ring: &LineString) -> bool {
             }
             way = this;
         }
-        turning += cross.atan2(u.0 * v.0 + u.1 * v.1);
+        flips.step(u);
     }
-    way != 0 && (turning.abs() - std::f64::consts::TAU).abs() < 1e-6
+    way != 0 && flips.round_once()
+}
+
+/// Sign changes of the x and y steps along a ring, the wrap-around included.
+#[derive(Default)]
+struct Flips {
+    first: [i8; 2],
+    last: [i8; 2],
+    count: [u32; 2],
+}
+
+impl Flips {
+    fn step(&mut self, (dx, dy): (f64, f64)) {
+        for (axis, d) in [dx, dy].into_iter().enumerate() {
+            let sign = if d > 0.0 {
+                1
+            } else if d < 0.0 {
+                -1
+            } else {
+                continue;
+            };
+            if self.first[axis] == 0 {
+                self.first[axis] = sign;
+            } else if sign != self.last[axis] {
+                self.count[axis] += 1;
+            }
+            self.last[axis] = sign;
+        }
+    }
+
+    fn round_once(&self) -> bool {
+        (0..2).all(|axis| {
+            let wrap = u32::from(self.first[axis] != 0 && self.first[axis] != self.last[axis]);
+            self.count[axis] + wrap <= 2
+        })
+    }
 }
 
 /// A side of the square: the coordinate it bounds, where, and whether the inside is above.

@@ -49,8 +49,16 @@ pub(super) fn disjoint(r: &Rect, outer: &Rect) -> bool {
         || r.min().y > outer.max().y
 }
 
+#[inline]
 pub(super) fn snap(c: Coord) -> [i32; 2] {
-    [c.x.round() as i32, c.y.round() as i32]
+    [nearest(c.x), nearest(c.y)]
+}
+
+/// `x` to the nearest integer, halves away from zero, as `f64::round` does. Written out because
+/// without SSE4.1 in the target `round` is a libm call, 4 % of a z14 buildings tile.
+#[inline]
+fn nearest(x: f64) -> i32 {
+    (x + 0.5f64.copysign(x)) as i32
 }
 
 /// Snapped points without consecutive repeats.
