@@ -80,6 +80,8 @@ pub fn load_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
 /// An unreadable dataset or store, an unreachable database, bad tokens, or an address that
 /// cannot be bound.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
+
     let tokens = tokens(args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
@@ -94,7 +96,11 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
-            .with_context(|| format!("binding {}", args.listen))?;
+            .with_context(|| format!("binding {}", args.listen))?
+            // A response goes out in one write; waiting to coalesce it with more only delays it.
+            .tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
         tracing::info!(listen = %args.listen, "serving; try /ogc/collections");
         axum::serve(listener, crate::api::app(state))
             .with_graceful_shutdown(shutdown_signal())

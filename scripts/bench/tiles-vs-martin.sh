@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gridwatch and Martin (the Rust PostGIS tile server) serving the same layer of the same 1M-incident
 # city from the same machine: gridwatch from memory, Martin from the project's PostGIS tables
-# (imported by `gridwatch import`). Same tile lists, same load tool: wrk -t2 -c32, 20 s a run.
+# (imported by `gridwatch import`). Same tile lists, same load tool: wrk -t2 -c32, 10 s a run, ROUNDS (3) interleaved.
 #   - cached: every tile requested once first, then served from each server's cache;
 #   - uncached: gridwatch with --tile-cache-mb 0, Martin with its cache off;
 #   - lists: 224 z14 building tiles over the central city, and the densest one alone.
@@ -34,10 +34,11 @@ echo "/tiles/buildings/14/13298/6705.mvt" > "$DENSE"; echo "/buildings/14/13298/
 
 wait_for() { until curl -s -o /dev/null "$1"; do sleep 0.2; done; }
 warm() { while read -r p; do curl -s -o /dev/null "$1$p"; done < "$2"; }
-load() { # name base list
-  local out; out=$(PATHS="$3" wrk -t2 -c32 -d20s -s scripts/bench/cycle.lua "$2" | grep -E "Requests/sec|Latency|Non-2xx")
-  echo "$1: $(echo "$out" | tr -s ' ' | tr '\n' ' ')"
+rps() { # base list -> requests per second
+  PATHS="$2" wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" -s scripts/bench/cycle.lua "$1" \
+    | awk '/Requests\/sec/ {print int($2)}'
 }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 run_gridwatch() { # cache-mb port
   RUST_LOG=warn "$BIN" serve --database-url "$URL" --tile-cache-mb "$1" --listen "127.0.0.1:$2" &
@@ -48,19 +49,34 @@ run_martin() { # cache-mb port
   PIDS+=($!); wait_for "http://127.0.0.1:$2/catalog"
 }
 
-echo "## tiles per second (wrk -t2 -c32 -d20s), z14 buildings, $N incidents in the database"
-run_gridwatch 256 58201; warm http://127.0.0.1:58201 "$LIST"
-load "gridwatch cached, 224 tiles" http://127.0.0.1:58201 "$LIST"
-load "gridwatch cached, dense tile" http://127.0.0.1:58201 "$DENSE"
-run_gridwatch 0 58202
-load "gridwatch uncached, 224 tiles" http://127.0.0.1:58202 "$LIST"
-load "gridwatch uncached, dense tile" http://127.0.0.1:58202 "$DENSE"
-OURS=$(curl -s http://127.0.0.1:58202/tiles/buildings/14/13298/6705.mvt | wc -c)
-for p in "${PIDS[@]}"; do kill "$p"; done; PIDS=()
-run_martin 512 58203; warm http://127.0.0.1:58203 "$MLIST"
-load "martin cached, 224 tiles" http://127.0.0.1:58203 "$MLIST"
-load "martin cached, dense tile" http://127.0.0.1:58203 "$MDENSE"
-run_martin 0 58204
-load "martin uncached, 224 tiles" http://127.0.0.1:58204 "$MLIST"
-load "martin uncached, dense tile" http://127.0.0.1:58204 "$MDENSE"
-echo "## sizes of the dense tile: gridwatch $OURS B, martin $(curl -s http://127.0.0.1:58204/buildings/14/13298/6705 | wc -c) B"
+# All four servers run at once (an idle one costs nothing) and the runs are interleaved, ROUNDS
+# times, each figure the median: this shared machine's speed drifts by 10-20 % over minutes,
+# and interleaving spreads the drift over both servers alike.
+ROUNDS=${ROUNDS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+run_gridwatch 256 58201; run_gridwatch 0 58202; run_martin 512 58203; run_martin 0 58204
+warm http://127.0.0.1:58201 "$LIST"; warm http://127.0.0.1:58203 "$MLIST"
+CASES=(
+  "gridwatch cached, 224 tiles|http://127.0.0.1:58201|$LIST"
+  "martin cached, 224 tiles|http://127.0.0.1:58203|$MLIST"
+  "gridwatch cached, dense tile|http://127.0.0.1:58201|$DENSE"
+  "martin cached, dense tile|http://127.0.0.1:58203|$MDENSE"
+  "gridwatch uncached, 224 tiles|http://127.0.0.1:58202|$LIST"
+  "martin uncached, 224 tiles|http://127.0.0.1:58204|$MLIST"
+  "gridwatch uncached, dense tile|http://127.0.0.1:58202|$DENSE"
+  "martin uncached, dense tile|http://127.0.0.1:58204|$MDENSE"
+)
+declare -A RUNS
+for round in $(seq "$ROUNDS"); do
+  for c in "${CASES[@]}"; do
+    IFS='|' read -r name base list <<< "$c"
+    RUNS[$name]+="$(rps "$base" "$list") "
+  done
+  echo "round $round done" >&2
+done
+echo "## tiles per second (wrk -t2 -c32 -d${SECONDS_PER_RUN}s, median of $ROUNDS interleaved runs), z14 buildings, $N incidents in the database"
+for c in "${CASES[@]}"; do
+  name=${c%%|*}
+  echo "$name: $(echo "${RUNS[$name]}" | median) req/s (runs: ${RUNS[$name]% })"
+done
+echo "## sizes of the dense tile: gridwatch $(curl -s http://127.0.0.1:58202/tiles/buildings/14/13298/6705.mvt | wc -c) B, martin $(curl -s http://127.0.0.1:58204/buildings/14/13298/6705 | wc -c) B"

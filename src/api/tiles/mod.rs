@@ -35,8 +35,9 @@ use crate::tiles::mvt::{LayerContent, encode};
 use crate::tiles::source::StaticSources;
 use crate::tiles::tile::TileId;
 
-/// An encoded tile (shared with every response that sends it) and its entity tag.
-type Encoded = Arc<(Bytes, String)>;
+/// An encoded tile (shared with every response that sends it) and its entity tag, ready to
+/// send.
+type Encoded = Arc<(Bytes, HeaderValue)>;
 
 /// The tile caches: encoded tiles (bounded by bytes) and per-query cell values.
 #[derive(Clone)]
@@ -243,21 +244,21 @@ impl Draw {
             parts.push((*name, content));
         }
         let bytes = encode(id, &parts);
-        let tag = etag(&bytes);
+        let tag = HeaderValue::from_str(&etag(&bytes))
+            .map_err(|e| ApiError::Internal(format!("entity tag: {e}")))?;
         Ok(Arc::new((Bytes::from(bytes), tag)))
     }
 }
 
 fn respond(encoded: &Encoded, headers: &HeaderMap, cached: bool) -> Response {
-    let (bytes, tag) = (&encoded.0, &encoded.1);
-    let tag_value =
-        HeaderValue::from_str(tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    let (bytes, tag_value) = (&encoded.0, &encoded.1);
+    let tag = tag_value.to_str().unwrap_or_default();
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
     let common = [
-        (header::ETAG, tag_value),
+        (header::ETAG, tag_value.clone()),
         (
             header::CACHE_CONTROL,
             HeaderValue::from_static(CACHE_CONTROL),
