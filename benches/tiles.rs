@@ -121,6 +121,34 @@ fn tiles(c: &mut Criterion) {
                 .sum::<usize>()
         });
     });
+    // The HTTP stack in process (router, middleware, handler), no socket: a cached tile, and the
+    // same tile from a server without a tile cache.
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let request = |uri: &str| {
+        Request::builder()
+            .uri(uri)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let dense = "/tiles/buildings/14/13298/6705.mvt";
+    for (name, state) in [
+        ("http_cached_dense_tile", state.clone()),
+        ("http_uncached_dense_tile", {
+            let mut s = state.clone();
+            s.tiles = gridwatch::api::TileCaches::with_bytes(0);
+            s
+        }),
+    ] {
+        let router = app(state);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                runtime.block_on(async {
+                    let response = router.clone().oneshot(request(dense)).await.expect("response");
+                    response.into_body().collect().await.expect("body").to_bytes().len()
+                })
+            });
+        });
+    }
     group.bench_function("z14_incidents_features", |b| {
         b.iter(|| black_box(incidents(tile)).len());
     });

@@ -7,8 +7,8 @@
 //!   zoom outside every requested layer's range; a strong `ETag` with `If-None-Match` → 304.
 //! - `GET /tiles/{layers}.json`: TileJSON; `GET /tiles/style.json`: the style.
 //!
-//! Encoded tiles are cached by (layers, z/x/y, query, data version), bounded by bytes, so a
-//! write never serves a stale tile. Compression (gzip, br) is the app's compression layer.
+//! Encoded tiles are cached by the request as sent (layers, z/x/y, query) and the data version,
+//! bounded by bytes, so a write never serves a stale tile. Compression (gzip, br) is the app's compression layer.
 
 mod style;
 
@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -116,8 +116,22 @@ async fn tile(
     State(state): State<AppState>,
     Path((names, z, x, y)): Path<(String, String, String, String)>,
     RawQuery(raw): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    // A cached tile is found by the request as sent and the data version, before any parsing:
+    // only tiles drawn from a valid request are cached, and the same request on the same data
+    // always draws the same bytes.
+    let engine = state.engine();
+    let key = format!(
+        "{}?{}#v{}",
+        uri.path(),
+        uri.query().unwrap_or_default(),
+        engine.version
+    );
+    if let Some(hit) = state.tiles.tiles.get(&key) {
+        return Ok(respond(&hit, &headers, true));
+    }
     let y = y
         .strip_suffix(".mvt")
         .ok_or_else(|| ApiError::NotFound("tiles are addressed as {z}/{x}/{y}.mvt".into()))?;
@@ -140,7 +154,6 @@ async fn tile(
         )));
     }
     let params = QueryParams::parse(raw.as_deref())?;
-    let engine = state.engine();
     let filters = Filters::parse(&engine, &params, &["res"])?;
     let res = match params.get("res") {
         Some(_) => super::v1::filters::resolution(&params, 9, 6..=11)?,
@@ -150,19 +163,7 @@ async fn tile(
     pairs.sort_unstable();
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     let names: Vec<&str> = drawn.iter().map(|l| l.name).collect();
-    let key = format!(
-        "{}/{}/{}/{}?{query}#v{}",
-        names.join(","),
-        id.z,
-        id.x,
-        id.y,
-        engine.version
-    );
-    let hit = state.tiles.tiles.get(&key);
-    let cached = hit.is_some();
-    let encoded = if let Some(e) = hit {
-        e
-    } else {
+    let encoded = {
         let request = Draw {
             tile: id,
             names,
@@ -187,7 +188,7 @@ async fn tile(
         }
         encoded
     };
-    Ok(respond(&encoded, &headers, cached))
+    Ok(respond(&encoded, &headers, false))
 }
 
 /// One tile to draw.
