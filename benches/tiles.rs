@@ -143,8 +143,18 @@ fn tiles(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 runtime.block_on(async {
-                    let response = router.clone().oneshot(request(dense)).await.expect("response");
-                    response.into_body().collect().await.expect("body").to_bytes().len()
+                    let response = router
+                        .clone()
+                        .oneshot(request(dense))
+                        .await
+                        .expect("response");
+                    response
+                        .into_body()
+                        .collect()
+                        .await
+                        .expect("body")
+                        .to_bytes()
+                        .len()
                 })
             });
         });
