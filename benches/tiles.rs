@@ -30,10 +30,29 @@ fn tile_at(z: u8, lon: f64, lat: f64) -> TileId {
     }
 }
 
+/// The length of the body `router` answers to `GET uri`.
+fn body_len(runtime: &tokio::runtime::Runtime, router: &axum::Router, uri: &str) -> usize {
+    let request = Request::builder()
+        .uri(uri)
+        .body(Body::empty())
+        .expect("request");
+    runtime.block_on(async {
+        let response = router.clone().oneshot(request).await.expect("response");
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .len()
+    })
+}
+
 /// Prints the largest tile of each layer named in `GRIDWATCH_TILE_SIZES` (or `all`) at every
 /// zoom of its range, over the central city.
 fn report_biggest_tiles(state: &AppState) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let router = app(state.clone());
     let only = std::env::var("GRIDWATCH_TILE_SIZES").unwrap_or_default();
     for layer in LAYERS
         .iter()
@@ -45,20 +64,8 @@ fn report_biggest_tiles(state: &AppState) {
             let mut biggest = (0usize, a);
             for x in a.x..=b.x {
                 for y in a.y..=b.y {
-                    let request = Request::builder()
-                        .uri(format!("/tiles/{}/{z}/{x}/{y}.mvt", layer.name))
-                        .body(Body::empty())
-                        .expect("request");
-                    let bytes = runtime.block_on(async {
-                        let response = app(state.clone()).oneshot(request).await.expect("response");
-                        response
-                            .into_body()
-                            .collect()
-                            .await
-                            .expect("body")
-                            .to_bytes()
-                            .len()
-                    });
+                    let uri = format!("/tiles/{}/{z}/{x}/{y}.mvt", layer.name);
+                    let bytes = body_len(&runtime, &router, &uri);
                     if bytes > biggest.0 {
                         biggest = (bytes, TileId { z, x, y });
                     }
@@ -124,12 +131,6 @@ fn tiles(c: &mut Criterion) {
     // The HTTP stack in process (router, middleware, handler), no socket: a cached tile, and the
     // same tile from a server without a tile cache.
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    let request = |uri: &str| {
-        Request::builder()
-            .uri(uri)
-            .body(Body::empty())
-            .expect("request")
-    };
     let dense = "/tiles/buildings/14/13298/6705.mvt";
     for (name, state) in [
         ("http_cached_dense_tile", state.clone()),
@@ -141,22 +142,7 @@ fn tiles(c: &mut Criterion) {
     ] {
         let router = app(state);
         group.bench_function(name, |b| {
-            b.iter(|| {
-                runtime.block_on(async {
-                    let response = router
-                        .clone()
-                        .oneshot(request(dense))
-                        .await
-                        .expect("response");
-                    response
-                        .into_body()
-                        .collect()
-                        .await
-                        .expect("body")
-                        .to_bytes()
-                        .len()
-                })
-            });
+            b.iter(|| body_len(&runtime, &router, dense));
         });
     }
     group.bench_function("z14_incidents_features", |b| {

@@ -321,19 +321,18 @@ impl Commands {
     }
 }
 
-/// The MVT geometry type and command stream of a prepared geometry.
-#[must_use]
-pub fn commands(geometry: &TileGeometry) -> (GeomType, Vec<u32>) {
-    let mut out = Commands::default();
-    let kind = out.geometry(geometry);
-    (kind, out.values())
-}
-
 #[cfg(test)]
 mod tests {
     use geo::{Point, polygon};
 
     use super::*;
+
+    /// The MVT geometry type and command stream of a prepared geometry.
+    fn commands(geometry: &TileGeometry) -> (GeomType, Vec<u32>) {
+        let mut out = Commands::default();
+        let kind = out.geometry(geometry);
+        (kind, out.values())
+    }
 
     #[test]
     fn the_mvt_spec_example_commands() {
