@@ -11,8 +11,9 @@ use axum::body::Body;
 use axum::http::Request;
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Coord;
-use gridwatch::api::{AppState, app};
+use gridwatch::api::{AppState, TileCaches, Tokens, app};
 use gridwatch::index::IncidentFilter;
+use gridwatch::live::Live;
 use gridwatch::tiles::layers::{LAYERS, hexbin_values, incident_tile};
 use gridwatch::tiles::mvt::{LayerContent, encode};
 use gridwatch::tiles::source::StaticSources;
@@ -134,11 +135,14 @@ fn tiles(c: &mut Criterion) {
     let dense = "/tiles/buildings/14/13298/6705.mvt";
     for (name, state) in [
         ("http_cached_dense_tile", state.clone()),
-        ("http_uncached_dense_tile", {
-            let mut s = state.clone();
-            s.tiles = gridwatch::api::TileCaches::with_bytes(0);
-            s
-        }),
+        (
+            "http_uncached_dense_tile",
+            AppState::with_tile_cache(
+                Live::new(engine.clone(), None),
+                Tokens::none(),
+                TileCaches::with_bytes(0),
+            ),
+        ),
     ] {
         let router = app(state);
         group.bench_function(name, |b| {

@@ -89,8 +89,11 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if tokens.is_empty() {
             tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS or --tokens-file): writes will be refused");
         }
-        let mut state = AppState::with_live(live, tokens);
-        state.tiles = crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20);
+        let state = AppState::with_tile_cache(
+            live,
+            tokens,
+            crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20),
+        );
         if let Some(store) = postgis {
             tokio::spawn(crate::replication::follow(store, state.live.clone()));
         }

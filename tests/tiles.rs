@@ -339,6 +339,92 @@ async fn http_semantics_of_tiles() {
     );
 }
 
+#[tokio::test]
+async fn tiles_come_in_the_coding_the_client_prefers_with_a_tag_each() {
+    use std::io::Read;
+
+    let state = state();
+    let path = format!(
+        "/tiles/buildings/{}/{}/{}.mvt",
+        CENTRAL.z, CENTRAL.x, CENTRAL.y
+    );
+    let plain = fetch(&state, &path, &[]).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get("content-encoding").is_none());
+    let gz = fetch(&state, &path, &[("accept-encoding", "gzip;q=1, br;q=0.5")]).await;
+    assert_eq!(gz.headers["content-encoding"], "gzip");
+    assert_eq!(gz.headers["vary"], "accept-encoding");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz.bytes[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain.bytes, "gzip carries the same tile");
+    let br = fetch(
+        &state,
+        &path,
+        &[("accept-encoding", "gzip, deflate, br, zstd")],
+    )
+    .await;
+    assert_eq!(br.headers["content-encoding"], "br");
+    let mut unbrotlied = Vec::new();
+    brotli::Decompressor::new(&br.bytes[..], 4096)
+        .read_to_end(&mut unbrotlied)
+        .unwrap();
+    assert_eq!(unbrotlied, plain.bytes, "br carries the same tile");
+
+    // A strong tag names one representation.
+    let tags: BTreeSet<String> = [&plain, &gz, &br]
+        .iter()
+        .map(|f| f.headers["etag"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(tags.len(), 3, "{tags:?}");
+    let gz_tag = gz.headers["etag"].to_str().unwrap().to_owned();
+    let again = fetch(
+        &state,
+        &path,
+        &[("accept-encoding", "gzip"), ("if-none-match", &gz_tag)],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers["x-cache"], "hit", "the gzip form is cached");
+    assert_eq!(again.headers["etag"], gz_tag.as_str());
+    let weak = format!("W/{gz_tag}");
+    let weakly = fetch(
+        &state,
+        &path,
+        &[("accept-encoding", "gzip"), ("if-none-match", &weak)],
+    )
+    .await;
+    assert_eq!(weakly.status, StatusCode::NOT_MODIFIED, "weak comparison");
+    let other = fetch(&state, &path, &[("if-none-match", &gz_tag)]).await;
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "the gzip tag does not match the identity tile"
+    );
+
+    // Browsers on another origin may read tiles and their errors.
+    assert_eq!(plain.headers["access-control-allow-origin"], "*");
+    let bad = fetch(&state, "/tiles/buildings/14/16384/0.mvt", &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.headers["access-control-allow-origin"], "*");
+    assert_eq!(bad.headers["cache-control"], "no-cache");
+    let empty = fetch(
+        &state,
+        "/tiles/buildings/14/0/0.mvt",
+        &[("accept-encoding", "br")],
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::NO_CONTENT);
+    assert!(empty.headers.get("content-encoding").is_none());
+    let post = app(state.clone())
+        .oneshot(Request::post(path.as_str()).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.headers()["content-type"], "application/problem+json");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_invalidates_the_cached_tiles_it_touches() {
     let dir = std::env::temp_dir().join(format!("gridwatch-tiles-{}", std::process::id()));

@@ -12,7 +12,6 @@ mod v1;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::FromRef;
 use axum::http::{HeaderValue, Method, header};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
@@ -29,9 +28,13 @@ use crate::live::Live;
 pub use auth::{Role, Tokens};
 pub use tiles::TileCaches;
 
-/// Everything a handler may read.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Everything a handler may read, behind one pointer: axum clones the state for every
+/// request, and one reference count is cheaper than the five inside.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// The state every request shares.
+pub struct Shared {
     /// The current snapshot and the write path.
     pub live: Arc<Live>,
     /// Who may write.
@@ -44,6 +47,14 @@ pub struct AppState {
     pub tiles: tiles::TileCaches,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     /// Read-only state over `engine` with empty caches (64 MiB of analytics answers) and no
     /// tokens.
@@ -52,16 +63,23 @@ impl AppState {
         Self::with_live(Live::new(engine, None), Tokens::none())
     }
 
-    /// State over a live dataset (with its store) and the write tokens.
+    /// State over a live dataset (with its store) and the write tokens, with the default tile
+    /// cache (256 MiB).
     #[must_use]
     pub fn with_live(live: Live, tokens: Tokens) -> Self {
-        Self {
+        Self::with_tile_cache(live, tokens, TileCaches::default())
+    }
+
+    /// State over a live dataset, the write tokens and the given tile caches.
+    #[must_use]
+    pub fn with_tile_cache(live: Live, tokens: Tokens, tiles: TileCaches) -> Self {
+        Self(Arc::new(Shared {
             live: Arc::new(live),
             tokens: Arc::new(tokens),
             answers: AnswerCache::new(64 << 20),
             study_areas: StudyAreas::default(),
-            tiles: tiles::TileCaches::default(),
-        }
+            tiles,
+        }))
     }
 
     /// The current snapshot.
@@ -81,15 +99,15 @@ where
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let api = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/ogc", ogc::router())
         .nest("/api/v1", v1::router())
-        .nest("/tiles", tiles::router())
+        .route("/tiles/{name}", get(tiles::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(CompressionLayer::new())
         .layer(
             CorsLayer::new()
@@ -99,8 +117,16 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
-        ))
-        .layer(TraceLayer::new_for_http())
+        ));
+    // Tiles set their own coding, CORS and cache headers (see `tiles::tile`): those three
+    // layers cost more per request than sending a cached tile.
+    let tiles = Router::new()
+        .route(
+            "/tiles/{layers}/{z}/{x}/{y}",
+            get(tiles::tile).fallback(method_not_allowed),
+        )
+        .with_state(state);
+    tiles.merge(api).layer(TraceLayer::new_for_http())
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

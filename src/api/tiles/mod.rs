@@ -7,21 +7,22 @@
 //!   zoom outside every requested layer's range; a strong `ETag` with `If-None-Match` → 304.
 //! - `GET /tiles/{layers}.json`: TileJSON; `GET /tiles/style.json`: the style.
 //!
-//! Encoded tiles are cached by the request as sent (layers, z/x/y, query) and the data version,
-//! bounded by bytes, so a write never serves a stale tile. Compression (gzip, br) is the app's
-//! compression layer.
+//! Encoded tiles are cached by the request as sent (layers, z/x/y, query), the data version
+//! and the content coding (identity, gzip, br), bounded by bytes, so a write never serves a
+//! stale tile and a cached tile is compressed once.
 
+mod coding;
 mod style;
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use moka::sync::Cache;
 
 use super::v1::filters::{Filters, bin_level};
@@ -35,6 +36,7 @@ use crate::tiles::layers::{
 use crate::tiles::mvt::{LayerContent, encode};
 use crate::tiles::source::StaticSources;
 use crate::tiles::tile::TileId;
+use coding::Coding;
 
 /// An encoded tile (shared with every response that sends it) and its entity tag, ready to
 /// send.
@@ -72,13 +74,6 @@ impl TileCaches {
     }
 }
 
-/// The `/tiles` routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/{name}", get(document))
-        .route("/{layers}/{z}/{x}/{y}", get(tile))
-}
-
 const TILE_TYPE: &str = "application/vnd.mapbox-vector-tile";
 const CACHE_CONTROL: &str = "public, no-cache";
 
@@ -113,26 +108,76 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}{:08x}\"", h.finish(), bytes.len())
 }
 
-async fn tile(
-    State(state): State<AppState>,
-    Path((names, z, x, y)): Path<(String, String, String, String)>,
-    RawQuery(raw): RawQuery,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    // A cached tile is found by the request as sent and the data version, before any parsing:
-    // only tiles drawn from a valid request are cached, and the same request on the same data
-    // always draws the same bytes.
+/// `GET /tiles/{layers}/{z}/{x}/{y}.mvt`. Tiles are the hot path (a map asks for dozens at a
+/// time), so this route sits outside the app's compression and CORS layers, which cost more
+/// per request than sending a cached tile, and sets those headers itself.
+pub(super) async fn tile(State(state): State<AppState>, request: Request) -> Response {
+    let mut response = match tile_response(&state, request).await {
+        Ok(response) => response,
+        Err(e) => {
+            let mut response = e.into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+    };
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+async fn tile_response(state: &AppState, request: Request) -> Result<Response, ApiError> {
+    let (mut parts, _) = request.into_parts();
+    let coding = Coding::preferred(parts.headers.get(header::ACCEPT_ENCODING));
+    let if_none_match = parts.headers.get(header::IF_NONE_MATCH).cloned();
+    // A cached tile is found by the request as sent, the data version and the coding, before
+    // any parsing: only tiles drawn from a valid request are cached, and the same request on
+    // the same data always draws the same bytes.
     let engine = state.engine();
     let key = format!(
         "{}?{}#v{}",
-        uri.path(),
-        uri.query().unwrap_or_default(),
+        parts.uri.path(),
+        parts.uri.query().unwrap_or_default(),
         engine.version
     );
-    if let Some(hit) = state.tiles.tiles.get(&key) {
-        return Ok(respond(&hit, &headers, true));
+    let coded_key = (coding != Coding::Identity).then(|| format!("{key}{}", coding.suffix()));
+    let cache = &state.tiles.tiles;
+    if let Some(hit) = cache.get(coded_key.as_ref().unwrap_or(&key)) {
+        return Ok(respond(&hit, coding, if_none_match.as_ref(), true));
     }
+    let caching = cache.policy().max_capacity() != Some(0);
+    let (identity, cached) = if let Some(hit) = coded_key.as_ref().and_then(|_| cache.get(&key)) {
+        (hit, true)
+    } else {
+        let drawn = draw(state, &engine, &mut parts).await?;
+        if caching {
+            cache.insert(key, drawn.clone());
+        }
+        (drawn, false)
+    };
+    let Some(coded_key) = coded_key else {
+        return Ok(respond(&identity, coding, if_none_match.as_ref(), cached));
+    };
+    let coded = compressed(&identity, coding).await?;
+    if caching {
+        cache.insert(coded_key, coded.clone());
+    }
+    Ok(respond(&coded, coding, if_none_match.as_ref(), cached))
+}
+
+/// Draws the tile `parts` asks for.
+async fn draw(
+    state: &AppState,
+    engine: &Arc<Engine>,
+    parts: &mut Parts,
+) -> Result<Encoded, ApiError> {
+    let Path((names, z, x, y)) =
+        Path::<(String, String, String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let y = y
         .strip_suffix(".mvt")
         .ok_or_else(|| ApiError::NotFound("tiles are addressed as {z}/{x}/{y}.mvt".into()))?;
@@ -154,8 +199,8 @@ async fn tile(
             ranges.join(", ")
         )));
     }
-    let params = QueryParams::parse(raw.as_deref())?;
-    let filters = Filters::parse(&engine, &params, &["res"])?;
+    let params = QueryParams::parse(parts.uri.query())?;
+    let filters = Filters::parse(engine, &params, &["res"])?;
     let res = match params.get("res") {
         Some(_) => super::v1::filters::resolution(&params, 9, 6..=11)?,
         None => auto_resolution(id.z),
@@ -171,25 +216,47 @@ async fn tile(
         res,
         query,
     };
-    let encoded = {
-        // A tile of prepared static layers takes 7 µs on average at z14 and about a
-        // millisecond at worst (all six at z11, 65 KB): it is drawn on this worker, as handing
-        // it to the blocking pool costs more kernel time than drawing it. Tiles that may count incidents or compute Gi* go to the blocking pool.
-        let encoded = if request.names.iter().all(|n| STATIC_LAYERS.contains(n)) {
-            request.draw(&state, &engine)?
-        } else {
-            let state = state.clone();
-            let engine = engine.clone();
-            tokio::task::spawn_blocking(move || request.draw(&state, &engine))
-                .await
-                .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))??
-        };
-        if state.tiles.tiles.policy().max_capacity() != Some(0) {
-            state.tiles.tiles.insert(key, encoded.clone());
-        }
-        encoded
+    // A tile of prepared static layers takes 7 µs on average at z14 and about a millisecond at
+    // worst (all six at z11, 65 KB): it is drawn on this worker, as handing it to the blocking
+    // pool costs more kernel time than drawing it. Tiles that may count incidents or compute
+    // Gi* go to the blocking pool.
+    if request.names.iter().all(|n| STATIC_LAYERS.contains(n)) {
+        request.draw(state, engine)
+    } else {
+        let state = state.clone();
+        let engine = engine.clone();
+        tokio::task::spawn_blocking(move || request.draw(&state, &engine))
+            .await
+            .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))?
+    }
+}
+
+/// Tiles up to this size are compressed on the worker (well under a millisecond); bigger ones
+/// on the blocking pool.
+const COMPRESS_INLINE_BYTES: usize = 16 << 10;
+
+/// `identity` in `coding`, with its own entity tag: a strong tag names one representation.
+async fn compressed(identity: &Encoded, coding: Coding) -> Result<Encoded, ApiError> {
+    if identity.0.is_empty() {
+        return Ok(identity.clone());
+    }
+    let source = identity.clone();
+    let work = move || -> Result<Encoded, ApiError> {
+        let bytes = coding
+            .compress(&source.0)
+            .map_err(|e| ApiError::Internal(format!("compressing a tile: {e}")))?;
+        let tag = source.1.to_str().unwrap_or_default().trim_end_matches('"');
+        let tag = HeaderValue::from_str(&format!("{tag}{}\"", coding.suffix()))
+            .map_err(|e| ApiError::Internal(format!("entity tag: {e}")))?;
+        Ok(Arc::new((Bytes::from(bytes), tag)))
     };
-    Ok(respond(&encoded, &headers, false))
+    if identity.0.len() <= COMPRESS_INLINE_BYTES {
+        work()
+    } else {
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| ApiError::Internal(format!("compression task failed: {e}")))?
+    }
 }
 
 /// One tile to draw.
@@ -252,34 +319,49 @@ impl Draw {
     }
 }
 
-fn respond(encoded: &Encoded, headers: &HeaderMap, cached: bool) -> Response {
+const X_CACHE: header::HeaderName = header::HeaderName::from_static("x-cache");
+
+/// The response for a tile in `coding`: 304 when `if_none_match` names it (weak comparison,
+/// as RFC 9110 asks), 204 when it is empty.
+fn respond(
+    encoded: &Encoded,
+    coding: Coding,
+    if_none_match: Option<&HeaderValue>,
+    cached: bool,
+) -> Response {
     let (bytes, tag_value) = (&encoded.0, &encoded.1);
     let tag = tag_value.to_str().unwrap_or_default();
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
+    let matches = if_none_match
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    let common = [
-        (header::ETAG, tag_value.clone()),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(CACHE_CONTROL),
-        ),
-        (
-            header::HeaderName::from_static("x-cache"),
-            HeaderValue::from_static(if cached { "hit" } else { "miss" }),
-        ),
-    ];
-    if matches {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
-    }
-    if bytes.is_empty() {
-        return (StatusCode::NO_CONTENT, common).into_response();
-    }
-    let mut response = (common, bytes.clone()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(TILE_TYPE));
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+        });
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if bytes.is_empty() {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        let mut response = Response::new(Body::from(bytes.clone()));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(TILE_TYPE));
+        if let Some(encoding) = coding.header() {
+            headers.insert(header::CONTENT_ENCODING, encoding);
+        }
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, tag_value.clone());
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(
+        X_CACHE,
+        HeaderValue::from_static(if cached { "hit" } else { "miss" }),
+    );
     response
 }
 
@@ -327,7 +409,7 @@ fn hotspot_values(
 }
 
 /// `GET /tiles/{layers}.json` (TileJSON) and `GET /tiles/style.json`.
-async fn document(
+pub(super) async fn document(
     State(state): State<AppState>,
     Path(name): Path<String>,
     RawQuery(raw): RawQuery,
