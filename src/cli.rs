@@ -80,8 +80,6 @@ pub fn load_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
 /// An unreadable dataset or store, an unreachable database, bad tokens, or an address that
 /// cannot be bound.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    use axum::serve::ListenerExt;
-
     let tokens = tokens(args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
@@ -99,14 +97,13 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
-            .with_context(|| format!("binding {}", args.listen))?
-            // A response goes out in one write; waiting to coalesce it with more only delays it.
-            .tap_io(|tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-        tracing::info!(listen = %args.listen, "serving; try /ogc/collections");
-        axum::serve(listener, crate::api::app(state))
-            .with_graceful_shutdown(shutdown_signal())
+            .with_context(|| format!("binding {}", args.listen))?;
+        let workers = args
+            .http_workers
+            .or_else(|| std::thread::available_parallelism().ok())
+            .map_or(2, std::num::NonZero::get);
+        tracing::info!(listen = %args.listen, workers, "serving; try /ogc/collections");
+        crate::api::serve(listener, crate::api::app(state), workers, shutdown_signal())
             .await
             .context("serving HTTP")
     })

@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// Memory for encoded vector tiles, in MiB (0 disables the tile cache, for measuring).
     #[arg(long, env = "GRIDWATCH_TILE_CACHE_MB", default_value_t = 256)]
     pub tile_cache_mb: u64,
+    /// HTTP workers: threads that each serve the connections dealt to them (default: one per
+    /// core).
+    #[arg(long, env = "GRIDWATCH_HTTP_WORKERS")]
+    pub http_workers: Option<std::num::NonZeroUsize>,
 }
 
 #[derive(Debug, Args)]

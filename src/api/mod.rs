@@ -6,6 +6,7 @@ mod error;
 mod health;
 mod ogc;
 mod query;
+mod server;
 mod tiles;
 mod v1;
 
@@ -21,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 pub use query::QueryParams;
+pub use server::serve;
 pub use v1::{AnswerCache, StudyAreas};
 
 use crate::index::Engine;
