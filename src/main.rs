@@ -5,12 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use gridwatch::config::{Cli, Command};
 
-/// mimalloc rather than the system allocator: a tile drawn per request allocates for every
-/// feature that crosses the tile edge, and glibc's malloc took 8 % of the server's CPU under
-/// load (BENCHMARKS.md, "HTTP workers and the allocator").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
