@@ -423,6 +423,27 @@ async fn tiles_come_in_the_coding_the_client_prefers_with_a_tag_each() {
         .unwrap();
     assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(post.headers()["content-type"], "application/problem+json");
+
+    // A CORS preflight gets what the app's CORS layer answers on every other route.
+    let preflight = |path: &str| {
+        app(state.clone()).oneshot(
+            Request::options(path)
+                .header("origin", "https://map.example")
+                .header("access-control-request-method", "GET")
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+    let tile = preflight(&path).await.unwrap();
+    let style = preflight("/tiles/style.json").await.unwrap();
+    assert_eq!(tile.status(), StatusCode::OK);
+    assert_eq!(tile.status(), style.status());
+    for name in [
+        "access-control-allow-origin",
+        "access-control-allow-methods",
+    ] {
+        assert_eq!(tile.headers()[name], style.headers()[name], "{name}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

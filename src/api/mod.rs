@@ -125,7 +125,9 @@ pub fn app(state: AppState) -> Router {
     let tiles = Router::new()
         .route(
             "/tiles/{layers}/{z}/{x}/{y}",
-            get(tiles::tile).fallback(method_not_allowed),
+            get(tiles::tile)
+                .options(tiles::preflight)
+                .fallback(method_not_allowed),
         )
         .with_state(state);
     tiles.merge(api).layer(TraceLayer::new_for_http())

@@ -129,6 +129,18 @@ pub(super) async fn tile(State(state): State<AppState>, request: Request) -> Res
     response
 }
 
+/// A CORS preflight for a tile: any origin may `GET` or `HEAD` it, as the app's CORS layer
+/// answers for every other route.
+pub(super) async fn preflight() -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::ACCESS_CONTROL_ALLOW_METHODS, "GET,HEAD"),
+        ],
+    )
+}
+
 async fn tile_response(state: &AppState, request: Request) -> Result<Response, ApiError> {
     let (mut parts, _) = request.into_parts();
     let coding = Coding::preferred(parts.headers.get(header::ACCEPT_ENCODING));
