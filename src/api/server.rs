@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -90,15 +90,14 @@ pub async fn serve(
 /// requests in flight (idle keep-alive connections close at once).
 async fn work(mut connections: mpsc::UnboundedReceiver<std::net::TcpStream>, app: Router) {
     let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    // HTTP/1.1, as `axum::serve` without axum's `http2` feature served before.
+    let builder = http1::Builder::new();
     while let Some(stream) = connections.recv().await {
         let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
             continue;
         };
         let service = TowerToHyperService::new(app.clone());
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {
