@@ -149,6 +149,25 @@ fn tiles(c: &mut Criterion) {
             b.iter(|| body_len(&runtime, &router, dense));
         });
     }
+    // The load benchmark's uncached list through the HTTP stack: what each tile costs beyond
+    // drawing it (routing, parsing, headers).
+    let uncached = app(AppState::with_tile_cache(
+        Live::new(engine.clone(), None),
+        Tokens::none(),
+        TileCaches::with_bytes(0),
+    ));
+    let paths: Vec<String> = central
+        .iter()
+        .map(|t| format!("/tiles/buildings/{}/{}/{}.mvt", t.z, t.x, t.y))
+        .collect();
+    group.bench_function("http_uncached_224_tiles", |b| {
+        b.iter(|| {
+            paths
+                .iter()
+                .map(|p| body_len(&runtime, &uncached, p))
+                .sum::<usize>()
+        });
+    });
     group.bench_function("z14_incidents_features", |b| {
         b.iter(|| black_box(incidents(tile)).len());
     });
