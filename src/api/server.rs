@@ -1,12 +1,12 @@
 //! Serving the app over TCP: one accept loop deals connections round-robin to HTTP workers, a
 //! thread each with its own single-threaded runtime (the shape of actix-web and nginx).
 //!
-//! Measured against `axum::serve` on tokio's work-stealing runtime (BENCHMARKS.md, "What moved
-//! the HTTP figures"): roughly 5–10 % more tiles per second on this 2-core machine. A worker that finds
-//! several connections ready no longer wakes its sibling to steal some, which in a VM costs an
-//! inter-processor interrupt. What is given up is stealing itself: a connection stays on the
-//! worker it was dealt to. Blocking work (analytics, big tiles) still goes to each worker's
-//! blocking pool, so a worker is never held for long.
+//! Measured against `axum::serve` on tokio's work-stealing runtime (BENCHMARKS.md, "What
+//! moved the HTTP figures"): roughly 5–10 % more tiles per second on this 2-core machine. A
+//! worker that finds several connections ready no longer wakes its sibling to steal some,
+//! which in a VM costs an inter-processor interrupt. What is given up is stealing itself: a
+//! connection stays on the worker it was dealt to. Blocking work (analytics, big tiles) still
+//! goes to each worker's blocking pool, so a worker is never held for long.
 
 use std::future::Future;
 use std::time::Duration;
