@@ -32,6 +32,14 @@ const CENTRAL: TileId = TileId {
     y: 6_705,
 };
 
+/// The path of the `CENTRAL` tile of `layers`.
+fn central(layers: &str) -> String {
+    format!(
+        "/tiles/{layers}/{}/{}/{}.mvt",
+        CENTRAL.z, CENTRAL.x, CENTRAL.y
+    )
+}
+
 struct Fetched {
     status: StatusCode,
     headers: axum::http::HeaderMap,
@@ -120,10 +128,7 @@ fn properties(layer: &Layer, feature: usize) -> BTreeMap<String, Value> {
 #[tokio::test]
 async fn a_tile_holds_exactly_the_features_meeting_its_buffered_bounds() {
     let e = engine();
-    let path = format!(
-        "/tiles/buildings,incidents,grids,resources/{}/{}/{}.mvt",
-        CENTRAL.z, CENTRAL.x, CENTRAL.y
-    );
+    let path = central("buildings,incidents,grids,resources");
     let got = fetch(&state(), &path, &[]).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(
@@ -264,10 +269,7 @@ async fn low_zoom_incident_counts_add_up_to_every_incident() {
 #[tokio::test]
 async fn http_semantics_of_tiles() {
     let state = state();
-    let path = format!(
-        "/tiles/buildings/{}/{}/{}.mvt",
-        CENTRAL.z, CENTRAL.x, CENTRAL.y
-    );
+    let path = central("buildings");
     let first = fetch(&state, &path, &[]).await;
     assert_eq!(first.headers["x-cache"], "miss");
     let etag = first.headers["etag"].to_str().unwrap().to_owned();
@@ -342,12 +344,7 @@ async fn http_semantics_of_tiles() {
 #[tokio::test]
 async fn escaped_commas_name_the_same_layers() {
     let state = state();
-    let composite = |sep: &str| {
-        format!(
-            "/tiles/buildings{sep}grids/{}/{}/{}.mvt",
-            CENTRAL.z, CENTRAL.x, CENTRAL.y
-        )
-    };
+    let composite = |sep: &str| central(&format!("buildings{sep}grids"));
     let escaped = fetch(&state, &composite("%2C"), &[]).await;
     assert_eq!(escaped.status, StatusCode::OK);
     assert_eq!(
@@ -363,10 +360,7 @@ async fn tiles_come_in_the_coding_the_client_prefers_with_a_tag_each() {
     use std::io::Read;
 
     let state = state();
-    let path = format!(
-        "/tiles/buildings/{}/{}/{}.mvt",
-        CENTRAL.z, CENTRAL.x, CENTRAL.y
-    );
+    let path = central("buildings");
     let plain = fetch(&state, &path, &[]).await;
     assert_eq!(plain.status, StatusCode::OK);
     assert!(plain.headers.get("content-encoding").is_none());
@@ -476,10 +470,7 @@ async fn a_write_invalidates_the_cached_tiles_it_touches() {
         Live::new(Engine::clone(&engine()), Some(store)),
         Tokens::parse_plain("operator:t").unwrap(),
     );
-    let path = format!(
-        "/tiles/incidents/{}/{}/{}.mvt",
-        CENTRAL.z, CENTRAL.x, CENTRAL.y
-    );
+    let path = central("incidents");
     let before = fetch(&state, &path, &[]).await;
     assert_eq!(fetch(&state, &path, &[]).await.headers["x-cache"], "hit");
     let centre = CENTRAL.bounds(0.0).center();

@@ -99,6 +99,9 @@ where
     geojson::Geometry::new(geojson::Value::from(g))
 }
 
+/// `Cache-Control` of every answer that sets none itself (and of tile errors).
+const NO_CACHE: &str = "no-cache";
+
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
@@ -118,7 +121,7 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+            HeaderValue::from_static(NO_CACHE),
         ));
     // Tiles set their own coding, CORS and cache headers (see `tiles::tile`): those three
     // layers cost more per request than sending a cached tile.

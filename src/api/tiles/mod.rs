@@ -116,9 +116,10 @@ pub(super) async fn tile(State(state): State<AppState>, request: Request) -> Res
         Ok(response) => response,
         Err(e) => {
             let mut response = e.into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(super::NO_CACHE),
+            );
             response
         }
     };
