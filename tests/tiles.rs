@@ -558,7 +558,7 @@ fn prepared_layers_draw_what_the_general_path_draws() {
     use geo::BoundingRect;
     use gridwatch::tiles::encode::{Commands, prepare};
     use gridwatch::tiles::layers::{STATIC_LAYERS, layer_features, spec};
-    use gridwatch::tiles::source::StaticSources;
+    use gridwatch::tiles::source::{Scratch, StaticSources};
 
     let e = engine();
     let sources = StaticSources::default();
@@ -581,16 +581,27 @@ fn prepared_layers_draw_what_the_general_path_draws() {
                 let source = sources.get(&e, name).unwrap();
                 let candidates = source.candidates(tile);
                 let features = layer_features(&e, name);
-                let (mut out, mut scratch) = (Commands::default(), Vec::new());
+                // The source keeps its features in its own (spatial) order.
+                let position: std::collections::HashMap<u64, u32> = (0..source.len())
+                    .map(|i| {
+                        let i = u32::try_from(i).unwrap();
+                        (source.id(i), i)
+                    })
+                    .collect();
+                assert_eq!(
+                    position.len(),
+                    features.len(),
+                    "{name}: one item per feature"
+                );
+                let (mut out, mut scratch) = (Commands::default(), Scratch::default());
                 let mut drawn = 0;
-                for (i, f) in features.iter().enumerate() {
+                for f in &features {
                     let expected = prepare(tile, &f.geometry).map(|g| {
                         let mut c = Commands::default();
                         let kind = c.geometry(&g);
                         (kind, c.bytes().to_vec())
                     });
-                    let i = u32::try_from(i).unwrap();
-                    assert_eq!(source.id(i), f.id);
+                    let i = position[&f.id];
                     let got = if candidates.contains(&i) {
                         source
                             .geometry(i, tile.to_pixels(), &mut out, &mut scratch)

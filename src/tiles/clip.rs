@@ -81,53 +81,67 @@ impl Flips {
     }
 }
 
-/// A side of the square: the coordinate it bounds, where, and whether the inside is above.
-type Side = (fn(Coord) -> f64, f64, bool);
-
 /// The part of the convex closed ring `ring` inside `square`, closed; empty if nothing is.
 #[must_use]
 pub fn clip_convex(ring: &LineString, square: &Rect) -> LineString {
-    let (lo, hi) = (square.min(), square.max());
     let mut points: Vec<Coord> = ring.0[..ring.0.len().saturating_sub(1)].to_vec();
     let mut next = Vec::with_capacity(points.len() + 4);
-    // One pass per side: keep what is on the inner side, add the crossings.
-    let sides: [Side; 4] = [
-        (|c| c.x, lo.x, true),
-        (|c| c.x, hi.x, false),
-        (|c| c.y, lo.y, true),
-        (|c| c.y, hi.y, false),
-    ];
-    for (axis, edge, keep_above) in sides {
-        if points.is_empty() {
-            break;
-        }
-        let inner = |c: Coord| {
-            if keep_above {
-                axis(c) >= edge
-            } else {
-                axis(c) <= edge
-            }
-        };
-        next.clear();
-        for i in 0..points.len() {
-            let (a, b) = (points[i], points[(i + 1) % points.len()]);
-            if inner(a) {
-                next.push(a);
-            }
-            if inner(a) != inner(b) {
-                let t = (edge - axis(a)) / (axis(b) - axis(a));
-                next.push(Coord {
-                    x: a.x + t * (b.x - a.x),
-                    y: a.y + t * (b.y - a.y),
-                });
-            }
-        }
-        std::mem::swap(&mut points, &mut next);
-    }
+    clip_convex_open(&mut points, &mut next, square);
     if let Some(&first) = points.first() {
         points.push(first);
     }
     LineString(points)
+}
+
+/// [`clip_convex`] in place on an open ring (no repeated last point), with `next` as working
+/// space: no allocation once the buffers have grown, for the tile hot path.
+pub fn clip_convex_open(points: &mut Vec<Coord>, next: &mut Vec<Coord>, square: &Rect) {
+    let (lo, hi) = (square.min(), square.max());
+    clip_side::<false, true>(points, next, lo.x);
+    clip_side::<false, false>(points, next, hi.x);
+    clip_side::<true, true>(points, next, lo.y);
+    clip_side::<true, false>(points, next, hi.y);
+}
+
+/// One Sutherland–Hodgman pass: keeps the part of the ring on the inner side of the line
+/// `x = edge` (`Y`: `y = edge`), the inner side being above it when `ABOVE`. The side is a
+/// type parameter so each pass compiles to straight code; a ring wholly inside is left as is.
+fn clip_side<const Y: bool, const ABOVE: bool>(
+    points: &mut Vec<Coord>,
+    next: &mut Vec<Coord>,
+    edge: f64,
+) {
+    let axis = |c: Coord| if Y { c.y } else { c.x };
+    let inner = |c: Coord| {
+        if ABOVE {
+            axis(c) >= edge
+        } else {
+            axis(c) <= edge
+        }
+    };
+    if points.iter().all(|&c| inner(c)) {
+        return;
+    }
+    let Some(&last) = points.last() else {
+        return;
+    };
+    next.clear();
+    // Each edge (a, b), starting with the closing one.
+    let mut a = last;
+    for &b in points.iter() {
+        if inner(a) != inner(b) {
+            let t = (edge - axis(a)) / (axis(b) - axis(a));
+            next.push(Coord {
+                x: a.x + t * (b.x - a.x),
+                y: a.y + t * (b.y - a.y),
+            });
+        }
+        if inner(b) {
+            next.push(b);
+        }
+        a = b;
+    }
+    std::mem::swap(points, next);
 }
 
 #[cfg(test)]

@@ -75,13 +75,16 @@ fn snapped(line: &LineString) -> Vec<[i32; 2]> {
 
 /// Twice the signed area in tile coordinates (positive = clockwise on screen).
 fn area2(ring: &[[i32; 2]]) -> i64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            i64::from(a[0]) * i64::from(b[1]) - i64::from(b[0]) * i64::from(a[1])
-        })
-        .sum()
+    let Some(&last) = ring.last() else {
+        return 0;
+    };
+    let mut a = last;
+    let mut sum = 0;
+    for &b in ring {
+        sum += i64::from(a[0]) * i64::from(b[1]) - i64::from(b[0]) * i64::from(a[1]);
+        a = b;
+    }
+    sum
 }
 
 /// Opens (no repeated last point) and orients snapped ring points in place; `false` if the
@@ -268,10 +271,17 @@ impl Commands {
         protobuf::varint(&mut self.bytes, u64::from(v));
     }
 
+    #[inline]
     fn to(&mut self, p: [i32; 2]) {
-        self.int(zigzag(p[0] - self.cursor[0]));
-        self.int(zigzag(p[1] - self.cursor[1]));
+        let (dx, dy) = (zigzag(p[0] - self.cursor[0]), zigzag(p[1] - self.cursor[1]));
         self.cursor = p;
+        // Most steps along a ring are under 64 pixels each way: one byte each, one write.
+        if (dx | dy) < 0x80 {
+            self.bytes.extend_from_slice(&[dx as u8, dy as u8]);
+        } else {
+            self.int(dx);
+            self.int(dy);
+        }
     }
 
     /// Points, one `MoveTo` for all.

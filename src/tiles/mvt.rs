@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use super::encode::{Commands, prepare};
 use super::layers::Feature;
 use super::protobuf::{self, LEN, VARINT};
-use super::source::{TileSource, key_position};
+use super::source::{Scratch, TileSource, key_position};
 use super::tile::{EXTENT, TileId};
 
 /// What one layer of a tile is drawn from.
@@ -64,7 +64,7 @@ struct Writer {
     /// The current feature's tags, as packed varints.
     tags: Vec<u8>,
     value: Vec<u8>,
-    points: Vec<[i32; 2]>,
+    scratch: Scratch,
     candidates: Vec<u32>,
 }
 
@@ -146,7 +146,7 @@ impl Writer {
         let mut candidates = std::mem::take(&mut self.candidates);
         source.candidates_into(tile, &mut candidates);
         for &i in &candidates {
-            let Some(kind) = source.geometry(i, to, &mut self.commands, &mut self.points) else {
+            let Some(kind) = source.geometry(i, to, &mut self.commands, &mut self.scratch) else {
                 continue;
             };
             self.tags.clear();
