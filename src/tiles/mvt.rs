@@ -58,6 +58,8 @@ struct Writer {
     value_count: u32,
     /// Layer value position per source value position (`u32::MAX`: not in this layer yet).
     source_values: Vec<u32>,
+    /// Layer key position per source key position.
+    source_keys: Vec<u32>,
     /// Layer value position per encoded value, for features made per tile.
     value_ids: FxHashMap<Vec<u8>, u32>,
     commands: Commands,
@@ -138,11 +140,14 @@ impl Writer {
         self.source_values.clear();
         self.source_values.resize(source.values().len(), u32::MAX);
         // All of the source's keys go in (a few bytes), so its tags need no key lookups.
-        let source_keys: Vec<u32> = source
-            .keys()
-            .iter()
-            .map(|k| key_position(&mut self.keys, k))
-            .collect();
+        let mut source_keys = std::mem::take(&mut self.source_keys);
+        source_keys.clear();
+        source_keys.extend(
+            source
+                .keys()
+                .iter()
+                .map(|k| key_position(&mut self.keys, k)),
+        );
         let mut candidates = std::mem::take(&mut self.candidates);
         source.candidates_into(tile, &mut candidates);
         for &i in &candidates {
@@ -161,6 +166,7 @@ impl Writer {
             self.push_feature(source.id(i), kind);
         }
         self.candidates = candidates;
+        self.source_keys = source_keys;
     }
 
     fn features(&mut self, tile: TileId, features: &[Feature]) {
