@@ -3,9 +3,10 @@
 //! tile costs a multiply-add per coordinate and no string or geometry copies.
 //!
 //! A feature lying wholly inside the buffered tile with no line or ring long enough to simplify
-//! (nearly every building at z14) is snapped and written straight into the command stream; the
-//! rest go through `encode::prepare_pixels` (clipping, simplification), so both paths give the
-//! same tile geometry.
+//! (nearly every building at z14) is snapped and written straight into the command stream; a
+//! short convex footprint crossing the tile edge is clipped in place as `clip::clip_convex`
+//! would clip it; the rest go through `encode::prepare_pixels` (clipping, simplification), so
+//! every path gives the same tile geometry (a test compares them feature by feature).
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, PoisonError, Weak};

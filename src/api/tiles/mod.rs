@@ -478,3 +478,21 @@ pub(super) async fn document(
     ))
     .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::hash::{Hash, Hasher};
+
+    use super::etag;
+
+    #[test]
+    fn entity_tags_are_the_quoted_hash_and_length_in_hex() {
+        let big = vec![0xff; 70_000];
+        for bytes in [&b""[..], b"a tile", &big] {
+            let mut h = rustc_hash::FxHasher::default();
+            bytes.hash(&mut h);
+            let expected = format!("\"{:016x}{:08x}\"", h.finish(), bytes.len());
+            assert_eq!(etag(bytes).to_str().unwrap(), expected);
+        }
+    }
+}
