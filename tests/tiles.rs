@@ -604,7 +604,7 @@ fn prepared_layers_draw_what_the_general_path_draws() {
                     let i = position[&f.id];
                     let got = if candidates.contains(&i) {
                         source
-                            .geometry(i, tile.to_pixels(), &mut out, &mut scratch)
+                            .geometry(i, tile, &mut out, &mut scratch)
                             .map(|kind| (kind, out.bytes().to_vec()))
                     } else {
                         None

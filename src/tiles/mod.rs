@@ -1,7 +1,7 @@
 //! Vector tiles (MVT 2.1) of every layer, encoded from the in-memory engine (never through
 //! PostGIS): `tile` addresses tiles, `layers` picks the features, `encode` turns geometry into
-//! tile commands, `source` prepares static layers once (projected, attributes encoded), `mvt` writes
-//! the protobuf.
+//! tile commands, `source` prepares static layers once (projected, attributes encoded; `streams`
+//! keeps their short features' command streams per zoom), `mvt` writes the protobuf.
 
 pub mod clip;
 pub mod encode;
@@ -10,4 +10,5 @@ pub mod mvt;
 pub mod pmtiles;
 pub mod protobuf;
 pub mod source;
+mod streams;
 pub mod tile;

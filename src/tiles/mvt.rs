@@ -136,7 +136,6 @@ impl Writer {
     }
 
     fn source_features(&mut self, tile: TileId, source: &TileSource) {
-        let to = tile.to_pixels();
         self.source_values.clear();
         self.source_values.resize(source.values().len(), u32::MAX);
         // All of the source's keys go in (a few bytes), so its tags need no key lookups.
@@ -151,7 +150,7 @@ impl Writer {
         let mut candidates = std::mem::take(&mut self.candidates);
         source.candidates_into(tile, &mut candidates);
         for &i in &candidates {
-            let Some(kind) = source.geometry(i, to, &mut self.commands, &mut self.scratch) else {
+            let Some(kind) = source.geometry(i, tile, &mut self.commands, &mut self.scratch) else {
                 continue;
             };
             self.tags.clear();

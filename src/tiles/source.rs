@@ -9,7 +9,7 @@
 //! every path gives the same tile geometry (a test compares them feature by feature).
 
 use std::any::Any;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use geo::{
     BoundingRect, Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point,
@@ -27,6 +27,7 @@ use super::encode::{
 use super::layers::{Feature, layer_features};
 use super::pmtiles::tile_id;
 use super::protobuf;
+use super::streams::{DEEPEST, ZoomStreams};
 use super::tile::{BUFFER, TileId, ToPixels, world};
 use crate::index::Engine;
 
@@ -35,6 +36,16 @@ enum Shape {
     Points,
     Lines,
     Polygons,
+}
+
+impl Shape {
+    fn mvt(self) -> GeomType {
+        match self {
+            Shape::Points => GeomType::Point,
+            Shape::Lines => GeomType::Linestring,
+            Shape::Polygons => GeomType::Polygon,
+        }
+    }
 }
 
 /// A run of coordinates: a line, a ring (closed, as stored), or all points of a feature.
@@ -81,6 +92,8 @@ pub struct TileSource {
     /// Distinct values, each the body of an MVT `Value` message.
     values: Vec<Vec<u8>>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    /// Per zoom (up to `streams::DEEPEST`), made on the first tile drawn at that zoom.
+    streams: [OnceLock<ZoomStreams>; DEEPEST as usize + 1],
 }
 
 impl TileSource {
@@ -96,6 +109,7 @@ impl TileSource {
             keys: Vec::new(),
             values: Vec::new(),
             tree: RTree::new(),
+            streams: std::array::from_fn(|_| OnceLock::new()),
         };
         let mut value_ids: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
         let mut body = Vec::new();
@@ -282,15 +296,16 @@ impl TileSource {
         &self.values
     }
 
-    /// Writes feature `i` as it appears through `to` (one tile's pixels) into `out`; its MVT
-    /// type, or `None` if nothing of it is in the buffered tile. `scratch` is working space.
+    /// Writes feature `i` as it appears in `tile` into `out`; its MVT type, or `None` if
+    /// nothing of it is in the buffered tile. `scratch` is working space.
     pub fn geometry(
         &self,
         i: u32,
-        to: ToPixels,
+        tile: TileId,
         out: &mut Commands,
         scratch: &mut Scratch,
     ) -> Option<GeomType> {
+        let to = tile.to_pixels();
         let item = &self.items[i as usize];
         let lo = to.apply([item.bbox[0], item.bbox[1]]);
         let hi = to.apply([item.bbox[2], item.bbox[3]]);
@@ -325,7 +340,43 @@ impl TileSource {
             let prepared = prepare_pixels(self.pixel_geometry(item.shape, parts, to))?;
             return Some(out.geometry(&prepared));
         }
-        let scratch = &mut scratch.points;
+        if tile.z <= DEEPEST {
+            return self
+                .zoom_streams(tile.z)
+                .write(i, tile, out)
+                .then_some(item.shape.mvt());
+        }
+        self.write_short(item, to, out, &mut scratch.points)
+    }
+
+    /// The command streams of the short features at zoom `z` (≤ `DEEPEST`).
+    fn zoom_streams(&self, z: u8) -> &ZoomStreams {
+        self.streams[usize::from(z)].get_or_init(|| {
+            let grid = TileId { z, x: 0, y: 0 }.to_pixels();
+            let (mut out, mut points) = (Commands::default(), Vec::new());
+            let mut streams = ZoomStreams::default();
+            for item in &self.items {
+                out.clear();
+                let written = item.short
+                    && self
+                        .write_short(item, grid, &mut out, &mut points)
+                        .is_some();
+                streams.push(written.then_some(&out));
+            }
+            streams
+        })
+    }
+
+    /// Writes a short feature (no line or ring to simplify) as it appears through `to`,
+    /// snapped, into `out` (cleared); its MVT type, or `None` if nothing of it is left.
+    fn write_short(
+        &self,
+        item: &Item,
+        to: ToPixels,
+        out: &mut Commands,
+        scratch: &mut Vec<[i32; 2]>,
+    ) -> Option<GeomType> {
+        let parts = &self.parts[item.parts.0 as usize..item.parts.1 as usize];
         let snapped = |part: &Part, scratch: &mut Vec<[i32; 2]>| {
             scratch.clear();
             for &c in &self.coords[part.start as usize..part.end as usize] {
