@@ -6,17 +6,19 @@ mod common;
 
 use std::fmt::Write as _;
 use std::hint::black_box;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::Request;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use geo::Coord;
 use gridwatch::api::{AppState, TileCaches, Tokens, app};
-use gridwatch::index::IncidentFilter;
+use gridwatch::index::{Engine, IncidentFilter};
 use gridwatch::live::Live;
-use gridwatch::tiles::layers::{LAYERS, hexbin_values, incident_tile};
+use gridwatch::tiles::layers::{LAYERS, hexbin_values, incident_tile, layer_features};
 use gridwatch::tiles::mvt::{LayerContent, encode};
-use gridwatch::tiles::source::StaticSources;
+use gridwatch::tiles::source::{StaticSources, TileSource};
 use gridwatch::tiles::tile::TileId;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -113,6 +115,7 @@ fn tiles(c: &mut Criterion) {
             black_box(encode(tile, &layers)).len()
         });
     });
+    first_tile_of_its_zoom(&mut group, &engine, tile);
     // The load benchmark's list (scripts/bench/tiles-vs-martin.sh): 224 z14 building tiles over
     // the central city, one after another.
     let central: Vec<TileId> = (13_290..=13_305)
@@ -187,6 +190,22 @@ fn tiles(c: &mut Criterion) {
         b.iter(|| black_box(encode(tile, &layers)).len());
     });
     group.finish();
+}
+
+/// The first tile of a zoom from a freshly prepared buildings layer: it also writes the
+/// buildings' command streams for that zoom.
+fn first_tile_of_its_zoom(group: &mut BenchmarkGroup<WallTime>, engine: &Engine, tile: TileId) {
+    let features = layer_features(engine, "buildings");
+    group.bench_function("z14_buildings_first_tile_of_its_zoom", |b| {
+        b.iter_batched(
+            || Arc::new(TileSource::new(&features)),
+            |fresh| {
+                let layers = [("buildings", LayerContent::Source(fresh))];
+                black_box(encode(tile, &layers)).len()
+            },
+            BatchSize::LargeInput,
+        );
+    });
 }
 
 criterion_group!(benches, tiles);
