@@ -66,15 +66,21 @@ fn nearest(x: f64) -> i32 {
     if f64::from(t) > y { t - 1 } else { t }
 }
 
-/// Snapped points without consecutive repeats.
-fn snapped(line: &LineString) -> Vec<[i32; 2]> {
-    let mut out: Vec<[i32; 2]> = Vec::with_capacity(line.0.len());
-    for c in &line.0 {
-        let p = snap(*c);
+/// Appends `coords` snapped to `out`, leaving out consecutive repeats.
+#[inline]
+pub(super) fn push_snapped(out: &mut Vec<[i32; 2]>, coords: impl IntoIterator<Item = Coord>) {
+    for c in coords {
+        let p = snap(c);
         if out.last() != Some(&p) {
             out.push(p);
         }
     }
+}
+
+/// Snapped points without consecutive repeats.
+fn snapped(line: &LineString) -> Vec<[i32; 2]> {
+    let mut out = Vec::with_capacity(line.0.len());
+    push_snapped(&mut out, line.0.iter().copied());
     out
 }
 
@@ -241,6 +247,21 @@ fn unzigzag(n: u32) -> i32 {
     ((n >> 1) as i32) ^ -((n & 1) as i32)
 }
 
+/// The varint at `bytes[*at..]`, moving `at` past it; `None` at the end (or in a varint cut
+/// short).
+fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let (mut value, mut shift) = (0u32, 0);
+    loop {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        value |= u32::from(b & 0x7f) << shift;
+        shift += 7;
+        if b < 0x80 {
+            return Some(value);
+        }
+    }
+}
+
 /// An MVT command stream being written: positions relative to a cursor, zig-zag encoded,
 /// each integer written as a protobuf varint (the body of the packed `geometry` field).
 #[derive(Debug, Default)]
@@ -271,17 +292,8 @@ impl Commands {
     /// The integers written so far (decoded, for checking).
     #[must_use]
     pub fn values(&self) -> Vec<u32> {
-        let mut out = Vec::new();
-        let (mut value, mut shift) = (0u32, 0);
-        for &b in &self.bytes {
-            value |= u32::from(b & 0x7f) << shift;
-            shift += 7;
-            if b < 0x80 {
-                out.push(value);
-                (value, shift) = (0, 0);
-            }
-        }
-        out
+        let mut at = 0;
+        std::iter::from_fn(|| read_varint(&self.bytes, &mut at)).collect()
     }
 
     fn int(&mut self, v: u32) {
@@ -315,20 +327,9 @@ impl Commands {
     #[must_use]
     pub fn split_first(&self) -> Option<(u32, [i32; 2], &[u8])> {
         let mut at = 0;
-        let mut next = || {
-            let (mut value, mut shift) = (0u32, 0);
-            loop {
-                let b = *self.bytes.get(at)?;
-                at += 1;
-                value |= u32::from(b & 0x7f) << shift;
-                shift += 7;
-                if b < 0x80 {
-                    return Some(value);
-                }
-            }
-        };
-        let head = next()?;
-        let (x, y) = (unzigzag(next()?), unzigzag(next()?));
+        let head = read_varint(&self.bytes, &mut at)?;
+        let x = unzigzag(read_varint(&self.bytes, &mut at)?);
+        let y = unzigzag(read_varint(&self.bytes, &mut at)?);
         Some((head, [x, y], &self.bytes[at..]))
     }
 

@@ -22,7 +22,8 @@ use rustc_hash::FxHashMap;
 
 use super::clip::{clip_convex_open, is_convex};
 use super::encode::{
-    Commands, SIMPLIFY_FROM, buffered_square, disjoint, finish_ring, inside, prepare_pixels, snap,
+    Commands, SIMPLIFY_FROM, buffered_square, disjoint, finish_ring, inside, prepare_pixels,
+    push_snapped, snap,
 };
 use super::layers::{Feature, layer_features};
 use super::pmtiles::tile_id;
@@ -326,12 +327,7 @@ impl TileSource {
             ring.extend(open.iter().map(|&c| to.apply(c)));
             clip_convex_open(ring, next, &square);
             points.clear();
-            for &c in ring.iter() {
-                let p = snap(c);
-                if points.last() != Some(&p) {
-                    points.push(p);
-                }
-            }
+            push_snapped(points, ring.iter().copied());
             return finish_ring(points, true).then(|| {
                 out.ring(points);
                 GeomType::Polygon
@@ -380,12 +376,8 @@ impl TileSource {
         let parts = &self.parts[item.parts.0 as usize..item.parts.1 as usize];
         let snapped = |part: &Part, scratch: &mut Vec<[i32; 2]>| {
             scratch.clear();
-            for &c in &self.coords[part.start as usize..part.end as usize] {
-                let p = snap(to.apply(c));
-                if scratch.last() != Some(&p) {
-                    scratch.push(p);
-                }
-            }
+            let coords = &self.coords[part.start as usize..part.end as usize];
+            push_snapped(scratch, coords.iter().map(|&c| to.apply(c)));
         };
         let kind = match item.shape {
             Shape::Points => {
