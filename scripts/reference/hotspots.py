@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Reference answers for the hot-spot tests, from the reference libraries rather than our code.
 
-- hexbin counts: the H3 reference library (`h3`, the Python binding of Uber's C library); each
-  incident's res-11 cell from `latlng_to_cell`, coarser bins by `cell_to_parent`, as ingest
-  and the engine do (H3 cells do not nest exactly: for ~6 % of points the res-9 ancestor of
-  the res-11 cell is not the res-9 hexagon holding the point);
+- hexbin counts: the H3 reference library (`h3`, the Python binding of Uber's C library), as
+  its users bin points: `latlng_to_cell(lat, lon, res)` at the resolution asked, every time
+  (never a parent of a finer cell: H3 cells do not nest, and for ~6 % of points the res-9
+  ancestor of the res-11 cell is a neighbouring hexagon);
 - Gi* z-scores: PySAL esda `G_Local(y, w, transform='B', star=True)` over a study area built
   with `h3shape_to_cells_experimental(..., contain='overlap')` (every cell meeting a community)
   and neighbours from `grid_disk(k)` cut to the area.
@@ -41,7 +41,6 @@ def load_incidents():
                     "lat": lat,
                     "kind": r["kind"],
                     "at": dt.datetime.fromisoformat(r["reported_at"]),
-                    "cell11": h3.latlng_to_cell(lat, lon, 11),
                 }
             )
     return rows
@@ -73,7 +72,7 @@ def selected(rows, kinds=None, start=None, end=None, bbox=None):
 def hexbins(rows, res):
     counts = {}
     for r in rows:
-        cell = h3.cell_to_parent(r["cell11"], res)
+        cell = h3.latlng_to_cell(r["lat"], r["lon"], res)
         counts[cell] = counts.get(cell, 0) + 1
     return counts
 
@@ -90,7 +89,7 @@ def gi_star(rows, res, k, bbox=None):
     cells = sorted(area)
     counts = dict.fromkeys(cells, 0)
     for r in rows:
-        cell = h3.cell_to_parent(r["cell11"], res)
+        cell = h3.latlng_to_cell(r["lat"], r["lon"], res)
         if cell in counts:
             counts[cell] += 1
     neighbours = {c: [n for n in h3.grid_disk(c, k) if n in area and n != c] for c in cells}
@@ -112,10 +111,24 @@ def main():
         "generated_by": "scripts/reference/hotspots.py",
         "libraries": {"h3": h3.__version__, "esda": __import__("esda").__version__},
         "hexbins": [
+            {"query": "res=6", "counts": hexbins(rows, 6)},
             {"query": "res=7", "counts": hexbins(rows, 7)},
+            {
+                "query": "res=8&kind=dispute&from=2021-01-01&to=2021-12-31",
+                "counts": hexbins(selected(rows, {"dispute"}, *y2021), 8),
+            },
+            {
+                "query": "res=9&kind=dispute,police_call&bbox=112.17,30.98,112.24,31.05",
+                "counts": hexbins(selected(rows, {"dispute", "police_call"}, bbox=central), 9),
+            },
+            {"query": "res=9", "counts": hexbins(rows, 9)},
             {
                 "query": "res=10&kind=dispute&from=2020-01-01&to=2020-12-31",
                 "counts": hexbins(selected(rows, {"dispute"}, *y2020), 10),
+            },
+            {
+                "query": "res=11&kind=market_sanitation,street_vending&from=2021-01-01&to=2021-12-31",
+                "counts": hexbins(selected(rows, {"market_sanitation", "street_vending"}, *y2021), 11),
             },
         ],
         "gi_star": [

@@ -78,7 +78,7 @@ impl IncidentTable {
             };
             t.push_row(r, cell, grid, community);
         }
-        t.bins = CellBins::build(&t.cell);
+        t.bins = CellBins::build(&t.cell, &points);
         t.index_ids();
         t.index_members();
         t
@@ -128,7 +128,7 @@ impl IncidentTable {
         }
         let new_cells: Vec<u64> = placed.iter().map(|(cell, _)| *cell).collect();
         let mut t = Self::with_capacity(picks.len());
-        t.bins = self.bins.merged(&picks, &new_cells);
+        t.bins = self.bins.merged(&picks, &new_cells, &points);
         for pick in &picks {
             match *pick {
                 RowPick::Old(r) => {
@@ -332,6 +332,23 @@ impl IncidentTable {
                 visit(r);
             }
         }
+    }
+
+    /// Whether row `r` matches `filter`, tested on its own: the same rules as
+    /// [`Self::for_each_match`], for rows found another way (through the bins near a tile).
+    #[must_use]
+    pub fn row_matches(&self, filter: &IncidentFilter, r: usize) -> bool {
+        let t = self.reported_at[r];
+        filter.period.start.is_none_or(|s| t >= s)
+            && filter.period.end.is_none_or(|e| t <= e)
+            && (filter.kinds.is_empty() || filter.kinds.contains(&self.kind[r]))
+            && (filter.statuses.is_empty() || filter.statuses.contains(&self.status[r]))
+            && (filter.sources.is_empty() || filter.sources.contains(&self.source[r]))
+            && (filter.grids.is_empty() || filter.grids.contains(&self.grid[r]))
+            && (filter.communities.is_empty() || filter.communities.contains(&self.community[r]))
+            && filter
+                .bbox
+                .is_none_or(|b| b.holds(self.lon[r], self.lat[r]))
     }
 
     /// The time span of all incidents, if any.

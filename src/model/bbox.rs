@@ -72,6 +72,18 @@ impl Bbox {
         }
     }
 
+    /// Whether the closed box holds (`lon`, `lat`), across the antimeridian too: the same
+    /// answer as testing [`Bbox::rects`], without building them.
+    #[must_use]
+    pub fn holds(&self, lon: f64, lat: f64) -> bool {
+        let lon_in = if self.min_lon <= self.max_lon {
+            (self.min_lon..=self.max_lon).contains(&lon)
+        } else {
+            lon >= self.min_lon || lon <= self.max_lon
+        };
+        lon_in && (self.min_lat..=self.max_lat).contains(&lat)
+    }
+
     /// `[min_lon, min_lat, max_lon, max_lat]`, the order GeoJSON and OGC use.
     #[must_use]
     pub fn to_array(&self) -> [f64; 4] {
