@@ -9,7 +9,7 @@ mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Coord, Rect};
-use gridwatch::index::{IncidentFilter, cell_of, locate_all, locate_exact};
+use gridwatch::index::{CellBins, IncidentFilter, cell_of, locate_all, locate_exact};
 use gridwatch::model::{Bbox, IncidentKind, Period};
 use std::hint::black_box;
 
@@ -49,6 +49,8 @@ fn assignment(c: &mut Criterion) {
         });
     });
     group.finish();
+
+    bins(c, &t.cell, &points);
 
     let mut group = c.benchmark_group("bbox_query");
     let small = Rect::new(
@@ -94,6 +96,33 @@ fn assignment(c: &mut Criterion) {
     };
     group.bench_function("incidents_1m_kind_year_bbox", |b| {
         b.iter(|| black_box(t.select(&filter)).len());
+    });
+    group.finish();
+}
+
+/// The bins of every incident at res 6..=11, as load and ingest compute them (the hexagon
+/// holding each point: the res-11 ancestor as a guess checked against the bin's hexagon,
+/// `to_cell` near edges), both cores; and `to_cell` at res 6..=10 for every point, one core,
+/// the cost the guess avoids.
+fn bins(c: &mut Criterion, cells: &[u64], points: &[Coord]) {
+    let mut group = c.benchmark_group("bins_1m");
+    group.sample_size(10);
+    group.bench_function("exact_bins_res6_to_11_parallel", |b| {
+        b.iter(|| black_box(CellBins::build(cells, points)));
+    });
+    group.bench_function("to_cell_res6_to_10_one_core", |b| {
+        b.iter(|| {
+            points
+                .iter()
+                .filter_map(|p| h3o::LatLng::new(p.y, p.x).ok())
+                .map(|ll| {
+                    (6..=10u8)
+                        .filter_map(|r| h3o::Resolution::try_from(r).ok())
+                        .map(|r| u64::from(ll.to_cell(r)) & 1)
+                        .sum::<u64>()
+                })
+                .sum::<u64>()
+        });
     });
     group.finish();
 }

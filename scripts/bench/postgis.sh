@@ -2,8 +2,11 @@
 # Store and PostGIS benchmarks on a generated city with N incidents (default 1,000,000):
 #   - `gridwatch import` into a throwaway PostGIS cluster, twice (the second is all upserts);
 #   - start-up from PostGIS and from the embedded GeoPackage (created, then reopened);
-#   - PostGIS answering the questions the engine answers (hexbins by H3 parent, point-in-polygon
-#     assignment, bbox selections), each run 5 times after a warm-up, median reported;
+#   - PostGIS answering the questions the engine answers (hexbins, point-in-polygon assignment,
+#     bbox selections), each run 5 times after a warm-up, median reported. PostGIS has no H3
+#     (h3-pg is not packaged for Debian 12), so each incident's res-9 hexagon is computed by the
+#     reference library, `h3.latlng_to_cell(lat, lon, 9)`, and stored in a column `h3_9`, as an
+#     SQL user would keep it; the hexbin queries group by that column;
 #   - the engine's answer to the same hexbin question, to check the two agree.
 # Usage: scripts/bench/postgis.sh [N]. Needs postgresql-15 and postgresql-15-postgis-3.
 set -euo pipefail
@@ -49,6 +52,20 @@ echo "GeoPackage, first start (creates the store from the files):"; startup 5818
 echo "GeoPackage, second start (loads the store):"; startup 58182 --store "$GPKG"
 ls -l "$GPKG" | awk '{print "  store size: " $5 " bytes"}'
 
+echo "## the res-9 hexagon of every incident, from the h3 library, into incidents.h3_9"
+python3 - "$DATA/incidents.csv" > "$DATA/h3_9.csv" <<'PY'
+import csv, sys
+import h3
+with open(sys.argv[1], newline="") as f:
+    for r in csv.DictReader(f):
+        print(f'{r["id"]},{int(h3.latlng_to_cell(float(r["lat"]), float(r["lon"]), 9), 16)}')
+PY
+"${PSQL[@]}" -c "ALTER TABLE incidents ADD COLUMN IF NOT EXISTS h3_9 bigint" \
+  -c "CREATE TEMP TABLE cells (id bigint, h3_9 bigint)" \
+  -c "\copy cells FROM '$DATA/h3_9.csv' CSV" \
+  -c "UPDATE incidents i SET h3_9 = c.h3_9 FROM cells c WHERE c.id = i.id" \
+  -c "VACUUM ANALYZE incidents"
+
 # Median of 5 timed runs (after one warm-up) of a query, client-side (\timing), in ms.
 median_ms() {
   local sql=$1
@@ -57,12 +74,11 @@ median_ms() {
     "${PSQL[@]}" -c '\timing on' -c "$sql" | grep -o 'Time: [0-9.]*' | awk '{print $2}'
   done | sort -n | sed -n 3p
 }
-PARENT9="(h3 & ~(15::bigint << 52)) | (9::bigint << 52) | ((1::bigint << 18) - 1)"
 YEAR2020="reported_at >= '2020-01-01 00:00:00+08' AND reported_at <= '2020-12-31 23:59:59+08'"
 BOX="ST_MakeEnvelope(112.18, 30.98, 112.22, 31.02, 4326)"
 echo "## PostGIS answering the engine's questions (median of 5, ms)"
-echo "hexbins res 9, disputes in 2020:        $(median_ms "SELECT $PARENT9 AS cell, count(*) FROM incidents WHERE kind = 'dispute' AND $YEAR2020 GROUP BY 1")"
-echo "hexbins res 9, everything:              $(median_ms "SELECT $PARENT9 AS cell, count(*) FROM incidents GROUP BY 1")"
+echo "hexbins res 9, disputes in 2020:        $(median_ms "SELECT h3_9 AS cell, count(*) FROM incidents WHERE kind = 'dispute' AND $YEAR2020 GROUP BY 1")"
+echo "hexbins res 9, everything:              $(median_ms "SELECT h3_9 AS cell, count(*) FROM incidents GROUP BY 1")"
 echo "point-in-polygon, every incident:       $(median_ms "SELECT g.id, count(*) FROM incidents i JOIN grids g ON ST_Intersects(g.geom, i.geom) GROUP BY g.id")"
 echo "incidents, 2 kinds, 2020, 4 km box:     $(median_ms "SELECT id FROM incidents WHERE kind IN ('dispute', 'police_call') AND $YEAR2020 AND geom && $BOX")"
 echo "buildings meeting a 500 m box:          $(median_ms "SELECT id FROM buildings WHERE geom && ST_MakeEnvelope(112.195, 31.02, 112.2, 31.025, 4326) AND ST_Intersects(geom, ST_MakeEnvelope(112.195, 31.02, 112.2, 31.025, 4326))")"
@@ -70,7 +86,7 @@ echo "buildings meeting a 500 m box:          $(median_ms "SELECT id FROM buildi
 echo "## the engine and PostGIS agree"
 KEEP=1 startup 58183 --database-url "$URL" >/dev/null
 ours=$(curl -s 'http://127.0.0.1:58183/api/v1/hexbins?res=9&kind=dispute&from=2020-01-01&to=2020-12-31' | python3 -c 'import json,sys; s=json.load(sys.stdin)["summary"]; print(s["cells"], s["total"])')
-theirs=$("${PSQL[@]}" -At -F ' ' -c "SELECT count(*), sum(n) FROM (SELECT $PARENT9, count(*) AS n FROM incidents WHERE kind = 'dispute' AND $YEAR2020 GROUP BY 1) t")
+theirs=$("${PSQL[@]}" -At -F ' ' -c "SELECT count(*), sum(n) FROM (SELECT h3_9, count(*) AS n FROM incidents WHERE kind = 'dispute' AND $YEAR2020 GROUP BY 1) t")
 echo "hexbins res 9 disputes 2020 (cells, incidents): engine $ours, PostGIS $theirs"
 [ "$ours" = "$theirs" ] || { echo "MISMATCH" >&2; exit 1; }
 
