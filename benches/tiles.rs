@@ -16,7 +16,9 @@ use geo::Coord;
 use gridwatch::api::{AppState, TileCaches, Tokens, app};
 use gridwatch::index::{Engine, IncidentFilter};
 use gridwatch::live::Live;
-use gridwatch::tiles::layers::{LAYERS, hexbin_values, incident_tile, layer_features};
+use gridwatch::tiles::layers::{
+    INCIDENT_POINTS_FROM, IncidentMode, LAYERS, hexbin_values, incident_tile, layer_features,
+};
 use gridwatch::tiles::mvt::{LayerContent, encode};
 use gridwatch::tiles::source::{StaticSources, TileSource};
 use gridwatch::tiles::tile::TileId;
@@ -80,6 +82,10 @@ fn report_biggest_tiles(state: &AppState) {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one 1M-incident city, built once, for every tile benchmark"
+)]
 fn tiles(c: &mut Criterion) {
     let engine = common::city_with_million_incidents();
     let state = AppState::new(engine.clone());
@@ -95,7 +101,12 @@ fn tiles(c: &mut Criterion) {
     // The selection's res-11 hexbins: the server computes them once per query and data version
     // (they pick the crowded tiles' counts), so they are not part of a tile's cost.
     let res11 = hexbin_values(&engine, &everything, h3o::Resolution::Eleven);
-    let incidents = |tile| incident_tile(&engine, tile, &everything, &res11);
+    // So is each zoom's representation (the same for every tile of the zoom).
+    let modes: Vec<IncidentMode> = (0..=16).map(|z| IncidentMode::of_zoom(&res11, z)).collect();
+    let incidents =
+        |tile: TileId| incident_tile(&engine, tile, &everything, &res11, modes[tile.z as usize]);
+    check_one_mode_per_zoom(&state);
+    group_mode_cost(c, &res11);
     // The buildings prepared for tiles: the server does this once per layer version.
     let sources = StaticSources::default();
     let buildings = sources.get(&engine, "buildings").expect("a static layer");
@@ -174,14 +185,15 @@ fn tiles(c: &mut Criterion) {
     group.bench_function("z14_incidents_features", |b| {
         b.iter(|| black_box(incidents(tile)).len());
     });
-    let sparse = TileId {
-        z: 14,
-        x: 13_290,
-        y: 6_712,
-    };
-    group.bench_function("z14_incidents_points_tile", |b| {
-        b.iter(|| black_box(incidents(sparse)).len());
-    });
+    // The densest tile at the first zoom that shows single points.
+    if let Some(z) =
+        (INCIDENT_POINTS_FROM..=16).find(|&z| modes[z as usize] == IncidentMode::Points)
+    {
+        let points = tile_at(z, 112.2, 31.03);
+        group.bench_function(format!("z{z}_incidents_points_tile"), |b| {
+            b.iter(|| black_box(incidents(points)).len());
+        });
+    }
     let layers = [
         ("buildings", LayerContent::Source(buildings.clone())),
         ("incidents", LayerContent::Features(incidents(tile))),
@@ -190,6 +202,94 @@ fn tiles(c: &mut Criterion) {
         b.iter(|| black_box(encode(tile, &layers)).len());
     });
     group.finish();
+}
+
+/// What deciding a zoom's representation costs (once per selection, zoom and data version).
+fn group_mode_cost(c: &mut Criterion, res11: &[gridwatch::tiles::layers::CellValue]) {
+    c.bench_function("tiles_1m/incident_mode_of_z14", |b| {
+        b.iter(|| IncidentMode::of_zoom(black_box(res11), 14));
+    });
+}
+
+/// Decodes every incident tile over the central city at zooms 10–16 for two selections
+/// through the HTTP router, and checks that each zoom shows one representation and that its
+/// counts add up to the selection (its total from `/api/v1/hexbins`). Prints a line a zoom.
+fn check_one_mode_per_zoom(state: &AppState) {
+    use geozero::mvt::{Message, Tile};
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let router = app(state.clone());
+    let get = |uri: &str| -> Vec<u8> {
+        let request = Request::builder()
+            .uri(uri)
+            .body(Body::empty())
+            .expect("request");
+        runtime.block_on(async {
+            let response = router.clone().oneshot(request).await.expect("response");
+            response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes()
+                .to_vec()
+        })
+    };
+    let bbox = "bbox=112.17,30.98,112.24,31.05";
+    for query in [bbox.to_owned(), format!("kind=dispute&{bbox}")] {
+        let hexbins: serde_json::Value =
+            serde_json::from_slice(&get(&format!("/api/v1/hexbins?res=11&{query}")))
+                .expect("hexbins answer");
+        let selected = hexbins["summary"]["total"].as_u64().expect("a total");
+        for z in 10..=16u8 {
+            // The tiles of the selection's box grown by 0.05° (more than any cell's radius).
+            let (a, b) = (tile_at(z, 112.12, 31.10), tile_at(z, 112.29, 30.93));
+            let (mut kinds, mut total, mut tiles) = (std::collections::BTreeSet::new(), 0u64, 0);
+            for x in a.x..=b.x {
+                for y in a.y..=b.y {
+                    let bytes = get(&format!("/tiles/incidents/{z}/{x}/{y}.mvt?{query}"));
+                    let Some(layer) = Tile::decode(bytes.as_slice())
+                        .expect("a tile")
+                        .layers
+                        .into_iter()
+                        .find(|l| l.name == "incidents")
+                    else {
+                        continue;
+                    };
+                    tiles += 1;
+                    let count_key = layer.keys.iter().position(|k| k == "point_count");
+                    for f in &layer.features {
+                        let count = f
+                            .tags
+                            .chunks(2)
+                            .find(|kv| Some(kv[0] as usize) == count_key);
+                        kinds.insert(count.is_some());
+                        total += count.map_or_else(
+                            || {
+                                // A point counts in the tile whose own square holds it.
+                                let (x, y) = (f.geometry[1], f.geometry[2]);
+                                let unzig = |v: u32| (v >> 1) as i32 ^ -((v & 1) as i32);
+                                u64::from(
+                                    (0..4096).contains(&unzig(x)) && (0..4096).contains(&unzig(y)),
+                                )
+                            },
+                            |kv| layer.values[kv[1] as usize].uint_value.unwrap_or(0),
+                        );
+                    }
+                }
+            }
+            let shown = match kinds.len() {
+                1 if kinds.contains(&true) => "counts",
+                1 => "points",
+                0 => "empty",
+                _ => "MIXED",
+            };
+            eprintln!(
+                "incidents `{query}` z{z}: {shown} in all {tiles} tiles, {total} of {selected}"
+            );
+            assert!(kinds.len() <= 1, "z{z} `{query}` mixes points and counts");
+            assert_eq!(total, selected, "z{z} `{query}`");
+        }
+    }
 }
 
 /// The first tile of a zoom from a freshly prepared buildings layer: it also writes the

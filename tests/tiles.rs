@@ -7,22 +7,21 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::engine;
+use common::mvt::{decode, fetch, parts, properties};
 use geo::{Coord, Intersects};
-use geozero::mvt::tile::{Layer, Value};
-use geozero::mvt::{Message, Tile};
+use geozero::mvt::tile::Layer;
 use gridwatch::api::{AppState, Tokens, app};
 use gridwatch::index::Engine;
 use gridwatch::live::Live;
 use gridwatch::store::Store;
 use gridwatch::store::gpkg::GpkgStore;
 use gridwatch::tiles::tile::TileId;
-use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// z14 tile over the central city (lon 112.2, lat 31.03).
@@ -40,89 +39,8 @@ fn central(layers: &str) -> String {
     )
 }
 
-struct Fetched {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    bytes: Vec<u8>,
-}
-
-async fn fetch(state: &AppState, path: &str, headers: &[(&str, &str)]) -> Fetched {
-    let mut request = Request::builder().uri(path).header("host", "test.local");
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let response = app(state.clone())
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Fetched {
-        status,
-        headers,
-        bytes,
-    }
-}
-
 fn state() -> AppState {
     AppState::new(Engine::clone(&engine()))
-}
-
-fn decode(bytes: &[u8]) -> BTreeMap<String, Layer> {
-    Tile::decode(bytes)
-        .unwrap()
-        .layers
-        .into_iter()
-        .map(|l| (l.name.clone(), l))
-        .collect()
-}
-
-/// The parts of a feature's geometry: each a list of tile coordinates (points: one part each).
-fn parts(geometry: &[u32]) -> Vec<Vec<[i64; 2]>> {
-    let zigzag = |v: u32| i64::from((v >> 1) as i32 ^ -((v & 1) as i32));
-    let (mut out, mut cursor, mut i) = (Vec::new(), [0i64; 2], 0);
-    while i < geometry.len() {
-        let (id, count) = (geometry[i] & 7, geometry[i] >> 3);
-        i += 1;
-        match id {
-            1 | 2 => {
-                for _ in 0..count {
-                    cursor = [
-                        cursor[0] + zigzag(geometry[i]),
-                        cursor[1] + zigzag(geometry[i + 1]),
-                    ];
-                    i += 2;
-                    if id == 1 {
-                        out.push(vec![cursor]);
-                    } else {
-                        out.last_mut().unwrap().push(cursor);
-                    }
-                }
-            }
-            7 => {}
-            other => panic!("unknown command {other}"),
-        }
-    }
-    out
-}
-
-fn properties(layer: &Layer, feature: usize) -> BTreeMap<String, Value> {
-    let tags = &layer.features[feature].tags;
-    tags.chunks(2)
-        .map(|kv| {
-            (
-                layer.keys[kv[0] as usize].clone(),
-                layer.values[kv[1] as usize].clone(),
-            )
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -221,49 +139,6 @@ async fn a_tile_holds_exactly_the_features_meeting_its_buffered_bounds() {
             .sum();
         assert!(area > 0, "building {:?}", f.id);
     }
-}
-
-#[tokio::test]
-async fn low_zoom_incident_counts_add_up_to_every_incident() {
-    let e = engine();
-    let state = state();
-    // Every z9 tile that holds a community.
-    let extent = e.communities.extent().unwrap();
-    let corner = |lon: f64, lat: f64| {
-        let p = TileId { z: 9, x: 0, y: 0 }.pixel(Coord { x: lon, y: lat });
-        ((p.x / 4096.0).floor() as u32, (p.y / 4096.0).floor() as u32)
-    };
-    let (x0, y0) = corner(extent.min().x - 0.5, extent.max().y + 0.5);
-    let (x1, y1) = corner(extent.max().x + 0.5, extent.min().y - 0.5);
-    let mut total = 0u64;
-    for x in x0..=x1 {
-        for y in y0..=y1 {
-            let got = fetch(
-                &state,
-                &format!("/tiles/incidents/9/{x}/{y}.mvt?kind=dispute"),
-                &[],
-            )
-            .await;
-            if got.status == StatusCode::NO_CONTENT {
-                continue;
-            }
-            let layers = decode(&got.bytes);
-            let layer = &layers["incidents"];
-            for i in 0..layer.features.len() {
-                total += properties(layer, i)["point_count"].uint_value.unwrap();
-            }
-        }
-    }
-    let disputes = e
-        .incidents
-        .kind
-        .iter()
-        .filter(|k| **k == gridwatch::model::IncidentKind::Dispute)
-        .count() as u64;
-    assert_eq!(
-        total, disputes,
-        "aggregated tiles drop no incident and count none twice"
-    );
 }
 
 #[tokio::test]
@@ -509,44 +384,6 @@ async fn a_write_invalidates_the_cached_tiles_it_touches() {
         .map(|f| f.id.unwrap())
         .collect();
     assert!(ids.contains(&id), "the new incident is in the tile");
-}
-
-/// A z14 tile with more incidents than a tile should carry shows counts per res-11 cell, and
-/// they add up to the incidents of the cells centred in the tile.
-#[tokio::test]
-async fn crowded_tiles_count_instead_of_truncating() {
-    let e = engine();
-    let crowded = TileId {
-        z: 14,
-        x: 13_298,
-        y: 6_706,
-    };
-    let got = fetch(
-        &state(),
-        &format!(
-            "/tiles/incidents/{}/{}/{}.mvt",
-            crowded.z, crowded.x, crowded.y
-        ),
-        &[],
-    )
-    .await;
-    let layers = decode(&got.bytes);
-    let layer = &layers["incidents"];
-    let total: u64 = (0..layer.features.len())
-        .map(|i| properties(layer, i)["point_count"].uint_value.unwrap())
-        .sum();
-    let own = crowded.bounds(0.0);
-    let t = &e.incidents;
-    let expected = (0..t.len())
-        .filter(|&r| {
-            let centre = h3o::LatLng::from(t.cell_at(r).unwrap());
-            let (x, y) = (centre.lng(), centre.lat());
-            x >= own.min().x && x < own.max().x && y > own.min().y && y <= own.max().y
-        })
-        .count() as u64;
-    assert!(expected > 1_000);
-    assert_eq!(total, expected);
-    assert!(got.bytes.len() < 500 * 1024);
 }
 
 /// The prepared layers (world units, written straight to commands when nothing needs clipping

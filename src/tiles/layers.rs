@@ -6,7 +6,7 @@ use geo::{Geometry, Intersects, LineString, Point, Polygon, Rect};
 use geozero::mvt::TileValue;
 use h3o::{CellIndex, Resolution};
 
-use super::tile::{BUFFER, TileId};
+use super::tile::{BUFFER, MAX_ZOOM, TileId, world};
 use crate::analytics::hexbin::hexbins;
 use crate::index::{Engine, IncidentFilter, NONE};
 use crate::model::format_local;
@@ -24,8 +24,9 @@ pub struct LayerSpec {
 
 /// Zoom from which single incidents are drawn; below it they are counted per H3 cell.
 pub const INCIDENT_POINTS_FROM: u8 = 14;
-/// The most single incidents drawn in one tile (about 200 KB); a tile with more shows counts
-/// per res-11 cell instead, so no tile is truncated and none grows past 500 KB.
+/// The most single incidents drawn in one tile (about 200 KB): a zoom whose densest tile
+/// would hold more shows counts per res-11 cell in every tile instead ([`IncidentMode`]), so
+/// no tile is truncated and none grows past 500 KB.
 pub const MAX_POINTS_PER_TILE: usize = 3_000;
 
 /// The layers drawn from the engine's records as they are (through a `source::TileSource`),
@@ -105,7 +106,7 @@ pub const LAYERS: [LayerSpec; 9] = [
         name: "incidents",
         minzoom: 8,
         maxzoom: 16,
-        description: "incidents: points from z14 (unless over 3,000 in a tile), per-cell counts (point_count) otherwise",
+        description: "incidents: from z14 single points, unless the densest tile of that zoom would hold over 3,000 of the selection; otherwise counts per H3 cell (res chosen by zoom, res 11 from z14) as points at the cell centres with point_count. One representation per selection and zoom, every tile alike; a style tells them apart with [\"has\", \"point_count\"]",
         fields: &[
             ("kind", "String"),
             ("status", "String"),
@@ -316,53 +317,95 @@ pub fn layer_features(engine: &Engine, layer: &str) -> Vec<Feature> {
     }
 }
 
-/// The rows in `rect` matching `filter` (its own bbox ignored).
+/// The rows in `rect` matching all of `filter` (its bbox too, as the counts of low zooms do).
 fn rows_matching(engine: &Engine, rect: &Rect, filter: &IncidentFilter) -> Vec<usize> {
     let t = &engine.incidents;
-    let period = t.time_range(&filter.period);
-    let kinds = |r: usize| filter.kinds.is_empty() || filter.kinds.contains(&t.kind[r]);
-    let statuses = |r: usize| filter.statuses.is_empty() || filter.statuses.contains(&t.status[r]);
-    let areas = |r: usize| {
-        (filter.grids.is_empty() || filter.grids.contains(&t.grid[r]))
-            && (filter.communities.is_empty() || filter.communities.contains(&t.community[r]))
-    };
     t.rows_in(rect)
         .into_iter()
         .map(|r| r as usize)
-        .filter(|&r| period.contains(&r) && kinds(r) && statuses(r) && areas(r))
+        .filter(|&r| t.row_matches(filter, r))
         .collect()
 }
 
-/// The incidents of a tile from [`INCIDENT_POINTS_FROM`]: single points in the buffered tile,
-/// or, when there would be more than [`MAX_POINTS_PER_TILE`], the counts per res-11 cell centred
-/// in the tile. `res11` are the selection's hexbins at res 11 (computed once per query), which
-/// both estimate the tile's load and give the counts, so a crowded tile costs no row visits.
+/// How the incident tiles of one zoom show one selection. The choice is made once per
+/// (selection, zoom), never tile by tile, so neighbouring tiles never differ in kind: a map
+/// shows one representation per zoom, without patches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncidentMode {
+    /// Every incident as a point of its own.
+    Points,
+    /// Counts per H3 cell (`point_count` at the cell centre); a cell belongs to the one tile
+    /// holding its centre.
+    Counts,
+}
+
+impl IncidentMode {
+    /// The mode of zoom `z` for the selection whose res-11 hexbins are `res11`: counts below
+    /// [`INCIDENT_POINTS_FROM`], and from there on too when the densest tile of the zoom would
+    /// hold more than [`MAX_POINTS_PER_TILE`] of the selection's incidents.
+    #[must_use]
+    pub fn of_zoom(res11: &[CellValue], z: u8) -> Self {
+        if z < INCIDENT_POINTS_FROM || densest_tile(res11, z) > MAX_POINTS_PER_TILE as u64 {
+            Self::Counts
+        } else {
+            Self::Points
+        }
+    }
+
+    /// Its name, for tile fields and documents.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Points => "points",
+            Self::Counts => "counts",
+        }
+    }
+}
+
+/// The most incidents of `res11` (hexbins at res 11, each counted at its cell centre) in any
+/// one tile of zoom `z`. A res-11 cell (~25 m) is far smaller than a tile from z14 (~2 km), so
+/// this is the densest tile's load to within the cells on its edges.
+#[must_use]
+pub fn densest_tile(res11: &[CellValue], z: u8) -> u64 {
+    let n = f64::from(1u32 << z.min(MAX_ZOOM));
+    let mut per_tile: rustc_hash::FxHashMap<(u32, u32), u64> = rustc_hash::FxHashMap::default();
+    for v in res11 {
+        let w = world(geo::Coord {
+            x: v.centre[0],
+            y: v.centre[1],
+        });
+        let count = v
+            .properties
+            .iter()
+            .find(|(k, _)| *k == "count")
+            .map_or(0, |(_, n)| if let TileValue::Uint(n) = n { *n } else { 0 });
+        *per_tile
+            .entry(((w[0] * n) as u32, (w[1] * n) as u32))
+            .or_default() += count;
+    }
+    per_tile.values().copied().max().unwrap_or(0)
+}
+
+/// The incidents of a tile from [`INCIDENT_POINTS_FROM`] in the zoom's `mode`: single points
+/// in the buffered tile, or the counts per res-11 cell centred in the tile. `res11` are the
+/// selection's hexbins at res 11 (computed once per query), so a tile of counts costs no row
+/// visits.
 #[must_use]
 pub fn incident_tile(
     engine: &Engine,
     tile: TileId,
     filter: &IncidentFilter,
     res11: &[CellValue],
+    mode: IncidentMode,
 ) -> Vec<Feature> {
-    let buffered = tile_rect(tile);
-    let in_rect = |v: &CellValue| {
-        buffered.intersects(&geo::Coord {
-            x: v.centre[0],
-            y: v.centre[1],
-        })
-    };
-    let load: u64 = res11
-        .iter()
-        .filter(|v| in_rect(v))
-        .filter_map(|v| v.properties.iter().find(|(k, _)| *k == "count"))
-        .map(|(_, n)| if let TileValue::Uint(n) = n { *n } else { 0 })
-        .sum();
-    if load <= MAX_POINTS_PER_TILE as u64 {
-        let mut rows = rows_matching(engine, &buffered, filter);
-        rows.sort_unstable();
-        return incident_points(engine, &rows);
+    match mode {
+        IncidentMode::Points => {
+            let mut rows = rows_matching(engine, &tile_rect(tile), filter);
+            rows.sort_unstable();
+            incident_points(engine, &rows)
+        }
+        IncidentMode::Counts => incident_counts(res11, tile),
     }
-    incident_counts(res11, tile)
 }
 
 /// Single incidents of `rows`.
@@ -473,4 +516,37 @@ pub fn hexbin_values(engine: &Engine, filter: &IncidentFilter, res: Resolution) 
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counted(lon: f64, lat: f64, count: u64) -> CellValue {
+        let cell = h3o::LatLng::new(lat, lon)
+            .expect("a valid point")
+            .to_cell(Resolution::Eleven);
+        CellValue::new(cell, vec![("count", uint(count))])
+    }
+
+    #[test]
+    fn a_zoom_counts_when_its_densest_tile_is_crowded() {
+        let crowded = [
+            counted(112.2, 31.03, 2_000),
+            counted(112.2005, 31.0305, 1_001),
+        ];
+        assert_eq!(densest_tile(&crowded, 14), 3_001);
+        for z in 14..=16 {
+            assert_eq!(IncidentMode::of_zoom(&crowded, z), IncidentMode::Counts);
+        }
+        // The same number spread over two z14 tiles (about 2.4 km wide) fits as points.
+        let spread = [counted(112.2, 31.03, 2_000), counted(112.24, 31.03, 1_001)];
+        assert_eq!(densest_tile(&spread, 14), 2_000);
+        assert_eq!(IncidentMode::of_zoom(&spread, 14), IncidentMode::Points);
+        let limit = [counted(112.2, 31.03, MAX_POINTS_PER_TILE as u64)];
+        assert_eq!(IncidentMode::of_zoom(&limit, 14), IncidentMode::Points);
+        for z in 0..INCIDENT_POINTS_FROM {
+            assert_eq!(IncidentMode::of_zoom(&[], z), IncidentMode::Counts);
+        }
+    }
 }

@@ -6,6 +6,7 @@
     reason = "each test binary uses a different subset of the helpers"
 )]
 
+pub mod mvt;
 pub mod postgis;
 
 use std::path::{Path, PathBuf};

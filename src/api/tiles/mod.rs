@@ -30,8 +30,8 @@ use super::{ApiError, AppState, QueryParams};
 use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
 use crate::tiles::layers::{
-    CellValue, INCIDENT_POINTS_FROM, LayerSpec, STATIC_LAYERS, auto_resolution, cell_features,
-    hexbin_values, incident_counts, incident_tile, spec,
+    CellValue, INCIDENT_POINTS_FROM, IncidentMode, LayerSpec, STATIC_LAYERS, auto_resolution,
+    cell_features, hexbin_values, incident_counts, incident_tile, spec,
 };
 use crate::tiles::mvt::{LayerContent, encode};
 use crate::tiles::source::StaticSources;
@@ -47,6 +47,8 @@ type Encoded = Arc<(Bytes, HeaderValue)>;
 pub struct TileCaches {
     tiles: Cache<String, Encoded>,
     cells: Cache<String, Arc<Vec<CellValue>>>,
+    /// The incident mode of each (selection, zoom) from z14.
+    modes: Cache<String, IncidentMode>,
     sources: Arc<StaticSources>,
 }
 
@@ -69,6 +71,7 @@ impl TileCaches {
                 .max_capacity(bytes)
                 .build(),
             cells: Cache::new(256),
+            modes: Cache::new(1024),
             sources: Arc::default(),
         }
     }
@@ -338,7 +341,12 @@ impl Draw {
                             Arc::new(hexbin_values(engine, &filters.incidents, res))
                         });
                     LayerContent::Features(if id.z >= INCIDENT_POINTS_FROM {
-                        incident_tile(engine, id, &filters.incidents, &values)
+                        // One mode for every tile of this zoom and selection.
+                        let mode = state.tiles.modes.get_with(
+                            format!("incidents/{}?{query}#v{}", id.z, engine.version),
+                            || IncidentMode::of_zoom(&values, id.z),
+                        );
+                        incident_tile(engine, id, &filters.incidents, &values, mode)
                     } else {
                         incident_counts(&values, id)
                     })

@@ -49,49 +49,260 @@ pub fn tilejson(engine: &Engine, base: &str, layers: &[&LayerSpec], query: &str)
     })
 }
 
-/// A MapLibre style drawing every layer from the composite tile source at `base`.
+/// Colours of incident kinds, grouped as the command centre reads them: conflict (reds),
+/// safety and crime (purples), city order (oranges), living conditions (greens).
+const KIND_COLOURS: [(&str, &str); 11] = [
+    ("dispute", "#d7301f"),
+    ("property_dispute", "#ef6548"),
+    ("petition", "#fc8d59"),
+    ("police_call", "#6a51a3"),
+    ("criminal_case", "#3f007d"),
+    ("safety_hazard", "#807dba"),
+    ("illegal_construction", "#d94801"),
+    ("street_vending", "#f16913"),
+    ("school_surroundings", "#fd8d3c"),
+    ("market_sanitation", "#238b45"),
+    ("drainage", "#41ab5d"),
+];
+
+/// Resource kinds by the zoom they appear from: what the command centre and planners look
+/// for first (service complexes, police stations) early, neighbourhood services mid, and the
+/// finest (community offices, party households) only close in.
+const RESOURCE_TIERS: [(&str, u8, &[&str]); 3] = [
+    (
+        "resources-major",
+        11,
+        &["service_complex", "police_station"],
+    ),
+    (
+        "resources-local",
+        14,
+        &["police_post", "school", "market", "clinic"],
+    ),
+    (
+        "resources-fine",
+        16,
+        &["community_office", "party_household"],
+    ),
+];
+
+/// `["match", ["get", "kind"], k1, c1, ..., fallback]`.
+fn by_kind(pairs: &[(&str, &str)], fallback: &str) -> Value {
+    let mut m = vec![json!("match"), json!(["get", "kind"])];
+    for (k, c) in pairs {
+        m.push(json!(k));
+        m.push(json!(c));
+    }
+    m.push(json!(fallback));
+    Value::Array(m)
+}
+
+/// A MapLibre style drawing every layer from the composite tile source at `base`, legible at
+/// every zoom: districts and communities with their names low; hexbin heat in the middle
+/// zooms, fading as single incidents become distinguishable; incident counts (a zoom the
+/// server aggregates, `point_count`) and single incidents drawn by their own layers, so
+/// either representation of a zoom reads the same; resources by kind from the zoom where
+/// they make sense; Chinese names from the data as labels (no glyph server: the page renders
+/// them with local fonts). Gi* hot spots are in the style but hidden (the map turns them on).
 #[must_use]
+#[expect(clippy::too_many_lines, reason = "one declarative style document")]
 pub fn style(base: &str) -> Value {
-    let all: Vec<&str> = LAYERS.iter().map(|l| l.name).collect();
-    let layer = |id: &str, source_layer: &str, kind: &str, paint: Value, filter: Option<Value>| {
+    // Gi* is computed per request's filters: it has its own source, fetched only when shown.
+    let all: Vec<&str> = LAYERS
+        .iter()
+        .map(|l| l.name)
+        .filter(|n| *n != "hotspots")
+        .collect();
+    let layer = |id: &str, source_layer: &str, kind: &str, minzoom: u8, paint: Value| {
         let spec = LAYERS.iter().find(|l| l.name == source_layer).copied();
-        let mut l = json!({
-            "id": id, "type": kind, "source": "gridwatch", "source-layer": source_layer, "paint": paint,
-            "minzoom": spec.map_or(0, |s| s.minzoom),
-        });
-        if let Some(f) = filter {
-            l["filter"] = f;
-        }
+        let source = if source_layer == "hotspots" {
+            "hotspots"
+        } else {
+            "gridwatch"
+        };
+        json!({
+            "id": id, "type": kind, "source": source, "source-layer": source_layer,
+            "minzoom": spec.map_or(minzoom, |s| s.minzoom.max(minzoom)),
+            "paint": paint,
+        })
+    };
+    let with = |mut l: Value, key: &str, value: Value| {
+        l[key] = value;
         l
     };
+    let label = |id: &str,
+                 source_layer: &str,
+                 minzoom: u8,
+                 maxzoom: u8,
+                 size: Value,
+                 colour: &str| {
+        json!({
+            "id": id, "type": "symbol", "source": "gridwatch", "source-layer": source_layer,
+            "minzoom": minzoom, "maxzoom": maxzoom,
+            "layout": { "text-field": ["get", "name"], "text-size": size, "text-max-width": 8,
+                        "text-padding": 4 },
+            "paint": { "text-color": colour, "text-halo-color": "#fbfaf6", "text-halo-width": 1.5 },
+        })
+    };
+    let mut layers = vec![
+        json!({ "id": "background", "type": "background", "paint": { "background-color": "#f4f1ea" } }),
+        layer(
+            "communities-fill",
+            "communities",
+            "fill",
+            0,
+            json!({
+            "fill-color": "#ebe5d5",
+            "fill-opacity": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 14, 1] }),
+        ),
+        layer(
+            "buildings",
+            "buildings",
+            "fill",
+            14,
+            json!({
+            "fill-color": ["case", ["get", "unmanaged"], "#d9a07a", "#c8c1b4"],
+            "fill-outline-color": "#a89f90" }),
+        ),
+        layer(
+            "grids",
+            "grids",
+            "line",
+            12,
+            json!({
+            "line-color": "#b9a98a",
+            "line-width": ["interpolate", ["linear"], ["zoom"], 12, 0.3, 16, 1],
+            "line-dasharray": [3, 2] }),
+        ),
+        layer(
+            "communities-line",
+            "communities",
+            "line",
+            10,
+            json!({
+            "line-color": "#9c8b6a",
+            "line-width": ["interpolate", ["linear"], ["zoom"], 10, 0.5, 16, 2] }),
+        ),
+        layer(
+            "districts",
+            "districts",
+            "line",
+            0,
+            json!({
+            "line-color": "#6b5b95",
+            "line-width": ["interpolate", ["linear"], ["zoom"], 6, 1, 14, 3] }),
+        ),
+        with(
+            layer(
+                "hexbins",
+                "hexbins",
+                "fill",
+                9,
+                json!({
+            // Cells get finer as the zoom grows (res = zoom − 4), so the colour scale follows.
+            "fill-color": ["interpolate", ["linear"], ["zoom"],
+                9, ["interpolate", ["linear"], ["get", "count"], 0, "#fff7bc", 300, "#fec44f", 3000, "#d95f0e", 10000, "#7f2704"],
+                12, ["interpolate", ["linear"], ["get", "count"], 0, "#fff7bc", 40, "#fec44f", 400, "#d95f0e", 1500, "#7f2704"],
+                15, ["interpolate", ["linear"], ["get", "count"], 0, "#fff7bc", 3, "#fec44f", 20, "#d95f0e", 60, "#7f2704"]],
+            "fill-opacity": ["interpolate", ["linear"], ["zoom"], 9, 0.7, 13, 0.6, 14.5, 0.35, 15.5, 0] }),
+            ),
+            "maxzoom",
+            json!(15.5),
+        ),
+        with(
+            layer(
+                "hotspots",
+                "hotspots",
+                "fill",
+                9,
+                json!({
+            "fill-color": ["match", ["get", "class"], 3, "#b2182b", 2, "#ef8a62", 1, "#fddbc7", -1, "#d1e5f0", -2, "#67a9cf", -3, "#2166ac", "rgba(0,0,0,0)"],
+            "fill-opacity": 0.6 }),
+            ),
+            "layout",
+            json!({ "visibility": "none" }),
+        ),
+        layer(
+            "patrol_routes",
+            "patrol_routes",
+            "line",
+            13,
+            json!({
+            "line-color": "#1b9e77", "line-width": 1.5, "line-dasharray": [2, 1] }),
+        ),
+        with(
+            layer(
+                "incident-counts",
+                "incidents",
+                "circle",
+                14,
+                json!({
+            "circle-color": "#c0392b", "circle-opacity": 0.55,
+            "circle-stroke-color": "#ffffff", "circle-stroke-width": 0.5,
+            "circle-radius": ["interpolate", ["linear"], ["get", "point_count"], 1, 2, 10, 5, 100, 12] }),
+            ),
+            "filter",
+            json!(["has", "point_count"]),
+        ),
+        with(
+            layer(
+                "incidents",
+                "incidents",
+                "circle",
+                15,
+                json!({
+            "circle-color": by_kind(&KIND_COLOURS, "#c0392b"),
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 15, 2.5, 18, 5],
+            "circle-stroke-color": "#ffffff", "circle-stroke-width": 0.5 }),
+            ),
+            "filter",
+            json!(["!", ["has", "point_count"]]),
+        ),
+    ];
+    let resource_colours = [
+        ("service_complex", "#2c7fb8"),
+        ("police_station", "#253494"),
+        ("police_post", "#41b6c4"),
+        ("school", "#e7298a"),
+        ("market", "#66a61e"),
+        ("clinic", "#e6ab02"),
+        ("community_office", "#7570b3"),
+        ("party_household", "#a6761d"),
+    ];
+    for (id, minzoom, kinds) in RESOURCE_TIERS {
+        let radius = if minzoom <= 11 { 6 } else { 4 };
+        layers.push(with(
+            layer(id, "resources", "circle", minzoom, json!({
+                "circle-color": by_kind(&resource_colours, "#7f7f7f"),
+                "circle-radius": ["interpolate", ["linear"], ["zoom"], minzoom, radius, 17, radius + 3],
+                "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 })),
+            "filter",
+            json!(["in", ["get", "kind"], ["literal", kinds]]),
+        ));
+    }
+    layers.extend([
+        label("district-labels", "districts", 6, 11, json!(15), "#4a3f6b"),
+        // A community split across tiles is labelled in each piece: wide padding keeps one.
+        with(label("community-labels", "communities", 13, 16, json!(12), "#5c4f36"), "layout",
+             json!({ "text-field": ["get", "name"], "text-size": 12, "text-max-width": 8, "text-padding": 60 })),
+        with(
+            with(label("resource-labels", "resources", 15, 24, json!(11), "#1f3b57"),
+                 "filter", json!(["in", ["get", "kind"], ["literal", ["service_complex", "police_station"]]])),
+            "layout", json!({ "text-field": ["get", "name"], "text-size": 11, "text-max-width": 8,
+                               "text-anchor": "top", "text-offset": [0, 0.8], "text-optional": true }),
+        ),
+    ]);
     json!({
         "version": 8,
         "name": "gridwatch",
         "sources": {
-            "gridwatch": { "type": "vector", "url": format!("{base}/tiles/{}.json", all.join(",")) }
+            "gridwatch": {
+                "type": "vector",
+                "url": format!("{base}/tiles/{}.json", all.join(",")),
+                "attribution": "gridwatch synthetic Jingmen"
+            },
+            "hotspots": { "type": "vector", "url": format!("{base}/tiles/hotspots.json") }
         },
-        "layers": [
-            { "id": "background", "type": "background", "paint": { "background-color": "#f4f1ea" } },
-            layer("districts", "districts", "line", json!({ "line-color": "#6b5b95", "line-width": 2 }), None),
-            layer("communities-fill", "communities", "fill", json!({ "fill-color": "#e8e2d0", "fill-outline-color": "#b7a98b" }), None),
-            layer("grids", "grids", "line", json!({ "line-color": "#c9b99a", "line-width": 0.6 }), None),
-            layer("buildings", "buildings", "fill", json!({
-                "fill-color": ["case", ["get", "unmanaged"], "#d98c5f", "#b8b2a7"], "fill-opacity": 0.8 }), None),
-            layer("hexbins", "hexbins", "fill", json!({
-                "fill-color": ["interpolate", ["linear"], ["get", "count"], 0, "#fff7bc", 20, "#fec44f", 100, "#d95f0e"],
-                "fill-opacity": 0.55 }), None),
-            layer("hotspots", "hotspots", "fill", json!({
-                "fill-color": ["match", ["get", "class"], 3, "#b2182b", 2, "#ef8a62", 1, "#fddbc7", -1, "#d1e5f0", -2, "#67a9cf", -3, "#2166ac", "rgba(0,0,0,0)"],
-                "fill-opacity": 0.6 }), None),
-            layer("patrol_routes", "patrol_routes", "line", json!({ "line-color": "#1b9e77", "line-width": 1.5, "line-dasharray": [2, 1] }), None),
-            layer("incident-counts", "incidents", "circle", json!({
-                "circle-color": "#c0392b", "circle-opacity": 0.6,
-                "circle-radius": ["interpolate", ["linear"], ["get", "point_count"], 1, 3, 100, 12, 1000, 24] }),
-                Some(json!(["has", "point_count"]))),
-            layer("incidents", "incidents", "circle", json!({ "circle-color": "#c0392b", "circle-radius": 3 }), Some(json!(["!", ["has", "point_count"]]))),
-            layer("resources", "resources", "circle", json!({
-                "circle-color": ["match", ["get", "kind"], "service_complex", "#2c7fb8", "police_station", "#253494", "police_post", "#41b6c4", "#7f7f7f"],
-                "circle-radius": 5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 }), None),
-        ],
+        "layers": layers,
     })
 }
