@@ -102,8 +102,14 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             .http_workers
             .or_else(|| std::thread::available_parallelism().ok())
             .map_or(2, std::num::NonZero::get);
-        tracing::info!(listen = %args.listen, workers, "serving; try /ogc/collections");
-        crate::api::serve(listener, crate::api::app(state), workers, shutdown_signal())
+        tracing::info!(listen = %args.listen, workers, "serving; the map is at /");
+        let live = state.live.clone();
+        let shutdown = async move {
+            shutdown_signal().await;
+            // Event streams never finish by themselves: end them so connections drain.
+            live.feed().close();
+        };
+        crate::api::serve(listener, crate::api::app(state), workers, shutdown)
             .await
             .context("serving HTTP")
     })

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use crate::feed::{Change, Feed, IncidentChange};
 use crate::index::Engine;
 use crate::model::{Incident, IncidentStatus, PatrolTrack, Resource};
 use crate::store::postgis::Changed;
@@ -34,6 +35,8 @@ pub struct Live {
     current: ArcSwap<Engine>,
     store: Option<Arc<dyn Store>>,
     writer: tokio::sync::Mutex<()>,
+    /// One event per published write, for live maps.
+    feed: Feed,
 }
 
 impl Live {
@@ -44,6 +47,7 @@ impl Live {
             current: ArcSwap::from_pointee(engine),
             store,
             writer: tokio::sync::Mutex::new(()),
+            feed: Feed::default(),
         }
     }
 
@@ -51,6 +55,29 @@ impl Live {
     #[must_use]
     pub fn engine(&self) -> Arc<Engine> {
         self.current.load_full()
+    }
+
+    /// The change feed.
+    #[must_use]
+    pub fn feed(&self) -> &Feed {
+        &self.feed
+    }
+
+    /// Tells the feed what the last write changed, as the new snapshot shows it.
+    fn announce(&self, incidents: &[u64], tracks: Vec<u64>, resources: Vec<u64>, reload: bool) {
+        let engine = self.engine();
+        self.feed.send(Change {
+            seq: 0,
+            version: engine.version,
+            incidents: incidents
+                .iter()
+                .filter_map(|&id| engine.incidents.row(id))
+                .map(|row| IncidentChange::of_row(&engine, row))
+                .collect(),
+            tracks,
+            resources,
+            reload,
+        });
     }
 
     /// The store, if any.
@@ -99,6 +126,8 @@ impl Live {
         let stored = store.insert_incidents(placed).await?;
         let upserts = stored.clone();
         self.publish(move |e| e.with_incidents(upserts)).await?;
+        let ids: Vec<u64> = stored.iter().map(|i| i.id).collect();
+        self.announce(&ids, Vec::new(), Vec::new(), false);
         Ok(stored)
     }
 
@@ -161,6 +190,7 @@ impl Live {
         let upsert = incident.clone();
         self.publish(move |e| e.with_incidents(vec![upsert]))
             .await?;
+        self.announce(&[id], Vec::new(), Vec::new(), false);
         Ok(incident)
     }
 
@@ -174,6 +204,7 @@ impl Live {
         let stored = store.insert_track(track).await?;
         let track = stored.clone();
         self.publish(move |e| e.with_track(track)).await?;
+        self.announce(&[], vec![stored.id], Vec::new(), false);
         Ok(stored)
     }
 
@@ -188,6 +219,7 @@ impl Live {
         let stored = store.upsert_resource(resource).await?;
         let resource = stored.clone();
         self.publish(move |e| e.with_resource(resource)).await?;
+        self.announce(&[], Vec::new(), vec![stored.id], false);
         Ok(stored)
     }
 
@@ -197,6 +229,9 @@ impl Live {
     /// Building the snapshot failed.
     pub async fn apply_remote(&self, changed: Changed) -> Result<(), WriteError> {
         let _writer = self.writer.lock().await;
+        let incidents: Vec<u64> = changed.incidents.iter().map(|i| i.id).collect();
+        let tracks: Vec<u64> = changed.tracks.iter().map(|t| t.id).collect();
+        let resources: Vec<u64> = changed.resources.iter().map(|r| r.id).collect();
         self.publish(move |e| {
             let mut next = if changed.incidents.is_empty() {
                 e.clone()
@@ -211,12 +246,15 @@ impl Live {
             }
             next
         })
-        .await
+        .await?;
+        self.announce(&incidents, tracks, resources, false);
+        Ok(())
     }
 
     /// Replaces the whole snapshot (after a reload from the store).
     pub async fn replace(&self, engine: Engine) {
         let _writer = self.writer.lock().await;
         self.current.store(Arc::new(engine));
+        self.announce(&[], Vec::new(), Vec::new(), true);
     }
 }

@@ -9,6 +9,7 @@ mod query;
 mod server;
 mod tiles;
 mod v1;
+mod web;
 
 use std::sync::Arc;
 
@@ -105,6 +106,8 @@ const NO_CACHE: &str = "no-cache";
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
+        .route("/", get(web::page))
+        .route("/web/{*path}", get(web::file))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/ogc", ogc::router())

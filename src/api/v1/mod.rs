@@ -3,6 +3,7 @@
 //! the async runtime and cached per (query, data version).
 
 mod cache;
+mod events;
 pub(crate) mod filters;
 mod hexbins;
 mod hotspots;
@@ -29,6 +30,7 @@ use crate::index::Engine;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(ingest::router())
+        .route("/events", get(events::events))
         .route(
             "/hexbins",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "hexbins", hexbins::hexbins)),

@@ -1,0 +1,85 @@
+// The web map in the system Chromium against a running server with the bundled data (run by
+// tests/web.rs, which starts the server): no page or console errors; the map's layers render
+// (queryRenderedFeatures finds them); an incident POSTed here appears on the open page within
+// 2 s; a URL with state reopens the same view. Screenshots go to ARTIFACTS.
+//
+// Usage: node scripts/browser/map-test.mjs BASE_URL OPERATOR_TOKEN ARTIFACTS
+// Prints one line per check and `time to first full map: N ms`; exits 1 on any failure.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const [base, token, artifacts] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? "ok" : "FAILED"}: ${what}`);
+  if (!ok) failures.push(what);
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+    "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const consoleErrors = [];
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  const ready = () => page.waitForFunction(
+    () => window.gridwatch?.ready === true || (window.gridwatch?.errors.length ?? 0) > 0,
+    null, { timeout: 60_000 });
+
+  // 1. The default view: ready, no errors, layers drawn.
+  const started = Date.now();
+  await page.goto(`${base}/#view=13/31.02/112.205`, { waitUntil: "load" });
+  await ready();
+  console.log(`time to first full map: ${Date.now() - started} ms`);
+  const errors = await page.evaluate(() => window.gridwatch.errors);
+  check(errors.length === 0, `no page errors (${errors.join("; ")})`);
+  const rendered = await page.evaluate(() => {
+    const map = window.gridwatch.map;
+    const count = (id) => map.queryRenderedFeatures({ layers: [id] }).length;
+    return { communities: count("communities-fill"), hexbins: count("hexbins"), grids: count("grids"),
+             resources: count("resources-major") };
+  });
+  for (const [layer, n] of Object.entries(rendered)) check(n > 0, `${layer} rendered at z13 (${n} features)`);
+  await page.screenshot({ path: `${artifacts}/command-centre-z13.png` });
+
+  // 2. Live: an incident POSTed now is drawn within 2 s, without a reload.
+  const posted = Date.now();
+  const reply = await fetch(`${base}/api/v1/incidents`, {
+    method: "POST",
+    headers: { "content-type": "application/geo+json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ type: "Feature", geometry: { type: "Point", coordinates: [112.205, 31.02] },
+      properties: { kind: "dispute", reported_at: "2021-12-31T20:00:00+08:00", source: "hotline" } }),
+  });
+  check(reply.status === 201, `the incident was accepted (${reply.status})`);
+  const id = (await reply.json()).ids?.[0];
+  const seen = await page.waitForFunction((id) => {
+    const map = window.gridwatch.map;
+    return map.querySourceFeatures("live").some((f) => f.properties.id === id);
+  }, id, { timeout: 2_000 }).then(() => true, () => false);
+  check(seen, `incident ${id} appeared on the open page ${seen ? `after ${Date.now() - posted} ms` : "within 2 s"}`);
+  await page.screenshot({ path: `${artifacts}/live-incident.png` });
+
+  // 3. State in the URL: layers and view come back as they were.
+  await page.goto(`${base}/?layers=base,heat#view=14.5/31.03/112.21`, { waitUntil: "load" });
+  await ready();
+  const restored = await page.evaluate(() => {
+    const map = window.gridwatch.map;
+    return { zoom: map.getZoom(), lat: map.getCenter().lat, grids: map.getLayoutProperty("grids", "visibility"),
+             hexbins: map.getLayoutProperty("hexbins", "visibility"),
+             boxes: [...document.querySelectorAll("#toggles input")].filter((b) => b.checked).map((b) => b.dataset.group) };
+  });
+  check(Math.abs(restored.zoom - 14.5) < 1e-6 && Math.abs(restored.lat - 31.03) < 1e-4, `view restored (${restored.zoom}, ${restored.lat})`);
+  check(restored.grids === "none" && restored.hexbins === "visible", "layers restored");
+  check(restored.boxes.join(",") === "base,heat", `toggles restored (${restored.boxes})`);
+  check(consoleErrors.length === 0, `no console errors (${consoleErrors.join("; ")})`);
+} finally {
+  await browser.close();
+}
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,67 @@
+//! `GET /api/v1/events`: Server-Sent Events, one `change` event per committed write (ids,
+//! kinds, points and status of the incidents it touched; ids of tracks and resources; the data
+//! version), for live maps. A client reconnecting with `Last-Event-ID` first gets what it
+//! missed, or a `reset` event when that is no longer known (reload everything). A comment
+//! every 15 s keeps proxies from closing an idle stream; the stream ends when the server
+//! shuts down.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::api::AppState;
+use crate::feed::{CatchUp, Change, Feed};
+
+fn event(feed: &Feed, change: &Change) -> Event {
+    Event::default()
+        .event("change")
+        .id(feed.event_id(change))
+        .json_data(change)
+        .unwrap_or_else(|_| Event::default().event("reset").data("{}"))
+}
+
+fn reset() -> Event {
+    Event::default().event("reset").data("{}")
+}
+
+/// The stream: the catch-up, then live events until the server closes the feed. A client too
+/// slow to keep up with the channel gets a `reset` and stays connected.
+pub(super) async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let live = state.live.clone();
+    let (receiver, catch_up) = live.feed().subscribe(last.as_deref());
+    let first: Vec<Event> = match catch_up {
+        CatchUp::Events(missed) => missed.iter().map(|c| event(live.feed(), c)).collect(),
+        CatchUp::Reset => vec![reset()],
+    };
+    let closed = live.feed().closed();
+    let following = stream::unfold(
+        (receiver, closed, live),
+        |(mut receiver, mut closed, live)| async move {
+            let next = tokio::select! {
+                received = receiver.recv() => received,
+                _ = closed.wait_for(|c| *c) => return None,
+            };
+            let item = match next {
+                Ok(change) => event(live.feed(), &Arc::clone(&change)),
+                Err(RecvError::Lagged(_)) => reset(),
+                Err(RecvError::Closed) => return None,
+            };
+            Some((Ok(item), (receiver, closed, live)))
+        },
+    );
+    Sse::new(stream::iter(first.into_iter().map(Ok)).chain(following))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
