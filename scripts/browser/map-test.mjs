@@ -33,11 +33,21 @@ try {
     () => window.gridwatch?.ready === true || (window.gridwatch?.errors.length ?? 0) > 0,
     null, { timeout: 60_000 });
 
-  // 1. The default view: ready, no errors, layers drawn.
+  // 1. The default view: ready, no errors, layers drawn; what the first load transferred.
+  const transfers = [];
+  // The event stream never ends, so it has no size to wait for.
+  const onResponse = (r) => r.url().includes("/api/v1/events") || transfers.push(r.request().sizes().then((s) => [r.url(), s.responseBodySize + s.responseHeadersSize]).catch(() => [r.url(), 0]));
+  page.on("response", onResponse);
   const started = Date.now();
   await page.goto(`${base}/#view=13/31.02/112.205`, { waitUntil: "load" });
   await ready();
   console.log(`time to first full map: ${Date.now() - started} ms`);
+  page.off("response", onResponse);
+  const sizes = await Promise.all(transfers);
+  const sum = (test) => sizes.filter(([url]) => test(url)).reduce((n, [, b]) => n + b, 0);
+  console.log(`bytes on first load: ${sum(() => true)} in ${sizes.length} responses; ` +
+    `MapLibre ${sum((u) => u.includes("/vendor/"))}, the page's own code ${sum((u) => /\/(web\/(?!vendor)|$)/.test(new URL(u).pathname) || new URL(u).pathname === "/")}, ` +
+    `tiles ${sum((u) => u.includes(".mvt"))}, the rest (style, TileJSON, analytics) ${sum((u) => !u.includes("/vendor/") && !u.includes(".mvt") && !new URL(u).pathname.startsWith("/web/") && new URL(u).pathname !== "/")}`);
   const errors = await page.evaluate(() => window.gridwatch.errors);
   check(errors.length === 0, `no page errors (${errors.join("; ")})`);
   const rendered = await page.evaluate(() => {
@@ -49,7 +59,48 @@ try {
   for (const [layer, n] of Object.entries(rendered)) check(n > 0, `${layer} rendered at z13 (${n} features)`);
   await page.screenshot({ path: `${artifacts}/command-centre-z13.png` });
 
-  // 2. Live: an incident POSTed now is drawn within 2 s, without a reload.
+  // 2. The command centre: changing the period changes the hot-spot layer; clicking a grid
+  // shows the figures /api/v1/stats/grids gives for it.
+  await page.goto("about:blank");
+  await page.goto(`${base}/?layers=base,grids,hotspots,labels&from=2021-01-01&to=2021-12-31#view=13/31.02/112.205`, { waitUntil: "load" });
+  await ready();
+  const hotSpots = () => page.evaluate(() => window.gridwatch.map.queryRenderedFeatures({ layers: ["hotspots"] })
+    .map((f) => `${f.properties.h3}:${f.properties.class}`).sort().join(","));
+  const before = await hotSpots();
+  check(before.length > 0, "hot spots rendered for 2021");
+  await page.fill("#period-from", "2019-01-01");
+  await page.dispatchEvent("#period-from", "change");
+  await page.fill("#period-to", "2019-06-30");
+  await page.dispatchEvent("#period-to", "change");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("to") === "2019-06-30");
+  await ready();
+  const after = await hotSpots();
+  check(after.length > 0 && after !== before, "a new period redraws the hot spots with other classes");
+  await page.screenshot({ path: `${artifacts}/command-centre-hotspots.png` });
+  const target = await page.evaluate(() => {
+    const map = window.gridwatch.map;
+    const { width, height } = map.getCanvas().getBoundingClientRect();
+    const f = map.queryRenderedFeatures([width / 2, height / 2], { layers: ["grids-hit"] })[0];
+    const box = map.getCanvas().getBoundingClientRect();
+    return f ? { id: f.id, x: box.left + width / 2, y: box.top + height / 2 } : null;
+  });
+  check(target !== null, "a grid under the centre of the map");
+  if (target) {
+    await page.mouse.click(target.x, target.y);
+    await page.waitForSelector("#details-count", { timeout: 10_000 });
+    const shownCount = Number(await page.textContent("#details-count"));
+    const stats = await (await fetch(`${base}/api/v1/stats/grids?grid=${target.id}&from=2019-01-01&to=2019-06-30`)).json();
+    const truth = stats.features[0].properties;
+    const shownRate = Number(await page.textContent("#details-rate"));
+    check(shownCount === truth.count, `grid ${target.id}: the panel shows ${shownCount} incidents, the API ${truth.count}`);
+    check(Math.abs(shownRate - truth.rate_per_1000_households) < 0.05, `grid ${target.id}: rate ${shownRate} = ${truth.rate_per_1000_households}`);
+    await page.screenshot({ path: `${artifacts}/command-centre-grid.png` });
+  }
+
+  // 3. Live: an incident POSTed now is drawn within 2 s, without a reload.
+  await page.goto("about:blank");
+  await page.goto(`${base}/#view=13/31.02/112.205`, { waitUntil: "load" });
+  await ready();
   const posted = Date.now();
   const reply = await fetch(`${base}/api/v1/incidents`, {
     method: "POST",
@@ -58,7 +109,7 @@ try {
       properties: { kind: "dispute", reported_at: "2021-12-31T20:00:00+08:00", source: "hotline" } }),
   });
   check(reply.status === 201, `the incident was accepted (${reply.status})`);
-  const id = (await reply.json()).ids?.[0];
+  const id = reply.status === 201 ? (await reply.json()).ids?.[0] : -1;
   const seen = await page.waitForFunction((id) => {
     const map = window.gridwatch.map;
     return map.querySourceFeatures("live").some((f) => f.properties.id === id);
@@ -66,7 +117,7 @@ try {
   check(seen, `incident ${id} appeared on the open page ${seen ? `after ${Date.now() - posted} ms` : "within 2 s"}`);
   await page.screenshot({ path: `${artifacts}/live-incident.png` });
 
-  // 3. State in the URL: layers and view come back as they were.
+  // 4. State in the URL: layers and view come back as they were.
   await page.goto(`${base}/?layers=base,heat#view=14.5/31.03/112.21`, { waitUntil: "load" });
   await ready();
   const restored = await page.evaluate(() => {

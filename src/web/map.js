@@ -1,9 +1,12 @@
-// The gridwatch web map: the server's own style and tiles in MapLibre GL JS, layer toggles,
-// a legend for what is shown, Chinese or English, the view and layers kept in the URL, and
-// a readiness signal with collected errors for the browser tests (window.gridwatch).
+// The gridwatch web map: the server's own style and tiles in MapLibre GL JS, layer toggles, a
+// legend for what is shown, Chinese or English, the view, layers and filters kept in the URL,
+// live updates, the command centre's filters and figures (command.js), and a readiness signal
+// with collected errors for the browser tests (window.gridwatch).
 import * as maplibregl from "/web/vendor/maplibre-gl-6.20.0/maplibre-gl.mjs";
+import { TEXT, KIND_NAMES } from "/web/i18n.js";
+import { CommandCentre } from "/web/command.js";
 
-const state = (window.gridwatch = { ready: false, errors: [], map: null, live: [], version: null });
+const state = (window.gridwatch = { ready: false, errors: [], notices: [], map: null, live: [], version: null });
 window.addEventListener("error", (e) => report(e.message || String(e)));
 window.addEventListener("unhandledrejection", (e) => report(String(e.reason)));
 
@@ -11,59 +14,75 @@ const params = new URLSearchParams(location.search);
 let lang = params.get("lang") === "en" ? "en" : "zh";
 const kiosk = params.get("kiosk") === "1";
 if (kiosk) document.body.classList.add("kiosk");
-
-const TEXT = {
-  zh: { title: "荆门网格治理地图", layers: "图层", legend: "图例", switch: "English",
-        base: "行政区与社区", grids: "网格", buildings: "建筑", heat: "事件热力（六边形）",
-        hotspots: "热点（Gi*）", incidents: "事件", routes: "巡逻路线", resources: "服务设施",
-        labels: "名称", few: "少", many: "多", unmanaged: "无物业小区", building: "建筑",
-        counts: "事件数（汇总）", failed: "请求失败：", nowebgl: "此浏览器无法使用 WebGL，地图无法显示。",
-        live: "新事件", asof: "数据更新于", offline: "实时连接中断，正在重连…" },
-  en: { title: "Jingmen grid governance map", layers: "Layers", legend: "Legend", switch: "中文",
-        base: "Districts and communities", grids: "Grids", buildings: "Buildings",
-        heat: "Incident heat (hexbins)", hotspots: "Hot spots (Gi*)", incidents: "Incidents",
-        routes: "Patrol routes", resources: "Resources", labels: "Names", few: "few", many: "many",
-        unmanaged: "compound without management", building: "building",
-        counts: "incidents (counted)", failed: "Request failed: ", nowebgl: "This browser has no WebGL: the map cannot be drawn.",
-        live: "new incidents", asof: "data as of", offline: "live updates interrupted, reconnecting…" },
-};
 const t = (key) => TEXT[lang][key] ?? key;
+const kindName = (k) => KIND_NAMES[lang][k] ?? k.replaceAll("_", " ");
 
-// Toggle groups: the style layers each switches.
+// Toggle groups: the style layers each switches, and whether it is on by default.
 const GROUPS = [
   ["base", ["communities-fill", "communities-line", "districts"], true],
-  ["grids", ["grids"], true],
+  ["grids", ["grids", "grids-hit"], true],
   ["buildings", ["buildings"], true],
   ["heat", ["hexbins"], true],
   ["hotspots", ["hotspots"], false],
+  ["emerging", ["emerging"], false],
   ["incidents", ["incidents", "incident-counts", "live-incidents"], true],
   ["routes", ["patrol_routes"], true],
   ["resources", ["resources-major", "resources-local", "resources-fine"], true],
   ["labels", ["district-labels", "community-labels", "resource-labels"], true],
 ];
-const KIND_NAMES = {
-  zh: { dispute: "纠纷", property_dispute: "物业纠纷", petition: "信访", police_call: "警情", criminal_case: "刑事案件",
-        safety_hazard: "安全隐患", illegal_construction: "违章建筑", street_vending: "占道经营",
-        school_surroundings: "校园周边", market_sanitation: "市场卫生", drainage: "排水",
-        service_complex: "党群服务中心", police_station: "派出所", police_post: "警务室", school: "学校",
-        market: "农贸市场", clinic: "卫生服务站", community_office: "社区居委会", party_household: "党员中心户" },
-  en: {},
-};
-const kindName = (k) => KIND_NAMES[lang][k] ?? k.replaceAll("_", " ");
-
 const shown = new Set((params.get("layers") ?? GROUPS.filter((g) => g[2]).map((g) => g[0]).join(",")).split(",").filter(Boolean));
 
 function report(message) {
   state.errors.push(message);
   const banner = document.getElementById("banner");
   banner.textContent = message;
+  banner.className = "error";
   banner.hidden = false;
 }
+
+function notice(message) {
+  state.notices.push(message);
+  const banner = document.getElementById("banner");
+  if (banner.className === "error" && !banner.hidden) return;
+  banner.textContent = message;
+  banner.className = "notice";
+  banner.hidden = false;
+}
+
+async function json(path) {
+  const response = await fetch(path);
+  if (!response.ok) {
+    let detail = "";
+    try { detail = (await response.json()).detail ?? ""; } catch { /* not problem+json */ }
+    throw new Error(`${path.split("?")[0]} (${response.status}) ${detail}`);
+  }
+  return response.json();
+}
+
+/// Readiness for tests and scripts: false while data loads, true once the map is idle after
+/// the last load.
+function busy() { state.ready = false; }
+function idleThenReady() {
+  const map = app.map;
+  if (!map) return;
+  if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) {
+    // Already idle, or about to become busy with what was just asked: check after a frame.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (map.loaded() && map.areTilesLoaded()) state.ready = true; else map.once("idle", () => { state.ready = true; });
+    }));
+  } else {
+    map.once("idle", () => { state.ready = true; });
+  }
+}
+
+const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), report, notice, json, map: null, keepInUrl, busy, idleThenReady };
+const command = new CommandCentre(app);
 
 function keepInUrl() {
   const q = new URLSearchParams(location.search);
   q.set("layers", [...shown].join(","));
   if (lang === "en") q.set("lang", "en"); else q.delete("lang");
+  command.keepInUrl(q);
   history.replaceState(null, "", `${location.pathname}?${q}${location.hash}`);
 }
 
@@ -75,9 +94,9 @@ function applyVisibility(map) {
   }
 }
 
-function paintColours(style, id) {
+function paintColours(style, id, property) {
   const layer = style.layers.find((l) => l.id === id);
-  const colour = layer?.paint?.["circle-color"];
+  const colour = layer?.paint?.[property];
   if (!Array.isArray(colour) || colour[0] !== "match") return [];
   const pairs = [];
   for (let i = 2; i + 1 < colour.length; i += 2) pairs.push([colour[i], colour[i + 1]]);
@@ -88,6 +107,7 @@ function renderPanel(map, style) {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   document.getElementById("lang").textContent = t("switch");
+  command.render(document.getElementById("filters"));
   const toggles = document.getElementById("toggles");
   toggles.replaceChildren(...GROUPS.map(([group]) => {
     const li = document.createElement("li");
@@ -98,6 +118,7 @@ function renderPanel(map, style) {
     box.dataset.group = group;
     box.addEventListener("change", () => {
       if (box.checked) shown.add(group); else shown.delete(group);
+      if (group === "emerging" && box.checked) command.loadEmerging();
       applyVisibility(map);
       keepInUrl();
       renderPanel(map, style);
@@ -107,7 +128,6 @@ function renderPanel(map, style) {
     return li;
   }));
   // The legend lists only what is switched on, with the colours the style uses.
-  const legend = document.getElementById("legend");
   const rows = [];
   const row = (colour, text, dot) => {
     const div = document.createElement("div");
@@ -118,26 +138,83 @@ function renderPanel(map, style) {
     div.append(sw, text);
     return div;
   };
+  const title = (text) => {
+    const div = document.createElement("div");
+    div.className = "legend-title";
+    div.textContent = text;
+    return div;
+  };
   if (shown.has("heat")) {
-    const title = document.createElement("div");
-    title.textContent = t("heat");
     const ramp = document.createElement("div");
     ramp.className = "ramp";
     const labels = document.createElement("div");
     labels.className = "ramp-labels";
     labels.innerHTML = `<span>${t("few")}</span><span>${t("many")}</span>`;
-    rows.push(title, ramp, labels);
+    rows.push(title(t("heat")), ramp, labels);
+  }
+  if (shown.has("hotspots")) {
+    rows.push(title(t("hotspots")));
+    for (const [cls, colour] of paintColours(style, "hotspots", "fill-color")) {
+      rows.push(row(colour, t(cls > 0 ? `hot${cls}` : `cold${-cls}`)));
+    }
+    rows.push(row("rgba(189,189,189,.4)", t("not_significant")), row("transparent", t("no_data")));
+  }
+  if (shown.has("emerging")) {
+    rows.push(title(t("emerging")));
+    for (const [category, colour] of paintColours(map.getStyle(), "emerging", "fill-color")) {
+      if (category.endsWith("hot_spot")) rows.push(row(colour, kindName(category)));
+    }
   }
   if (shown.has("buildings")) rows.push(row("#c8c1b4", t("building")), row("#d9a07a", t("unmanaged")));
   if (shown.has("incidents")) {
-    rows.push(row("#ffd400", t("live"), true));
-    rows.push(row("#c0392b", t("counts"), true));
-    for (const [kind, colour] of paintColours(style, "incidents")) rows.push(row(colour, kindName(kind), true));
+    rows.push(title(t("incidents")), row("#ffd400", t("live"), true), row("#c0392b", t("counts"), true));
+    for (const [kind, colour] of paintColours(style, "incidents", "circle-color")) rows.push(row(colour, kindName(kind), true));
   }
   if (shown.has("resources")) {
-    for (const [kind, colour] of paintColours(style, "resources-major")) rows.push(row(colour, kindName(kind), true));
+    rows.push(title(t("resources")));
+    for (const [kind, colour] of paintColours(style, "resources-major", "circle-color")) rows.push(row(colour, kindName(kind), true));
   }
-  legend.replaceChildren(...rows);
+  document.getElementById("legend").replaceChildren(...rows);
+}
+
+// Live: each committed write arrives as a `change` event; its incidents are drawn at once in
+// their own layer, the incident tiles are fetched anew (the server keys them by version), and
+// the headline (with cells that turned hot) is refreshed.
+function follow(map) {
+  const events = new EventSource("/api/v1/events");
+  const status = document.getElementById("status");
+  const asOf = () => {
+    status.textContent = `${t("asof")} ${new Date().toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB")}` +
+      (state.live.length ? ` · ${t("live")} ${state.live.length}` : "");
+  };
+  asOf();
+  let refresh = null;
+  events.addEventListener("change", (e) => {
+    const change = JSON.parse(e.data);
+    state.version = change.version;
+    for (const i of change.incidents) {
+      const known = state.live.findIndex((f) => f.id === i.id);
+      const feature = { type: "Feature", id: i.id, properties: i, geometry: { type: "Point", coordinates: [i.lon, i.lat] } };
+      if (known >= 0) state.live[known] = feature; else state.live.push(feature);
+    }
+    map.getSource("live")?.setData({ type: "FeatureCollection", features: state.live });
+    asOf();
+    // Writes come in bursts: refetch tiles and figures once the burst is over.
+    clearTimeout(refresh);
+    refresh = setTimeout(() => {
+      map.getSource("incidents")?.reload?.();
+      if (shown.has("hotspots")) map.getSource("hotspots")?.reload?.();
+      command.headline();
+    }, 500);
+  });
+  events.addEventListener("reset", () => {
+    state.live = [];
+    map.getSource("live")?.setData({ type: "FeatureCollection", features: [] });
+    map.getSource("incidents")?.reload?.();
+    command.headline();
+  });
+  events.addEventListener("open", asOf);
+  events.addEventListener("error", () => { status.textContent = t("offline"); });
 }
 
 async function start() {
@@ -146,12 +223,10 @@ async function start() {
     report(t("nowebgl"));
     return;
   }
-  const response = await fetch("/tiles/style.json");
-  if (!response.ok) {
-    report(`${t("failed")}/tiles/style.json (${response.status})`);
-    return;
-  }
-  const style = await response.json();
+  const style = await json("/tiles/style.json");
+  // The time-based sources start at the filters in the URL.
+  style.sources.incidents.url = `${location.origin}/tiles/incidents,hexbins.json?${command.query()}`;
+  style.sources.hotspots.url = `${location.origin}/tiles/hotspots.json?${command.query()}`;
   const map = new maplibregl.Map({
     container: "map",
     style,
@@ -162,11 +237,12 @@ async function start() {
     attributionControl: { compact: true },
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
-  state.map = map;
+  state.map = app.map = map;
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
   map.on("error", (e) => report(`${t("failed")}${e.error?.message ?? e.error ?? "map error"}`));
-  map.on("load", () => {
+  map.on("load", async () => {
+    command.addLayers(map);
     map.addSource("live", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({
       id: "live-incidents", type: "circle", source: "live",
@@ -175,44 +251,26 @@ async function start() {
     follow(map);
     applyVisibility(map);
     renderPanel(map, style);
-    map.once("idle", () => { state.ready = true; });
+    if (shown.has("emerging")) await command.loadEmerging();
+    await command.headline();
+    idleThenReady();
+  });
+  let moved = null;
+  map.on("moveend", () => { clearTimeout(moved); moved = setTimeout(() => command.headline(), 400); });
+  map.on("click", (e) => {
+    const hit = map.queryRenderedFeatures(e.point, { layers: ["grids-hit", "communities-fill"].filter((l) => map.getLayer(l)) });
+    const grid = shown.has("grids") && hit.find((f) => f.layer.id === "grids-hit");
+    const community = hit.find((f) => f.layer.id === "communities-fill");
+    const picked = grid ? { kind: "grids", id: grid.id } : community ? { kind: "communities", id: community.id } : null;
+    if (picked?.id !== undefined) command.details(picked);
   });
   document.getElementById("lang").addEventListener("click", () => {
     lang = lang === "zh" ? "en" : "zh";
     keepInUrl();
     renderPanel(map, style);
+    command.headline();
   });
-}
-
-// Live: each committed write arrives as a `change` event; its incidents are drawn at once in
-// their own layer and the incident tiles are fetched anew (the server keys them by version).
-function follow(map) {
-  const events = new EventSource("/api/v1/events");
-  const status = document.getElementById("status");
-  const asOf = () => {
-    status.textContent = `${t("asof")} ${new Date().toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB")}` +
-      (state.live.length ? ` · ${t("live")} ${state.live.length}` : "");
-  };
-  asOf();
-  events.addEventListener("change", (e) => {
-    const change = JSON.parse(e.data);
-    state.version = change.version;
-    for (const i of change.incidents) {
-      const known = state.live.findIndex((f) => f.id === i.id);
-      const feature = { type: "Feature", id: i.id, properties: i, geometry: { type: "Point", coordinates: [i.lon, i.lat] } };
-      if (known >= 0) state.live[known] = feature; else state.live.push(feature);
-    }
-    map.getSource("live")?.setData({ type: "FeatureCollection", features: state.live });
-    map.getSource("gridwatch")?.reload?.();
-    asOf();
-  });
-  events.addEventListener("reset", () => {
-    state.live = [];
-    map.getSource("live")?.setData({ type: "FeatureCollection", features: [] });
-    map.getSource("gridwatch")?.reload?.();
-  });
-  events.addEventListener("open", asOf);
-  events.addEventListener("error", () => { status.textContent = t("offline"); });
+  if (kiosk) setInterval(() => { map.getSource("incidents")?.reload?.(); command.headline(); }, 60_000);
 }
 
 start().catch((e) => report(String(e)));

@@ -16,7 +16,7 @@ pub struct Asset {
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// Every embedded file.
-pub const ASSETS: [Asset; 6] = [
+pub const ASSETS: [Asset; 8] = [
     Asset {
         path: "index.html",
         content_type: "text/html; charset=utf-8",
@@ -27,6 +27,18 @@ pub const ASSETS: [Asset; 6] = [
         path: "map.js",
         content_type: JS,
         bytes: include_bytes!("map.js"),
+        immutable: false,
+    },
+    Asset {
+        path: "command.js",
+        content_type: JS,
+        bytes: include_bytes!("command.js"),
+        immutable: false,
+    },
+    Asset {
+        path: "i18n.js",
+        content_type: JS,
+        bytes: include_bytes!("i18n.js"),
         immutable: false,
     },
     Asset {

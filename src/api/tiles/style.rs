@@ -107,19 +107,24 @@ fn by_kind(pairs: &[(&str, &str)], fallback: &str) -> Value {
 #[must_use]
 #[expect(clippy::too_many_lines, reason = "one declarative style document")]
 pub fn style(base: &str) -> Value {
-    // Gi* is computed per request's filters: it has its own source, fetched only when shown.
-    let all: Vec<&str> = LAYERS
-        .iter()
-        .map(|l| l.name)
-        .filter(|n| *n != "hotspots")
-        .collect();
+    // Three sources: the static layers (cached across every filter), the incident layers
+    // (their tile URLs carry the analytics filters a map chooses: `setUrl` with a query), and
+    // Gi* (computed per filter, fetched only while shown).
+    let source_of = |layer: &str| match layer {
+        "incidents" | "hexbins" => "incidents",
+        "hotspots" => "hotspots",
+        _ => "gridwatch",
+    };
+    let names_of = |source: &str| -> Vec<&str> {
+        LAYERS
+            .iter()
+            .map(|l| l.name)
+            .filter(|n| source_of(n) == source)
+            .collect()
+    };
     let layer = |id: &str, source_layer: &str, kind: &str, minzoom: u8, paint: Value| {
         let spec = LAYERS.iter().find(|l| l.name == source_layer).copied();
-        let source = if source_layer == "hotspots" {
-            "hotspots"
-        } else {
-            "gridwatch"
-        };
+        let source = source_of(source_layer);
         json!({
             "id": id, "type": kind, "source": source, "source-layer": source_layer,
             "minzoom": spec.map_or(minzoom, |s| s.minzoom.max(minzoom)),
@@ -216,8 +221,11 @@ pub fn style(base: &str) -> Value {
                 "fill",
                 9,
                 json!({
-            "fill-color": ["match", ["get", "class"], 3, "#b2182b", 2, "#ef8a62", 1, "#fddbc7", -1, "#d1e5f0", -2, "#67a9cf", -3, "#2166ac", "rgba(0,0,0,0)"],
-            "fill-opacity": 0.6 }),
+            // ArcGIS's hot and cold colours; not significant in grey; cells without incidents
+            // (nothing for the statistic to speak of) unfilled.
+            "fill-color": ["match", ["get", "class"], 3, "#b2182b", 2, "#ef8a62", 1, "#fddbc7", -1, "#d1e5f0", -2, "#67a9cf", -3, "#2166ac", "#bdbdbd"],
+            "fill-opacity": ["case", ["==", ["get", "count"], 0], 0, ["==", ["get", "class"], 0], 0.25, 0.65],
+            "fill-outline-color": "#ffffff" }),
             ),
             "layout",
             json!({ "visibility": "none" }),
@@ -298,10 +306,14 @@ pub fn style(base: &str) -> Value {
         "sources": {
             "gridwatch": {
                 "type": "vector",
-                "url": format!("{base}/tiles/{}.json", all.join(",")),
+                "url": format!("{base}/tiles/{}.json", names_of("gridwatch").join(",")),
                 "attribution": "gridwatch synthetic Jingmen"
             },
-            "hotspots": { "type": "vector", "url": format!("{base}/tiles/hotspots.json") }
+            "incidents": {
+                "type": "vector",
+                "url": format!("{base}/tiles/{}.json", names_of("incidents").join(",")),
+            },
+            "hotspots": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("hotspots").join(",")) }
         },
         "layers": layers,
     })
