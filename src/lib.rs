@@ -12,6 +12,7 @@ pub mod geodata;
 pub mod index;
 pub mod live;
 pub mod model;
+pub mod network;
 pub mod replication;
 pub mod store;
 pub mod tiles;
