@@ -238,6 +238,8 @@ async function start() {
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
   state.map = app.map = map;
+  // The headline's analytics need only the view: ask for them while the map loads.
+  const headline = command.headline();
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
   map.on("error", (e) => report(`${t("failed")}${e.error?.message ?? e.error ?? "map error"}`));
@@ -252,7 +254,7 @@ async function start() {
     applyVisibility(map);
     renderPanel(map, style);
     if (shown.has("emerging")) await command.loadEmerging();
-    await command.headline();
+    await headline;
     idleThenReady();
   });
   let moved = null;
