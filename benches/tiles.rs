@@ -35,8 +35,8 @@ fn tile_at(z: u8, lon: f64, lat: f64) -> TileId {
     }
 }
 
-/// The length of the body `router` answers to `GET uri`.
-fn body_len(runtime: &tokio::runtime::Runtime, router: &axum::Router, uri: &str) -> usize {
+/// The body `router` answers to `GET uri`.
+fn body(runtime: &tokio::runtime::Runtime, router: &axum::Router, uri: &str) -> axum::body::Bytes {
     let request = Request::builder()
         .uri(uri)
         .body(Body::empty())
@@ -49,8 +49,12 @@ fn body_len(runtime: &tokio::runtime::Runtime, router: &axum::Router, uri: &str)
             .await
             .expect("body")
             .to_bytes()
-            .len()
     })
+}
+
+/// The length of the body `router` answers to `GET uri`.
+fn body_len(runtime: &tokio::runtime::Runtime, router: &axum::Router, uri: &str) -> usize {
+    body(runtime, router, uri).len()
 }
 
 /// Prints the largest tile of each layer named in `GRIDWATCH_TILE_SIZES` (or `all`) at every
@@ -218,22 +222,7 @@ fn check_one_mode_per_zoom(state: &AppState) {
     use geozero::mvt::{Message, Tile};
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let router = app(state.clone());
-    let get = |uri: &str| -> Vec<u8> {
-        let request = Request::builder()
-            .uri(uri)
-            .body(Body::empty())
-            .expect("request");
-        runtime.block_on(async {
-            let response = router.clone().oneshot(request).await.expect("response");
-            response
-                .into_body()
-                .collect()
-                .await
-                .expect("body")
-                .to_bytes()
-                .to_vec()
-        })
-    };
+    let get = |uri: &str| body(&runtime, &router, uri).to_vec();
     let bbox = "bbox=112.17,30.98,112.24,31.05";
     for query in [bbox.to_owned(), format!("kind=dispute&{bbox}")] {
         let hexbins: serde_json::Value =

@@ -5,7 +5,7 @@
 //
 // Usage: node scripts/browser/map-test.mjs BASE_URL OPERATOR_TOKEN ARTIFACTS
 // Prints one line per check and `time to first full map: N ms`; exits 1 on any failure.
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { mkdirSync } from "node:fs";
 
 const [base, token, artifacts] = process.argv.slice(2);
@@ -16,14 +16,7 @@ const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-    "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
-  ],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   const consoleErrors = [];

@@ -5,7 +5,7 @@
 // Usage: node scripts/browser/screenshot.mjs BASE_URL OUT_DIR name=QUERY#HASH ...
 //   e.g. node scripts/browser/screenshot.mjs http://127.0.0.1:8080 docs/screenshots \
 //        z13='?layers=base#view=13/31.02/112.205'
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { mkdirSync } from "node:fs";
 
 const [base, outDir, ...views] = process.argv.slice(2);
@@ -14,14 +14,7 @@ if (!base || !outDir || views.length === 0) {
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-    "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
-  ],
-});
+const browser = await launch();
 let failed = false;
 try {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
