@@ -368,3 +368,123 @@ async fn patrol_tracks_from_gpx_and_geojson() {
         reply.json
     );
 }
+
+/// An open `GET /api/v1/events` stream, read event by event.
+struct Events(axum::body::Body);
+
+impl Events {
+    async fn open(state: &AppState, last_event_id: Option<&str>) -> Self {
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::builder()
+            .uri("/api/v1/events")
+            .header("host", "test.local");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = gridwatch::api::app(state.clone())
+            .oneshot(request.body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Self(response.into_body())
+    }
+
+    /// The next event's name, id and data (fails after 5 s without one).
+    async fn next(&mut self) -> (String, String, serde_json::Value) {
+        use http_body_util::BodyExt;
+        let mut text = String::new();
+        loop {
+            let frame = tokio::time::timeout(std::time::Duration::from_secs(5), self.0.frame())
+                .await
+                .expect("an event within 5 s")
+                .unwrap()
+                .unwrap();
+            if let Ok(data) = frame.into_data() {
+                text.push_str(std::str::from_utf8(&data).unwrap());
+            }
+            if text.contains("\n\n") {
+                break;
+            }
+        }
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}:")))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let data = serde_json::from_str(&field("data")).unwrap();
+        (field("event"), field("id"), data)
+    }
+}
+
+/// Every committed write is one event on the stream, with what a viewer may see of its
+/// incidents; a client reconnecting with `Last-Event-ID` first gets what it missed, and one
+/// whose id the server does not know gets a reset.
+#[tokio::test]
+async fn writes_are_announced_on_the_event_stream_and_missed_ones_replayed() {
+    let (state, _store) = server("events");
+    let mut live = Events::open(&state, None).await;
+    let first = post(
+        &state,
+        "/api/v1/incidents",
+        Some("op-token"),
+        "application/geo+json",
+        &one_incident(112.2, 31.03),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let id = first.json["ids"][0].as_u64().unwrap();
+    let (event, event_id, change) = live.next().await;
+    assert_eq!(event, "change");
+    assert_eq!(change["incidents"][0]["id"], id);
+    assert_eq!(change["incidents"][0]["kind"], "safety_hazard");
+    assert_eq!(change["incidents"][0]["lon"], 112.2);
+    assert!(change["incidents"][0]["grid_id"].is_u64(), "{change}");
+    assert_eq!(change["version"], state.engine().version);
+    let fields: Vec<&String> = change["incidents"][0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        fields,
+        [
+            "community_id",
+            "grid_id",
+            "id",
+            "kind",
+            "lat",
+            "lon",
+            "reported_at",
+            "status"
+        ]
+    );
+
+    // A status change and a new incident while the client is away.
+    let patched = request_with_headers(
+        state.clone(),
+        "PATCH",
+        &format!("/api/v1/incidents/{id}"),
+        Some(r#"{"status":"assigned"}"#),
+        &[
+            ("content-type", "application/json"),
+            ("authorization", "Bearer op-token"),
+        ],
+    )
+    .await;
+    assert_eq!(patched.status, StatusCode::OK);
+    let second = post(
+        &state,
+        "/api/v1/incidents",
+        Some("op-token"),
+        "application/geo+json",
+        &one_incident(112.21, 31.02),
+    )
+    .await;
+    let mut resumed = Events::open(&state, Some(&event_id)).await;
+    let (_, _, missed) = resumed.next().await;
+    assert_eq!(missed["incidents"][0]["id"], id);
+    assert_eq!(missed["incidents"][0]["status"], "assigned");
+    let (_, _, missed) = resumed.next().await;
+    assert_eq!(missed["incidents"][0]["id"], second.json["ids"][0]);
+
+    let mut stale = Events::open(&state, Some("1-999")).await;
+    assert_eq!(stale.next().await.0, "reset");
+}
