@@ -18,6 +18,10 @@ use crate::model::format_local;
 /// How many past events a reconnecting client can catch up on.
 pub const RING: usize = 1024;
 
+/// The most incidents an event lists one by one; a bigger batch (an import of 50,000, say) is
+/// announced by its count alone, so the ring stays small (at most ~100 KB an event).
+pub const MAX_LISTED_INCIDENTS: usize = 500;
+
 /// An incident as a live map draws it.
 #[derive(Debug, Clone, Serialize)]
 pub struct IncidentChange {
@@ -39,8 +43,10 @@ pub struct Change {
     pub seq: u64,
     /// The data version after the write.
     pub version: u64,
-    /// Incidents added or changed.
+    /// Incidents added or changed (none listed when more than [`MAX_LISTED_INCIDENTS`]).
     pub incidents: Vec<IncidentChange>,
+    /// How many incidents the write added or changed.
+    pub incident_count: usize,
     /// Patrol tracks added.
     pub tracks: Vec<u64>,
     /// Resources added or replaced.
@@ -178,6 +184,7 @@ mod tests {
             seq: 0,
             version,
             incidents: Vec::new(),
+            incident_count: 0,
             tracks: vec![version],
             resources: Vec::new(),
             reload: false,

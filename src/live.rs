@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use crate::feed::{Change, Feed, IncidentChange};
+use crate::feed::{Change, Feed, IncidentChange, MAX_LISTED_INCIDENTS};
 use crate::index::Engine;
 use crate::model::{Incident, IncidentStatus, PatrolTrack, Resource};
 use crate::store::postgis::Changed;
@@ -66,14 +66,20 @@ impl Live {
     /// Tells the feed what the last write changed, as the new snapshot shows it.
     fn announce(&self, incidents: &[u64], tracks: Vec<u64>, resources: Vec<u64>, reload: bool) {
         let engine = self.engine();
-        self.feed.send(Change {
-            seq: 0,
-            version: engine.version,
-            incidents: incidents
+        let listed = if incidents.len() > MAX_LISTED_INCIDENTS {
+            Vec::new()
+        } else {
+            incidents
                 .iter()
                 .filter_map(|&id| engine.incidents.row(id))
                 .map(|row| IncidentChange::of_row(&engine, row))
-                .collect(),
+                .collect()
+        };
+        self.feed.send(Change {
+            seq: 0,
+            version: engine.version,
+            incidents: listed,
+            incident_count: incidents.len(),
             tracks,
             resources,
             reload,

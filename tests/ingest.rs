@@ -442,6 +442,7 @@ async fn writes_are_announced_on_the_event_stream_and_missed_ones_replayed() {
     assert_eq!(change["incidents"][0]["lon"], 112.2);
     assert!(change["incidents"][0]["grid_id"].is_u64(), "{change}");
     assert_eq!(change["version"], state.engine().version);
+    assert_eq!(change["incident_count"], 1);
     let fields: Vec<&String> = change["incidents"][0].as_object().unwrap().keys().collect();
     assert_eq!(
         fields,
@@ -487,4 +488,26 @@ async fn writes_are_announced_on_the_event_stream_and_missed_ones_replayed() {
 
     let mut stale = Events::open(&state, Some("1-999")).await;
     assert_eq!(stale.next().await.0, "reset");
+
+    // A big batch is announced by its count, not listed.
+    let mut csv = String::from("lon,lat,kind,reported_at,source\n");
+    for i in 0..501 {
+        csv.push_str(&format!(
+            "{},31.02,dispute,2022-01-01T08:00:00+08:00,hotline\n",
+            112.2 + f64::from(i) * 1e-5
+        ));
+    }
+    let mut live = Events::open(&state, None).await;
+    let batch = post(
+        &state,
+        "/api/v1/incidents",
+        Some("op-token"),
+        "text/csv",
+        &csv,
+    )
+    .await;
+    assert_eq!(batch.status, StatusCode::CREATED, "{}", batch.json);
+    let (_, _, change) = live.next().await;
+    assert_eq!(change["incident_count"], 501);
+    assert_eq!(change["incidents"].as_array().unwrap().len(), 0);
 }
