@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
@@ -492,10 +493,12 @@ async fn writes_are_announced_on_the_event_stream_and_missed_ones_replayed() {
     // A big batch is announced by its count, not listed.
     let mut csv = String::from("lon,lat,kind,reported_at,source\n");
     for i in 0..501 {
-        csv.push_str(&format!(
-            "{},31.02,dispute,2022-01-01T08:00:00+08:00,hotline\n",
+        writeln!(
+            csv,
+            "{},31.02,dispute,2022-01-01T08:00:00+08:00,hotline",
             112.2 + f64::from(i) * 1e-5
-        ));
+        )
+        .unwrap();
     }
     let mut live = Events::open(&state, None).await;
     let batch = post(
