@@ -26,9 +26,15 @@ pub(super) async fn file(
 }
 
 /// The file with its type and caching: a versioned vendored file for a year, ours revalidated
-/// by an entity tag (the build's version and the file's length and hash).
+/// by an entity tag (the file's hash and length).
 fn send(asset: &Asset, headers: &HeaderMap) -> Response {
-    let tag = entity_tag(asset.bytes);
+    // The tags are hashed once: MapLibre alone is a megabyte.
+    static TAGS: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| ASSETS.iter().map(|a| entity_tag(a.bytes)).collect());
+    let tag = ASSETS
+        .iter()
+        .position(|a| a.path == asset.path)
+        .map_or_else(|| entity_tag(asset.bytes), |i| TAGS[i].clone());
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

@@ -292,15 +292,6 @@ impl IncidentTable {
         let kinds = mask(filter.kinds.iter().map(|k| *k as u8));
         let statuses = mask(filter.statuses.iter().map(|s| *s as u8));
         let sources = mask(filter.sources.iter().map(|s| *s as u8));
-        let rects = filter.bbox.map(|b| b.rects());
-        let in_rects = |r: usize| {
-            rects.as_ref().is_none_or(|rects| {
-                rects.iter().any(|rect| {
-                    (rect.min().x..=rect.max().x).contains(&self.lon[r])
-                        && (rect.min().y..=rect.max().y).contains(&self.lat[r])
-                })
-            })
-        };
         let codes = self.kind[range.clone()]
             .iter()
             .zip(&self.status[range.clone()])
@@ -313,7 +304,7 @@ impl IncidentTable {
                     & 1
                     != 0
             };
-        if filter.grids.is_empty() && filter.communities.is_empty() && rects.is_none() {
+        if filter.grids.is_empty() && filter.communities.is_empty() && filter.bbox.is_none() {
             // The common case, kept to byte tests so the loop stays tight.
             for (r, codes) in range.zip(codes) {
                 if wanted(codes) {
@@ -323,15 +314,19 @@ impl IncidentTable {
             return;
         }
         for (r, codes) in range.zip(codes) {
-            if wanted(codes)
-                && (filter.grids.is_empty() || filter.grids.contains(&self.grid[r]))
-                && (filter.communities.is_empty()
-                    || filter.communities.contains(&self.community[r]))
-                && in_rects(r)
-            {
+            if wanted(codes) && self.in_areas(filter, r) {
                 visit(r);
             }
         }
+    }
+
+    /// Whether row `r` lies in the filter's grids, communities and bbox.
+    fn in_areas(&self, filter: &IncidentFilter, r: usize) -> bool {
+        (filter.grids.is_empty() || filter.grids.contains(&self.grid[r]))
+            && (filter.communities.is_empty() || filter.communities.contains(&self.community[r]))
+            && filter
+                .bbox
+                .is_none_or(|b| b.holds(self.lon[r], self.lat[r]))
     }
 
     /// Whether row `r` matches `filter`, tested on its own: the same rules as

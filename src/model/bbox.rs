@@ -131,6 +131,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn holds_agrees_with_the_rectangles() {
+        for b in [
+            Bbox::new(112.1, 30.9, 112.3, 31.1).unwrap(),
+            Bbox::new(179.0, -1.0, -179.0, 1.0).unwrap(),
+        ] {
+            for (x, y) in [
+                (112.2, 31.0),
+                (112.1, 30.9),
+                (112.3, 31.1),
+                (112.31, 31.0),
+                (179.5, 0.0),
+                (-179.5, 0.5),
+                (0.0, 0.0),
+                (-179.0, 1.0),
+            ] {
+                let in_rects = b.rects().iter().any(|r| {
+                    (r.min().x..=r.max().x).contains(&x) && (r.min().y..=r.max().y).contains(&y)
+                });
+                assert_eq!(b.holds(x, y), in_rects, "{b:?} ({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
     fn parses_four_and_six_values() {
         let b: Bbox = "112.1,30.9,112.3,31.1".parse().unwrap();
         let expected = Bbox {
