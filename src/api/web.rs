@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
+use super::tiles::{etag, none_match};
 use crate::web::{ASSETS, Asset, asset};
 
 /// `GET /`: the web map page.
@@ -28,21 +29,17 @@ pub(super) async fn file(
 /// The file with its type and caching: a versioned vendored file for a year, ours revalidated
 /// by an entity tag (the file's hash and length).
 fn send(asset: &Asset, headers: &HeaderMap) -> Response {
-    // The tags are hashed once: MapLibre alone is a megabyte.
-    static TAGS: std::sync::LazyLock<Vec<String>> =
-        std::sync::LazyLock::new(|| ASSETS.iter().map(|a| entity_tag(a.bytes)).collect());
+    // The tags are hashed once (MapLibre alone is a megabyte), the same way as tiles'.
+    static TAGS: std::sync::LazyLock<Vec<HeaderValue>> =
+        std::sync::LazyLock::new(|| ASSETS.iter().map(|a| etag(a.bytes)).collect());
     let tag = ASSETS
         .iter()
         .position(|a| a.path == asset.path)
-        .map_or_else(|| entity_tag(asset.bytes), |i| TAGS[i].clone());
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == tag)
-        })
-    {
+        .map_or_else(|| etag(asset.bytes), |i| TAGS[i].clone());
+    if none_match(
+        headers.get(header::IF_NONE_MATCH),
+        tag.to_str().unwrap_or_default(),
+    ) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let cache = if asset.immutable {
@@ -57,19 +54,9 @@ fn send(asset: &Asset, headers: &HeaderMap) -> Response {
                 HeaderValue::from_static(asset.content_type),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-            (
-                header::ETAG,
-                HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\"")),
-            ),
+            (header::ETAG, tag),
         ],
         asset.bytes,
     )
         .into_response()
-}
-
-fn entity_tag(bytes: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    bytes.hash(&mut h);
-    format!("\"{:016x}-{:x}\"", h.finish(), bytes.len())
 }

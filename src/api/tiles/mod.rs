@@ -107,7 +107,7 @@ fn layers(names: &str) -> Result<Vec<&'static LayerSpec>, ApiError> {
 
 /// A strong entity tag for `bytes`: their hash and length in hex, quoted. Written digit by
 /// digit: it is made for every tile drawn, and `format!` showed up in the uncached profile.
-fn etag(bytes: &[u8]) -> HeaderValue {
+pub(super) fn etag(bytes: &[u8]) -> HeaderValue {
     let mut h = rustc_hash::FxHasher::default();
     bytes.hash(&mut h);
     let mut tag = [b'"'; 26];
@@ -369,6 +369,17 @@ impl Draw {
 
 const X_CACHE: header::HeaderName = header::HeaderName::from_static("x-cache");
 
+/// Whether `If-None-Match` names `tag` (or `*`), by weak comparison as RFC 9110 asks.
+pub(super) fn none_match(if_none_match: Option<&HeaderValue>, tag: &str) -> bool {
+    if_none_match
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+        })
+}
+
 /// The response for a tile in `coding`: 304 when `if_none_match` names it (weak comparison,
 /// as RFC 9110 asks), 204 when it is empty.
 fn respond(
@@ -379,14 +390,7 @@ fn respond(
 ) -> Response {
     let (bytes, tag_value) = (&encoded.0, &encoded.1);
     let tag = tag_value.to_str().unwrap_or_default();
-    let matches = if_none_match
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
-        });
-    let mut response = if matches {
+    let mut response = if none_match(if_none_match, tag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else if bytes.is_empty() {
         StatusCode::NO_CONTENT.into_response()
