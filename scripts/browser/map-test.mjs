@@ -122,6 +122,15 @@ try {
   check(Math.abs(restored.zoom - 14.5) < 1e-6 && Math.abs(restored.lat - 31.03) < 1e-4, `view restored (${restored.zoom}, ${restored.lat})`);
   check(restored.grids === "none" && restored.hexbins === "visible", "layers restored");
   check(restored.boxes.join(",") === "base,heat", `toggles restored (${restored.boxes})`);
+  // 5. The language switch, and the wall screen without panels.
+  await page.click("#lang");
+  check(await page.evaluate(() => document.documentElement.lang === "en" && new URLSearchParams(location.search).get("lang") === "en"),
+    "the language button switches to English and keeps it in the URL");
+  await page.goto("about:blank");
+  await page.goto(`${base}/?kiosk=1#view=13/31.02/112.205`, { waitUntil: "load" });
+  await ready();
+  check(await page.isHidden("#panel") && await page.isHidden("#lang"), "kiosk mode hides the panel and the buttons");
+  await page.screenshot({ path: `${artifacts}/kiosk.png` });
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join("; ")})`);
 } finally {
   await browser.close();
