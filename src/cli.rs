@@ -36,13 +36,14 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
     spinner.finish_and_clear();
     let d = &generated.dataset;
     eprintln!(
-        "wrote {}: {} districts, {} communities, {} grids, {} buildings, {} resources, {} patrol routes, {} tracks, {} incidents in {:.1} s",
+        "wrote {}: {} districts, {} communities, {} grids, {} buildings, {} resources, {} streets, {} patrol routes, {} tracks, {} incidents in {:.1} s",
         args.out.display(),
         d.districts.len(),
         d.communities.len(),
         d.grids.len(),
         d.buildings.len(),
         d.resources.len(),
+        d.streets.len(),
         d.patrol_routes.len(),
         d.patrol_tracks.len(),
         d.incidents.len(),
@@ -74,6 +75,30 @@ pub fn load_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
     Ok(engine)
 }
 
+/// Logs what the walking network looks like: its parts, length by class, unreached buildings.
+fn report_network(engine: &Engine) {
+    if engine.streets.is_empty() {
+        tracing::warn!("the dataset has no streets: walking distances fall back to straight lines");
+        return;
+    }
+    let s = crate::analytics::streets::summary(engine, false);
+    let l = &s.length_km;
+    tracing::info!(
+        streets = s.streets,
+        components = s.component_count,
+        largest_nodes = s.components.first().map_or(0, |c| c.nodes),
+        arterial_km = format!("{:.1}", l.arterial),
+        secondary_km = format!("{:.1}", l.secondary),
+        local_km = format!("{:.1}", l.local),
+        footpath_km = format!("{:.1}", l.footpath),
+        not_walkable_km = format!("{:.1}", l.not_walkable),
+        buildings_beyond_snap_limit = s.unreachable.beyond_snap_limit,
+        buildings_off_largest_component = s.unreachable.off_largest_component,
+        off_largest_share = format!("{:.3}", s.off_largest_share),
+        "walking network"
+    );
+}
+
 /// `gridwatch serve`.
 ///
 /// # Errors
@@ -95,6 +120,9 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if let Some(store) = postgis {
             tokio::spawn(crate::replication::follow(store, state.live.clone()));
         }
+        // The network report takes a moment (every building joins it): after start-up.
+        let engine = state.engine();
+        tokio::task::spawn_blocking(move || report_network(&engine));
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("binding {}", args.listen))?;

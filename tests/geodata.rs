@@ -236,6 +236,7 @@ fn generate_reproduces_the_bundled_dataset() {
         "grids.geojson",
         "buildings.geojson",
         "resources.geojson",
+        "streets.geojson",
         "patrol_routes.geojson",
         "patrol_tracks.geojson",
         "incidents.csv",

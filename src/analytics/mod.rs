@@ -1,12 +1,13 @@
 //! Analytics as pure functions over the engine's tables: no I/O, no HTTP.
 //!
-//! - [`hexbin`]: incident counts per H3 cell at any resolution (parent lookups of the res-11
-//!   cell computed at ingest).
+//! - [`hexbin`]: incident counts per H3 cell at any resolution (the cell holding each incident,
+//!   computed once at load and ingest).
 //! - [`study_area`]: the cells a hot-spot analysis runs over, and their neighbour lists.
 //! - [`gistar`]: Getis-Ord Gi* with FDR-corrected confidence classes.
 //! - [`emerging`]: emerging hot-spot analysis over a space-time cube (Gi* per bin,
 //!   Mann-Kendall trend, ArcGIS categories).
 //! - [`stats`]: per-grid and per-community rates, change, resolution, and time profiles.
+//! - [`streets`]: the walking network's parts, lengths, unreached buildings and circuity.
 
 pub mod emerging;
 pub mod gistar;
@@ -14,4 +15,5 @@ pub mod hexbin;
 pub mod mann_kendall;
 pub mod significance;
 pub mod stats;
+pub mod streets;
 pub mod study_area;

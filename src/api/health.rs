@@ -23,6 +23,7 @@ pub async fn readyz(State(state): State<AppState>) -> Json<Value> {
             "grids": e.grids.len(),
             "buildings": e.buildings.len(),
             "resources": e.resources.len(),
+            "streets": e.streets.len(),
             "patrol_routes": e.patrol_routes.len(),
             "patrol_tracks": e.patrol_tracks.len(),
             "incidents": e.incidents.len(),

@@ -3,6 +3,7 @@
 //! | file | content |
 //! | --- | --- |
 //! | `districts.geojson` … `patrol_tracks.geojson` | one FeatureCollection per layer, one feature per line |
+//! | `streets.geojson` | optional; `class`, `name` (default empty), `walkable` (default true), or OpenStreetMap's `highway`, `name`, `foot`, `access` |
 //! | `incidents.csv` | `id,lon,lat,kind,reported_at,status,resolved_at,source` |
 //!
 //! Patrol tracks carry their per-vertex GPS times in a `coordTimes` property (RFC 3339 strings),
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::{DataError, Dataset};
 use crate::model::{
     Building, BuildingUse, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
-    ResourceKind, format_local, parse_instant,
+    ResourceKind, Street, StreetClass, format_local, parse_instant,
 };
 
 #[derive(Serialize, Deserialize)]
@@ -65,6 +66,61 @@ struct ResourceProps {
     capacity: u32,
 }
 
+/// A street as written: `name` left out when empty (most footpaths) and `walkable` when true,
+/// the defaults the reader applies, to keep the bundled file small.
+#[derive(Serialize)]
+struct StreetOut<'a> {
+    class: StreetClass,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    name: &'a str,
+    #[serde(skip_serializing_if = "is_true")]
+    walkable: bool,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if signature"
+)]
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// A street's properties as read: ours, or OpenStreetMap's as GDAL writes them.
+#[derive(Deserialize)]
+struct StreetIn {
+    class: Option<StreetClass>,
+    name: Option<String>,
+    walkable: Option<bool>,
+    highway: Option<String>,
+    foot: Option<String>,
+    access: Option<String>,
+}
+
+impl StreetIn {
+    /// The class and walkability: `class` and `walkable` when given; else from `highway`
+    /// (`None`: an OSM line that is not a street, such as a cycleway, left out), with `foot=no`
+    /// or `access=no`/`private` (and no `foot=yes`) making it not walkable.
+    fn class(&self, id: u64, path: &Path) -> Result<Option<(StreetClass, bool)>, DataError> {
+        if let Some(class) = self.class {
+            return Ok(Some((class, self.walkable.unwrap_or(true))));
+        }
+        let Some(highway) = &self.highway else {
+            return Err(DataError::invalid(
+                path,
+                format!("feature {id}: a street needs `class` or OpenStreetMap's `highway`"),
+            ));
+        };
+        let Some((class, walkable)) = StreetClass::from_osm_highway(highway) else {
+            return Ok(None);
+        };
+        let foot = self.foot.as_deref();
+        let closed = foot == Some("no")
+            || (matches!(self.access.as_deref(), Some("no" | "private"))
+                && !matches!(foot, Some("yes" | "designated" | "permissive")));
+        Ok(Some((class, self.walkable.unwrap_or(walkable && !closed))))
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct RouteProps {
     community_id: u64,
@@ -101,6 +157,7 @@ struct FeatureOut<'a, P> {
 ///
 /// # Errors
 /// I/O failures, naming the file.
+#[expect(clippy::too_many_lines, reason = "one writer per layer, in file order")]
 pub fn write_dir(dir: &Path, data: &Dataset) -> Result<(), DataError> {
     std::fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
     write_layer(
@@ -166,6 +223,17 @@ pub fn write_dir(dir: &Path, data: &Dataset) -> Result<(), DataError> {
                 },
                 Geometry::from(r.geometry),
             )
+        }),
+    )?;
+    write_layer(
+        &dir.join("streets.geojson"),
+        data.streets.iter().map(|s| {
+            let p = StreetOut {
+                class: s.class,
+                name: &s.name,
+                walkable: s.walkable,
+            };
+            (s.id, p, Geometry::from(s.geometry.clone()))
         }),
     )?;
     write_layer(
@@ -330,6 +398,7 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, DataError> {
                 })
             },
         )?,
+        streets: read_streets(&dir.join("streets.geojson"))?,
         patrol_routes: read_layer(
             &dir.join("patrol_routes.geojson"),
             |id, p: RouteProps, g, path| {
@@ -360,6 +429,42 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, DataError> {
         )?,
         incidents: read_incidents(&dir.join("incidents.csv"))?,
     })
+}
+
+/// Reads `streets.geojson` if the dataset has one (a dataset without streets answers walking
+/// questions in straight lines).
+fn read_streets(path: &Path) -> Result<Vec<Street>, DataError> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let streets = read_layer(path, |id, p: StreetIn, g, path| {
+        let Some((class, walkable)) = p.class(id, path)? else {
+            return Ok(None);
+        };
+        let geometry = match g {
+            Geometry::LineString(l) => l,
+            Geometry::MultiLineString(m) if m.0.len() == 1 => {
+                m.0.into_iter()
+                    .next()
+                    .unwrap_or_else(|| LineString::new(vec![]))
+            }
+            _ => return Err(wrong_type(path, id, "LineString")),
+        };
+        if geometry.0.len() < 2 {
+            return Err(DataError::invalid(
+                path,
+                format!("feature {id}: a street needs two or more vertices"),
+            ));
+        }
+        Ok(Some(Street {
+            id,
+            class,
+            name: p.name.unwrap_or_default(),
+            walkable,
+            geometry,
+        }))
+    })?;
+    Ok(streets.into_iter().flatten().collect())
 }
 
 fn track(

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub use files::{read_dir, write_dir};
 
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
 
 /// Every layer of a dataset, as read from disk (derived fields not yet filled).
@@ -21,6 +21,9 @@ pub struct Dataset {
     pub grids: Vec<Grid>,
     pub buildings: Vec<Building>,
     pub resources: Vec<Resource>,
+    /// Street centre-lines; empty when the dataset has none (walking distances then fall back
+    /// to straight lines).
+    pub streets: Vec<Street>,
     pub patrol_routes: Vec<PatrolRoute>,
     pub patrol_tracks: Vec<PatrolTrack>,
     pub incidents: Vec<Incident>,

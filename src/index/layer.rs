@@ -6,7 +6,9 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
 use rustc_hash::FxHashMap;
 
-use crate::model::{Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource};
+use crate::model::{
+    Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource, Street,
+};
 
 /// What the index needs of a record: its id, extent and an exact rectangle test.
 pub trait Spatial {
@@ -33,7 +35,8 @@ spatial_by_geometry!(
     Building,
     Resource,
     PatrolRoute,
-    PatrolTrack
+    PatrolTrack,
+    Street
 );
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;

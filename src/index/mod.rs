@@ -6,7 +6,8 @@
 //! 2. index the static layers (R-trees on bounding boxes, id maps);
 //! 3. build the grid locator (interior H3 cells);
 //! 4. derive the grid and community of every building (by its interior point) and resource;
-//! 5. build the incident table (sort by time, res-11 cell, grid, community, cell bins at res 6..=11).
+//! 5. build the incident table (sort by time, res-11 cell, grid, community, cell bins at res 6..=11);
+//! 6. build the walking network from the streets ([`crate::network`]).
 
 mod bins;
 mod incidents;
@@ -24,8 +25,9 @@ pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};
 
 use crate::geodata::Dataset;
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
+use crate::network::{StreetGraph, StreetLine};
 
 /// A dataset that cannot be indexed as it is.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +52,9 @@ pub struct Engine {
     pub grids: Arc<Layer<Grid>>,
     pub buildings: Arc<Layer<Building>>,
     pub resources: Arc<Layer<Resource>>,
+    pub streets: Arc<Layer<Street>>,
+    /// The walking network over the walkable streets (empty when there are none).
+    pub network: Arc<StreetGraph>,
     pub patrol_routes: Arc<Layer<PatrolRoute>>,
     pub patrol_tracks: Arc<Layer<PatrolTrack>>,
     pub incidents: Arc<IncidentTable>,
@@ -79,6 +84,7 @@ impl Engine {
         check_unique("grids", data.grids.iter().map(|g| g.id))?;
         check_unique("buildings", data.buildings.iter().map(|b| b.id))?;
         check_unique("resources", data.resources.iter().map(|r| r.id))?;
+        check_unique("streets", data.streets.iter().map(|s| s.id))?;
         check_unique("patrol_routes", data.patrol_routes.iter().map(|r| r.id))?;
         check_unique("patrol_tracks", data.patrol_tracks.iter().map(|t| t.id))?;
         check_unique("incidents", data.incidents.iter().map(|i| i.id))?;
@@ -150,12 +156,16 @@ impl Engine {
             })
             .collect();
         let incidents = IncidentTable::build(data.incidents, &grids, &grid_community, &locator);
+        let network =
+            StreetGraph::build(&data.streets.iter().map(StreetLine::of).collect::<Vec<_>>());
         Ok(Self {
             districts: Arc::new(districts),
             communities: Arc::new(communities),
             grids: Arc::new(grids),
             buildings: Arc::new(Layer::new(buildings)),
             resources: Arc::new(Layer::new(resources)),
+            streets: Arc::new(Layer::new(data.streets)),
+            network: Arc::new(network),
             patrol_routes: Arc::new(Layer::new(data.patrol_routes)),
             patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
             incidents: Arc::new(incidents),

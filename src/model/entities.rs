@@ -4,7 +4,7 @@
 
 use geo::{LineString, MultiLineString, MultiPolygon, Point, Polygon};
 
-use super::{BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind};
+use super::{BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind, StreetClass};
 
 /// A county-level unit; `id` is its national administrative code (e.g. 420802).
 #[derive(Debug, Clone)]
@@ -64,6 +64,19 @@ pub struct Resource {
     pub capacity: u32,
     pub geometry: Point,
     pub community_id: Option<u64>,
+}
+
+/// A street centre-line. Lines join where they share a vertex (the OpenStreetMap convention);
+/// a line that is not `walkable` (an expressway, a rail line, a compound wall) is drawn but
+/// never walked.
+#[derive(Debug, Clone)]
+pub struct Street {
+    pub id: u64,
+    pub class: StreetClass,
+    /// Empty for most footpaths.
+    pub name: String,
+    pub walkable: bool,
+    pub geometry: LineString,
 }
 
 /// A community patrol team's weekly route.

@@ -9,9 +9,10 @@ mod period;
 
 pub use bbox::{Bbox, BboxError};
 pub use entities::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
 pub use kinds::{
-    BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind, UnknownVariant,
+    BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind, StreetClass,
+    UnknownVariant,
 };
 pub use period::{Period, PeriodError, format_local, parse_instant};

@@ -14,8 +14,9 @@
 //!    R-tree are ranked by exact geodesic distance.
 //!
 //! Searches over the graph (shortest walk, nearest of many sources, everything within a
-//! distance) are in [`search`].
+//! distance) are in [`search`]; isochrone polygons in [`isochrone`].
 
+pub mod isochrone;
 pub mod search;
 
 use geo::{Coord, Distance, Geodesic, Point};
@@ -34,6 +35,18 @@ pub struct StreetLine {
     pub id: u64,
     pub coords: Vec<Coord>,
     pub walkable: bool,
+}
+
+impl StreetLine {
+    /// The line of a street record.
+    #[must_use]
+    pub fn of(street: &crate::model::Street) -> Self {
+        Self {
+            id: street.id,
+            coords: street.geometry.0.clone(),
+            walkable: street.walkable,
+        }
+    }
 }
 
 /// A stretch of street between two nodes.

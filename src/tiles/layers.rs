@@ -31,17 +31,18 @@ pub const MAX_POINTS_PER_TILE: usize = 3_000;
 
 /// The layers drawn from the engine's records as they are (through a `source::TileSource`),
 /// as opposed to incidents and the per-query cell layers.
-pub const STATIC_LAYERS: [&str; 6] = [
+pub const STATIC_LAYERS: [&str; 7] = [
     "districts",
     "communities",
     "grids",
+    "streets",
     "buildings",
     "resources",
     "patrol_routes",
 ];
 
 /// Every layer, in drawing order.
-pub const LAYERS: [LayerSpec; 9] = [
+pub const LAYERS: [LayerSpec; 10] = [
     LayerSpec {
         name: "districts",
         minzoom: 0,
@@ -75,6 +76,17 @@ pub const LAYERS: [LayerSpec; 9] = [
             ("community_id", "Number"),
             ("households", "Number"),
             ("population", "Number"),
+        ],
+    },
+    LayerSpec {
+        name: "streets",
+        minzoom: 10,
+        maxzoom: 16,
+        description: "street centre-lines: arterials from z10, secondary streets from z12, local lanes from z14, footpaths from z15; walkable false for the expressway",
+        fields: &[
+            ("class", "String"),
+            ("name", "String"),
+            ("walkable", "Boolean"),
         ],
     },
     LayerSpec {
@@ -192,6 +204,18 @@ impl CellValue {
     }
 }
 
+/// The lowest zoom that draws a street feature of [`layer_features`], by its class.
+#[must_use]
+pub fn street_minzoom(feature: &Feature) -> u8 {
+    let class = feature.properties.iter().find(|(k, _)| *k == "class");
+    match class.map(|(_, v)| v) {
+        Some(TileValue::Str(c)) if c == "arterial" => 10,
+        Some(TileValue::Str(c)) if c == "secondary" => 12,
+        Some(TileValue::Str(c)) if c == "local" => 14,
+        _ => 15,
+    }
+}
+
 fn text(s: &str) -> TileValue {
     TileValue::Str(s.to_owned())
 }
@@ -253,6 +277,20 @@ pub fn layer_features(engine: &Engine, layer: &str) -> Vec<Feature> {
                     ("community_id", uint(g.community_id)),
                     ("households", uint(g.households)),
                     ("population", uint(g.population)),
+                ],
+            })
+            .collect(),
+        "streets" => engine
+            .streets
+            .items()
+            .iter()
+            .map(|s| Feature {
+                id: s.id,
+                geometry: s.geometry.clone().into(),
+                properties: vec![
+                    ("class", text(s.class.as_str())),
+                    ("name", text(&s.name)),
+                    ("walkable", TileValue::Bool(s.walkable)),
                 ],
             })
             .collect(),

@@ -25,7 +25,7 @@ use super::encode::{
     Commands, SIMPLIFY_FROM, buffered_square, disjoint, finish_ring, inside, prepare_pixels,
     push_snapped, snap,
 };
-use super::layers::{Feature, layer_features};
+use super::layers::{Feature, layer_features, street_minzoom};
 use super::pmtiles::tile_id;
 use super::protobuf;
 use super::streams::{DEEPEST, ZoomStreams};
@@ -71,6 +71,8 @@ struct Item {
     /// One convex ring, short enough to stay unsimplified when clipped (a rectangular building
     /// footprint): clipped in place on the hot path, as `prepare_pixels` would clip it.
     convex: bool,
+    /// The lowest zoom whose tiles hold the feature (a footpath is no use at z12).
+    minzoom: u8,
 }
 
 /// Working space for [`TileSource::geometry`], reused across features.
@@ -102,6 +104,12 @@ impl TileSource {
     /// empty ones, are left out.
     #[must_use]
     pub fn new(features: &[Feature]) -> Self {
+        Self::with_minzoom(features, |_| 0)
+    }
+
+    /// [`Self::new`], each feature drawn from the zoom `minzoom` gives it.
+    #[must_use]
+    pub fn with_minzoom(features: &[Feature], minzoom: impl Fn(&Feature) -> u8) -> Self {
         let mut source = Self {
             items: Vec::with_capacity(features.len()),
             parts: Vec::new(),
@@ -169,6 +177,7 @@ impl TileSource {
                 convex: shape == Shape::Polygons
                     && parts.len() == 1
                     && clipped_stays_short(&source.coords[first_coord..]),
+                minzoom: minzoom(feature),
             });
         }
         source.tree = RTree::bulk_load(
@@ -256,7 +265,8 @@ impl TileSource {
         hits.extend(
             self.tree
                 .locate_in_envelope_intersecting(&envelope)
-                .map(|e| e.data),
+                .map(|e| e.data)
+                .filter(|&i| self.items[i as usize].minzoom <= tile.z),
         );
         hits.sort_unstable();
     }
@@ -500,6 +510,7 @@ impl StaticSources {
             "grids" => ("grids", engine.grids.clone()),
             "buildings" => ("buildings", engine.buildings.clone()),
             "resources" => ("resources", engine.resources.clone()),
+            "streets" => ("streets", engine.streets.clone()),
             "patrol_routes" => ("patrol_routes", engine.patrol_routes.clone()),
             _ => return None,
         };
@@ -510,7 +521,12 @@ impl StaticSources {
         {
             return Some(p.source.clone());
         }
-        let source = Arc::new(TileSource::new(&layer_features(engine, name)));
+        let features = layer_features(engine, name);
+        let source = Arc::new(if name == "streets" {
+            TileSource::with_minzoom(&features, street_minzoom)
+        } else {
+            TileSource::new(&features)
+        });
         prepared.retain(|p| p.name != name);
         prepared.push(Prepared {
             name,

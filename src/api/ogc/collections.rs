@@ -15,18 +15,20 @@ pub enum CollectionId {
     Grids,
     Buildings,
     Resources,
+    Streets,
     Incidents,
     PatrolRoutes,
     PatrolTracks,
 }
 
 impl CollectionId {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Districts,
         Self::Communities,
         Self::Grids,
         Self::Buildings,
         Self::Resources,
+        Self::Streets,
         Self::Incidents,
         Self::PatrolRoutes,
         Self::PatrolTracks,
@@ -40,6 +42,7 @@ impl CollectionId {
             Self::Grids => "grids",
             Self::Buildings => "buildings",
             Self::Resources => "resources",
+            Self::Streets => "streets",
             Self::Incidents => "incidents",
             Self::PatrolRoutes => "patrol_routes",
             Self::PatrolTracks => "patrol_tracks",
@@ -53,6 +56,7 @@ impl CollectionId {
             Self::Grids => "Grids",
             Self::Buildings => "Buildings",
             Self::Resources => "Resources",
+            Self::Streets => "Streets",
             Self::Incidents => "Incidents",
             Self::PatrolRoutes => "Patrol routes",
             Self::PatrolTracks => "Patrol tracks",
@@ -74,6 +78,9 @@ impl CollectionId {
             }
             Self::Incidents => {
                 "Reported incidents; grid and community derived by point-in-polygon. datetime filters on reported_at."
+            }
+            Self::Streets => {
+                "Street centre-lines, the walking network: class (arterial, secondary, local, footpath), name, walkable. Lines join where they share a vertex."
             }
             Self::PatrolRoutes => "Weekly routes of the community patrol teams.",
             Self::PatrolTracks => {
@@ -101,6 +108,7 @@ pub fn describe(engine: &Engine, id: CollectionId, base: &str) -> Value {
         CollectionId::Grids => engine.grids.extent(),
         CollectionId::Buildings => engine.buildings.extent(),
         CollectionId::Resources => engine.resources.extent(),
+        CollectionId::Streets => engine.streets.extent(),
         CollectionId::Incidents => engine.incidents.extent(),
         CollectionId::PatrolRoutes => engine.patrol_routes.extent(),
         CollectionId::PatrolTracks => engine.patrol_tracks.extent(),

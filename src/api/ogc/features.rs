@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::index::Spatial;
 use crate::model::{
     Building, BuildingUse, Community, District, Grid, IncidentKind, IncidentSource, IncidentStatus,
-    PatrolRoute, PatrolTrack, Resource, ResourceKind, format_local,
+    PatrolRoute, PatrolTrack, Resource, ResourceKind, Street, StreetClass, format_local,
 };
 
 /// The type of a filterable property, used to validate and canonicalise query values.
@@ -22,6 +22,7 @@ pub enum FilterType {
     IncidentSource,
     ResourceKind,
     BuildingUse,
+    StreetClass,
 }
 
 impl FilterType {
@@ -59,6 +60,10 @@ impl FilterType {
                 .map_err(|e| e.to_string()),
             Self::BuildingUse => v
                 .parse::<BuildingUse>()
+                .map(|k| k.to_string())
+                .map_err(|e| e.to_string()),
+            Self::StreetClass => v
+                .parse::<StreetClass>()
                 .map(|k| k.to_string())
                 .map_err(|e| e.to_string()),
         }
@@ -211,6 +216,26 @@ impl OgcFeature for Resource {
         match key {
             "kind" => Some(self.kind.as_str().into()),
             "community_id" => self.community_id.map(|v| v.to_string().into()),
+            _ => None,
+        }
+    }
+}
+
+impl OgcFeature for Street {
+    const FILTERS: &'static [(&'static str, FilterType)] = &[
+        ("class", FilterType::StreetClass),
+        ("walkable", FilterType::Boolean),
+    ];
+    fn properties(&self) -> Map<String, Value> {
+        props(json!({ "class": self.class, "name": self.name, "walkable": self.walkable }))
+    }
+    fn geometry(&self) -> geojson::Geometry {
+        geom(&self.geometry)
+    }
+    fn filter_value(&self, key: &str) -> Option<Cow<'_, str>> {
+        match key {
+            "class" => Some(self.class.as_str().into()),
+            "walkable" => Some(self.walkable.to_string().into()),
             _ => None,
         }
     }

@@ -149,6 +149,34 @@ pub fn style(base: &str) -> Value {
             "paint": { "text-color": colour, "text-halo-color": "#fbfaf6", "text-halo-width": 1.5 },
         })
     };
+    // Street widths by class and zoom, plus `extra` pixels (a casing is the street plus 1.5).
+    let street_width = |extra: f64| {
+        json!([
+            "interpolate",
+            ["exponential", 1.5],
+            ["zoom"],
+            10,
+            [
+                "+",
+                extra * 0.5,
+                ["match", ["get", "class"], "arterial", 1.0, 0.5]
+            ],
+            16,
+            [
+                "+",
+                extra,
+                [
+                    "match",
+                    ["get", "class"],
+                    "arterial",
+                    9.0,
+                    "secondary",
+                    6.0,
+                    3.0
+                ]
+            ]
+        ])
+    };
     let mut layers = vec![
         json!({ "id": "background", "type": "background", "paint": { "background-color": "#f4f1ea" } }),
         layer(
@@ -159,6 +187,47 @@ pub fn style(base: &str) -> Value {
             json!({
             "fill-color": "#ebe5d5",
             "fill-opacity": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 14, 1] }),
+        ),
+        with(
+            layer(
+                "streets-footpaths",
+                "streets",
+                "line",
+                15,
+                json!({
+            "line-color": "#a99f8c",
+            "line-width": ["interpolate", ["linear"], ["zoom"], 15, 0.5, 17, 1.2],
+            "line-dasharray": [2, 1.5] }),
+            ),
+            "filter",
+            json!(["==", ["get", "class"], "footpath"]),
+        ),
+        with(
+            layer(
+                "streets-casing",
+                "streets",
+                "line",
+                10,
+                json!({
+            "line-color": ["case", ["get", "walkable"], "#c9bfae", "#b3838a"],
+            "line-width": street_width(1.5) }),
+            ),
+            "filter",
+            json!(["!=", ["get", "class"], "footpath"]),
+        ),
+        with(
+            layer(
+                "streets",
+                "streets",
+                "line",
+                10,
+                json!({
+            "line-color": ["case", ["!", ["get", "walkable"]], "#f2c6cb",
+                           ["==", ["get", "class"], "arterial"], "#fff3c4", "#ffffff"],
+            "line-width": street_width(0.0) }),
+            ),
+            "filter",
+            json!(["!=", ["get", "class"], "footpath"]),
         ),
         layer(
             "buildings",
@@ -289,6 +358,14 @@ pub fn style(base: &str) -> Value {
         ));
     }
     layers.extend([
+        // Street names along the line, from z14 (local lanes appear there too).
+        with(
+            with(label("street-labels", "streets", 14, 24, json!(11), "#6b604c"), "filter",
+                 json!(["!=", ["get", "name"], ""])),
+            "layout", json!({ "text-field": ["get", "name"], "symbol-placement": "line",
+                               "text-size": ["interpolate", ["linear"], ["zoom"], 14, 10, 17, 12],
+                               "symbol-spacing": 300, "text-padding": 10 }),
+        ),
         label("district-labels", "districts", 6, 11, json!(15), "#4a3f6b"),
         // A community split across tiles is labelled in each piece: wide padding keeps one.
         with(label("community-labels", "communities", 13, 16, json!(12), "#5c4f36"), "layout",

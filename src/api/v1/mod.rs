@@ -1,5 +1,5 @@
 //! `/api/v1` analytics: hexbins, Gi* hot spots, emerging hot spots, grid and community
-//! statistics. Answers are GeoJSON `FeatureCollection`s with a top-level `summary`, computed off
+//! statistics, walking routes, isochrones and the street summary. Answers are GeoJSON `FeatureCollection`s with a top-level `summary`, computed off
 //! the async runtime and cached per (query, data version).
 
 mod cache;
@@ -10,6 +10,7 @@ mod hotspots;
 mod ingest;
 mod stats;
 mod study_areas;
+mod walking;
 
 use std::sync::Arc;
 
@@ -46,6 +47,20 @@ pub fn router() -> Router<AppState> {
         .route(
             "/stats/grids",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "stats/grids", stats::grids)),
+        )
+        .route(
+            "/route",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "route", walking::route)),
+        )
+        .route(
+            "/isochrones",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "isochrones", walking::isochrones)),
+        )
+        .route(
+            "/streets/summary",
+            get(|s: State<AppState>, q: RawQuery| {
+                answer(s, q, "streets/summary", walking::summary)
+            }),
         )
         .route(
             "/stats/communities",

@@ -1,15 +1,17 @@
 //! Building footprints: rotated rectangles placed inside each grid along a per-grid street
-//! angle, without overlaps, with floors and households that follow the density field.
-//! Old cores hold clusters of "three-no" compounds (unmanaged low-rise walk-ups).
+//! angle (the angle of its lanes), clear of its streets and of each other, with floors and
+//! households that follow the density field. Old cores hold clusters of "three-no" compounds
+//! (unmanaged low-rise walk-ups); the streets stage decides which grids they are.
 
 use std::f64::consts::PI;
 
-use geo::{Area, BoundingRect, Centroid, Contains, Intersects, Polygon};
+use geo::{Area, BoundingRect, Centroid, Intersects, Polygon};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::city::{CommunityShape, allot, density};
 use super::shapes::{area_km2, footprint, random_point_in};
+use super::streets::{Frame, GridPlan};
 use crate::model::{Building, BuildingUse};
 
 /// About this many footprints city-wide.
@@ -28,6 +30,7 @@ pub fn place(
     rng: &mut ChaCha8Rng,
     communities: &[CommunityShape],
     grids: &[(usize, Polygon)],
+    plans: &[GridPlan],
 ) -> Vec<Placed> {
     let weights: Vec<f64> = grids
         .iter()
@@ -59,8 +62,8 @@ pub fn place(
     }
     for (g, (_, grid)) in grids.iter().enumerate() {
         let dense = grid.centroid().map_or(0.5, |c| density(c.0));
-        let old_core = dense > 0.55 && rng.random_bool(0.35);
-        let street_angle = rng.random_range(0.0..PI);
+        let plan = &plans[g];
+        let (old_core, street_angle) = (plan.old_core, plan.angle);
         let mut footprints: Vec<Polygon> = Vec::new();
         let uses: Vec<BuildingUse> = specials[g]
             .iter()
@@ -75,8 +78,8 @@ pub fn place(
             let spot = (0..40).find_map(|_| {
                 let center = random_point_in(rng, grid, 50)?;
                 let fp = footprint(center.0, length, depth, angle);
-                let free =
-                    grid.contains(&fp) && !footprints.iter().any(|other| overlaps(other, &fp));
+                let free = plan.admits(&Frame::polygon_m(&fp))
+                    && !footprints.iter().any(|other| overlaps(other, &fp));
                 free.then_some(fp)
             });
             let Some(fp) = spot else { continue };

@@ -5,14 +5,17 @@
 //! incidents, and the same seed always writes the same bytes.
 //!
 //! Stages, in order: districts (real, from `sources/`) → urban areas and communities → grids →
-//! buildings → resources → patrol routes and tracks → incidents and planted truth.
+//! streets (laid out) → buildings → footpaths → resources → patrol routes and tracks along the
+//! streets → incidents and planted truth.
 
 mod buildings;
 mod city;
 mod incidents;
 mod patrols;
 mod resources;
+mod river_gap;
 mod shapes;
+mod streets;
 
 use std::path::Path;
 
@@ -24,6 +27,8 @@ use serde::{Deserialize, Serialize};
 pub use city::GRID_COUNT;
 pub use incidents::{DEFAULT_INCIDENTS, PlantedHotspot};
 pub use resources::SERVICE_COMPLEXES;
+pub use river_gap::RiverGapBuilding;
+pub use streets::River;
 
 use super::{DataError, Dataset};
 use crate::model::District;
@@ -56,6 +61,11 @@ pub struct Truth {
     /// Service complexes were withheld from the central city's north-western quarter
     /// (lon < 112.185, lat > 31.035): households there are beyond a 1 km walk by design.
     pub service_gap_bbox: [f64; 4],
+    /// The river across the central city and its bridges: the only walkable crossings.
+    pub river: River,
+    /// Homes within 500 m of a service complex in a straight line but more than 1,000 m away on
+    /// foot, because the river lies between and the nearest bridge is far (see [`river_gap`]).
+    pub river_gap: Vec<RiverGapBuilding>,
 }
 
 /// A generated dataset and its truth.
@@ -76,11 +86,26 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
 
     let community_shapes = city::communities(&mut stream(1), &districts, &names);
     let grid_shapes = city::grids(&mut stream(2), &community_shapes);
-    let placed = buildings::place(&mut stream(3), &community_shapes, &grid_shapes);
+    let plan = streets::lay_out(&mut stream(7), &community_shapes, &grid_shapes);
+    let placed = buildings::place(&mut stream(3), &community_shapes, &grid_shapes, &plan.grids);
+    let river = plan.river.clone();
+    let streets = plan.finish(
+        &placed
+            .iter()
+            .map(|p| (p.grid, &p.building.geometry))
+            .collect::<Vec<_>>(),
+    );
+    let graph = crate::network::StreetGraph::build(
+        &streets
+            .iter()
+            .map(crate::network::StreetLine::of)
+            .collect::<Vec<_>>(),
+    );
     let grid_community: Vec<usize> = grid_shapes.iter().map(|(c, _)| *c).collect();
     let resources = resources::place(&mut stream(4), &community_shapes, &placed, &grid_community);
     let (patrol_routes, patrol_tracks) =
-        patrols::build(&mut stream(5), &community_shapes, &grid_shapes);
+        patrols::build(&mut stream(5), &community_shapes, &grid_shapes, &graph);
+    let river_gap = river_gap::find(&river, &placed, &resources);
     let city = city::city_rect(&districts)
         .ok_or_else(|| DataError::invalid(sources, "districts are empty"))?;
     let (incidents, hotspots) =
@@ -98,6 +123,7 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             grids,
             buildings: placed.into_iter().map(|p| p.building).collect(),
             resources,
+            streets,
             patrol_routes,
             patrol_tracks,
             incidents,
@@ -107,6 +133,8 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             incidents: options.incidents,
             hotspots,
             service_gap_bbox: [112.14, 31.035, 112.185, 31.09],
+            river,
+            river_gap,
         },
     })
 }

@@ -1,8 +1,8 @@
-//! One volunteer patrol team per community: a weekly loop through the community's grids, and
-//! the GPS tracks of its last eight weekly walks of 2021. Teams differ in discipline: most walk
-//! the whole loop, some stop part-way, a few drift onto parallel streets.
+//! One volunteer patrol team per community: a weekly loop along the streets through the
+//! community's grids, and the GPS tracks of its last eight weekly walks of 2021. Teams differ in
+//! discipline: most walk the whole loop, some stop part-way, a few drift onto parallel streets.
 
-use geo::{Area, Contains, Coord, InteriorPoint, Line, LineString, MultiLineString, Polygon};
+use geo::{Area, Contains, Coord, InteriorPoint, LineString, MultiLineString, Polygon};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
@@ -10,6 +10,12 @@ use rand_distr::{Distribution, Normal};
 use super::city::CommunityShape;
 use super::shapes::{M_PER_DEG_LAT, m_per_deg_lon, offset_m, random_point_in, round_coord};
 use crate::model::{PatrolRoute, PatrolTrack};
+use crate::network::{Snap, StreetGraph};
+
+/// A stop farther than this from any street is left out of the loop (metres).
+const STOP_SNAP_M: f64 = 250.0;
+/// The longest loop, so a team can walk it within its two-hour patrol (metres).
+const LOOP_MAX_M: f64 = 6_500.0;
 
 /// Tracks are kept for this many weeks before the end of the dataset.
 const TRACK_WEEKS: i64 = 8;
@@ -25,6 +31,7 @@ pub fn build(
     rng: &mut ChaCha8Rng,
     communities: &[CommunityShape],
     grids: &[(usize, Polygon)],
+    streets: &StreetGraph,
 ) -> (Vec<PatrolRoute>, Vec<PatrolTrack>) {
     let mut routes = Vec::with_capacity(communities.len());
     let mut tracks = Vec::new();
@@ -41,6 +48,7 @@ pub fn build(
             rng,
             area,
             grids.iter().filter(|(gc, _)| *gc == c).map(|(_, g)| g),
+            streets,
         );
         let weekday: u8 = rng.random_range(1..=7);
         let start_h: i64 = if weekday >= 6 && rng.random_bool(0.5) {
@@ -83,12 +91,16 @@ pub fn build(
     (routes, tracks)
 }
 
-/// A closed loop through the grids' interior points (and a few extra stops), ordered by angle
-/// around the community's centre; stops whose legs would leave the community are dropped.
+/// A closed loop along the streets through the grids' interior points (and a few extra stops),
+/// visited in order of angle around the community's centre: each stop is taken to its nearest
+/// street, and consecutive stops are joined by the shortest walk between them. A stop is left
+/// out when no walk reaches it, or when going there (and home from there) would make the loop
+/// longer than [`LOOP_MAX_M`].
 fn route_line<'a>(
     rng: &mut ChaCha8Rng,
     area: &Polygon,
     grids: impl Iterator<Item = &'a Polygon>,
+    streets: &StreetGraph,
 ) -> LineString {
     let Some(center) = area.interior_point() else {
         return LineString::new(vec![]);
@@ -108,24 +120,40 @@ fn route_line<'a>(
             .atan2(a.x - center.x())
             .total_cmp(&(b.y - center.y()).atan2(b.x - center.x()))
     });
-    // Drop stops until every leg of the loop stays inside the community.
-    let inside = |a: Coord, b: Coord| area.contains(&Line::new(a, b));
-    let mut changed = true;
-    while changed && stops.len() > 3 {
-        changed = false;
-        for i in 0..stops.len() {
-            let next = stops[(i + 1) % stops.len()];
-            if !inside(stops[i], next) {
-                stops.remove((i + 1) % stops.len());
-                changed = true;
-                break;
-            }
+    // Each stop where it meets its street, so the loop walks streets only.
+    let on_street: Vec<Snap> = stops
+        .iter()
+        .filter_map(|&c| streets.snap(c, STOP_SNAP_M).ok())
+        .map(|s| Snap {
+            point: s.at,
+            connector_m: 0.0,
+            ..s
+        })
+        .collect();
+    let Some(first) = on_street.first() else {
+        return LineString::new(vec![]);
+    };
+    let mut ring: Vec<Coord> = vec![round_coord(first.at)];
+    let mut here = *first;
+    let mut walked_m = 0.0;
+    for next in on_street.iter().skip(1) {
+        let Some(leg) = streets.walk(&here, next) else {
+            continue;
+        };
+        let home_m = streets
+            .walk(next, first)
+            .map_or(f64::INFINITY, |w| w.length_m);
+        if walked_m + leg.length_m + home_m > LOOP_MAX_M {
+            continue;
         }
+        walked_m += leg.length_m;
+        ring.extend(leg.path.iter().skip(1).map(|c| round_coord(*c)));
+        here = *next;
     }
-    let mut ring: Vec<Coord> = stops.iter().map(|c| round_coord(*c)).collect();
-    if let Some(first) = ring.first().copied() {
-        ring.push(first);
+    if let Some(home) = streets.walk(&here, first) {
+        ring.extend(home.path.iter().skip(1).map(|c| round_coord(*c)));
     }
+    ring.dedup();
     LineString::new(ring)
 }
 

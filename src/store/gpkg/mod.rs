@@ -86,6 +86,7 @@ impl GpkgStore {
             let _ = std::fs::remove_file(&partial);
             let mut connection = open(&partial, OpenFlags::default())?;
             connection.execute_batch(include_str!("schema.sql"))?;
+            connection.execute_batch(include_str!("streets.sql"))?;
             write_snapshot(&mut connection, &engine)?;
             connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
             drop(connection);
@@ -115,6 +116,15 @@ impl GpkgStore {
             "{} is not a GeoPackage",
             path.display()
         );
+        let has_streets: bool = connection.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'streets')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_streets {
+            tracing::warn!(store = %path.display(), "the store predates streets: adding an empty streets layer (delete the file to seed it again with the dataset's streets)");
+            connection.execute_batch(include_str!("streets.sql"))?;
+        }
         Ok((
             Self {
                 path: path.to_owned(),
@@ -151,6 +161,7 @@ fn write_snapshot(connection: &mut Connection, engine: &Engine) -> Result<(), St
     for r in engine.resources.items() {
         rows::insert_resource(&tx, r)?;
     }
+    rows::insert_streets(&tx, engine.streets.items())?;
     rows::insert_routes(&tx, engine.patrol_routes.items())?;
     for t in engine.patrol_tracks.items() {
         rows::insert_track(&tx, t)?;

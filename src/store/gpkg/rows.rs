@@ -6,7 +6,7 @@ use rusqlite::{Connection, Row, Transaction, params};
 use super::time;
 use crate::geodata::Dataset;
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
 use crate::store::geometry::{from_gpkg, to_gpkg};
 use crate::store::{PlacedIncident, StoreError};
@@ -129,6 +129,22 @@ pub fn insert_resource(tx: &Transaction, r: &Resource) -> Result<u64, StoreError
     Ok(id as u64)
 }
 
+pub fn insert_streets(tx: &Transaction, items: &[Street]) -> Result<(), StoreError> {
+    let mut st = tx.prepare(
+        "INSERT INTO streets (id, geom, class, name, walkable) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for s in items {
+        st.execute(params![
+            s.id as i64,
+            blob(s.geometry.clone())?,
+            s.class.as_str(),
+            s.name,
+            s.walkable
+        ])?;
+    }
+    Ok(())
+}
+
 pub fn insert_routes(tx: &Transaction, items: &[PatrolRoute]) -> Result<(), StoreError> {
     let mut st = tx.prepare(
         "INSERT INTO patrol_routes (id, geom, community_id, team, weekday, start_time, end_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -210,6 +226,7 @@ pub fn update_extents(tx: &Transaction) -> Result<(), StoreError> {
         "grids",
         "buildings",
         "resources",
+        "streets",
         "patrol_routes",
         "patrol_tracks",
         "incidents",
@@ -326,6 +343,21 @@ pub fn load(c: &mut Connection) -> Result<Dataset, StoreError> {
                 name: r.get(3)?,
                 capacity: r.get(4)?,
                 community_id: None,
+            });
+        }
+    }
+    {
+        let mut st =
+            tx.prepare("SELECT id, geom, class, name, walkable FROM streets ORDER BY id")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            data.streets.push(Street {
+                id: id as u64,
+                geometry: geometry(r, 1, "street", id)?,
+                class: parsed(&r.get::<_, String>(2)?, "street", id)?,
+                name: r.get(3)?,
+                walkable: r.get(4)?,
             });
         }
     }

@@ -175,6 +175,26 @@ fn tables(engine: &Engine) -> Result<Vec<Table>, StoreError> {
             .collect::<Result<_, StoreError>>()?,
     });
     out.push(Table {
+        name: "streets",
+        columns: "id, class, name, walkable, geom",
+        upsert: include_str!("sql/import_streets.sql"),
+        rows: engine
+            .streets
+            .items()
+            .iter()
+            .map(|s| {
+                Ok(format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    s.id,
+                    s.class.as_str(),
+                    text(&s.name),
+                    s.walkable,
+                    ewkb(s.geometry.clone())?
+                ))
+            })
+            .collect::<Result<_, StoreError>>()?,
+    });
+    out.push(Table {
         name: "patrol_routes",
         columns: "id, community_id, team, weekday, start_time, end_time, geom",
         upsert: include_str!("sql/import_patrol_routes.sql"),

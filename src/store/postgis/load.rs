@@ -8,7 +8,7 @@ use sqlx::postgres::{PgPool, PgRow};
 
 use crate::geodata::Dataset;
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
 use crate::store::StoreError;
 use crate::store::geometry::from_wkb;
@@ -120,10 +120,29 @@ pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
         grids,
         buildings,
         resources: resources(pool, None).await?,
+        streets: streets(pool).await?,
         patrol_routes,
         patrol_tracks: tracks(pool, None).await?,
         incidents: incidents(pool, None).await?,
     })
+}
+
+/// Every street.
+async fn streets(pool: &PgPool) -> Result<Vec<Street>, StoreError> {
+    sqlx::query(include_str!("sql/load_streets.sql"))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Street {
+                id: id(r, "id")?,
+                class: parsed(r, "class")?,
+                name: r.try_get("name")?,
+                walkable: r.try_get("walkable")?,
+                geometry: geometry(r, "street")?,
+            })
+        })
+        .collect()
 }
 
 /// Resources with these ids (all when `None`).
