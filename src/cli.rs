@@ -57,9 +57,21 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
 /// # Errors
 /// An unreadable or inconsistent dataset.
 pub fn load_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
+    load_engine_in(dir, crate::model::datum::Datum::Wgs84)
+}
+
+/// [`load_engine`] for a dataset whose coordinates are in `datum`.
+///
+/// # Errors
+/// An unreadable or inconsistent dataset.
+pub fn load_engine_in(
+    dir: &std::path::Path,
+    datum: crate::model::datum::Datum,
+) -> anyhow::Result<Engine> {
     let started = Instant::now();
-    let data = crate::geodata::read_dir(dir)
+    let mut data = crate::geodata::read_dir(dir)
         .with_context(|| format!("reading the dataset in {}", dir.display()))?;
+    data.to_wgs84(datum);
     let read = started.elapsed();
     let engine = Engine::build(data)
         .with_context(|| format!("indexing the dataset in {}", dir.display()))?;
@@ -203,7 +215,7 @@ async fn open_live(args: &ServeArgs) -> anyhow::Result<(Live, Option<Arc<PgStore
 /// nothing is imported).
 pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let engine = load_engine(&args.data)?;
+    let engine = load_engine_in(&args.data, args.datum)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let counts = runtime.block_on(async {
         let store = PgStore::connect(&args.database_url).await?;

@@ -102,6 +102,10 @@ pub struct ImportArgs {
     /// PostgreSQL + PostGIS to import into.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: String,
+    /// The datum of the dataset's coordinates (wgs84, gcj02 as Amap and Tencent use, bd09 as
+    /// Baidu uses); they are stored as WGS 84.
+    #[arg(long, default_value = "wgs84")]
+    pub datum: crate::model::datum::Datum,
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,7 @@ async fn collections_hold_the_city_report_counts() {
             "grids",
             "buildings",
             "resources",
+            "streets",
             "incidents",
             "patrol_routes",
             "patrol_tracks"
@@ -301,7 +302,7 @@ async fn bad_requests_get_problem_json_with_the_right_status() {
             "/ogc/collections/grids/items?f=html",
             StatusCode::BAD_REQUEST,
         ),
-        ("/ogc/collections/streets/items", StatusCode::NOT_FOUND),
+        ("/ogc/collections/roads/items", StatusCode::NOT_FOUND),
         ("/ogc/collections/grids/items/0", StatusCode::NOT_FOUND),
         ("/ogc/collections/grids/items/abc", StatusCode::NOT_FOUND),
         (

@@ -67,6 +67,15 @@ fn assert_same(a: &Engine, b: &Engine, what: &str) {
             x.id
         );
     }
+    assert_eq!(a.streets.len(), b.streets.len(), "{what}: streets");
+    for (x, y) in a.streets.items().iter().zip(b.streets.items()) {
+        assert_eq!(
+            (x.id, x.class, &x.name, x.walkable, &x.geometry),
+            (y.id, y.class, &y.name, y.walkable, &y.geometry),
+            "{what}: street {}",
+            x.id
+        );
+    }
     for (x, y) in a.communities.items().iter().zip(b.communities.items()) {
         assert_eq!(
             (
@@ -239,6 +248,7 @@ async fn importing_twice_does_not_duplicate() {
     for (table, expected) in [
         ("incidents", 72_000),
         ("buildings", engine().buildings.len()),
+        ("streets", engine().streets.len()),
         ("grids", 866),
         ("patrol_tracks", 1776),
     ] {

@@ -29,6 +29,48 @@ pub struct Dataset {
     pub incidents: Vec<Incident>,
 }
 
+impl Dataset {
+    /// Converts every coordinate from `datum` to WGS 84 (a city's own files are often in
+    /// GCJ-02 or BD-09); nothing to do for WGS 84.
+    pub fn to_wgs84(&mut self, datum: crate::model::datum::Datum) {
+        use geo::MapCoordsInPlace;
+        if datum == crate::model::datum::Datum::Wgs84 {
+            return;
+        }
+        let convert = |c: geo::Coord| {
+            let (x, y) = datum.to_wgs84(c.x, c.y);
+            geo::Coord { x, y }
+        };
+        self.districts
+            .iter_mut()
+            .for_each(|d| d.geometry.map_coords_in_place(convert));
+        self.communities
+            .iter_mut()
+            .for_each(|c| c.geometry.map_coords_in_place(convert));
+        self.grids
+            .iter_mut()
+            .for_each(|g| g.geometry.map_coords_in_place(convert));
+        self.buildings
+            .iter_mut()
+            .for_each(|b| b.geometry.map_coords_in_place(convert));
+        self.resources
+            .iter_mut()
+            .for_each(|r| r.geometry.map_coords_in_place(convert));
+        self.streets
+            .iter_mut()
+            .for_each(|s| s.geometry.map_coords_in_place(convert));
+        self.patrol_routes
+            .iter_mut()
+            .for_each(|r| r.geometry.map_coords_in_place(convert));
+        self.patrol_tracks
+            .iter_mut()
+            .for_each(|t| t.geometry.map_coords_in_place(convert));
+        for i in &mut self.incidents {
+            (i.lon, i.lat) = datum.to_wgs84(i.lon, i.lat);
+        }
+    }
+}
+
 /// A problem with a dataset file, naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
