@@ -65,11 +65,11 @@ impl StreetGraph {
             if !d.is_finite() {
                 continue;
             }
-            for &e in &self.adjacency[node] {
-                if !seen.insert(e) {
+            for link in self.links(node as u32) {
+                if !seen.insert(link.edge) {
                     continue;
                 }
-                let edge = &self.edges[e as usize];
+                let edge = &self.edges[link.edge as usize];
                 let from_m = node_m[edge.from as usize];
                 let to_m = node_m[edge.to as usize];
                 if from_m.is_finite() {
