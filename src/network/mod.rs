@@ -158,12 +158,12 @@ pub fn segment_m(a: Coord, b: Coord) -> f64 {
     const E2: f64 = 6.694_379_990_141_316e-3;
     let phi = f64::midpoint(a.y, b.y).to_radians();
     let (sin, cos) = phi.sin_cos();
-    let w = 1.0 - E2 * sin * sin;
-    let n = A / w.sqrt();
-    let m = A * (1.0 - E2) / (w * w.sqrt());
-    let dx = n * cos * (b.x - a.x).to_radians();
-    let dy = m * (b.y - a.y).to_radians();
-    dx.hypot(dy)
+    let denom = 1.0 - E2 * sin * sin;
+    let prime_vertical = A / denom.sqrt();
+    let meridian = A * (1.0 - E2) / (denom * denom.sqrt());
+    let east = prime_vertical * cos * (b.x - a.x).to_radians();
+    let north = meridian * (b.y - a.y).to_radians();
+    east.hypot(north)
 }
 
 /// Each node's links, packed: offsets into one array (a loop edge gives its node one link).
