@@ -640,6 +640,87 @@ mod tests {
     }
 
     #[test]
+    fn openstreetmap_streets_read_with_their_classes() {
+        let dir = std::env::temp_dir().join(format!("gw-osm-{}", std::process::id()));
+        write_dir(&dir, &Dataset::default()).unwrap();
+        let line =
+            r#""geometry":{"type":"LineString","coordinates":[[112.2,31.0],[112.201,31.0]]}"#;
+        let features = [
+            (r#""1""#, r#"{"highway":"motorway","name":"G55"}"#),
+            ("2", r#"{"highway":"residential","name":"白庙巷"}"#),
+            ("3", r#"{"highway":"footway"}"#),
+            ("4", r#"{"highway":"cycleway"}"#),
+            ("5", r#"{"highway":"service","access":"private"}"#),
+            (
+                "6",
+                r#"{"highway":"service","access":"private","foot":"yes"}"#,
+            ),
+            ("7", r#"{"class":"secondary","name":"长宁街"}"#),
+        ]
+        .map(|(id, props)| {
+            format!(r#"{{"type":"Feature","id":{id},"properties":{props},{line}}}"#)
+        });
+        std::fs::write(
+            dir.join("streets.geojson"),
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                features.join(",")
+            ),
+        )
+        .unwrap();
+        let streets = read_dir(&dir).unwrap().streets;
+        let got: Vec<(u64, StreetClass, bool, &str)> = streets
+            .iter()
+            .map(|s| (s.id, s.class, s.walkable, s.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, StreetClass::Arterial, false, "G55"),
+                (2, StreetClass::Local, true, "白庙巷"),
+                (3, StreetClass::Footpath, true, ""),
+                (5, StreetClass::Local, false, ""),
+                (6, StreetClass::Local, true, ""),
+                (7, StreetClass::Secondary, true, "长宁街"),
+            ]
+        );
+        std::fs::write(
+            dir.join("streets.geojson"),
+            format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":1,"properties":{{"name":"x"}},{line}}}]}}"#),
+        )
+        .unwrap();
+        let err = read_dir(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("needs `class` or OpenStreetMap's `highway`"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_dataset_in_gcj02_is_moved_to_wgs84() {
+        let (lon, lat) = (112.2, 31.03);
+        let (gx, gy) = crate::model::datum::wgs84_to_gcj02(lon, lat);
+        let mut data = Dataset {
+            streets: vec![Street {
+                id: 1,
+                class: StreetClass::Local,
+                name: String::new(),
+                walkable: true,
+                geometry: LineString::from(vec![(gx, gy), (gx, gy)]),
+            }],
+            ..Dataset::default()
+        };
+        data.to_wgs84(crate::model::datum::Datum::Gcj02);
+        let back = data.streets[0].geometry.0[0];
+        // GCJ-02 is inverted by iteration to well under a metre.
+        assert!(
+            (back.x - lon).abs() < 1e-5 && (back.y - lat).abs() < 1e-5,
+            "{back:?}"
+        );
+    }
+
+    #[test]
     fn a_polygon_layer_reads_what_it_wrote() {
         let dir = std::env::temp_dir().join(format!("gw-files-{}", std::process::id()));
         let square = Polygon::new(

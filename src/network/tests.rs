@@ -208,3 +208,65 @@ fn points_beyond_the_snap_limit_are_refused() {
         Err(SnapError::NoStreets)
     );
 }
+
+#[test]
+fn segment_lengths_agree_with_the_geodesic() {
+    use super::segment_m;
+    for (east, north) in [
+        (1.0, 0.0),
+        (0.0, 50.0),
+        (300.0, -400.0),
+        (-1500.0, 900.0),
+        (2000.0, 2000.0),
+    ] {
+        let (a, b) = (at(0.0, 0.0), at(east, north));
+        let (fast, exact) = (segment_m(a, b), geodesic_m(a, b));
+        assert!(
+            (fast - exact).abs() <= 1e-6 * exact,
+            "{east},{north}: {fast} vs {exact}"
+        );
+    }
+}
+
+#[test]
+fn a_star_walks_equal_a_plain_search_on_a_street_grid() {
+    // A 12 × 12 grid of 80 m blocks with every other street missing in places: the walk
+    // found with the straight-line bound equals the distance the one-source pass finds.
+    let mut lines = Vec::new();
+    for i in 0u32..12 {
+        let x = f64::from(i) * 80.0;
+        lines.push(line(
+            i.into(),
+            &[(x, 0.0), (x, 440.0), (x, 880.0)],
+            i % 3 != 1,
+        ));
+        lines.push(line(
+            100 + u64::from(i),
+            &[(0.0, x), (440.0, x), (880.0, x)],
+            i % 4 != 2,
+        ));
+    }
+    lines.push(line(200, &[(0.0, 0.0), (0.0, 880.0)], true));
+    lines.push(line(201, &[(0.0, 0.0), (880.0, 0.0)], true));
+    let graph = StreetGraph::build(&lines);
+    let points = [
+        at(3.0, 5.0),
+        at(870.0, 860.0),
+        at(400.0, 90.0),
+        at(85.0, 700.0),
+        at(600.0, 320.0),
+    ];
+    for &a in &points {
+        let from = graph.snap(a, DEFAULT_SNAP_LIMIT_M).unwrap();
+        let pass = graph.nearest_sources(&[from], f64::INFINITY);
+        for &b in &points {
+            let to = graph.snap(b, DEFAULT_SNAP_LIMIT_M).unwrap();
+            let walked = graph.walk(&from, &to).map(|w| w.length_m);
+            let passed = pass.of(&graph, &to).map(|(d, _)| d);
+            match (walked, passed) {
+                (Some(w), Some(p)) => assert!((w - p).abs() < 1e-6, "{a:?}→{b:?}: {w} vs {p}"),
+                (w, p) => assert_eq!(w.is_some(), p.is_some(), "{a:?}→{b:?}"),
+            }
+        }
+    }
+}
