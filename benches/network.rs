@@ -1,6 +1,7 @@
 //! The walking network on the bundled city (its streets do not depend on the incident count):
 //! building the graph, the nearest service complex for every building (one multi-source pass),
-//! one shortest walk across the central city, an isochrone, and joining a point to the network.
+//! taking the A* landmarks (once, on the first walk), one shortest walk across the central city,
+//! an isochrone, and joining a point to the network.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Centroid, Coord};
@@ -73,6 +74,9 @@ fn network(c: &mut Criterion) {
                 .map(|(d, _)| d)
                 .sum::<f64>()
         });
+    });
+    group.bench_function("landmarks_take", |b| {
+        b.iter(|| black_box(gridwatch::network::landmarks::Landmarks::take(graph)));
     });
     group.bench_function("route_across_central_city", |b| {
         b.iter(|| black_box(graph.walk(&south_west, &north_east)));

@@ -17,6 +17,7 @@
 //! distance) are in [`search`]; isochrone polygons in [`isochrone`].
 
 pub mod isochrone;
+pub mod landmarks;
 pub mod search;
 
 use geo::{Coord, Distance, Geodesic, Point};
@@ -139,6 +140,9 @@ pub struct StreetGraph {
     segments: RTree<Segment>,
     /// Metres per degree of longitude and latitude in the local frame.
     scale: [f64; 2],
+    /// A* landmarks, taken on the first shortest walk asked for (not at load: start-up does
+    /// not wait for them).
+    landmarks: std::sync::OnceLock<landmarks::Landmarks>,
 }
 
 /// The geodesic distance between two lon/lat positions, metres.
@@ -298,6 +302,7 @@ impl StreetGraph {
             links,
             segments: RTree::bulk_load(segments),
             scale,
+            landmarks: std::sync::OnceLock::new(),
         }
     }
 

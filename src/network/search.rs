@@ -1,7 +1,7 @@
 //! Searches over the street graph, Dijkstra with a binary heap over packed links:
 //! - [`StreetGraph::walk`]: the shortest walk between two joined points, with its path (A*:
-//!   the heap is ordered by distance walked plus a straight-line lower bound to the target,
-//!   which on a cross-city walk settles about a third of the nodes a plain Dijkstra would);
+//!   the heap is ordered by distance walked plus a lower bound of what is left, the larger of
+//!   the straight line and the landmarks' bound, [`super::landmarks`]);
 //! - [`StreetGraph::nearest_sources`]: for every node, the distance to the nearest of many
 //!   joined points and which one (one pass for "the nearest complex for every building");
 //! - [`StreetGraph::within`]: every node within a distance of a joined point (catchments,
@@ -162,21 +162,27 @@ impl StreetGraph {
         let seeds: Vec<(u32, f64, u32)> =
             self.entries(from).iter().map(|&(n, d)| (n, d, 0)).collect();
         let exits = self.entries(to);
+        let landmarks = self
+            .landmarks
+            .get_or_init(|| super::landmarks::Landmarks::take(self));
+        // What is left from a node: to an exit node, then on to the target point.
+        let left = |node: u32| {
+            let by_landmarks = exits
+                .iter()
+                .map(|&(exit, tail)| landmarks.below(node, exit) + tail - to.connector_m)
+                .fold(f64::INFINITY, f64::min);
+            self.straight_below(node, to.at).max(by_landmarks)
+        };
         let mut bound = best.map_or(f64::INFINITY, |b| b.0);
-        let run = self.run(
-            &seeds,
-            f64::INFINITY,
-            |node| self.straight_below(node, to.at),
-            |node, distance, priority| {
-                for &(exit, tail) in &exits {
-                    if node == exit {
-                        bound = bound.min(distance + tail);
-                    }
+        let run = self.run(&seeds, f64::INFINITY, left, |node, distance, priority| {
+            for &(exit, tail) in &exits {
+                if node == exit {
+                    bound = bound.min(distance + tail);
                 }
-                // Nothing left in the heap can beat the best walk found.
-                priority + to.connector_m >= bound
-            },
-        );
+            }
+            // Nothing left in the heap can beat the best walk found.
+            priority + to.connector_m >= bound
+        });
         let mut bound = best.map_or(f64::INFINITY, |b| b.0);
         for (i, &(node, tail)) in exits.iter().enumerate() {
             let total = run.distance_m[node as usize] + tail;
@@ -307,6 +313,13 @@ impl StreetGraph {
             source: run.label,
             sources: sources.to_vec(),
         }
+    }
+
+    /// The walking distance from node `start` to every node (infinite where not reached).
+    #[must_use]
+    pub fn distances_from(&self, start: u32) -> Vec<f64> {
+        self.run(&[(start, 0.0, 0)], f64::INFINITY, |_| 0.0, |_, _, _| false)
+            .distance_m
     }
 
     /// Every node within `max_m` metres' walk of `from`, with its distance.
