@@ -575,3 +575,27 @@ async fn reads_survive_a_database_outage_and_writes_answer_503() {
         "nothing was applied"
     );
 }
+
+/// A GeoPackage made before the streets layer existed gets it, with the dataset's streets,
+/// the next time it is opened; everything else in it is kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_old_geopackage_gets_the_streets_layer() {
+    let (store, path) = gpkg_store("old-streets");
+    drop(store);
+    {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection
+            .execute_batch(
+                "DROP TABLE streets;
+                 DELETE FROM gpkg_geometry_columns WHERE table_name = 'streets';
+                 DELETE FROM gpkg_contents WHERE table_name = 'streets';",
+            )
+            .unwrap();
+    }
+    let (reopened, seeded) =
+        GpkgStore::open_or_create(&path, || Ok(Engine::clone(&engine()))).unwrap();
+    assert!(seeded.is_none(), "the store is kept, not made again");
+    let loaded = reload(&reopened).await;
+    assert_same(&engine(), &loaded, "GeoPackage with streets added");
+    assert_eq!(loaded.streets.len(), engine().streets.len());
+}

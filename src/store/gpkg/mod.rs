@@ -68,7 +68,8 @@ fn open(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
 impl GpkgStore {
     /// Opens the GeoPackage at `path`, or, if there is none, creates it from the snapshot
     /// `seed` gives (written to a temporary file and renamed, so a crash never leaves half a
-    /// store behind). Returns the store and, when it was just created, the seed snapshot.
+    /// store behind). Returns the store and, when it was just created, the seed snapshot. A
+    /// store made before the streets layer existed gets it, with the streets of `seed`.
     ///
     /// # Errors
     /// An unreadable or unwritable file, or a failing `seed`.
@@ -77,8 +78,15 @@ impl GpkgStore {
         seed: impl FnOnce() -> anyhow::Result<Engine>,
     ) -> anyhow::Result<(Self, Option<Engine>)> {
         let mut seeded = None;
+        let mut seed = Some(seed);
+        let mut run_seed = || {
+            seed.take().map_or_else(
+                || Err(anyhow::anyhow!("the dataset was read once already")),
+                |f| f(),
+            )
+        };
         if !path.exists() {
-            let engine = seed()?;
+            let engine = run_seed()?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
@@ -122,8 +130,22 @@ impl GpkgStore {
             |r| r.get(0),
         )?;
         if !has_streets {
-            tracing::warn!(store = %path.display(), "the store predates streets: adding an empty streets layer (delete the file to seed it again with the dataset's streets)");
-            connection.execute_batch(include_str!("streets.sql"))?;
+            // A store made before streets existed: add the layer with the dataset's streets.
+            let engine = run_seed()?;
+            tracing::info!(store = %path.display(), streets = engine.streets.len(), "the store predates streets: adding the dataset's streets");
+            let mut connection = connection;
+            let tx = connection.transaction()?;
+            tx.execute_batch(include_str!("streets.sql"))?;
+            rows::insert_streets(&tx, engine.streets.items())?;
+            rows::update_extents(&tx)?;
+            tx.commit()?;
+            return Ok((
+                Self {
+                    path: path.to_owned(),
+                    connection: Arc::new(Mutex::new(connection)),
+                },
+                seeded,
+            ));
         }
         Ok((
             Self {
