@@ -27,12 +27,12 @@ fn analytics(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("hexbins_1m");
     for res in [Resolution::Six, Resolution::Nine, Resolution::Eleven] {
-        let level = t.bins.level(res).expect("binned");
+        let level = t.bin_level(res).expect("binned");
         group.bench_function(format!("res{}_dispute_2020", u8::from(res)), |b| {
             b.iter(|| black_box(hexbins(t, &disputes_2020, level)).len());
         });
     }
-    let level9 = t.bins.level(Resolution::Nine).expect("binned");
+    let level9 = t.bin_level(Resolution::Nine).expect("binned");
     group.bench_function("res9_everything", |b| {
         b.iter(|| black_box(hexbins(t, &everything, level9)).len());
     });
@@ -68,7 +68,7 @@ fn analytics(c: &mut Criterion) {
     group.sample_size(10);
     let area8 = StudyArea::covering(communities(), Resolution::Eight);
     let neighbours8 = area8.neighbours(1);
-    let level8 = t.bins.level(Resolution::Eight).expect("binned");
+    let level8 = t.bin_level(Resolution::Eight).expect("binned");
     let (first, last) = t.time_extent().expect("incidents");
     let bounds = Step::Month.bounds(first, last);
     let all_time = IncidentFilter {

@@ -132,9 +132,13 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if let Some(store) = postgis {
             tokio::spawn(crate::replication::follow(store, state.live.clone()));
         }
-        // The network report takes a moment (every building joins it): after start-up.
+        // After start-up: the hexbin levels not binned at load, and the network report
+        // (every building joins the network), each a moment's work.
         let engine = state.engine();
-        tokio::task::spawn_blocking(move || report_network(&engine));
+        tokio::task::spawn_blocking(move || {
+            engine.incidents.bin_all_levels();
+            report_network(&engine);
+        });
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("binding {}", args.listen))?;

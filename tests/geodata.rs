@@ -171,7 +171,7 @@ fn every_incident_is_binned_in_the_hexagon_holding_it() {
     let t = &e.incidents;
     for res in gridwatch::index::BIN_RESOLUTIONS {
         let res = h3o::Resolution::try_from(res).unwrap();
-        let level = t.bins.level(res).unwrap();
+        let level = t.bin_level(res).unwrap();
         let mut ancestor_differs = 0;
         for r in 0..t.len() {
             let exact = h3o::LatLng::new(t.lat[r], t.lon[r]).unwrap().to_cell(res);
@@ -299,7 +299,7 @@ fn upserting_incidents_equals_rebuilding() {
     ] {
         let filter = gridwatch::index::IncidentFilter::default();
         let bins = |t: &gridwatch::index::IncidentTable| {
-            gridwatch::analytics::hexbin::hexbins(t, &filter, t.bins.level(res).unwrap())
+            gridwatch::analytics::hexbin::hexbins(t, &filter, t.bin_level(res).unwrap())
         };
         assert_eq!(bins(a), bins(b), "hexbins at {res}");
     }

@@ -507,7 +507,7 @@ mod properties {
                 bbox: bbox.map(|(x, y, size)| Bbox::from_rect(geo::Rect::new(geo::coord! { x: x, y: y }, geo::coord! { x: x + size, y: y + size }))),
                 ..IncidentFilter::default()
             };
-            let level = e.incidents.bins.level(Resolution::try_from(res).unwrap()).unwrap();
+            let level = e.incidents.bin_level(Resolution::try_from(res).unwrap()).unwrap();
             let bins = hexbins(&e.incidents, &filter, level);
             let total: u64 = bins.iter().map(|b| u64::from(b.count)).sum();
             prop_assert_eq!(total, e.incidents.select(&filter).len() as u64);

@@ -223,6 +223,10 @@ async fn both_stores_give_back_the_dataset_they_were_given() {
     let files = engine();
     let (gpkg, _) = gpkg_store("roundtrip");
     assert_same(&files, &reload(&gpkg).await, "GeoPackage");
+    // As `serve` loads it: the locator and the network built while the incidents were read.
+    let served = gridwatch::store::load_snapshot(&gpkg).await.unwrap();
+    assert_same(&files, &served, "GeoPackage, prebuilt locator and network");
+    assert_eq!(served.network.edges.len(), files.network.edges.len());
     let (pg, _) = pg_store().await;
     let from_pg = reload(&pg).await;
     assert_same(&files, &from_pg, "PostGIS");

@@ -19,6 +19,7 @@
 //! mapped to coarser ids through a table (a random read), were 1.5–3× slower.
 
 use std::ops::RangeInclusive;
+use std::sync::OnceLock;
 
 use geo::Coord;
 use h3o::{CellIndex, LatLng, Resolution};
@@ -198,10 +199,13 @@ pub(crate) enum RowPick {
     New(u32),
 }
 
-/// The bin levels of the incident table, one per resolution of [`BIN_RESOLUTIONS`].
+/// The bin levels of the incident table, one per resolution of [`BIN_RESOLUTIONS`]. A level is
+/// binned when first asked for, or up front for the resolutions given to
+/// [`CellBins::with_eager`]: binning all six takes ~0.45 s for 1M incidents, which start-up
+/// need not wait for (the server bins the rest right after it starts listening).
 #[derive(Debug, Clone, Default)]
 pub struct CellBins {
-    levels: Vec<BinLevel>,
+    levels: Vec<(Resolution, OnceLock<BinLevel>)>,
 }
 
 /// The rows in each bin of one level (compressed lists), for finding the incidents in an area
@@ -272,28 +276,41 @@ impl BinMembers {
 }
 
 impl CellBins {
-    /// Bins every row, given its ingest cell (res 11, raw, 0 = none) and its point.
+    /// Bins every row at every resolution, given its ingest cell (res 11, raw, 0 = none) and
+    /// its point.
     #[must_use]
     pub fn build(cells: &[u64], points: &[Coord]) -> Self {
-        debug_assert_eq!(cells.len(), points.len());
-        let levels = BIN_RESOLUTIONS
+        let all: Vec<Resolution> = BIN_RESOLUTIONS
             .filter_map(|res| Resolution::try_from(res).ok())
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|res| {
-                let mut level = BinLevel::new(res, cells.len());
-                for (&raw, &at) in cells.iter().zip(points) {
-                    level.push(CellIndex::try_from(raw).ok(), at);
-                }
-                level
-            })
             .collect();
+        Self::with_eager(cells, points, &all)
+    }
+
+    /// Bins every row at the `eager` resolutions now; the others wait for
+    /// [`CellBins::level_or_bin`].
+    #[must_use]
+    pub fn with_eager(cells: &[u64], points: &[Coord], eager: &[Resolution]) -> Self {
+        debug_assert_eq!(cells.len(), points.len());
+        let levels: Vec<(Resolution, OnceLock<BinLevel>)> = BIN_RESOLUTIONS
+            .filter_map(|res| Resolution::try_from(res).ok())
+            .map(|res| (res, OnceLock::new()))
+            .collect();
+        let built: Vec<BinLevel> = eager
+            .par_iter()
+            .filter(|res| levels.iter().any(|(r, _)| r == *res))
+            .map(|&res| bin(res, cells, points.iter().copied()))
+            .collect();
+        for level in built {
+            if let Some((_, slot)) = levels.iter().find(|(r, _)| *r == level.res) {
+                let _ = slot.set(level);
+            }
+        }
         Self { levels }
     }
 
     /// The bins of a table rebuilt from rows of this one and new rows, in the order `picks`
     /// gives; `new_cells` and `new_points` are the new rows' ingest cells and points. Existing
-    /// bin ids stay valid.
+    /// bin ids stay valid. Levels not binned yet here stay to be binned in the new table.
     #[must_use]
     pub(crate) fn merged(
         &self,
@@ -304,7 +321,10 @@ impl CellBins {
         let levels = self
             .levels
             .par_iter()
-            .map(|old| {
+            .map(|(res, slot)| {
+                let Some(old) = slot.get() else {
+                    return (*res, OnceLock::new());
+                };
                 let mut level = old.clone_without_rows(picks.len());
                 for pick in picks {
                     match *pick {
@@ -315,17 +335,46 @@ impl CellBins {
                         }
                     }
                 }
-                level
+                (*res, OnceLock::from(level))
             })
             .collect();
         Self { levels }
     }
 
-    /// The level of `res`, if it is one of [`BIN_RESOLUTIONS`].
+    /// The level of `res` if it is one of [`BIN_RESOLUTIONS`] and already binned.
     #[must_use]
     pub fn level(&self, res: Resolution) -> Option<&BinLevel> {
-        self.levels.iter().find(|l| l.res == res)
+        self.levels
+            .iter()
+            .find(|(r, _)| *r == res)
+            .and_then(|(_, slot)| slot.get())
     }
+
+    /// The level of `res` if it is one of [`BIN_RESOLUTIONS`], binned now if it was not yet
+    /// (from the table's ingest cells and points, the columns `cells`, `lon`, `lat`).
+    #[must_use]
+    pub fn level_or_bin(
+        &self,
+        res: Resolution,
+        cells: &[u64],
+        lon: &[f64],
+        lat: &[f64],
+    ) -> Option<&BinLevel> {
+        let (_, slot) = self.levels.iter().find(|(r, _)| *r == res)?;
+        Some(slot.get_or_init(|| {
+            let points = lon.iter().zip(lat).map(|(&x, &y)| Coord { x, y });
+            bin(res, cells, points)
+        }))
+    }
+}
+
+/// One level: each row's bin at `res`.
+fn bin(res: Resolution, cells: &[u64], points: impl Iterator<Item = Coord>) -> BinLevel {
+    let mut level = BinLevel::new(res, cells.len());
+    for (&raw, at) in cells.iter().zip(points) {
+        level.push(CellIndex::try_from(raw).ok(), at);
+    }
+    level
 }
 
 #[cfg(test)]

@@ -144,6 +144,44 @@ fn merged_rows_are_binned_like_built_ones() {
     }
 }
 
+/// Levels left to be binned on first use come out as the eager ones, in a table of their own and
+/// after a merge that carried them over unbinned.
+#[test]
+fn levels_binned_on_first_use_equal_the_eager_ones() {
+    let points: Vec<Coord> = (0..400)
+        .map(|i| Coord {
+            x: 112.18 + f64::from(i % 20) * 0.0013,
+            y: 30.99 + f64::from(i / 20) * 0.0011,
+        })
+        .collect();
+    let cells: Vec<u64> = points.iter().map(|&p| ingest_cell(p)).collect();
+    let (lon, lat): (Vec<f64>, Vec<f64>) = points.iter().map(|c| (c.x, c.y)).unzip();
+    let eager = CellBins::build(&cells, &points);
+    let lazy = CellBins::with_eager(&cells, &points, &[Resolution::Nine]);
+    assert!(lazy.level(Resolution::Nine).is_some());
+    assert!(
+        lazy.level(Resolution::Eight).is_none(),
+        "not binned until asked for"
+    );
+    let picks: Vec<RowPick> = (0..points.len() as u32).map(RowPick::Old).collect();
+    let merged = lazy.merged(&picks, &[], &[]);
+    for res in BIN_RESOLUTIONS {
+        let res = Resolution::try_from(res).unwrap();
+        let want = eager.level(res).unwrap();
+        for got in [
+            lazy.level_or_bin(res, &cells, &lon, &lat).unwrap(),
+            merged.level_or_bin(res, &cells, &lon, &lat).unwrap(),
+        ] {
+            assert_eq!(got.rows(), want.rows(), "res {res}");
+            assert_eq!(got.cells(), want.cells(), "res {res}");
+        }
+    }
+    assert!(
+        lazy.level_or_bin(Resolution::Twelve, &cells, &lon, &lat)
+            .is_none()
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

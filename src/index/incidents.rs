@@ -78,7 +78,7 @@ impl IncidentTable {
             };
             t.push_row(r, cell, grid, community);
         }
-        t.bins = CellBins::build(&t.cell, &points);
+        t.bins = CellBins::with_eager(&t.cell, &points, &[MEMBERS_RES]);
         t.index_ids();
         t.index_members();
         t
@@ -158,10 +158,29 @@ impl IncidentTable {
 
     fn index_members(&mut self) {
         self.members = self
-            .bins
-            .level(MEMBERS_RES)
+            .bin_level(MEMBERS_RES)
             .map(BinMembers::build)
             .unwrap_or_default();
+    }
+
+    /// The bins of `res` (one of [`super::BIN_RESOLUTIONS`]), binned on first use.
+    #[must_use]
+    pub fn bin_level(&self, res: h3o::Resolution) -> Option<&super::BinLevel> {
+        self.bins
+            .level_or_bin(res, &self.cell, &self.lon, &self.lat)
+    }
+
+    /// Bins every resolution not binned yet (the server does this right after it starts
+    /// listening, so the first hexbins at a new resolution do not wait).
+    pub fn bin_all_levels(&self) {
+        use rayon::prelude::*;
+        super::BIN_RESOLUTIONS
+            .collect::<Vec<u8>>()
+            .into_par_iter()
+            .filter_map(|r| h3o::Resolution::try_from(r).ok())
+            .for_each(|res| {
+                let _ = self.bin_level(res);
+            });
     }
 
     /// The rows whose point lies in `rect` (closed), in no particular order, found through the

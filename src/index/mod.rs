@@ -4,10 +4,10 @@
 //! Build steps:
 //! 1. check references (grid → community → district) and id uniqueness;
 //! 2. index the static layers (R-trees on bounding boxes, id maps);
-//! 3. build the grid locator (interior H3 cells);
+//! 3. build the grid locator (interior H3 cells), or take it prebuilt ([`Prebuilt`]);
 //! 4. derive the grid and community of every building (by its interior point) and resource;
 //! 5. build the incident table (sort by time, res-11 cell, grid, community, cell bins at res 6..=11);
-//! 6. build the walking network from the streets ([`crate::network`]).
+//! 6. build the walking network from the streets ([`crate::network`]), or take it prebuilt.
 
 mod bins;
 mod incidents;
@@ -73,21 +73,46 @@ fn next_version() -> u64 {
     NEXT_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The parts of an engine that depend only on the grids and the streets (the grid locator, the
+/// walking network), built ahead: a store builds them on its second core while it is still
+/// reading the incidents, which start-up would otherwise wait for in turn.
+pub struct Prebuilt {
+    grid_ids: Vec<u64>,
+    street_ids: Vec<u64>,
+    locator: GridLocator,
+    network: StreetGraph,
+}
+
+impl Prebuilt {
+    /// Builds the locator of `grids` (in this order) and the network of `streets`.
+    #[must_use]
+    pub fn build(grids: &[Grid], streets: &[Street]) -> Self {
+        let layer = Layer::new(grids.to_vec());
+        Self {
+            grid_ids: grids.iter().map(|g| g.id).collect(),
+            street_ids: streets.iter().map(|s| s.id).collect(),
+            locator: GridLocator::new(&layer),
+            network: StreetGraph::build(&streets.iter().map(StreetLine::of).collect::<Vec<_>>()),
+        }
+    }
+}
+
 impl Engine {
     /// Indexes `data`.
     ///
     /// # Errors
     /// Duplicate ids or references to missing districts/communities.
     pub fn build(data: Dataset) -> Result<Self, BuildError> {
-        check_unique("districts", data.districts.iter().map(|d| d.id))?;
-        check_unique("communities", data.communities.iter().map(|c| c.id))?;
-        check_unique("grids", data.grids.iter().map(|g| g.id))?;
-        check_unique("buildings", data.buildings.iter().map(|b| b.id))?;
-        check_unique("resources", data.resources.iter().map(|r| r.id))?;
-        check_unique("streets", data.streets.iter().map(|s| s.id))?;
-        check_unique("patrol_routes", data.patrol_routes.iter().map(|r| r.id))?;
-        check_unique("patrol_tracks", data.patrol_tracks.iter().map(|t| t.id))?;
-        check_unique("incidents", data.incidents.iter().map(|i| i.id))?;
+        Self::build_with(data, None)
+    }
+
+    /// Indexes `data`, taking the locator and the network from `prebuilt` when it was built
+    /// from the same grids and streets (by id, in order); otherwise building them here.
+    ///
+    /// # Errors
+    /// Duplicate ids or references to missing districts/communities.
+    pub fn build_with(data: Dataset, prebuilt: Option<Prebuilt>) -> Result<Self, BuildError> {
+        check_ids(&data)?;
 
         let districts = Layer::new(data.districts);
         for c in &data.communities {
@@ -125,8 +150,24 @@ impl Engine {
                 });
             }
         }
+        let prebuilt = prebuilt.filter(|p| {
+            p.grid_ids
+                .iter()
+                .copied()
+                .eq(data.grids.iter().map(|g| g.id))
+                && p.street_ids
+                    .iter()
+                    .copied()
+                    .eq(data.streets.iter().map(|s| s.id))
+        });
         let grids = Layer::new(data.grids);
-        let locator = GridLocator::new(&grids);
+        let (locator, network) = match prebuilt {
+            Some(p) => (p.locator, p.network),
+            None => (
+                GridLocator::new(&grids),
+                StreetGraph::build(&data.streets.iter().map(StreetLine::of).collect::<Vec<_>>()),
+            ),
+        };
         let place = |at: Coord| -> (Option<u64>, Option<u64>) {
             let grid = cell_of(at).and_then(|cell| locator.locate(&grids, cell, at));
             match grid {
@@ -156,8 +197,6 @@ impl Engine {
             })
             .collect();
         let incidents = IncidentTable::build(data.incidents, &grids, &grid_community, &locator);
-        let network =
-            StreetGraph::build(&data.streets.iter().map(StreetLine::of).collect::<Vec<_>>());
         Ok(Self {
             districts: Arc::new(districts),
             communities: Arc::new(communities),
@@ -255,6 +294,20 @@ fn community_exact(communities: &Layer<Community>, at: Coord) -> Option<u64> {
         .filter(|&i| communities.items()[i as usize].geometry.intersects(&at))
         .min()
         .map(|i| communities.items()[i as usize].id)
+}
+
+/// Every layer's ids are unique.
+fn check_ids(data: &Dataset) -> Result<(), BuildError> {
+    check_unique("districts", data.districts.iter().map(|d| d.id))?;
+    check_unique("communities", data.communities.iter().map(|c| c.id))?;
+    check_unique("grids", data.grids.iter().map(|g| g.id))?;
+    check_unique("buildings", data.buildings.iter().map(|b| b.id))?;
+    check_unique("resources", data.resources.iter().map(|r| r.id))?;
+    check_unique("streets", data.streets.iter().map(|s| s.id))?;
+    check_unique("patrol_routes", data.patrol_routes.iter().map(|r| r.id))?;
+    check_unique("patrol_tracks", data.patrol_tracks.iter().map(|t| t.id))?;
+    check_unique("incidents", data.incidents.iter().map(|i| i.id))?;
+    Ok(())
 }
 
 fn check_unique(layer: &'static str, ids: impl Iterator<Item = u64>) -> Result<(), BuildError> {

@@ -12,7 +12,7 @@ pub mod postgis;
 use async_trait::async_trait;
 
 use crate::geodata::Dataset;
-use crate::index::Engine;
+use crate::index::{Engine, Prebuilt};
 use crate::model::{Incident, PatrolTrack, Resource};
 
 /// Why a store could not do what was asked.
@@ -68,6 +68,12 @@ pub trait Store: Send + Sync {
     /// Every layer as stored.
     async fn load(&self) -> Result<Dataset, StoreError>;
 
+    /// Every layer, with the parts of the engine a store could build while it read (see
+    /// [`Prebuilt`]); by default none.
+    async fn load_prepared(&self) -> Result<(Dataset, Option<Prebuilt>), StoreError> {
+        Ok((self.load().await?, None))
+    }
+
     /// Inserts new incidents, all or nothing; the store assigns their ids (any `id` given is
     /// ignored). Returns them with their ids, in the order given.
     async fn insert_incidents(
@@ -94,9 +100,9 @@ pub trait Store: Send + Sync {
 /// The store cannot be read, or its data cannot be indexed.
 pub async fn load_snapshot(store: &dyn Store) -> anyhow::Result<Engine> {
     let started = std::time::Instant::now();
-    let data = store.load().await?;
+    let (data, prebuilt) = store.load_prepared().await?;
     let read = started.elapsed();
-    let engine = tokio::task::spawn_blocking(move || Engine::build(data)).await??;
+    let engine = tokio::task::spawn_blocking(move || Engine::build_with(data, prebuilt)).await??;
     tracing::info!(
         store = %store.describe(),
         read_ms = read.as_millis(),

@@ -542,7 +542,7 @@ pub fn cell_features(values: &[CellValue], tile: TileId) -> Vec<Feature> {
 /// Hexbin values for `filter` at `res`.
 #[must_use]
 pub fn hexbin_values(engine: &Engine, filter: &IncidentFilter, res: Resolution) -> Vec<CellValue> {
-    let Some(level) = engine.incidents.bins.level(res) else {
+    let Some(level) = engine.incidents.bin_level(res) else {
         return Vec::new();
     };
     hexbins(&engine.incidents, filter, level)

@@ -115,7 +115,7 @@ pub fn resolution(
 /// # Errors
 /// A resolution outside [`crate::index::BIN_RESOLUTIONS`].
 pub fn bin_level(engine: &Engine, res: h3o::Resolution) -> Result<&BinLevel, ApiError> {
-    engine.incidents.bins.level(res).ok_or_else(|| {
+    engine.incidents.bin_level(res).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "`res`: incidents are not binned at resolution {res}"
         ))

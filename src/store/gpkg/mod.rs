@@ -201,7 +201,12 @@ impl Store for GpkgStore {
     }
 
     async fn load(&self) -> Result<Dataset, StoreError> {
-        self.with(rows::load).await
+        Ok(self.with(rows::load).await?.0)
+    }
+
+    async fn load_prepared(&self) -> Result<(Dataset, Option<crate::index::Prebuilt>), StoreError> {
+        let (data, prebuilt) = self.with(rows::load).await?;
+        Ok((data, Some(prebuilt)))
     }
 
     async fn insert_incidents(

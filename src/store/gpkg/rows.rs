@@ -260,7 +260,9 @@ pub fn update_extents(tx: &Transaction) -> Result<(), StoreError> {
     clippy::too_many_lines,
     reason = "one block per table, read top to bottom"
 )]
-pub fn load(c: &mut Connection) -> Result<Dataset, StoreError> {
+/// Every layer; while the incidents are read, the grid locator and the walking network are
+/// built on another thread from the layers already read.
+pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), StoreError> {
     let tx = c.transaction()?;
     let mut data = Dataset::default();
     {
@@ -398,27 +400,40 @@ pub fn load(c: &mut Connection) -> Result<Dataset, StoreError> {
             });
         }
     }
-    {
-        let mut st = tx.prepare(
-            "SELECT id, geom, kind, reported_at, status, resolved_at, source FROM incidents",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let point: geo::Point = geometry(r, 1, "incident", id)?;
-            let resolved: Option<String> = r.get(5)?;
-            data.incidents.push(Incident {
-                id: id as u64,
-                lon: point.x(),
-                lat: point.y(),
-                kind: parsed(r.get_ref(2)?.as_str()?, "incident", id)?,
-                reported_at: time_of(r.get_ref(3)?.as_str()?, "incident", id)?,
-                status: parsed(r.get_ref(4)?.as_str()?, "incident", id)?,
-                resolved_at: resolved.map(|t| time_of(&t, "incident", id)).transpose()?,
-                source: parsed(r.get_ref(6)?.as_str()?, "incident", id)?,
-            });
-        }
-    }
+    let (incidents, prebuilt) = std::thread::scope(|scope| {
+        let prebuilt = scope.spawn(|| crate::index::Prebuilt::build(&data.grids, &data.streets));
+        let read = || -> Result<Vec<Incident>, StoreError> {
+            let mut incidents = Vec::new();
+            {
+                let mut st = tx.prepare(
+                    "SELECT id, geom, kind, reported_at, status, resolved_at, source FROM incidents",
+                )?;
+                let mut rows = st.query([])?;
+                while let Some(r) = rows.next()? {
+                    let id: i64 = r.get(0)?;
+                    let point: geo::Point = geometry(r, 1, "incident", id)?;
+                    let resolved: Option<String> = r.get(5)?;
+                    incidents.push(Incident {
+                        id: id as u64,
+                        lon: point.x(),
+                        lat: point.y(),
+                        kind: parsed(r.get_ref(2)?.as_str()?, "incident", id)?,
+                        reported_at: time_of(r.get_ref(3)?.as_str()?, "incident", id)?,
+                        status: parsed(r.get_ref(4)?.as_str()?, "incident", id)?,
+                        resolved_at: resolved.map(|t| time_of(&t, "incident", id)).transpose()?,
+                        source: parsed(r.get_ref(6)?.as_str()?, "incident", id)?,
+                    });
+                }
+            }
+            Ok(incidents)
+        };
+        let incidents = read();
+        let prebuilt = prebuilt
+            .join()
+            .map_err(|_| StoreError::Failed("building the grid locator failed".into()));
+        (incidents, prebuilt)
+    });
+    data.incidents = incidents?;
     drop(tx);
-    Ok(data)
+    Ok((data, prebuilt?))
 }
