@@ -1,10 +1,12 @@
 //! The walking network on the bundled city (its streets do not depend on the incident count):
 //! building the graph, the nearest service complex for every building (one multi-source pass),
 //! taking the A* landmarks (once, on the first walk), one shortest walk across the central city,
-//! an isochrone, and joining a point to the network.
+//! an isochrone, the nearest resources (straight and on foot), and joining a point to the
+//! network.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Centroid, Coord};
+use gridwatch::analytics::access::{nearest_straight, nearest_walk};
 use gridwatch::index::Engine;
 use gridwatch::model::ResourceKind;
 use gridwatch::network::{DEFAULT_SNAP_LIMIT_M, Snap, StreetGraph, StreetLine};
@@ -91,6 +93,33 @@ fn network(c: &mut Criterion) {
                     x: 112.2031,
                     y: 31.0087,
                 },
+                DEFAULT_SNAP_LIMIT_M,
+            ))
+        });
+    });
+    group.finish();
+    nearest(c, &engine);
+}
+
+/// The three nearest police posts or stations from a point in the old town.
+fn nearest(c: &mut Criterion, engine: &Engine) {
+    let mut group = c.benchmark_group("network");
+    let at = Coord {
+        x: 112.2031,
+        y: 31.0087,
+    };
+    let kinds = [ResourceKind::PolicePost, ResourceKind::PoliceStation];
+    group.bench_function("nearest_straight_k3_police", |b| {
+        b.iter(|| black_box(nearest_straight(engine, at, &kinds, 3, 5_000.0)));
+    });
+    group.bench_function("nearest_walk_k3_police", |b| {
+        b.iter(|| {
+            black_box(nearest_walk(
+                engine,
+                at,
+                &kinds,
+                3,
+                2_000.0,
                 DEFAULT_SNAP_LIMIT_M,
             ))
         });

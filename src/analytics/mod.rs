@@ -1,5 +1,6 @@
 //! Analytics as pure functions over the engine's tables: no I/O, no HTTP.
 //!
+//! - [`access`]: the nearest resources from a point, on foot or in a straight line.
 //! - [`hexbin`]: incident counts per H3 cell at any resolution (the cell holding each incident,
 //!   computed once at load and ingest).
 //! - [`study_area`]: the cells a hot-spot analysis runs over, and their neighbour lists.
@@ -9,6 +10,7 @@
 //! - [`stats`]: per-grid and per-community rates, change, resolution, and time profiles.
 //! - [`streets`]: the walking network's parts, lengths, unreached buildings and circuity.
 
+pub mod access;
 pub mod emerging;
 pub mod gistar;
 pub mod hexbin;

@@ -128,6 +128,14 @@ impl<T: Spatial> Layer<T> {
         hits
     }
 
+    /// Positions of the records by the distance of their bounding box from `(x, y)` in degrees,
+    /// nearest first, with that distance (in degrees, not metres: callers refine).
+    pub fn nearest_in_degrees(&self, x: f64, y: f64) -> impl Iterator<Item = (u32, f64)> + '_ {
+        self.tree
+            .nearest_neighbor_iter_with_distance_2(&[x, y])
+            .map(|(e, d2)| (e.data, d2.sqrt()))
+    }
+
     /// Positions of the records whose bounding box holds the point `(x, y)`.
     pub fn candidates_at(&self, x: f64, y: f64) -> impl Iterator<Item = u32> + '_ {
         self.tree.locate_all_at_point(&[x, y]).map(|e| e.data)

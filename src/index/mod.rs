@@ -55,6 +55,9 @@ pub struct Engine {
     pub streets: Arc<Layer<Street>>,
     /// The walking network over the walkable streets (empty when there are none).
     pub network: Arc<StreetGraph>,
+    /// Where each resource joins the network (`None`: beyond the snap limit), by position in
+    /// `resources`; taken on first use, anew when the resources change.
+    resource_snaps: Arc<std::sync::OnceLock<Vec<Option<crate::network::Snap>>>>,
     pub patrol_routes: Arc<Layer<PatrolRoute>>,
     pub patrol_tracks: Arc<Layer<PatrolTrack>>,
     pub incidents: Arc<IncidentTable>,
@@ -205,6 +208,7 @@ impl Engine {
             resources: Arc::new(Layer::new(resources)),
             streets: Arc::new(Layer::new(data.streets)),
             network: Arc::new(network),
+            resource_snaps: Arc::default(),
             patrol_routes: Arc::new(Layer::new(data.patrol_routes)),
             patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
             incidents: Arc::new(incidents),
@@ -243,6 +247,7 @@ impl Engine {
         items.sort_by_key(|r| r.id);
         Self {
             resources: Arc::new(Layer::new(items)),
+            resource_snaps: Arc::default(),
             version: next_version(),
             ..self.clone()
         }
@@ -278,6 +283,22 @@ impl Engine {
             ),
             None => (None, community_exact(&self.communities, at)),
         }
+    }
+
+    /// Where each resource joins the walking network (`None`: beyond the default snap limit).
+    #[must_use]
+    pub fn resource_snaps(&self) -> &[Option<crate::network::Snap>] {
+        self.resource_snaps.get_or_init(|| {
+            self.resources
+                .items()
+                .iter()
+                .map(|r| {
+                    self.network
+                        .snap(r.geometry.0, crate::network::DEFAULT_SNAP_LIMIT_M)
+                        .ok()
+                })
+                .collect()
+        })
     }
 
     /// Incidents that lie in no grid (kept, and counted here).

@@ -315,6 +315,98 @@ impl StreetGraph {
         }
     }
 
+    /// The walking distance from `from` to each of `targets` within `max_m` (`None`: farther,
+    /// or not joined): one search, which stops once every target's edge ends are settled.
+    #[must_use]
+    pub fn walks_to(&self, from: &Snap, targets: &[Snap], max_m: f64) -> Vec<Option<f64>> {
+        let seeds: Vec<(u32, f64, u32)> =
+            self.entries(from).iter().map(|&(n, d)| (n, d, 0)).collect();
+        let mut waiting: rustc_hash::FxHashSet<u32> = targets
+            .iter()
+            .flat_map(|t| self.entries(t).map(|(n, _)| n))
+            .collect();
+        let run = self.run(
+            &seeds,
+            max_m,
+            |_| 0.0,
+            |node, _, _| {
+                waiting.remove(&node);
+                waiting.is_empty()
+            },
+        );
+        targets
+            .iter()
+            .map(|t| {
+                let mut best = self
+                    .entries(t)
+                    .iter()
+                    .map(|&(n, tail)| run.distance_m[n as usize] + tail)
+                    .fold(f64::INFINITY, f64::min);
+                if t.edge == from.edge {
+                    best = best
+                        .min(from.connector_m + (from.along_m - t.along_m).abs() + t.connector_m);
+                }
+                (best <= max_m).then_some(best)
+            })
+            .collect()
+    }
+
+    /// The `k` of `targets` nearest on foot to `from` within `max_m`, nearest first, as (index in
+    /// `targets`, metres). One search, which stops as soon as `k` targets are known to be
+    /// nearer than anything still unsettled: a target's walk is final once it is no longer
+    /// than the distance being settled.
+    #[must_use]
+    pub fn nearest_of(
+        &self,
+        from: &Snap,
+        targets: &[Snap],
+        k: usize,
+        max_m: f64,
+    ) -> Vec<(usize, f64)> {
+        let mut best: Vec<f64> = targets
+            .iter()
+            .map(|t| {
+                if t.edge == from.edge {
+                    from.connector_m + (from.along_m - t.along_m).abs() + t.connector_m
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect();
+        let mut at_node: rustc_hash::FxHashMap<u32, Vec<(usize, f64)>> =
+            rustc_hash::FxHashMap::default();
+        for (i, t) in targets.iter().enumerate() {
+            for (node, tail) in self.entries(t) {
+                at_node.entry(node).or_default().push((i, tail));
+            }
+        }
+        let seeds: Vec<(u32, f64, u32)> =
+            self.entries(from).iter().map(|&(n, d)| (n, d, 0)).collect();
+        let mut last = 0.0;
+        let _ = self.run(
+            &seeds,
+            max_m,
+            |_| 0.0,
+            |node, distance, _| {
+                last = distance;
+                if let Some(list) = at_node.get(&node) {
+                    for &(i, tail) in list {
+                        best[i] = best[i].min(distance + tail);
+                    }
+                }
+                best.iter().filter(|&&b| b <= distance).count() >= k
+            },
+        );
+        let mut found: Vec<(usize, f64)> = best
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, b)| b <= max_m)
+            .collect();
+        found.sort_by(|a, b| a.1.total_cmp(&b.1));
+        found.truncate(k);
+        found
+    }
+
     /// The walking distance from node `start` to every node (infinite where not reached).
     #[must_use]
     pub fn distances_from(&self, start: u32) -> Vec<f64> {

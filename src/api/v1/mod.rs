@@ -53,6 +53,10 @@ pub fn router() -> Router<AppState> {
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "route", walking::route)),
         )
         .route(
+            "/nearest",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "nearest", walking::nearest)),
+        )
+        .route(
             "/isochrones",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "isochrones", walking::isochrones)),
         )

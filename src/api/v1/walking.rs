@@ -194,6 +194,86 @@ pub fn isochrones(
     ))
 }
 
+/// The most resources `nearest` returns.
+pub const MAX_NEAREST: u64 = 50;
+/// The farthest `nearest` searches (metres).
+pub const MAX_NEAREST_M: u64 = 50_000;
+
+/// `GET /api/v1/nearest?lon=&lat=[&kind=a,b][&k=1][&max_m=5000][&mode=walk|straight][&snap_m=]`:
+/// the k nearest resources, nearest first (mode `walk` by default when the dataset has streets).
+pub fn nearest(
+    engine: &Engine,
+    _areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
+    use crate::analytics::access::{Mode, nearest_straight, nearest_walk};
+    use crate::model::ResourceKind;
+    params.only(&["lon", "lat", "kind", "k", "max_m", "mode", "snap_m"])?;
+    let num = |key: &str| -> Result<f64, ApiError> {
+        params
+            .get(key)
+            .ok_or_else(|| ApiError::BadRequest(format!("`{key}` is required")))?
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| ApiError::BadRequest(format!("`{key}` must be a number")))
+    };
+    let at = point("lon,lat", num("lon")?, num("lat")?)?;
+    let kinds: Vec<ResourceKind> = match params.get("kind") {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|k| k.trim().parse::<ResourceKind>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| ApiError::BadRequest(format!("`kind`: {e}")))?,
+    };
+    let k = params.integer("k", 1, 1..=MAX_NEAREST)? as usize;
+    let max_m = params.integer("max_m", 5_000, 1..=MAX_NEAREST_M)? as f64;
+    let mode = match params.get("mode") {
+        None if engine.streets.is_empty() => Mode::Straight,
+        None | Some("walk") => Mode::Walk,
+        Some("straight") => Mode::Straight,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "`mode` is walk or straight, not `{}`",
+                other.chars().take(32).collect::<String>()
+            )));
+        }
+    };
+    let found = match mode {
+        Mode::Straight => nearest_straight(engine, at, &kinds, k, max_m),
+        Mode::Walk => nearest_walk(engine, at, &kinds, k, max_m, snap_limit(params)?)
+            .map_err(|e| ApiError::Unprocessable(format!("`lon,lat`: {e}")))?,
+    };
+    let features: Vec<Value> = found
+        .iter()
+        .enumerate()
+        .map(|(rank, f)| {
+            let r = &engine.resources.items()[f.resource as usize];
+            let mut properties = json!({
+                "rank": rank + 1,
+                "resource_id": r.id,
+                "kind": r.kind,
+                "name": r.name,
+                "distance_m": round1(f.distance_m),
+            });
+            if mode == Mode::Walk {
+                properties["straight_m"] = json!(round1(f.straight_m));
+                properties["minutes"] = json!(round1(f.distance_m / WALK_M_PER_MIN));
+            }
+            json!({
+                "type": "Feature",
+                "id": r.id,
+                "geometry": { "type": "Point", "coordinates": [r.geometry.x(), r.geometry.y()] },
+                "properties": properties,
+            })
+        })
+        .collect();
+    Ok(collection(
+        features,
+        json!({ "mode": mode.as_str(), "from": [at.x, at.y], "k": k, "max_m": max_m, "found": found.len() }),
+    ))
+}
+
 /// `GET /api/v1/streets/summary`: the network's parts, lengths by class, unreached
 /// buildings, and per community the median circuity of homes to their community office (as
 /// community features, for a map).

@@ -1,0 +1,182 @@
+//! Access to resources: the nearest ones from a point, on foot along the streets or in a
+//! straight line.
+//!
+//! - **Straight** (`Mode::Straight`): geodesic metres on the WGS 84 ellipsoid. Candidates come
+//!   from the R-tree in order of distance in degrees, which is not the order in metres (a degree
+//!   of longitude is ~15 % shorter than one of latitude here); each is measured exactly, and the
+//!   scan stops once the next candidate's distance in degrees, turned into the fewest metres it
+//!   could be, is beyond the k-th best or the limit.
+//! - **Walk** (`Mode::Walk`): metres along the walkable streets, connectors included (see
+//!   [`crate::network`]); one search from the point, bounded by the limit, over the resources no
+//!   farther than the limit in a straight line (a walk is never shorter). Resources join the
+//!   network where [`Engine::resource_snaps`] says (within the default snap limit).
+
+use geo::Coord;
+
+use crate::index::Engine;
+use crate::model::ResourceKind;
+use crate::network::{Snap, SnapError, geodesic_m};
+
+/// How distances are measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Walk,
+    Straight,
+}
+
+impl Mode {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Walk => "walk",
+            Self::Straight => "straight",
+        }
+    }
+}
+
+/// One resource found, with its distance in the mode asked and in a straight line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    /// Position in `engine.resources`.
+    pub resource: u32,
+    pub distance_m: f64,
+    pub straight_m: f64,
+}
+
+/// The fewest metres a displacement of `degrees` (in lon/lat, Euclidean) can be near latitude
+/// `lat`: a degree of latitude is at least 110,574 m and one of longitude at least
+/// 111,320 · cos φ m at the farthest latitude φ the displacement reaches (kept a little lower).
+fn metres_at_least(degrees: f64, lat: f64) -> f64 {
+    let far = (lat.abs() + degrees).min(89.9).to_radians();
+    degrees * 110_000.0 * far.cos()
+}
+
+/// The `k` nearest resources of `kinds` (all kinds when empty) in a straight line, within
+/// `max_m`, nearest first.
+#[must_use]
+pub fn nearest_straight(
+    engine: &Engine,
+    at: Coord,
+    kinds: &[ResourceKind],
+    k: usize,
+    max_m: f64,
+) -> Vec<Found> {
+    let resources = engine.resources.items();
+    let mut best: Vec<Found> = Vec::with_capacity(k.min(64) + 1);
+    for (i, degrees) in engine.resources.nearest_in_degrees(at.x, at.y) {
+        let floor = metres_at_least(degrees, at.y);
+        let kth = if best.len() == k {
+            best[k - 1].distance_m
+        } else {
+            f64::INFINITY
+        };
+        if floor > max_m || floor > kth {
+            break;
+        }
+        let r = &resources[i as usize];
+        if !kinds.is_empty() && !kinds.contains(&r.kind) {
+            continue;
+        }
+        let d = geodesic_m(at, r.geometry.0);
+        if d <= max_m && d < kth {
+            let at_rank = best.partition_point(|f| f.distance_m <= d);
+            best.insert(
+                at_rank,
+                Found {
+                    resource: i,
+                    distance_m: d,
+                    straight_m: d,
+                },
+            );
+            best.truncate(k);
+        }
+    }
+    best
+}
+
+/// The `k` nearest resources of `kinds` on foot within `max_m`, nearest first; the point joins
+/// the network within `snap_m`.
+///
+/// # Errors
+/// The point is beyond the snap limit, or the dataset has no streets.
+pub fn nearest_walk(
+    engine: &Engine,
+    at: Coord,
+    kinds: &[ResourceKind],
+    k: usize,
+    max_m: f64,
+    snap_m: f64,
+) -> Result<Vec<Found>, SnapError> {
+    let graph = &engine.network;
+    let from = graph.snap(at, snap_m)?;
+    let snaps = engine.resource_snaps();
+    // Every candidate no farther than the limit in a straight line.
+    let candidates: Vec<(u32, f64, Snap)> = nearest_straight(engine, at, kinds, usize::MAX, max_m)
+        .into_iter()
+        .filter_map(|f| Some((f.resource, f.straight_m, snaps[f.resource as usize]?)))
+        .collect();
+    let targets: Vec<Snap> = candidates.iter().map(|c| c.2).collect();
+    Ok(graph
+        .nearest_of(&from, &targets, k, max_m)
+        .into_iter()
+        .map(|(i, distance_m)| Found {
+            resource: candidates[i].0,
+            distance_m,
+            straight_m: candidates[i].1,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodata::Dataset;
+    use crate::model::Resource;
+
+    fn resource(id: u64, lon: f64, lat: f64) -> Resource {
+        Resource {
+            id,
+            kind: ResourceKind::PolicePost,
+            name: format!("r{id}"),
+            capacity: 1,
+            geometry: geo::Point::new(lon, lat),
+            community_id: None,
+        }
+    }
+
+    #[test]
+    fn the_nearest_in_metres_is_not_the_nearest_in_degrees() {
+        // From (112.2, 31.0): 0.0090° east is ~860 m, 0.0085° north is ~942 m.
+        let engine = Engine::build(Dataset {
+            resources: vec![resource(1, 112.2, 31.0085), resource(2, 112.209, 31.0)],
+            ..Dataset::default()
+        })
+        .unwrap();
+        let at = Coord { x: 112.2, y: 31.0 };
+        let found = nearest_straight(&engine, at, &[], 1, 5_000.0);
+        assert_eq!(found.len(), 1);
+        assert_eq!(engine.resources.items()[found[0].resource as usize].id, 2);
+        assert!((found[0].distance_m - 859.9).abs() < 1.0, "{found:?}");
+        let both = nearest_straight(&engine, at, &[], 5, 900.0);
+        assert_eq!(both.len(), 1, "the other is beyond 900 m");
+        assert!(nearest_straight(&engine, at, &[ResourceKind::Clinic], 3, 5_000.0).is_empty());
+    }
+
+    #[test]
+    fn metres_never_fall_below_the_floor() {
+        for (dx, dy) in [(0.01, 0.0), (0.0, 0.01), (0.007, 0.007), (0.3, -0.2)] {
+            let (a, b) = (
+                Coord { x: 112.2, y: 31.0 },
+                Coord {
+                    x: 112.2 + dx,
+                    y: 31.0 + dy,
+                },
+            );
+            let degrees = f64::hypot(dx, dy);
+            assert!(
+                metres_at_least(degrees, 31.0) <= geodesic_m(a, b),
+                "{dx},{dy}"
+            );
+        }
+    }
+}

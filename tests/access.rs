@@ -1,0 +1,152 @@
+//! Nearest resources against independent truth: a brute-force geodesic scan of every resource
+//! (straight mode) on 10,000 random points, and networkx's walking distances to the service
+//! complexes (`tests/fixtures/streets_reference.json`, walk mode); and the endpoint over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{engine, get};
+use geo::Coord;
+use gridwatch::analytics::access::{nearest_straight, nearest_walk};
+use gridwatch::model::ResourceKind;
+use gridwatch::network::geodesic_m;
+use rand::{Rng, SeedableRng};
+
+#[test]
+fn straight_nearest_equals_a_brute_force_geodesic_scan() {
+    let e = engine();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let kinds = ResourceKind::ALL;
+    for n in 0..10_000 {
+        let at = Coord {
+            x: rng.random_range(112.10..112.32),
+            y: rng.random_range(30.90..31.12),
+        };
+        let chosen: Vec<ResourceKind> = kinds
+            .iter()
+            .copied()
+            .filter(|_| rng.random_bool(0.3))
+            .collect();
+        let k = rng.random_range(1..=4);
+        let max_m = rng.random_range(200.0..8_000.0);
+        let mut brute: Vec<(f64, u64)> = e
+            .resources
+            .items()
+            .iter()
+            .filter(|r| chosen.is_empty() || chosen.contains(&r.kind))
+            .map(|r| (geodesic_m(at, r.geometry.0), r.id))
+            .filter(|(d, _)| *d <= max_m)
+            .collect();
+        brute.sort_by(|a, b| a.0.total_cmp(&b.0));
+        brute.truncate(k);
+        let ours: Vec<(f64, u64)> = nearest_straight(&e, at, &chosen, k, max_m)
+            .iter()
+            .map(|f| (f.distance_m, e.resources.items()[f.resource as usize].id))
+            .collect();
+        assert_eq!(
+            ours, brute,
+            "point {n} {at:?}, kinds {chosen:?}, k {k}, max {max_m}"
+        );
+    }
+}
+
+#[test]
+fn walking_nearest_complex_equals_networkx() {
+    let e = engine();
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/streets_reference.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut compared = 0;
+    for sample in fixture["nearest_complex"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(400)
+    {
+        let at = Coord {
+            x: sample["at"][0].as_f64().unwrap(),
+            y: sample["at"][1].as_f64().unwrap(),
+        };
+        let found =
+            nearest_walk(&e, at, &[ResourceKind::ServiceComplex], 1, 50_000.0, 0.01).unwrap();
+        match sample["distance_m"].as_f64() {
+            Some(reference) => {
+                let ours = found[0].distance_m;
+                assert!(
+                    (ours - reference).abs() <= (reference * 0.001).max(1.0),
+                    "{sample}: ours {ours:.2} m"
+                );
+                assert!(found[0].straight_m <= ours + 1e-6);
+                compared += 1;
+            }
+            None => assert!(found.is_empty(), "{sample}: {found:?}"),
+        }
+    }
+    assert!(compared >= 150, "{compared}");
+}
+
+#[tokio::test]
+async fn nearest_over_http() {
+    let reply =
+        get("/api/v1/nearest?lon=112.2&lat=31.01&kind=police_post,police_station&k=3").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    assert_eq!(
+        reply.json["summary"]["mode"], "walk",
+        "walk by default: the city has streets"
+    );
+    let features = reply.json["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3);
+    let mut last = 0.0;
+    for f in features {
+        let p = &f["properties"];
+        assert!(["police_post", "police_station"].contains(&p["kind"].as_str().unwrap()));
+        let (walk, straight) = (
+            p["distance_m"].as_f64().unwrap(),
+            p["straight_m"].as_f64().unwrap(),
+        );
+        assert!(walk >= straight - 0.1 && walk >= last, "{p}");
+        last = walk;
+    }
+    let straight = get("/api/v1/nearest?lon=112.2&lat=31.01&mode=straight&k=2").await;
+    assert_eq!(straight.status, StatusCode::OK);
+    assert_eq!(straight.json["summary"]["mode"], "straight");
+    for (path, status) in [
+        ("/api/v1/nearest?lat=31", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/nearest?lon=112.2&lat=31&kind=bank",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/nearest?lon=112.2&lat=31&k=0",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/nearest?lon=112.2&lat=31&k=51",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/nearest?lon=112.2&lat=31&max_m=-5",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/nearest?lon=112.2&lat=31&mode=fly",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/nearest?lon=inf&lat=31", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/nearest?lon=112.4&lat=31.3",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let reply = get(path).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.json);
+        assert_eq!(reply.content_type, "application/problem+json", "{path}");
+    }
+}
