@@ -22,6 +22,7 @@
 //!    junction lies on it, so lines join only by shared vertices (the OpenStreetMap convention),
 //!    then pieces of one street are chained back into one line.
 
+mod names;
 mod noding;
 
 use std::f64::consts::PI;
@@ -31,10 +32,10 @@ use geo::{
     InteriorPoint, Intersects, Line, LineString, MultiLineString, MultiPolygon, Polygon,
 };
 use rand::Rng;
-use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use self::names::Names;
 use super::city::{CommunityShape, density};
 use super::shapes::{M_PER_DEG_LAT, m_per_deg_lon, round_coord};
 use crate::model::{Street, StreetClass};
@@ -183,6 +184,8 @@ pub fn lay_out(
     };
     let grids_m: Vec<Polygon> = grids.iter().map(|(_, g)| Frame::polygon_m(g)).collect();
     let obstacles = plan.river_water.union(&expressway_corridor);
+    // Buildings keep clear of the water and the viaduct as of any street.
+    let keep_clear = obstacles.buffer(BOUNDARY_CLEARANCE_M.max(LANE_CLEARANCE_M));
 
     // Step 1: boundary streets.
     let mut reach = plan.boundary_streets(&grids_m, grids, &mut names);
@@ -200,9 +203,7 @@ pub fn lay_out(
         } else {
             BOUNDARY_CLEARANCE_M
         };
-        let buildable = grid
-            .buffer(-inset)
-            .difference(&obstacles.buffer(BOUNDARY_CLEARANCE_M.max(LANE_CLEARANCE_M)));
+        let buildable = grid.buffer(-inset).difference(&keep_clear);
         let spacing = 55.0 + 40.0 * (1.0 - dense) + rng.random_range(-5.0..5.0);
         let mut lanes = lanes(grid, angle, spacing, rng.random_range(0.2..0.8));
         if walled {
@@ -590,102 +591,4 @@ fn river_at(river: &[Coord], lon: f64) -> (Coord, Coord) {
     let (am, bm) = (Frame::m(a), Frame::m(b));
     let len = dist(am, bm).max(f64::MIN_POSITIVE);
     (at, (bm - am) / len)
-}
-
-/// Street names: real Jingmen place words, shuffled, with 大道/路 for arterials, 街 for
-/// secondary streets and 巷 for lanes, numbered once every word is used.
-struct Names {
-    words: Vec<&'static str>,
-    used: [usize; 4],
-    lanes: rustc_hash::FxHashMap<String, usize>,
-}
-
-const WORDS: &[&str] = &[
-    "象山",
-    "白庙",
-    "长宁",
-    "月亮湖",
-    "培公",
-    "海慧",
-    "金虾",
-    "东宝",
-    "龙井",
-    "泉口",
-    "天鹅",
-    "望兵石",
-    "星球",
-    "凤凰",
-    "杨湾",
-    "名泉",
-    "虎牙关",
-    "文昌",
-    "楚都",
-    "荆楚",
-    "子陵",
-    "漳河",
-    "掇刀",
-    "石化",
-    "团林",
-    "响岭",
-    "双泉",
-    "竹园",
-    "民族",
-    "九龙",
-    "惠民",
-    "官堰",
-    "车桥",
-    "白云",
-    "兴隆",
-    "鸣凤",
-    "牌楼",
-    "仙居",
-    "栗溪",
-    "马河",
-];
-
-const NUMERALS: &[&str] = &["", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
-
-impl Names {
-    fn new(rng: &mut ChaCha8Rng) -> Self {
-        let mut words = WORDS.to_vec();
-        words.shuffle(rng);
-        Self {
-            words,
-            used: [0; 4],
-            lanes: rustc_hash::FxHashMap::default(),
-        }
-    }
-
-    fn next(&mut self, class: StreetClass) -> String {
-        let n = &mut self.used[class as usize];
-        let word = self.words[*n % self.words.len()];
-        let numeral = NUMERALS[(*n / self.words.len()) % NUMERALS.len()];
-        *n += 1;
-        let suffix = match class {
-            StreetClass::Arterial if numeral.is_empty() => "大道",
-            StreetClass::Arterial => "路",
-            StreetClass::Secondary => "街",
-            StreetClass::Local | StreetClass::Footpath => "巷",
-        };
-        format!("{word}{numeral}{suffix}")
-    }
-
-    /// The next lane name of a community: 一巷, 二巷, ... after the community's name.
-    fn lane(&mut self, community: &str) -> String {
-        let n = self.lanes.entry(community.to_string()).or_default();
-        *n += 1;
-        let base = community.trim_end_matches("社区");
-        format!("{base}{}巷", chinese_number(*n))
-    }
-}
-
-/// 1 → 一, 12 → 十二, 23 → 二十三 (lane numbers stay below 100).
-fn chinese_number(n: usize) -> String {
-    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0 => "零".into(),
-        1..=9 => DIGITS[n].into(),
-        10..=19 => format!("十{}", DIGITS[n % 10]),
-        _ => format!("{}十{}", DIGITS[(n / 10) % 10], DIGITS[n % 10]),
-    }
 }
