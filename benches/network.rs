@@ -6,7 +6,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Centroid, Coord};
-use gridwatch::analytics::access::{nearest_straight, nearest_walk};
+use gridwatch::analytics::access::{Mode, building_access, nearest_straight, nearest_walk};
 use gridwatch::index::Engine;
 use gridwatch::model::ResourceKind;
 use gridwatch::network::{DEFAULT_SNAP_LIMIT_M, Snap, StreetGraph, StreetLine};
@@ -111,6 +111,10 @@ fn nearest(c: &mut Criterion, engine: &Engine) {
     let kinds = [ResourceKind::PolicePost, ResourceKind::PoliceStation];
     group.bench_function("nearest_straight_k3_police", |b| {
         b.iter(|| black_box(nearest_straight(engine, at, &kinds, 3, 5_000.0)));
+    });
+    group.bench_function("gaps_walk_service_complex_every_building", |b| {
+        let kinds = [ResourceKind::ServiceComplex];
+        b.iter(|| black_box(building_access(engine, &kinds, Mode::Walk)));
     });
     group.bench_function("nearest_walk_k3_police", |b| {
         b.iter(|| {

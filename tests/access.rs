@@ -2,7 +2,12 @@
 //! (straight mode) on 10,000 random points, and networkx's walking distances to the service
 //! complexes (`tests/fixtures/streets_reference.json`, walk mode); and the endpoint over HTTP.
 
-#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    reason = "tests fail loudly and read top to bottom"
+)]
 
 mod common;
 
@@ -149,4 +154,126 @@ async fn nearest_over_http() {
         assert_eq!(reply.status, status, "{path}: {}", reply.json);
         assert_eq!(reply.content_type, "application/problem+json", "{path}");
     }
+}
+
+/// The planted gaps come out: the river-gap homes are beyond 1 km on foot but not in a straight
+/// line, and most households of the north-western quarter (no complex by design) are beyond
+/// 1 km on foot; the totals add up.
+#[tokio::test]
+async fn the_planted_gaps_come_out_as_gaps() {
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::geodata_dir().join("truth.json")).unwrap(),
+    )
+    .unwrap();
+    let walk = get("/api/v1/access/gaps").await;
+    assert_eq!(walk.status, StatusCode::OK, "{}", walk.json);
+    let summary = &walk.json["summary"];
+    assert_eq!(summary["mode"], "walk");
+    assert_eq!(
+        summary["thresholds_m"],
+        serde_json::json!([300.0, 500.0, 1000.0])
+    );
+    let beyond: Vec<u64> = summary["beyond"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["households_beyond"].as_u64().unwrap())
+        .collect();
+    assert!(
+        beyond[0] >= beyond[1] && beyond[1] >= beyond[2],
+        "{beyond:?}"
+    );
+    let e = engine();
+    let total: u64 = e
+        .buildings
+        .items()
+        .iter()
+        .map(|b| u64::from(b.households))
+        .sum();
+    assert_eq!(summary["households_total"].as_u64().unwrap(), total);
+    let per_community: u64 = summary["per_community"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["households_beyond"][2].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        per_community, beyond[2],
+        "community sums add up to the total beyond 1 km"
+    );
+
+    let distance = |reply: &common::Reply, id: u64| -> Option<f64> {
+        reply.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .and_then(|f| f["properties"]["distance_m"].as_f64())
+    };
+    let straight = get("/api/v1/access/gaps?mode=straight").await;
+    assert_eq!(straight.json["summary"]["mode"], "straight");
+    for home in truth["river_gap"].as_array().unwrap() {
+        let id = home["building_id"].as_u64().unwrap();
+        let on_foot = distance(&walk, id).unwrap_or(0.0);
+        assert!(on_foot > 1_000.0, "{home}: {on_foot} m on foot");
+        // In a straight line it is within 500 m: not a gap at 500 or 1,000 m.
+        let feature = straight.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id);
+        assert!(
+            feature.is_none_or(|f| f["properties"]["beyond_m"].as_f64().unwrap() < 500.0),
+            "{home}: {feature:?}"
+        );
+    }
+    let bbox: Vec<f64> = truth["service_gap_bbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let (mut inside, mut far) = (0u64, 0u64);
+    for f in walk.json["features"].as_array().unwrap() {
+        let b = e.buildings.get(f["id"].as_u64().unwrap()).unwrap();
+        let c = geo::Centroid::centroid(&b.geometry).unwrap();
+        if c.x() > bbox[0] && c.x() < bbox[2] && c.y() > bbox[1] && c.y() < bbox[3] {
+            far += f["properties"]["households"].as_u64().unwrap()
+                * u64::from(f["properties"]["beyond_m"].as_f64().unwrap() >= 1_000.0);
+        }
+    }
+    for b in e.buildings.items() {
+        let c = geo::Centroid::centroid(&b.geometry).unwrap();
+        if c.x() > bbox[0] && c.x() < bbox[2] && c.y() > bbox[1] && c.y() < bbox[3] {
+            inside += u64::from(b.households);
+        }
+    }
+    assert!(
+        inside > 0 && far * 10 >= inside * 8,
+        "{far} of {inside} households beyond 1 km"
+    );
+    for (path, status) in [
+        ("/api/v1/access/gaps?kind=bank", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/access/gaps?thresholds_m=0",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/access/gaps?thresholds_m=", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/access/gaps?community=99999",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/access/gaps?mode=fly", StatusCode::BAD_REQUEST),
+    ] {
+        let reply = get(path).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.json);
+    }
+    let one = get("/api/v1/access/gaps?community=1").await;
+    assert!(
+        one.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["community_id"] == 1)
+    );
 }

@@ -127,6 +127,69 @@ pub fn nearest_walk(
         .collect())
 }
 
+/// How far one building is from the nearest resource of the kinds asked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BuildingAccess {
+    /// Metres in the mode asked (infinite: none reachable).
+    pub distance_m: f64,
+    /// Position in `engine.resources` of the nearest one.
+    pub nearest: Option<u32>,
+}
+
+/// For every building (in the order of `engine.buildings`), the distance to the nearest
+/// resource of `kinds`: on foot, one multi-source search from all of them and each building's
+/// join point (its centroid to the nearest walkable street); in a straight line, a nearest
+/// query per building centroid.
+#[must_use]
+pub fn building_access(engine: &Engine, kinds: &[ResourceKind], mode: Mode) -> Vec<BuildingAccess> {
+    use geo::Centroid;
+    use rayon::prelude::*;
+    let wanted = |i: usize| kinds.is_empty() || kinds.contains(&engine.resources.items()[i].kind);
+    let none = BuildingAccess {
+        distance_m: f64::INFINITY,
+        nearest: None,
+    };
+    match mode {
+        Mode::Straight => engine
+            .buildings
+            .items()
+            .par_iter()
+            .map(|b| {
+                let Some(c) = b.geometry.centroid() else {
+                    return none;
+                };
+                nearest_straight(engine, c.0, kinds, 1, f64::INFINITY)
+                    .first()
+                    .map_or(none, |f| BuildingAccess {
+                        distance_m: f.distance_m,
+                        nearest: Some(f.resource),
+                    })
+            })
+            .collect(),
+        Mode::Walk => {
+            let (positions, sources): (Vec<u32>, Vec<Snap>) = engine
+                .resource_snaps()
+                .iter()
+                .enumerate()
+                .filter(|&(i, s)| s.is_some() && wanted(i))
+                .filter_map(|(i, s)| Some((i as u32, (*s)?)))
+                .unzip();
+            let pass = engine.network.nearest_sources(&sources, f64::INFINITY);
+            crate::analytics::streets::building_snaps(engine)
+                .par_iter()
+                .map(|snap| {
+                    let Ok(snap) = snap else { return none };
+                    pass.of(&engine.network, snap)
+                        .map_or(none, |(d, source)| BuildingAccess {
+                            distance_m: d,
+                            nearest: Some(positions[source as usize]),
+                        })
+                })
+                .collect()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

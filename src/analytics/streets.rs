@@ -6,7 +6,6 @@
 //! [`DEFAULT_SNAP_LIMIT_M`]); in the generated city that is its own footpath, which starts at
 //! its door.
 
-use geo::{Centroid, Coord};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -20,21 +19,10 @@ pub const CIRCUITY_MIN_STRAIGHT_M: f64 = 100.0;
 /// The farthest walk searched from a community office (metres).
 pub const CIRCUITY_SEARCH_M: f64 = 6_000.0;
 
-/// Where each building joins the network, in the order of `engine.buildings`.
-#[must_use]
-pub fn building_snaps(engine: &Engine) -> Vec<Result<Snap, SnapError>> {
-    engine
-        .buildings
-        .items()
-        .par_iter()
-        .map(|b| {
-            let at = b
-                .geometry
-                .centroid()
-                .map_or(Coord { x: 0.0, y: 0.0 }, |p| p.0);
-            engine.network.snap(at, DEFAULT_SNAP_LIMIT_M)
-        })
-        .collect()
+/// Where each building joins the network, in the order of `engine.buildings` (taken once per
+/// dataset: [`Engine::building_snaps`]).
+pub fn building_snaps(engine: &Engine) -> &[Result<Snap, SnapError>] {
+    engine.building_snaps()
 }
 
 /// Lengths of the streets by class, kilometres (geodesic).
@@ -154,7 +142,7 @@ pub fn summary(engine: &Engine, with_circuity: bool) -> StreetSummary {
     }
     let snaps = building_snaps(engine);
     let mut unreachable = Unreachable::default();
-    for (b, snap) in engine.buildings.items().iter().zip(&snaps) {
+    for (b, snap) in engine.buildings.items().iter().zip(snaps) {
         if let Ok(s) = snap {
             let c = component_of[graph.edges[s.edge as usize].from as usize];
             if let Some(p) = parts.get_mut(&c) {
@@ -190,7 +178,7 @@ pub fn summary(engine: &Engine, with_circuity: bool) -> StreetSummary {
         unreachable,
         off_largest_share,
         communities: if with_circuity {
-            circuity(engine, &snaps)
+            circuity(engine, snaps)
         } else {
             Vec::new()
         },

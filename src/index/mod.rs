@@ -58,6 +58,10 @@ pub struct Engine {
     /// Where each resource joins the network (`None`: beyond the snap limit), by position in
     /// `resources`; taken on first use, anew when the resources change.
     resource_snaps: Arc<std::sync::OnceLock<Vec<Option<crate::network::Snap>>>>,
+    /// Where each building joins the network (its centroid), by position in `buildings`;
+    /// taken on first use and shared by every later snapshot (writes change neither buildings
+    /// nor streets).
+    building_snaps: BuildingSnaps,
     pub patrol_routes: Arc<Layer<PatrolRoute>>,
     pub patrol_tracks: Arc<Layer<PatrolTrack>>,
     pub incidents: Arc<IncidentTable>,
@@ -68,6 +72,9 @@ pub struct Engine {
     /// never serves an old answer.
     pub version: u64,
 }
+
+type BuildingSnaps =
+    Arc<std::sync::OnceLock<Vec<Result<crate::network::Snap, crate::network::SnapError>>>>;
 
 /// Versions handed to snapshots, unique within the process.
 static NEXT_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -143,16 +150,7 @@ impl Engine {
                     })
             })
             .collect::<Result<Vec<u32>, _>>()?;
-        for r in &data.patrol_routes {
-            if communities.get(r.community_id).is_none() {
-                return Err(BuildError::DanglingReference {
-                    layer: "patrol_route",
-                    id: r.id,
-                    target: "community",
-                    target_id: r.community_id,
-                });
-            }
-        }
+        check_routes(&communities, &data.patrol_routes)?;
         let prebuilt = prebuilt.filter(|p| {
             p.grid_ids
                 .iter()
@@ -209,6 +207,7 @@ impl Engine {
             streets: Arc::new(Layer::new(data.streets)),
             network: Arc::new(network),
             resource_snaps: Arc::default(),
+            building_snaps: Arc::default(),
             patrol_routes: Arc::new(Layer::new(data.patrol_routes)),
             patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
             incidents: Arc::new(incidents),
@@ -301,6 +300,24 @@ impl Engine {
         })
     }
 
+    /// Where each building joins the walking network: its centroid, within the default snap
+    /// limit.
+    #[must_use]
+    pub fn building_snaps(&self) -> &[Result<crate::network::Snap, crate::network::SnapError>] {
+        use rayon::prelude::*;
+        self.building_snaps.get_or_init(|| {
+            self.buildings
+                .items()
+                .par_iter()
+                .map(|b| {
+                    let at = geo::Centroid::centroid(&b.geometry)
+                        .map_or(Coord { x: 0.0, y: 0.0 }, |c| c.0);
+                    self.network.snap(at, crate::network::DEFAULT_SNAP_LIMIT_M)
+                })
+                .collect()
+        })
+    }
+
     /// Incidents that lie in no grid (kept, and counted here).
     #[must_use]
     pub fn incidents_outside_grids(&self) -> usize {
@@ -315,6 +332,22 @@ fn community_exact(communities: &Layer<Community>, at: Coord) -> Option<u64> {
         .filter(|&i| communities.items()[i as usize].geometry.intersects(&at))
         .min()
         .map(|i| communities.items()[i as usize].id)
+}
+
+/// Every patrol route belongs to a community that exists.
+fn check_routes(communities: &Layer<Community>, routes: &[PatrolRoute]) -> Result<(), BuildError> {
+    match routes
+        .iter()
+        .find(|r| communities.get(r.community_id).is_none())
+    {
+        Some(r) => Err(BuildError::DanglingReference {
+            layer: "patrol_route",
+            id: r.id,
+            target: "community",
+            target_id: r.community_id,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Every layer's ids are unique.

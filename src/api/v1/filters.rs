@@ -31,7 +31,7 @@ fn list(params: &QueryParams, key: &str) -> Vec<String> {
 }
 
 /// Positions of the ids listed under `key`; an unknown id is a 400 naming it.
-fn positions(
+pub(crate) fn positions(
     params: &QueryParams,
     key: &str,
     position: impl Fn(u64) -> Option<u32>,

@@ -2,6 +2,7 @@
 //! statistics, walking routes, isochrones and the street summary. Answers are GeoJSON `FeatureCollection`s with a top-level `summary`, computed off
 //! the async runtime and cached per (query, data version).
 
+mod access;
 mod cache;
 mod events;
 pub(crate) mod filters;
@@ -51,6 +52,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/route",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "route", walking::route)),
+        )
+        .route(
+            "/access/gaps",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "access/gaps", access::gaps)),
         )
         .route(
             "/nearest",

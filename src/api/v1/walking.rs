@@ -220,25 +220,11 @@ pub fn nearest(
     let at = point("lon,lat", num("lon")?, num("lat")?)?;
     let kinds: Vec<ResourceKind> = match params.get("kind") {
         None => Vec::new(),
-        Some(list) => list
-            .split(',')
-            .map(|k| k.trim().parse::<ResourceKind>())
-            .collect::<Result<_, _>>()
-            .map_err(|e| ApiError::BadRequest(format!("`kind`: {e}")))?,
+        Some(list) => super::access::kinds(list)?,
     };
     let k = params.integer("k", 1, 1..=MAX_NEAREST)? as usize;
     let max_m = params.integer("max_m", 5_000, 1..=MAX_NEAREST_M)? as f64;
-    let mode = match params.get("mode") {
-        None if engine.streets.is_empty() => Mode::Straight,
-        None | Some("walk") => Mode::Walk,
-        Some("straight") => Mode::Straight,
-        Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "`mode` is walk or straight, not `{}`",
-                other.chars().take(32).collect::<String>()
-            )));
-        }
-    };
+    let mode = super::access::mode(engine, params)?;
     let found = match mode {
         Mode::Straight => nearest_straight(engine, at, &kinds, k, max_m),
         Mode::Walk => nearest_walk(engine, at, &kinds, k, max_m, snap_limit(params)?)

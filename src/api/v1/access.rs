@@ -1,0 +1,159 @@
+//! `GET /api/v1/access/gaps`: the buildings too far from the nearest resource of a kind, and
+//! the households beyond each distance, per grid and per community.
+//!
+//! Default thresholds are GB 50180-2018's life circles for a walk: 5 minutes ≈ 300 m, 10 minutes
+//! ≈ 500 m, 15 minutes ≈ 800–1,000 m (the upper figure is used).
+
+use serde_json::{Value, json};
+
+use super::filters::positions;
+use super::{StudyAreas, collection};
+use crate::analytics::access::{Mode, building_access};
+use crate::api::{ApiError, QueryParams};
+use crate::index::Engine;
+use crate::model::ResourceKind;
+
+/// GB 50180-2018's 5-, 10- and 15-minute life circles, metres on foot.
+pub const LIFE_CIRCLES_M: [f64; 3] = [300.0, 500.0, 1_000.0];
+
+/// The gaps (see the module documentation).
+pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+    params.only(&["kind", "thresholds_m", "community", "grid", "mode"])?;
+    let kinds = kinds(params.get("kind").unwrap_or("service_complex"))?;
+    let thresholds = thresholds(params)?;
+    let mode = mode(engine, params)?;
+    let communities = positions(params, "community", |id| engine.communities.position(id))?;
+    let grids = positions(params, "grid", |id| engine.grids.position(id))?;
+    let community_ids: Vec<u64> = communities
+        .iter()
+        .map(|&c| engine.communities.items()[c as usize].id)
+        .collect();
+    let grid_ids: Vec<u64> = grids
+        .iter()
+        .map(|&g| engine.grids.items()[g as usize].id)
+        .collect();
+
+    let access = building_access(engine, &kinds, mode);
+    let mut beyond = vec![(0u64, 0u64); thresholds.len()];
+    let (mut households_total, mut buildings_total) = (0u64, 0u64);
+    let mut by_community: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
+    let mut by_grid: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
+    let mut features = Vec::new();
+    for (b, a) in engine.buildings.items().iter().zip(&access) {
+        let chosen = (community_ids.is_empty()
+            || b.community_id.is_some_and(|c| community_ids.contains(&c)))
+            && (grid_ids.is_empty() || b.grid_id.is_some_and(|g| grid_ids.contains(&g)));
+        if !chosen || b.households == 0 {
+            continue;
+        }
+        households_total += u64::from(b.households);
+        buildings_total += 1;
+        let exceeded = thresholds.iter().filter(|&&t| a.distance_m > t).count();
+        for slot in &mut beyond[..exceeded] {
+            slot.0 += u64::from(b.households);
+            slot.1 += 1;
+        }
+        for (key, map) in [
+            (b.community_id, &mut by_community),
+            (b.grid_id, &mut by_grid),
+        ] {
+            if let Some(id) = key {
+                let sums = map.entry(id).or_insert_with(|| vec![0; thresholds.len()]);
+                for s in &mut sums[..exceeded] {
+                    *s += u64::from(b.households);
+                }
+            }
+        }
+        if exceeded > 0 {
+            let nearest = a.nearest.map(|r| engine.resources.items()[r as usize].id);
+            features.push(json!({
+                "type": "Feature",
+                "id": b.id,
+                "geometry": geojson::Geometry::new(geojson::Value::from(&b.geometry)),
+                "properties": {
+                    "building_id": b.id,
+                    "households": b.households,
+                    "distance_m": a.distance_m.is_finite().then(|| (a.distance_m * 10.0).round() / 10.0),
+                    "nearest_id": nearest,
+                    "beyond_m": thresholds[exceeded - 1],
+                    "grid_id": b.grid_id,
+                    "community_id": b.community_id,
+                },
+            }));
+        }
+    }
+    let sums = |map: rustc_hash::FxHashMap<u64, Vec<u64>>, key: &str| {
+        let mut rows: Vec<(u64, Vec<u64>)> = map.into_iter().collect();
+        rows.sort_by_key(|r| r.0);
+        rows.into_iter()
+            .map(|(id, s)| json!({ key: id, "households_beyond": s }))
+            .collect::<Vec<Value>>()
+    };
+    Ok(collection(
+        features,
+        json!({
+            "mode": mode.as_str(),
+            "kinds": kinds,
+            "thresholds_m": thresholds,
+            "households_total": households_total,
+            "buildings_total": buildings_total,
+            "beyond": thresholds.iter().zip(&beyond).map(|(t, (h, n))| json!({
+                "threshold_m": t, "households_beyond": h, "buildings_beyond": n,
+            })).collect::<Vec<Value>>(),
+            "per_community": sums(by_community, "community_id"),
+            "per_grid": sums(by_grid, "grid_id"),
+            "standard": "GB 50180-2018 life circles: 5, 10, 15 minutes ≈ 300, 500, 1,000 m on foot",
+        }),
+    ))
+}
+
+/// Resource kinds from a comma list.
+pub(super) fn kinds(list: &str) -> Result<Vec<ResourceKind>, ApiError> {
+    list.split(',')
+        .map(|k| k.trim().parse::<ResourceKind>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| ApiError::BadRequest(format!("`kind`: {e}")))
+}
+
+/// The `mode` parameter: `walk` by default when the dataset has streets, else `straight`.
+pub(super) fn mode(engine: &Engine, params: &QueryParams) -> Result<Mode, ApiError> {
+    match params.get("mode") {
+        None if engine.streets.is_empty() => Ok(Mode::Straight),
+        None | Some("walk") => Ok(Mode::Walk),
+        Some("straight") => Ok(Mode::Straight),
+        Some(other) => Err(ApiError::BadRequest(format!(
+            "`mode` is walk or straight, not `{}`",
+            other.chars().take(32).collect::<String>()
+        ))),
+    }
+}
+
+/// `thresholds_m`, ascending (default [`LIFE_CIRCLES_M`]).
+fn thresholds(params: &QueryParams) -> Result<Vec<f64>, ApiError> {
+    let mut thresholds: Vec<f64> = match params.get("thresholds_m") {
+        None => LIFE_CIRCLES_M.to_vec(),
+        Some(raw) => raw
+            .split(',')
+            .map(|t| {
+                t.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| *v > 0.0 && *v <= 50_000.0)
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(
+                            "`thresholds_m` must be 1 to 8 numbers above 0 and at most 50,000"
+                                .into(),
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    if thresholds.is_empty() || thresholds.len() > 8 {
+        return Err(ApiError::BadRequest(
+            "`thresholds_m` must be 1 to 8 numbers above 0 and at most 50,000".into(),
+        ));
+    }
+    thresholds.sort_by(f64::total_cmp);
+    thresholds.dedup();
+    Ok(thresholds)
+}
