@@ -302,7 +302,6 @@ impl Engine {
 
     /// Where each building joins the walking network: its centroid, within the default snap
     /// limit.
-    #[must_use]
     pub fn building_snaps(&self) -> &[Result<crate::network::Snap, crate::network::SnapError>] {
         use rayon::prelude::*;
         self.building_snaps.get_or_init(|| {
