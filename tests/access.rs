@@ -60,14 +60,7 @@ fn straight_nearest_equals_a_brute_force_geodesic_scan() {
 #[test]
 fn walking_nearest_complex_equals_networkx() {
     let e = engine();
-    let fixture: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/streets_reference.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let fixture = common::streets_reference();
     let mut compared = 0;
     for sample in fixture["nearest_complex"]
         .as_array()

@@ -41,14 +41,7 @@ async fn walks_equal_pgr_dijkstra_on_the_same_streets() {
     let node: FxHashMap<(i64, i64), i64> =
         nodes.into_iter().map(|(id, x, y)| ((x, y), id)).collect();
 
-    let fixture: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/streets_reference.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let fixture = common::streets_reference();
     let at = |v: &serde_json::Value| Coord {
         x: v[0].as_f64().unwrap(),
         y: v[1].as_f64().unwrap(),

@@ -16,9 +16,7 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 fn fixture() -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/streets_reference.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    common::streets_reference()
 }
 
 fn coord(v: &Value) -> Coord {

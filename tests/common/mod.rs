@@ -25,6 +25,13 @@ pub fn geodata_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
 
+/// The networkx walking distances on the bundled streets (`scripts/reference/streets.py`).
+pub fn streets_reference() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streets_reference.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the fixture reads"))
+        .expect("the fixture is JSON")
+}
+
 /// The engine over the bundled dataset, built once.
 pub fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
