@@ -175,7 +175,8 @@ pub fn building_access(engine: &Engine, kinds: &[ResourceKind], mode: Mode) -> V
                 .filter_map(|(i, s)| Some((i as u32, (*s)?)))
                 .unzip();
             let pass = engine.network.nearest_sources(&sources, f64::INFINITY);
-            crate::analytics::streets::building_snaps(engine)
+            engine
+                .building_snaps()
                 .par_iter()
                 .map(|snap| {
                     let Ok(snap) = snap else { return none };

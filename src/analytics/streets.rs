@@ -19,12 +19,6 @@ pub const CIRCUITY_MIN_STRAIGHT_M: f64 = 100.0;
 /// The farthest walk searched from a community office (metres).
 pub const CIRCUITY_SEARCH_M: f64 = 6_000.0;
 
-/// Where each building joins the network, in the order of `engine.buildings` (taken once per
-/// dataset: [`Engine::building_snaps`]).
-pub fn building_snaps(engine: &Engine) -> &[Result<Snap, SnapError>] {
-    engine.building_snaps()
-}
-
 /// Lengths of the streets by class, kilometres (geodesic).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LengthByClass {
@@ -140,7 +134,7 @@ pub fn summary(engine: &Engine, with_circuity: bool) -> StreetSummary {
             p.length_km += edge.length_m / 1000.0;
         }
     }
-    let snaps = building_snaps(engine);
+    let snaps = engine.building_snaps();
     let mut unreachable = Unreachable::default();
     for (b, snap) in engine.buildings.items().iter().zip(snaps) {
         if let Ok(s) = snap {
