@@ -270,3 +270,115 @@ async fn the_planted_gaps_come_out_as_gaps() {
             .all(|f| f["properties"]["community_id"] == 1)
     );
 }
+
+/// `POST /api/v1/nearest` answers each point as `GET` does, keeps ids and order, and says
+/// which points could not join the network.
+#[tokio::test]
+async fn many_points_at_once_answer_as_one_at_a_time() {
+    let points = [
+        (112.2, 31.01),
+        (112.21, 31.02),
+        (112.185, 31.035),
+        (112.4, 31.3),
+        (112.23, 31.0),
+    ];
+    let features: Vec<serde_json::Value> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (lon, lat))| {
+            serde_json::json!({
+                "type": "Feature", "id": format!("inc-{i}"),
+                "geometry": { "type": "Point", "coordinates": [lon, lat] }, "properties": {},
+            })
+        })
+        .collect();
+    let body = serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string();
+    for mode in ["walk", "straight"] {
+        let query = format!("kind=police_post&k=2&mode={mode}");
+        let batch = common::request("POST", &format!("/api/v1/nearest?{query}"), Some(&body)).await;
+        assert_eq!(batch.status, StatusCode::OK, "{}", batch.json);
+        let answers = batch.json["features"].as_array().unwrap();
+        assert_eq!(answers.len(), points.len());
+        for (i, ((lon, lat), answer)) in points.iter().zip(answers).enumerate() {
+            assert_eq!(answer["id"], format!("inc-{i}"));
+            let one = get(&format!("/api/v1/nearest?lon={lon}&lat={lat}&{query}")).await;
+            if one.status == StatusCode::OK {
+                let expected: Vec<&serde_json::Value> = one.json["features"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| &f["properties"])
+                    .collect();
+                let got: Vec<&serde_json::Value> = answer["properties"]["nearest"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .collect();
+                assert_eq!(got, expected, "{mode} point {i}");
+            } else {
+                assert_eq!(mode, "walk");
+                assert!(answer["properties"]["error"].is_string(), "{answer}");
+            }
+        }
+        let not_joined = batch.json["summary"]["points_not_joined"].as_u64().unwrap();
+        assert_eq!(not_joined, u64::from(mode == "walk"));
+    }
+    for (body, status) in [
+        ("{\"type\":\"Feature\"}", StatusCode::BAD_REQUEST),
+        ("not json", StatusCode::BAD_REQUEST),
+        (
+            "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[1,2],[3,4]]}}]}",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[112.2,95]}}]}",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let reply = common::request("POST", "/api/v1/nearest", Some(body)).await;
+        assert_eq!(reply.status, status, "{body}: {}", reply.json);
+        assert_eq!(reply.content_type, "application/problem+json");
+    }
+    let many: Vec<serde_json::Value> = (0..10_001)
+        .map(|_| serde_json::json!({ "type": "Feature", "geometry": { "type": "Point", "coordinates": [112.2, 31.0] } }))
+        .collect();
+    let body = serde_json::json!({ "type": "FeatureCollection", "features": many }).to_string();
+    let reply = common::request("POST", "/api/v1/nearest", Some(&body)).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "over the batch limit"
+    );
+}
+
+/// The per-H3-cell sums of the gaps add up to the city's totals.
+#[tokio::test]
+async fn gaps_per_h3_cell_add_up() {
+    for query in ["", "?h3_res=8&thresholds_m=400,800"] {
+        let reply = get(&format!("/api/v1/access/gaps{query}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+        let s = &reply.json["summary"];
+        let cells = s["per_h3"].as_array().unwrap();
+        let households: u64 = cells
+            .iter()
+            .map(|c| c["households"].as_u64().unwrap())
+            .sum();
+        assert_eq!(households, s["households_total"].as_u64().unwrap());
+        for (t, beyond) in s["beyond"].as_array().unwrap().iter().enumerate() {
+            let sum: u64 = cells
+                .iter()
+                .map(|c| c["households_beyond"][t].as_u64().unwrap())
+                .sum();
+            assert_eq!(
+                sum,
+                beyond["households_beyond"].as_u64().unwrap(),
+                "{query} threshold {t}"
+            );
+        }
+        let res = if query.is_empty() { 9 } else { 8 };
+        let first: h3o::CellIndex = cells[0]["h3"].as_str().unwrap().parse().unwrap();
+        assert_eq!(u8::from(first.resolution()), res);
+    }
+    let reply = get("/api/v1/access/gaps?h3_res=15").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+}

@@ -128,6 +128,18 @@ impl<T: Spatial> Layer<T> {
         hits
     }
 
+    /// Positions of the records whose bounding box meets `rect` (unsorted): for callers that
+    /// test a point inside the box themselves, such as a centroid.
+    #[must_use]
+    pub fn boxes_meeting(&self, rect: &Rect) -> Vec<u32> {
+        let envelope =
+            AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .collect()
+    }
+
     /// Positions of the records by the distance of their bounding box from `(x, y)` in degrees,
     /// nearest first, with that distance (in degrees, not metres: callers refine).
     pub fn nearest_in_degrees(&self, x: f64, y: f64) -> impl Iterator<Item = (u32, f64)> + '_ {

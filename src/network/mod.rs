@@ -18,6 +18,7 @@
 
 pub mod isochrone;
 pub mod landmarks;
+pub mod reach;
 pub mod search;
 
 use geo::{Coord, Distance, Geodesic, Point};

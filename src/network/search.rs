@@ -62,7 +62,7 @@ impl PartialOrd for Queued {
 }
 
 /// The result of one Dijkstra run.
-struct Run {
+pub(super) struct Run {
     distance_m: Vec<f64>,
     /// The edge each node was reached by (`u32::MAX` for a seed).
     via: Vec<u32>,
@@ -71,7 +71,7 @@ struct Run {
 
 impl StreetGraph {
     /// The two ways a joined point enters the graph: (node, distance from the point).
-    fn entries(&self, snap: &Snap) -> [(u32, f64); 2] {
+    pub(super) fn entries(&self, snap: &Snap) -> [(u32, f64); 2] {
         let edge = &self.edges[snap.edge as usize];
         [
             (edge.from, snap.connector_m + snap.along_m),
@@ -86,7 +86,7 @@ impl StreetGraph {
     /// from a node; it must never overestimate, and never drop by more than an edge's length
     /// along it), never past `max_m`, stopping once `stop(node, distance, priority)` says so
     /// for the node about to be settled.
-    fn run(
+    pub(super) fn run(
         &self,
         seeds: &[(u32, f64, u32)],
         max_m: f64,

@@ -270,3 +270,62 @@ fn a_star_walks_equal_a_plain_search_on_a_street_grid() {
         }
     }
 }
+
+#[test]
+fn reach_finds_every_joined_point_within_the_distance_and_no_other() {
+    // A 6 × 6 grid of 100 m blocks; 200 points scattered over it, several on one edge.
+    let mut lines = Vec::new();
+    for i in 0u32..6 {
+        let k = f64::from(i) * 100.0;
+        let row: Vec<(f64, f64)> = (0..6).map(|j| (f64::from(j) * 100.0, k)).collect();
+        let column: Vec<(f64, f64)> = (0..6).map(|j| (k, f64::from(j) * 100.0)).collect();
+        lines.push(line(i.into(), &row, true));
+        lines.push(line(10 + u64::from(i), &column, true));
+    }
+    let graph = StreetGraph::build(&lines);
+    let mut seed = 5u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as f64 / f64::from(1u32 << 31)
+    };
+    let mut snaps = Vec::new();
+    for p in 0..200 {
+        let (e, n) = if p < 10 {
+            (120.0 + f64::from(p) * 7.0, 203.0)
+        } else {
+            (next() * 500.0, next() * 500.0)
+        };
+        snaps.push(graph.snap(at(e, n), 60.0).ok());
+    }
+    let joined = graph.join_points(snaps.clone());
+    for (e, n) in [(150.0, 198.0), (0.0, 0.0), (333.0, 410.0)] {
+        let from = graph.snap(at(e, n), 60.0).expect("on the grid");
+        for max_m in [90.0, 260.0, 10_000.0] {
+            let reached = graph.reach(&from, max_m, &joined);
+            let targets: Vec<_> = snaps.iter().flatten().copied().collect();
+            let walks = graph.walks_to(&from, &targets, max_m);
+            let expected: Vec<(u32, f64)> = snaps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_some())
+                .zip(walks)
+                .filter_map(|((p, _), w)| Some((p as u32, w?)))
+                .collect();
+            assert_eq!(
+                reached.len(),
+                expected.len(),
+                "from ({e}, {n}) within {max_m}"
+            );
+            for (r, x) in reached.iter().zip(&expected) {
+                assert_eq!(r.0, x.0);
+                assert!(
+                    (r.1 - x.1).abs() < 1e-9,
+                    "point {}: {} vs {}",
+                    r.0,
+                    r.1,
+                    x.1
+                );
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! `/api/v1` analytics: hexbins, Gi* hot spots, emerging hot spots, grid and community
-//! statistics, walking routes, isochrones and the street summary. Answers are GeoJSON `FeatureCollection`s with a top-level `summary`, computed off
+//! statistics, walking routes, isochrones, the street summary, nearest resources and access
+//! (gaps, 2SFCA, new sites). Answers are GeoJSON `FeatureCollection`s with a top-level `summary`, computed off
 //! the async runtime and cached per (query, data version).
 
 mod access;
@@ -9,6 +10,7 @@ pub(crate) mod filters;
 mod hexbins;
 mod hotspots;
 mod ingest;
+mod nearest;
 mod stats;
 mod study_areas;
 mod walking;
@@ -16,10 +18,12 @@ mod walking;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 pub use cache::AnswerCache;
@@ -58,8 +62,22 @@ pub fn router() -> Router<AppState> {
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "access/gaps", access::gaps)),
         )
         .route(
+            "/access/fca",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "access/fca", access::fca)),
+        )
+        .route(
+            "/access/sites",
+            post(|s: State<AppState>, h: HeaderMap, q: RawQuery, b: Body| {
+                answer_post(s, h, q, b, access::sites)
+            }),
+        )
+        .route(
             "/nearest",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "nearest", walking::nearest)),
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "nearest", nearest::nearest)).post(
+                |s: State<AppState>, h: HeaderMap, q: RawQuery, b: Body| {
+                    answer_post(s, h, q, b, nearest::nearest_batch)
+                },
+            ),
         )
         .route(
             "/isochrones",
@@ -114,6 +132,58 @@ async fn answer(
         Arc::unwrap_or_clone(body),
     )
         .into_response())
+}
+
+/// What a `POST` analytics endpoint computes: the answer for the engine, the query and the
+/// JSON body (a question too large for a query string; nothing is written).
+type PostCompute = fn(&Engine, &QueryParams, &Value) -> Result<Value, ApiError>;
+
+/// The largest body a `POST` analytics endpoint reads (10,000 points with ids fit easily).
+pub const MAX_QUESTION_BYTES: usize = 4 << 20;
+
+/// Reads a JSON body (up to [`MAX_QUESTION_BYTES`]), computes on a blocking thread and
+/// replies `application/geo+json` (not cached: bodies are rarely asked twice).
+async fn answer_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Body,
+    compute: PostCompute,
+) -> Result<Response, ApiError> {
+    let params = QueryParams::parse(raw.as_deref())?;
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(
+        media.as_str(),
+        "application/json" | "application/geo+json" | ""
+    ) {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "the body must be application/json or application/geo+json, not `{}`",
+            media.chars().take(64).collect::<String>()
+        )));
+    }
+    let bytes = axum::body::to_bytes(body, MAX_QUESTION_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::PayloadTooLarge(format!(
+                "the body is over the limit of {} MiB",
+                MAX_QUESTION_BYTES >> 20
+            ))
+        })?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    let engine = state.engine();
+    let body = tokio::task::spawn_blocking(move || {
+        let answer = compute(&engine, &params, &value)?;
+        serde_json::to_vec(&answer).map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("analytics task failed: {e}")))??;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
 /// The polygon of an H3 cell as a GeoJSON geometry (counter-clockwise, closed).

@@ -20,7 +20,7 @@ pub const MAX_ISOCHRONE_M: f64 = 5_000.0;
 /// At most this many isochrone distances per request.
 pub const MAX_ISOCHRONES: usize = 8;
 
-fn round1(v: f64) -> f64 {
+pub(super) fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
@@ -42,7 +42,7 @@ fn lon_lat(params: &QueryParams, key: &str) -> Result<Coord, ApiError> {
     }
 }
 
-fn point(what: &str, lon: f64, lat: f64) -> Result<Coord, ApiError> {
+pub(super) fn point(what: &str, lon: f64, lat: f64) -> Result<Coord, ApiError> {
     if lon.is_finite()
         && lat.is_finite()
         && (-180.0..=180.0).contains(&lon)
@@ -57,7 +57,7 @@ fn point(what: &str, lon: f64, lat: f64) -> Result<Coord, ApiError> {
 }
 
 /// The snap limit (`snap_m`, default 300 m, at most 2 km).
-fn snap_limit(params: &QueryParams) -> Result<f64, ApiError> {
+pub(super) fn snap_limit(params: &QueryParams) -> Result<f64, ApiError> {
     Ok(params.integer("snap_m", DEFAULT_SNAP_LIMIT_M as u64, 1..=2_000)? as f64)
 }
 
@@ -191,72 +191,6 @@ pub fn isochrones(
             "walk_m_per_min": round1(WALK_M_PER_MIN),
             "method": "H3 res-10 cells holding the streets reached within each distance",
         }),
-    ))
-}
-
-/// The most resources `nearest` returns.
-pub const MAX_NEAREST: u64 = 50;
-/// The farthest `nearest` searches (metres).
-pub const MAX_NEAREST_M: u64 = 50_000;
-
-/// `GET /api/v1/nearest?lon=&lat=[&kind=a,b][&k=1][&max_m=5000][&mode=walk|straight][&snap_m=]`:
-/// the k nearest resources, nearest first (mode `walk` by default when the dataset has streets).
-pub fn nearest(
-    engine: &Engine,
-    _areas: &StudyAreas,
-    params: &QueryParams,
-) -> Result<Value, ApiError> {
-    use crate::analytics::access::{Mode, nearest_straight, nearest_walk};
-    use crate::model::ResourceKind;
-    params.only(&["lon", "lat", "kind", "k", "max_m", "mode", "snap_m"])?;
-    let num = |key: &str| -> Result<f64, ApiError> {
-        params
-            .get(key)
-            .ok_or_else(|| ApiError::BadRequest(format!("`{key}` is required")))?
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| ApiError::BadRequest(format!("`{key}` must be a number")))
-    };
-    let at = point("lon,lat", num("lon")?, num("lat")?)?;
-    let kinds: Vec<ResourceKind> = match params.get("kind") {
-        None => Vec::new(),
-        Some(list) => super::access::kinds(list)?,
-    };
-    let k = params.integer("k", 1, 1..=MAX_NEAREST)? as usize;
-    let max_m = params.integer("max_m", 5_000, 1..=MAX_NEAREST_M)? as f64;
-    let mode = super::access::mode(engine, params)?;
-    let found = match mode {
-        Mode::Straight => nearest_straight(engine, at, &kinds, k, max_m),
-        Mode::Walk => nearest_walk(engine, at, &kinds, k, max_m, snap_limit(params)?)
-            .map_err(|e| ApiError::Unprocessable(format!("`lon,lat`: {e}")))?,
-    };
-    let features: Vec<Value> = found
-        .iter()
-        .enumerate()
-        .map(|(rank, f)| {
-            let r = &engine.resources.items()[f.resource as usize];
-            let mut properties = json!({
-                "rank": rank + 1,
-                "resource_id": r.id,
-                "kind": r.kind,
-                "name": r.name,
-                "distance_m": round1(f.distance_m),
-            });
-            if mode == Mode::Walk {
-                properties["straight_m"] = json!(round1(f.straight_m));
-                properties["minutes"] = json!(round1(f.distance_m / WALK_M_PER_MIN));
-            }
-            json!({
-                "type": "Feature",
-                "id": r.id,
-                "geometry": { "type": "Point", "coordinates": [r.geometry.x(), r.geometry.y()] },
-                "properties": properties,
-            })
-        })
-        .collect();
-    Ok(collection(
-        features,
-        json!({ "mode": mode.as_str(), "from": [at.x, at.y], "k": k, "max_m": max_m, "found": found.len() }),
     ))
 }
 

@@ -11,6 +11,11 @@
 //!   farther than the limit in a straight line (a walk is never shorter). Resources join the
 //!   network where [`Engine::resource_snaps`] says (within the default snap limit).
 
+pub mod catchment;
+pub mod choose;
+pub mod fca;
+pub mod sites;
+
 use geo::Coord;
 
 use crate::index::Engine;

@@ -1,24 +1,35 @@
 //! `GET /api/v1/access/gaps`: the buildings too far from the nearest resource of a kind, and
-//! the households beyond each distance, per grid and per community.
+//! the households beyond each distance, per grid, per community and per H3 cell.
 //!
 //! Default thresholds are GB 50180-2018's life circles for a walk: 5 minutes ≈ 300 m, 10 minutes
 //! ≈ 500 m, 15 minutes ≈ 800–1,000 m (the upper figure is used).
 
 use serde_json::{Value, json};
 
-use super::filters::positions;
-use super::{StudyAreas, collection};
-use crate::analytics::access::{Mode, building_access};
+use super::super::filters::positions;
+use super::super::{StudyAreas, collection};
+use super::{kinds, mode};
+use crate::analytics::access::catchment::building_centroids;
+use crate::analytics::access::{BuildingAccess, building_access};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
-use crate::model::ResourceKind;
+use crate::model::Building;
 
 /// GB 50180-2018's 5-, 10- and 15-minute life circles, metres on foot.
 pub const LIFE_CIRCLES_M: [f64; 3] = [300.0, 500.0, 1_000.0];
 
 /// The gaps (see the module documentation).
 pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
-    params.only(&["kind", "thresholds_m", "community", "grid", "mode"])?;
+    params.only(&[
+        "kind",
+        "thresholds_m",
+        "community",
+        "grid",
+        "mode",
+        "h3_res",
+    ])?;
+    let h3_res = h3o::Resolution::try_from(params.integer("h3_res", 9, 5..=11)? as u8)
+        .map_err(|e| ApiError::BadRequest(format!("`h3_res`: {e}")))?;
     let kinds = kinds(params.get("kind").unwrap_or("service_complex"))?;
     let thresholds = thresholds(params)?;
     let mode = mode(engine, params)?;
@@ -38,8 +49,11 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
     let (mut households_total, mut buildings_total) = (0u64, 0u64);
     let mut by_community: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
     let mut by_grid: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
+    // Per H3 cell of the building's centroid: households in it, then beyond each threshold.
+    let mut by_cell: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
+    let centroids = building_centroids(engine);
     let mut features = Vec::new();
-    for (b, a) in engine.buildings.items().iter().zip(&access) {
+    for ((b, a), c) in engine.buildings.items().iter().zip(&access).zip(&centroids) {
         let chosen = (community_ids.is_empty()
             || b.community_id.is_some_and(|c| community_ids.contains(&c)))
             && (grid_ids.is_empty() || b.grid_id.is_some_and(|g| grid_ids.contains(&g)));
@@ -64,22 +78,17 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
                 }
             }
         }
+        if let Ok(ll) = h3o::LatLng::new(c.y, c.x) {
+            let sums = by_cell
+                .entry(u64::from(ll.to_cell(h3_res)))
+                .or_insert_with(|| vec![0; thresholds.len() + 1]);
+            sums[0] += u64::from(b.households);
+            for s in &mut sums[1..=exceeded] {
+                *s += u64::from(b.households);
+            }
+        }
         if exceeded > 0 {
-            let nearest = a.nearest.map(|r| engine.resources.items()[r as usize].id);
-            features.push(json!({
-                "type": "Feature",
-                "id": b.id,
-                "geometry": geojson::Geometry::new(geojson::Value::from(&b.geometry)),
-                "properties": {
-                    "building_id": b.id,
-                    "households": b.households,
-                    "distance_m": a.distance_m.is_finite().then(|| (a.distance_m * 10.0).round() / 10.0),
-                    "nearest_id": nearest,
-                    "beyond_m": thresholds[exceeded - 1],
-                    "grid_id": b.grid_id,
-                    "community_id": b.community_id,
-                },
-            }));
+            features.push(unserved(engine, b, a, thresholds[exceeded - 1]));
         }
     }
     let sums = |map: rustc_hash::FxHashMap<u64, Vec<u64>>, key: &str| {
@@ -102,30 +111,46 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
             })).collect::<Vec<Value>>(),
             "per_community": sums(by_community, "community_id"),
             "per_grid": sums(by_grid, "grid_id"),
+            "h3_res": h3_res as u8,
+            "per_h3": per_cell(by_cell),
             "standard": "GB 50180-2018 life circles: 5, 10, 15 minutes ≈ 300, 500, 1,000 m on foot",
         }),
     ))
 }
 
-/// Resource kinds from a comma list.
-pub(super) fn kinds(list: &str) -> Result<Vec<ResourceKind>, ApiError> {
-    list.split(',')
-        .map(|k| k.trim().parse::<ResourceKind>())
-        .collect::<Result<_, _>>()
-        .map_err(|e| ApiError::BadRequest(format!("`kind`: {e}")))
+/// A building beyond `beyond_m`, as a feature.
+fn unserved(engine: &Engine, b: &Building, a: &BuildingAccess, beyond_m: f64) -> Value {
+    let nearest = a.nearest.map(|r| engine.resources.items()[r as usize].id);
+    json!({
+        "type": "Feature",
+        "id": b.id,
+        "geometry": geojson::Geometry::new(geojson::Value::from(&b.geometry)),
+        "properties": {
+            "building_id": b.id,
+            "households": b.households,
+            "distance_m": a.distance_m.is_finite().then(|| (a.distance_m * 10.0).round() / 10.0),
+            "nearest_id": nearest,
+            "beyond_m": beyond_m,
+            "grid_id": b.grid_id,
+            "community_id": b.community_id,
+        },
+    })
 }
 
-/// The `mode` parameter: `walk` by default when the dataset has streets, else `straight`.
-pub(super) fn mode(engine: &Engine, params: &QueryParams) -> Result<Mode, ApiError> {
-    match params.get("mode") {
-        None if engine.streets.is_empty() => Ok(Mode::Straight),
-        None | Some("walk") => Ok(Mode::Walk),
-        Some("straight") => Ok(Mode::Straight),
-        Some(other) => Err(ApiError::BadRequest(format!(
-            "`mode` is walk or straight, not `{}`",
-            other.chars().take(32).collect::<String>()
-        ))),
-    }
+/// Cells with households, by index: their households and households beyond each threshold.
+fn per_cell(by_cell: rustc_hash::FxHashMap<u64, Vec<u64>>) -> Vec<Value> {
+    let mut rows: Vec<(u64, Vec<u64>)> = by_cell.into_iter().collect();
+    rows.sort_by_key(|r| r.0);
+    rows.into_iter()
+        .filter_map(|(cell, sums)| {
+            let cell = h3o::CellIndex::try_from(cell).ok()?;
+            Some(json!({
+                "h3": cell.to_string(),
+                "households": sums[0],
+                "households_beyond": sums[1..],
+            }))
+        })
+        .collect()
 }
 
 /// `thresholds_m`, ascending (default [`LIFE_CIRCLES_M`]).

@@ -1,0 +1,184 @@
+//! `GET /api/v1/access/fca`: the two-step floating catchment area of a resource kind (see
+//! [`crate::analytics::access::fca`]): a feature per resource with its ratio Rⱼ (capacity
+//! per household in its catchment), a feature per building with households at its centroid
+//! with its score Aᵢ, and per grid and community the household-weighted mean score.
+
+use rustc_hash::FxHashMap;
+use serde_json::{Value, json};
+
+use super::super::{StudyAreas, collection};
+use super::{kinds, metres, mode};
+use crate::analytics::access::catchment::building_centroids;
+use crate::analytics::access::fca::{Weight, two_step_fca};
+use crate::api::{ApiError, QueryParams};
+use crate::index::Engine;
+
+/// The default catchment: GB 50180-2018's 15-minute life circle on foot.
+pub const DEFAULT_CATCHMENT_M: f64 = 1_000.0;
+/// The widest catchment served.
+pub const MAX_CATCHMENT_M: f64 = 10_000.0;
+/// How many of the lowest-scoring grids the summary lists.
+const LOWEST: usize = 10;
+
+/// The 2SFCA answer (module documentation).
+pub fn fca(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+    params.only(&["kind", "catchment_m", "weights", "steps", "sigma_m", "mode"])?;
+    let kinds = kinds(params.get("kind").unwrap_or("service_complex"))?;
+    let catchment_m = metres(params, "catchment_m", DEFAULT_CATCHMENT_M, MAX_CATCHMENT_M)?;
+    let weight = weight(params, catchment_m)?;
+    let mode = mode(engine, params)?;
+    let answer = two_step_fca(engine, &kinds, catchment_m, &weight, mode);
+
+    let resources = engine.resources.items();
+    let buildings = engine.buildings.items();
+    let centroids = building_centroids(engine);
+    let mut features: Vec<Value> = answer
+        .ratios
+        .iter()
+        .map(|r| {
+            let resource = &resources[r.resource as usize];
+            json!({
+                "type": "Feature",
+                "id": format!("resource.{}", resource.id),
+                "geometry": { "type": "Point", "coordinates": [resource.geometry.x(), resource.geometry.y()] },
+                "properties": {
+                    "feature": "resource",
+                    "resource_id": resource.id,
+                    "kind": resource.kind,
+                    "name": resource.name,
+                    "capacity": resource.capacity,
+                    "demand": r.demand,
+                    "ratio": r.ratio,
+                },
+            })
+        })
+        .collect();
+    let mut grids: FxHashMap<u64, (f64, f64)> = FxHashMap::default();
+    let mut communities: FxHashMap<u64, (f64, f64)> = FxHashMap::default();
+    let mut weighted_sum = 0.0;
+    for &(b, score) in &answer.scores {
+        let building = &buildings[b as usize];
+        let households = f64::from(building.households);
+        weighted_sum += households * score;
+        for (key, map) in [
+            (building.grid_id, &mut grids),
+            (building.community_id, &mut communities),
+        ] {
+            if let Some(id) = key {
+                let sums = map.entry(id).or_default();
+                sums.0 += households;
+                sums.1 += households * score;
+            }
+        }
+        let c = centroids[b as usize];
+        features.push(json!({
+            "type": "Feature",
+            "id": format!("building.{}", building.id),
+            "geometry": { "type": "Point", "coordinates": [c.x, c.y] },
+            "properties": {
+                "feature": "building",
+                "building_id": building.id,
+                "households": building.households,
+                "score": score,
+                "grid_id": building.grid_id,
+                "community_id": building.community_id,
+            },
+        }));
+    }
+    let per_grid = means(grids);
+    let mut lowest = per_grid.clone();
+    lowest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    lowest.truncate(LOWEST);
+    let rows = |rows: Vec<(u64, f64, f64)>, key: &str| -> Vec<Value> {
+        rows.into_iter()
+            .map(|(id, mean, households)| json!({ key: id, "households": households, "mean_score": mean }))
+            .collect()
+    };
+    Ok(collection(
+        features,
+        json!({
+            "mode": mode.as_str(),
+            "kinds": kinds,
+            "catchment_m": catchment_m,
+            "weights": describe(&weight),
+            "resources": answer.ratios.len(),
+            "resources_with_demand": answer.ratios.iter().filter(|r| r.ratio.is_some()).count(),
+            "supply_reached": answer.supply_reached,
+            "households_times_score": weighted_sum,
+            "per_grid": rows(per_grid, "grid_id"),
+            "lowest_grids": rows(lowest, "grid_id"),
+            "per_community": rows(means(communities), "community_id"),
+            "method": "2SFCA (Luo & Wang 2003) as PySAL access two_stage_fca: R_j = S_j / Σ W(d)·P over the households within the catchment (inclusive), A_i = Σ W(d)·R_j; Σ P_i·A_i equals the supply of the resources with demand in reach",
+        }),
+    ))
+}
+
+/// Household-weighted mean score per key, by id: (id, mean, households).
+fn means(sums: FxHashMap<u64, (f64, f64)>) -> Vec<(u64, f64, f64)> {
+    let mut rows: Vec<(u64, f64, f64)> = sums
+        .into_iter()
+        .filter(|(_, (h, _))| *h > 0.0)
+        .map(|(id, (h, s))| (id, s / h, h))
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    rows
+}
+
+/// The weight from `weights=uniform|e2sfca|gaussian`, `steps=M:W,...` and `sigma_m=`.
+fn weight(params: &QueryParams, catchment_m: f64) -> Result<Weight, ApiError> {
+    let bad = |m: &str| ApiError::BadRequest(m.to_string());
+    let kind = params.get("weights").unwrap_or("uniform");
+    if params.get("steps").is_some() && kind != "e2sfca" {
+        return Err(bad("`steps` goes with `weights=e2sfca`"));
+    }
+    if params.get("sigma_m").is_some() && kind != "gaussian" {
+        return Err(bad("`sigma_m` goes with `weights=gaussian`"));
+    }
+    match kind {
+        "uniform" => Ok(Weight::Uniform),
+        "gaussian" => Ok(Weight::Gaussian {
+            sigma_m: metres(params, "sigma_m", catchment_m / 2.0, MAX_CATCHMENT_M)?,
+        }),
+        "e2sfca" => match params.get("steps") {
+            None => Ok(Weight::thirds(catchment_m)),
+            Some(raw) => {
+                let message = "`steps` must be up to 8 pairs METRES:WEIGHT, metres ascending and above 0, weights from 0 to 1";
+                let mut steps = Vec::new();
+                for pair in raw.split(',') {
+                    let (m, w) = pair.split_once(':').ok_or_else(|| bad(message))?;
+                    let (m, w) = (m.trim().parse::<f64>(), w.trim().parse::<f64>());
+                    match (m, w) {
+                        (Ok(m), Ok(w))
+                            if m > 0.0
+                                && m <= MAX_CATCHMENT_M
+                                && (0.0..=1.0).contains(&w)
+                                && steps.last().is_none_or(|l: &(f64, f64)| l.0 < m) =>
+                        {
+                            steps.push((m, w));
+                        }
+                        _ => return Err(bad(message)),
+                    }
+                }
+                if steps.len() > 8 {
+                    return Err(bad(message));
+                }
+                Ok(Weight::Steps(steps))
+            }
+        },
+        other => Err(ApiError::BadRequest(format!(
+            "`weights` is uniform, e2sfca or gaussian, not `{}`",
+            other.chars().take(32).collect::<String>()
+        ))),
+    }
+}
+
+fn describe(weight: &Weight) -> Value {
+    match weight {
+        Weight::Uniform => json!({ "type": "uniform" }),
+        Weight::Steps(steps) => json!({
+            "type": "e2sfca",
+            "steps": steps.iter().map(|(m, w)| json!({ "up_to_m": m, "weight": w })).collect::<Vec<_>>(),
+        }),
+        Weight::Gaussian { sigma_m } => json!({ "type": "gaussian", "sigma_m": sigma_m }),
+    }
+}
