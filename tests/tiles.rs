@@ -469,3 +469,66 @@ fn prepared_layers_draw_what_the_general_path_draws() {
     assert!(compared > 2_000, "{compared} features compared");
     assert!(crossing > 100, "{crossing} features crossing a tile edge");
 }
+
+/// `service_gaps` draws every home meeting the tile with the band of its distance to the
+/// nearest resource, the same distance `building_access` gives, for the kinds and mode asked.
+#[tokio::test]
+async fn service_gap_tiles_band_homes_by_their_distance() {
+    use gridwatch::analytics::access::{Mode, building_access};
+    use gridwatch::model::ResourceKind;
+    let state = state();
+    let e = engine();
+    let rect = CENTRAL.bounds(f64::from(gridwatch::tiles::tile::BUFFER));
+    for (query, kinds, mode) in [
+        ("", vec![ResourceKind::ServiceComplex], Mode::Walk),
+        (
+            "?access_kind=clinic,market&mode=straight",
+            vec![ResourceKind::Clinic, ResourceKind::Market],
+            Mode::Straight,
+        ),
+    ] {
+        let access = building_access(&e, &kinds, mode);
+        let got = fetch(&state, &format!("{}{query}", central("service_gaps")), &[]).await;
+        assert_eq!(got.status, StatusCode::OK, "{query}");
+        let layers = decode(&got.bytes);
+        let layer = &layers["service_gaps"];
+        let mut seen = BTreeSet::new();
+        let mut bands = BTreeSet::new();
+        for (i, f) in layer.features.iter().enumerate() {
+            let p = properties(layer, i);
+            let id = f.id.unwrap();
+            let position = e.buildings.position(id).unwrap() as usize;
+            let d = access[position].distance_m;
+            let band = p["band"].string_value.clone().unwrap();
+            let expected = match d {
+                d if d <= 300.0 => "300",
+                d if d <= 500.0 => "500",
+                d if d <= 1_000.0 => "1000",
+                _ => "beyond",
+            };
+            assert_eq!(band, expected, "{query} building {id}: {d} m");
+            bands.insert(band);
+            if d.is_finite() {
+                assert!((p["distance_m"].double_value.unwrap() - d).abs() <= 0.05);
+            }
+            seen.insert(id);
+        }
+        let expected: BTreeSet<u64> = e
+            .buildings
+            .intersecting(&rect)
+            .into_iter()
+            .map(|b| &e.buildings.items()[b as usize])
+            .filter(|b| b.households > 0)
+            .map(|b| b.id)
+            .collect();
+        assert_eq!(
+            seen, expected,
+            "{query}: every home meeting the tile, nothing else"
+        );
+        assert!(bands.len() >= 2, "{query}: {bands:?}");
+    }
+    for bad in ["?access_kind=bank", "?mode=fly"] {
+        let got = fetch(&state, &format!("{}{bad}", central("service_gaps")), &[]).await;
+        assert_eq!(got.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}

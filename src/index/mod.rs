@@ -25,7 +25,8 @@ pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};
 
 use crate::geodata::Dataset;
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    ResourceKind, Street,
 };
 use crate::network::{StreetGraph, StreetLine};
 
@@ -43,6 +44,38 @@ pub enum BuildError {
     },
 }
 
+/// The resources as points, one R-tree per kind (in the order of [`ResourceKind::ALL`]): a
+/// nearest query for police posts never wades through the 866 party households.
+pub struct ResourcePoints(Vec<rstar::RTree<rstar::primitives::GeomWithData<[f64; 2], u32>>>);
+
+impl ResourcePoints {
+    fn new(resources: &[Resource]) -> Self {
+        let mut by_kind = vec![Vec::new(); ResourceKind::ALL.len()];
+        for (i, r) in resources.iter().enumerate() {
+            if let Some(k) = ResourceKind::ALL.iter().position(|&k| k == r.kind) {
+                by_kind[k].push(rstar::primitives::GeomWithData::new(
+                    [r.geometry.x(), r.geometry.y()],
+                    i as u32,
+                ));
+            }
+        }
+        Self(by_kind.into_iter().map(rstar::RTree::bulk_load).collect())
+    }
+
+    /// The trees of `kinds` (every kind when empty).
+    pub fn of<'a>(
+        &'a self,
+        kinds: &'a [ResourceKind],
+    ) -> impl Iterator<Item = &'a rstar::RTree<rstar::primitives::GeomWithData<[f64; 2], u32>>> + 'a
+    {
+        ResourceKind::ALL
+            .iter()
+            .zip(&self.0)
+            .filter(move |(k, _)| kinds.is_empty() || kinds.contains(k))
+            .map(|(_, tree)| tree)
+    }
+}
+
 /// Every layer of the city, indexed. Layers are shared between snapshots: a write makes a new
 /// `Engine` that reuses every layer it does not change.
 #[derive(Clone)]
@@ -58,6 +91,9 @@ pub struct Engine {
     /// Where each resource joins the network (`None`: beyond the snap limit), by position in
     /// `resources`; taken on first use, anew when the resources change.
     resource_snaps: Arc<std::sync::OnceLock<Vec<Option<crate::network::Snap>>>>,
+    /// The resources as points, one R-tree per kind; taken on first use, anew when the
+    /// resources change.
+    resource_points: Arc<std::sync::OnceLock<ResourcePoints>>,
     /// Where each building joins the network (its centroid), by position in `buildings`;
     /// taken on first use and shared by every later snapshot (writes change neither buildings
     /// nor streets).
@@ -207,6 +243,7 @@ impl Engine {
             streets: Arc::new(Layer::new(data.streets)),
             network: Arc::new(network),
             resource_snaps: Arc::default(),
+            resource_points: Arc::default(),
             building_snaps: Arc::default(),
             patrol_routes: Arc::new(Layer::new(data.patrol_routes)),
             patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
@@ -247,6 +284,7 @@ impl Engine {
         Self {
             resources: Arc::new(Layer::new(items)),
             resource_snaps: Arc::default(),
+            resource_points: Arc::default(),
             version: next_version(),
             ..self.clone()
         }
@@ -282,6 +320,13 @@ impl Engine {
             ),
             None => (None, community_exact(&self.communities, at)),
         }
+    }
+
+    /// The resources of each kind as points (lon, lat) with their position in `resources`.
+    #[must_use]
+    pub fn resource_points(&self) -> &ResourcePoints {
+        self.resource_points
+            .get_or_init(|| ResourcePoints::new(self.resources.items()))
     }
 
     /// Where each resource joins the walking network (`None`: beyond the default snap limit).

@@ -42,7 +42,7 @@ pub const STATIC_LAYERS: [&str; 7] = [
 ];
 
 /// Every layer, in drawing order.
-pub const LAYERS: [LayerSpec; 10] = [
+pub const LAYERS: [LayerSpec; 11] = [
     LayerSpec {
         name: "districts",
         minzoom: 0,
@@ -100,6 +100,18 @@ pub const LAYERS: [LayerSpec; 10] = [
             ("use", "String"),
             ("unmanaged", "Boolean"),
             ("grid_id", "Number"),
+        ],
+    },
+    LayerSpec {
+        name: "service_gaps",
+        minzoom: 13,
+        maxzoom: 16,
+        description: "homes (buildings with households) by their distance to the nearest resource of `access_kind` (default service_complex), on foot unless `mode=straight`: `band` is the smallest GB 50180-2018 life circle holding it (300, 500 or 1000 m) or `beyond`",
+        fields: &[
+            ("band", "String"),
+            ("distance_m", "Number"),
+            ("households", "Number"),
+            ("nearest_id", "Number"),
         ],
     },
     LayerSpec {
@@ -535,6 +547,63 @@ pub fn cell_features(values: &[CellValue], tile: TileId) -> Vec<Feature> {
                 geometry: polygon.into(),
                 properties: v.properties.clone(),
             })
+        })
+        .collect()
+}
+
+/// The life-circle band of a distance: the smallest of 300, 500 and 1,000 m holding it.
+#[must_use]
+pub fn life_circle_band(distance_m: f64) -> &'static str {
+    match distance_m {
+        d if d <= 300.0 => "300",
+        d if d <= 500.0 => "500",
+        d if d <= 1_000.0 => "1000",
+        _ => "beyond",
+    }
+}
+
+/// The homes of `tile` with their distance to the nearest resource (`access`, by position in
+/// `engine.buildings`).
+#[must_use]
+pub fn service_gap_features(
+    engine: &Engine,
+    access: &[crate::analytics::access::BuildingAccess],
+    tile: TileId,
+) -> Vec<Feature> {
+    let buildings = engine.buildings.items();
+    let resources = engine.resources.items();
+    engine
+        .buildings
+        .intersecting(&tile_rect(tile))
+        .into_iter()
+        .filter(|&b| buildings[b as usize].households > 0)
+        .map(|b| {
+            let building = &buildings[b as usize];
+            let a = access[b as usize];
+            let mut properties = vec![
+                (
+                    "band",
+                    TileValue::Str(life_circle_band(a.distance_m).into()),
+                ),
+                (
+                    "households",
+                    TileValue::Uint(u64::from(building.households)),
+                ),
+            ];
+            if a.distance_m.is_finite() {
+                properties.push((
+                    "distance_m",
+                    TileValue::Double((a.distance_m * 10.0).round() / 10.0),
+                ));
+            }
+            if let Some(r) = a.nearest {
+                properties.push(("nearest_id", TileValue::Uint(resources[r as usize].id)));
+            }
+            Feature {
+                id: building.id,
+                geometry: building.geometry.clone().into(),
+                properties,
+            }
         })
         .collect()
 }

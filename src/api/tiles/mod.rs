@@ -27,11 +27,13 @@ use moka::sync::Cache;
 
 use super::v1::filters::{Filters, bin_level};
 use super::{ApiError, AppState, QueryParams};
+use crate::analytics::access::{BuildingAccess, Mode, building_access};
 use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
+use crate::model::ResourceKind;
 use crate::tiles::layers::{
     CellValue, INCIDENT_POINTS_FROM, IncidentMode, LayerSpec, STATIC_LAYERS, auto_resolution,
-    cell_features, hexbin_values, incident_counts, incident_tile, spec,
+    cell_features, hexbin_values, incident_counts, incident_tile, service_gap_features, spec,
 };
 use crate::tiles::mvt::{LayerContent, encode};
 use crate::tiles::source::StaticSources;
@@ -49,6 +51,8 @@ pub struct TileCaches {
     cells: Cache<String, Arc<Vec<CellValue>>>,
     /// The incident mode of each (selection, zoom) from z14.
     modes: Cache<String, IncidentMode>,
+    /// Every building's nearest resource per (kinds, mode, data version), for `service_gaps`.
+    access: Cache<String, Arc<Vec<BuildingAccess>>>,
     sources: Arc<StaticSources>,
 }
 
@@ -72,6 +76,7 @@ impl TileCaches {
                 .build(),
             cells: Cache::new(256),
             modes: Cache::new(1024),
+            access: Cache::new(32),
             sources: Arc::default(),
         }
     }
@@ -238,7 +243,12 @@ async fn draw(
         )));
     }
     let params = QueryParams::parse(parts.uri.query())?;
-    let filters = Filters::parse(engine, &params, &["res"])?;
+    let filters = Filters::parse(engine, &params, &["res", "access_kind", "mode"])?;
+    let access = if drawn.iter().any(|l| l.name == "service_gaps") {
+        Some(AccessAsked::parse(engine, &params)?)
+    } else {
+        None
+    };
     let res = match params.get("res") {
         Some(_) => super::v1::filters::resolution(&params, 9, 6..=11)?,
         None => auto_resolution(id.z),
@@ -259,6 +269,7 @@ async fn draw(
         filters,
         res,
         query,
+        access,
     };
     // A tile of prepared static layers takes 5 µs on average at z14 and about a millisecond at
     // worst (all six at z11, 65 KB; a few more the first time a layer or zoom is drawn): it is
@@ -311,6 +322,28 @@ struct Draw {
     res: h3o::Resolution,
     /// The normalised query, for the per-query caches.
     query: String,
+    /// The resource kinds and mode of `service_gaps`, when drawn.
+    access: Option<AccessAsked>,
+}
+
+/// What `service_gaps` measures: `access_kind` (default service complexes) and `mode`.
+struct AccessAsked {
+    kinds: Vec<ResourceKind>,
+    mode: Mode,
+}
+
+impl AccessAsked {
+    fn parse(engine: &Engine, params: &QueryParams) -> Result<Self, ApiError> {
+        let kinds = params
+            .get("access_kind")
+            .unwrap_or("service_complex")
+            .split(',')
+            .map(|k| k.trim().parse::<ResourceKind>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ApiError::BadRequest(format!("`access_kind`: {e}")))?;
+        let mode = super::v1::access_mode(engine, params)?;
+        Ok(Self { kinds, mode })
+    }
 }
 
 impl Draw {
@@ -354,6 +387,21 @@ impl Draw {
                 "hotspots" => {
                     let values = hotspot_values(state, engine, filters, res, query)?;
                     LayerContent::Features(cell_features(&values, id))
+                }
+                "service_gaps" => {
+                    let asked = self.access.as_ref().ok_or_else(|| {
+                        ApiError::Internal("service_gaps drawn without its parameters".into())
+                    })?;
+                    let key = format!(
+                        "{:?}/{}#v{}",
+                        asked.kinds,
+                        asked.mode.as_str(),
+                        engine.version
+                    );
+                    let access = state.tiles.access.get_with(key, || {
+                        Arc::new(building_access(engine, &asked.kinds, asked.mode))
+                    });
+                    LayerContent::Features(service_gap_features(engine, &access, id))
                 }
                 other => LayerContent::Source(state.tiles.sources.get(engine, other).ok_or_else(
                     || ApiError::Internal(format!("layer `{other}` has no tile source")),

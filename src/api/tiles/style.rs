@@ -103,7 +103,8 @@ fn by_kind(pairs: &[(&str, &str)], fallback: &str) -> Value {
 /// server aggregates, `point_count`) and single incidents drawn by their own layers, so
 /// either representation of a zoom reads the same; resources by kind from the zoom where
 /// they make sense; Chinese names from the data as labels (no glyph server: the page renders
-/// them with local fonts). Gi* hot spots are in the style but hidden (the map turns them on).
+/// them with local fonts). Gi* hot spots and the homes by life circle (`service-gaps`) are in
+/// the style but hidden (the map turns them on).
 #[must_use]
 #[expect(clippy::too_many_lines, reason = "one declarative style document")]
 pub fn style(base: &str) -> Value {
@@ -113,6 +114,7 @@ pub fn style(base: &str) -> Value {
     let source_of = |layer: &str| match layer {
         "incidents" | "hexbins" => "incidents",
         "hotspots" => "hotspots",
+        "service_gaps" => "service_gaps",
         _ => "gridwatch",
     };
     let names_of = |source: &str| -> Vec<&str> {
@@ -299,6 +301,21 @@ pub fn style(base: &str) -> Value {
             "layout",
             json!({ "visibility": "none" }),
         ),
+        with(
+            layer(
+                "service-gaps",
+                "service_gaps",
+                "fill",
+                13,
+                json!({
+            // Homes by life circle: within 5, 10 and 15 minutes' walk, then beyond.
+            "fill-color": ["match", ["get", "band"], "300", "#1a9850", "500", "#91cf60", "1000", "#fee08b", "#d73027"],
+            "fill-opacity": 0.85,
+            "fill-outline-color": "#5a5a5a" }),
+            ),
+            "layout",
+            json!({ "visibility": "none" }),
+        ),
         layer(
             "patrol_routes",
             "patrol_routes",
@@ -390,7 +407,8 @@ pub fn style(base: &str) -> Value {
                 "type": "vector",
                 "url": format!("{base}/tiles/{}.json", names_of("incidents").join(",")),
             },
-            "hotspots": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("hotspots").join(",")) }
+            "hotspots": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("hotspots").join(",")) },
+            "service_gaps": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("service_gaps").join(",")) }
         },
         "layers": layers,
     })

@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+pub use access::mode as access_mode;
 pub use cache::AnswerCache;
 pub use study_areas::StudyAreas;
 

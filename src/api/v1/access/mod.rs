@@ -24,7 +24,10 @@ pub(in crate::api::v1) fn kinds(list: &str) -> Result<Vec<ResourceKind>, ApiErro
 }
 
 /// The `mode` parameter: `walk` by default when the dataset has streets, else `straight`.
-pub(in crate::api::v1) fn mode(engine: &Engine, params: &QueryParams) -> Result<Mode, ApiError> {
+///
+/// # Errors
+/// Any other value.
+pub fn mode(engine: &Engine, params: &QueryParams) -> Result<Mode, ApiError> {
     mode_named(engine, params.get("mode"))
 }
 
