@@ -1,7 +1,8 @@
 // The web map in the system Chromium against a running server with the bundled data (run by
 // tests/web.rs, which starts the server): no page or console errors; the map's layers render
 // (queryRenderedFeatures finds them); an incident POSTed here appears on the open page within
-// 2 s; a URL with state reopens the same view. Screenshots go to ARTIFACTS.
+// 2 s; a URL with state reopens the same view; city planning shows the API's gap figures,
+// proposes sites and draws a clicked complex's isochrones. Screenshots go to ARTIFACTS.
 //
 // Usage: node scripts/browser/map-test.mjs BASE_URL OPERATOR_TOKEN ARTIFACTS
 // Prints one line per check and `time to first full map: N ms`; exits 1 on any failure.
@@ -131,6 +132,61 @@ try {
   await ready();
   check(await page.isHidden("#panel") && await page.isHidden("#lang"), "kiosk mode hides the panel and the buttons");
   await page.screenshot({ path: `${artifacts}/kiosk.png` });
+
+  // 6. City planning: homes by life circle, the figures the API gives, k proposed sites, the
+  // isochrones of a clicked complex, and back to the command centre.
+  await page.goto("about:blank");
+  await page.goto(`${base}/?mode=planning#view=14.5/31.03/112.2`, { waitUntil: "load" });
+  await ready();
+  const planned = await page.evaluate(() => {
+    const map = window.gridwatch.map;
+    const homes = map.queryRenderedFeatures({ layers: ["service-gaps"] });
+    return { homes: homes.length, bands: [...new Set(homes.map((f) => f.properties.band))].sort(),
+             hexbins: map.getLayoutProperty("hexbins", "visibility") };
+  });
+  check(planned.homes > 0 && planned.bands.length >= 2, `homes drawn by life circle (${planned.homes}, bands ${planned.bands})`);
+  check(planned.hexbins === "none", "planning mode hides the incident heat");
+  const gaps = (await (await fetch(`${base}/api/v1/access/gaps?kind=service_complex&mode=walk&features=false`)).json()).summary;
+  const shownBeyond = await page.evaluate(() => [...document.querySelectorAll("#gaps-total tr")].map((r) => r.textContent));
+  const beyond1000 = gaps.beyond.find((b) => b.threshold_m === 1000).households_beyond;
+  check(shownBeyond.some((r) => r.includes("1000") && r.replace(/[^0-9]/g, "").includes(String(beyond1000))),
+    `the panel shows ${beyond1000} households beyond 1 km, as the API`);
+  await page.fill("#sites-k", "4");
+  await page.dispatchEvent("#sites-k", "change");
+  await page.click("#propose");
+  await page.waitForSelector("#sites-list li", { timeout: 20_000 });
+  await ready();
+  const proposal = await (await fetch(`${base}/api/v1/access/sites`, { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ kind: "service_complex", k: 4, threshold_m: 500, mode: "walk" }) })).json();
+  const sites = await page.evaluate(async () => ({ listed: document.querySelectorAll("#sites-list li").length,
+    drawn: (await window.gridwatch.map.getSource("sites").getData()).features.length,
+    after: document.querySelector("#sites-after").textContent.replace(/[^0-9]/g, "") }));
+  check(sites.listed === 4 && sites.drawn === 4, `4 sites proposed, listed and drawn (${sites.listed}, ${sites.drawn})`);
+  check(sites.after === String(proposal.summary.households_covered_after), `covered after: ${sites.after} = ${proposal.summary.households_covered_after}`);
+  await page.screenshot({ path: `${artifacts}/planning-sites.png` });
+  const complex = await page.evaluate(() => {
+    const map = window.gridwatch.map;
+    const f = map.queryRenderedFeatures({ layers: ["resources-major"] }).find((r) => r.properties.kind === "service_complex");
+    if (!f) return null;
+    const p = map.project(f.geometry.coordinates);
+    const box = map.getCanvas().getBoundingClientRect();
+    return { id: f.id, x: box.left + p.x, y: box.top + p.y };
+  });
+  check(complex !== null, "a service complex in view");
+  if (complex) {
+    await page.mouse.click(complex.x, complex.y);
+    const rings = await page.waitForFunction(async () => (await window.gridwatch.map.getSource("isochrones").getData()).features.length === 3,
+      null, { timeout: 10_000 }).then(() => true, () => false);
+    check(rings, `clicking complex ${complex.id} draws its 300, 500 and 1,000 m walks`);
+    await ready();
+    await page.screenshot({ path: `${artifacts}/planning-isochrones.png` });
+  }
+  await page.click('#modes button[data-mode="command"]');
+  await ready();
+  const back = await page.evaluate(() => ({ mode: new URLSearchParams(location.search).get("mode"),
+    hexbins: window.gridwatch.map.getLayoutProperty("hexbins", "visibility"),
+    gaps: window.gridwatch.map.getLayoutProperty("service-gaps", "visibility") }));
+  check(back.mode === "command" && back.hexbins === "visible" && back.gaps === "none", `back to the command centre (${JSON.stringify(back)})`);
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join("; ")})`);
 } finally {
   await browser.close();

@@ -1,12 +1,14 @@
 // The gridwatch web map: the server's own style and tiles in MapLibre GL JS, layer toggles, a
-// legend for what is shown, Chinese or English, the view, layers and filters kept in the URL,
-// live updates, the command centre's filters and figures (command.js), and a readiness signal
-// with collected errors for the browser tests (window.gridwatch).
+// legend for what is shown, Chinese or English, the mode, view, layers and filters kept in the
+// URL, live updates, two modes — the command centre's filters and figures (command.js) and
+// city planning's access analyses (planning.js) — and a readiness signal with collected errors
+// for the browser tests (window.gridwatch).
 import * as maplibregl from "/web/vendor/maplibre-gl-6.20.0/maplibre-gl.mjs";
 import { TEXT, KIND_NAMES } from "/web/i18n.js";
 import { CommandCentre } from "/web/command.js";
+import { CityPlanning } from "/web/planning.js";
 
-const state = (window.gridwatch = { ready: false, errors: [], notices: [], map: null, live: [], version: null });
+const state = (window.gridwatch = { ready: false, errors: [], notices: [], map: null, live: [], version: null, mode: null });
 window.addEventListener("error", (e) => report(e.message || String(e)));
 window.addEventListener("unhandledrejection", (e) => report(String(e.reason)));
 
@@ -17,20 +19,26 @@ if (kiosk) document.body.classList.add("kiosk");
 const t = (key) => TEXT[lang][key] ?? key;
 const kindName = (k) => KIND_NAMES[lang][k] ?? k.replaceAll("_", " ");
 
-// Toggle groups: the style layers each switches, and whether it is on by default.
+// Toggle groups: the style layers each switches, and the modes it is on by default in.
 const GROUPS = [
-  ["base", ["communities-fill", "communities-line", "districts"], true],
-  ["grids", ["grids", "grids-hit"], true],
-  ["buildings", ["buildings"], true],
-  ["heat", ["hexbins"], true],
-  ["hotspots", ["hotspots"], false],
-  ["emerging", ["emerging"], false],
-  ["incidents", ["incidents", "incident-counts", "live-incidents"], true],
-  ["routes", ["patrol_routes"], true],
-  ["resources", ["resources-major", "resources-local", "resources-fine"], true],
-  ["labels", ["district-labels", "community-labels", "resource-labels"], true],
+  ["base", ["communities-fill", "communities-line", "districts"], ["command", "planning"]],
+  ["grids", ["grids", "grids-hit"], ["command", "planning"]],
+  ["buildings", ["buildings"], ["command", "planning"]],
+  ["heat", ["hexbins"], ["command"]],
+  ["hotspots", ["hotspots"], []],
+  ["emerging", ["emerging"], []],
+  ["incidents", ["incidents", "incident-counts", "live-incidents"], ["command"]],
+  ["gaps", ["service-gaps"], ["planning"]],
+  ["isochrones", ["isochrones", "sites", "site-labels"], ["planning"]],
+  ["routes", ["patrol_routes"], ["command"]],
+  ["resources", ["resources-major", "resources-local", "resources-fine"], ["command", "planning"]],
+  ["labels", ["district-labels", "community-labels", "resource-labels"], ["command", "planning"]],
 ];
-const shown = new Set((params.get("layers") ?? GROUPS.filter((g) => g[2]).map((g) => g[0]).join(",")).split(",").filter(Boolean));
+const MODES = ["command", "planning"];
+let mode = MODES.includes(params.get("mode")) ? params.get("mode") : "command";
+state.mode = mode;
+const defaults = (m) => GROUPS.filter((g) => g[2].includes(m)).map((g) => g[0]);
+const shown = new Set((params.get("layers") ?? defaults(mode).join(",")).split(",").filter(Boolean));
 
 function report(message) {
   state.errors.push(message);
@@ -75,15 +83,41 @@ function idleThenReady() {
   }
 }
 
-const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), report, notice, json, map: null, keepInUrl, busy, idleThenReady };
+const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), lang: () => lang, report, notice, json, map: null, keepInUrl, busy, idleThenReady };
 const command = new CommandCentre(app);
+const planning = new CityPlanning(app);
 
 function keepInUrl() {
   const q = new URLSearchParams(location.search);
   q.set("layers", [...shown].join(","));
   if (lang === "en") q.set("lang", "en"); else q.delete("lang");
+  q.set("mode", mode);
   command.keepInUrl(q);
+  if (mode === "planning") planning.keepInUrl(q);
   history.replaceState(null, "", `${location.pathname}?${q}${location.hash}`);
+}
+
+/// Switches mode in place: that mode's layers, panel and figures.
+function switchMode(map, style, next) {
+  if (next === mode) return;
+  mode = state.mode = next;
+  shown.clear();
+  for (const g of defaults(mode)) shown.add(g);
+  document.body.dataset.mode = mode;
+  applyVisibility(map);
+  keepInUrl();
+  renderPanel(map, style);
+  busy();
+  let figures;
+  if (mode === "planning") {
+    figures = planning.summary();
+  } else if (command.selected) {
+    figures = Promise.all([command.headline(), command.details(command.selected)]);
+  } else {
+    document.getElementById("details").innerHTML = `<p class="hint">${t("choose")}</p>`;
+    figures = command.headline();
+  }
+  figures.then(() => idleThenReady());
 }
 
 function applyVisibility(map) {
@@ -107,7 +141,16 @@ function renderPanel(map, style) {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   document.getElementById("lang").textContent = t("switch");
-  command.render(document.getElementById("filters"));
+  for (const b of document.querySelectorAll("#modes button")) {
+    b.textContent = t(`mode_${b.dataset.mode}`);
+    b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
+  }
+  if (mode === "planning") {
+    planning.render(document.getElementById("filters"));
+    planning.renderDetails();
+  } else {
+    command.render(document.getElementById("filters"));
+  }
   const toggles = document.getElementById("toggles");
   toggles.replaceChildren(...GROUPS.map(([group]) => {
     const li = document.createElement("li");
@@ -165,6 +208,7 @@ function renderPanel(map, style) {
       if (category.endsWith("hot_spot")) rows.push(row(colour, kindName(category)));
     }
   }
+  if (shown.has("gaps") || (mode === "planning" && shown.has("isochrones"))) rows.push(...planning.legend(row, title, shown.has("gaps")));
   if (shown.has("buildings")) rows.push(row("#c8c1b4", t("building")), row("#d9a07a", t("unmanaged")));
   if (shown.has("incidents")) {
     rows.push(title(t("incidents")), row("#ffd400", t("live"), true), row("#c0392b", t("counts"), true));
@@ -227,6 +271,8 @@ async function start() {
   // The time-based sources start at the filters in the URL.
   style.sources.incidents.url = `${location.origin}/tiles/incidents,hexbins.json?${command.query()}`;
   style.sources.hotspots.url = `${location.origin}/tiles/hotspots.json?${command.query()}`;
+  style.sources.service_gaps.url = `${location.origin}/tiles/service_gaps.json?${planning.query()}`;
+  document.body.dataset.mode = mode;
   const map = new maplibregl.Map({
     container: "map",
     style,
@@ -238,13 +284,15 @@ async function start() {
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
   state.map = app.map = map;
-  // The headline's analytics need only the view: ask for them while the map loads.
-  const headline = command.headline();
+  // The headline's (or planning's) figures need only the view: ask for them while the map
+  // loads.
+  const figures = mode === "planning" ? planning.summary() : command.headline();
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
   map.on("error", (e) => report(`${t("failed")}${e.error?.message ?? e.error ?? "map error"}`));
   map.on("load", async () => {
     command.addLayers(map);
+    planning.addLayers(map);
     map.addSource("live", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({
       id: "live-incidents", type: "circle", source: "live",
@@ -254,12 +302,22 @@ async function start() {
     applyVisibility(map);
     renderPanel(map, style);
     if (shown.has("emerging")) await command.loadEmerging();
-    await headline;
+    await figures;
     idleThenReady();
   });
   let moved = null;
-  map.on("moveend", () => { clearTimeout(moved); moved = setTimeout(() => command.headline(), 400); });
-  map.on("click", (e) => {
+  map.on("moveend", () => {
+    clearTimeout(moved);
+    if (mode === "command") moved = setTimeout(() => command.headline(), 400);
+  });
+  for (const b of document.querySelectorAll("#modes button")) b.addEventListener("click", () => switchMode(map, style, b.dataset.mode));
+  map.on("click", async (e) => {
+    if (mode === "planning") {
+      const resources = ["resources-major", "resources-local", "resources-fine"].filter((l) => map.getLayer(l));
+      await planning.click(map.queryRenderedFeatures(e.point, { layers: resources }));
+      renderPanel(map, style);
+      return;
+    }
     const hit = map.queryRenderedFeatures(e.point, { layers: ["grids-hit", "communities-fill"].filter((l) => map.getLayer(l)) });
     const grid = shown.has("grids") && hit.find((f) => f.layer.id === "grids-hit");
     const community = hit.find((f) => f.layer.id === "communities-fill");
@@ -270,7 +328,7 @@ async function start() {
     lang = lang === "zh" ? "en" : "zh";
     keepInUrl();
     renderPanel(map, style);
-    command.headline();
+    if (mode === "command") command.headline();
   });
   if (kiosk) setInterval(() => { map.getSource("incidents")?.reload?.(); command.headline(); }, 60_000);
 }

@@ -529,7 +529,8 @@ pub(super) async fn document(
     let requested = layers(names)?;
     let params = QueryParams::parse(raw.as_deref())?;
     // The filters are checked now and carried into the tile URL.
-    Filters::parse(&engine, &params, &["res"])?;
+    Filters::parse(&engine, &params, &["res", "access_kind", "mode"])?;
+    AccessAsked::parse(&engine, &params)?;
     Ok(Json(style::tilejson(
         &engine,
         &base,

@@ -27,9 +27,10 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
         "grid",
         "mode",
         "h3_res",
+        "features",
     ])?;
-    let h3_res = h3o::Resolution::try_from(params.integer("h3_res", 9, 5..=11)? as u8)
-        .map_err(|e| ApiError::BadRequest(format!("`h3_res`: {e}")))?;
+    let with_features = with_features(params)?;
+    let h3_res = h3_res(params)?;
     let kinds = kinds(params.get("kind").unwrap_or("service_complex"))?;
     let thresholds = thresholds(params)?;
     let mode = mode(engine, params)?;
@@ -87,17 +88,21 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
                 *s += u64::from(b.households);
             }
         }
-        if exceeded > 0 {
+        if exceeded > 0 && with_features {
             features.push(unserved(engine, b, a, thresholds[exceeded - 1]));
         }
     }
-    let sums = |map: rustc_hash::FxHashMap<u64, Vec<u64>>, key: &str| {
+    let sums = |map: rustc_hash::FxHashMap<u64, Vec<u64>>,
+                key: &str,
+                name: &dyn Fn(u64) -> Option<String>| {
         let mut rows: Vec<(u64, Vec<u64>)> = map.into_iter().collect();
         rows.sort_by_key(|r| r.0);
         rows.into_iter()
-            .map(|(id, s)| json!({ key: id, "households_beyond": s }))
+            .map(|(id, s)| json!({ key: id, "name": name(id), "households_beyond": s }))
             .collect::<Vec<Value>>()
     };
+    let community_name = |id| engine.communities.get(id).map(|c| c.name.clone());
+    let grid_name = |id| engine.grids.get(id).map(|g| g.name.clone());
     Ok(collection(
         features,
         json!({
@@ -109,13 +114,28 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
             "beyond": thresholds.iter().zip(&beyond).map(|(t, (h, n))| json!({
                 "threshold_m": t, "households_beyond": h, "buildings_beyond": n,
             })).collect::<Vec<Value>>(),
-            "per_community": sums(by_community, "community_id"),
-            "per_grid": sums(by_grid, "grid_id"),
+            "per_community": sums(by_community, "community_id", &community_name),
+            "per_grid": sums(by_grid, "grid_id", &grid_name),
             "h3_res": h3_res as u8,
             "per_h3": per_cell(by_cell),
             "standard": "GB 50180-2018 life circles: 5, 10, 15 minutes ≈ 300, 500, 1,000 m on foot",
         }),
     ))
+}
+
+/// `h3_res`: the resolution of the per-cell sums (5–11, default 9).
+fn h3_res(params: &QueryParams) -> Result<h3o::Resolution, ApiError> {
+    h3o::Resolution::try_from(params.integer("h3_res", 9, 5..=11)? as u8)
+        .map_err(|e| ApiError::BadRequest(format!("`h3_res`: {e}")))
+}
+
+/// `features=false`: the summary alone (a map's panel needs no footprints).
+fn with_features(params: &QueryParams) -> Result<bool, ApiError> {
+    match params.get("features") {
+        None | Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(_) => Err(ApiError::BadRequest("`features` is true or false".into())),
+    }
 }
 
 /// A building beyond `beyond_m`, as a feature.
