@@ -15,6 +15,7 @@ pub mod emerging;
 pub mod gistar;
 pub mod hexbin;
 pub mod mann_kendall;
+pub mod patrol;
 pub mod significance;
 pub mod stats;
 pub mod streets;

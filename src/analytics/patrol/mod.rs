@@ -1,0 +1,21 @@
+//! Patrol coverage, dosage and timing: where and when the community patrol teams walk,
+//! against where and when incidents happen (pure functions over the engine; served under
+//! `/api/v1/patrol`).
+//!
+//! - [`coverage`]: a route or track buffered by a distance, per grid the share of its area,
+//!   buildings and households within reach, the hot-spot cells reached and missed, and the
+//!   incidents within reach;
+//! - [`dosage`]: from GPS tracks, every visit to each hot-spot cell with its minutes, in
+//!   Koper's bands;
+//! - [`timing`]: the hours of the week a team patrols against its community's incidents by
+//!   hour of week, and the start hour that would cover the most.
+//!
+//! Geometry is drawn in a local metric frame ([`frame`]), never in degrees.
+
+pub mod coverage;
+pub mod dosage;
+pub mod frame;
+pub mod timing;
+
+#[cfg(test)]
+mod tests;
