@@ -11,6 +11,7 @@ mod hexbins;
 mod hotspots;
 mod ingest;
 mod nearest;
+mod patrol;
 mod stats;
 mod study_areas;
 mod walking;
@@ -61,6 +62,20 @@ pub fn router() -> Router<AppState> {
         .route(
             "/access/gaps",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "access/gaps", access::gaps)),
+        )
+        .route(
+            "/patrol/coverage",
+            get(|s: State<AppState>, q: RawQuery| {
+                answer(s, q, "patrol/coverage", patrol::coverage)
+            }),
+        )
+        .route(
+            "/patrol/dosage",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/dosage", patrol::dosage)),
+        )
+        .route(
+            "/patrol/timing",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/timing", patrol::timing)),
         )
         .route(
             "/access/fca",

@@ -1,0 +1,354 @@
+//! `/api/v1/patrol`: coverage, dosage and timing of the community patrol teams (see
+//! [`crate::analytics::patrol`]).
+//!
+//! Hot spots are the res-9 cells of Gi* class ≥ +2 over the whole city for the period and
+//! kinds asked (`from`, `to`, `kind`; by default the last 90 days of data), taken in the
+//! community whose grid holds the cell's centre.
+
+use geo::{Coord, MultiLineString};
+use h3o::{CellIndex, LatLng, Resolution};
+use serde_json::{Value, json};
+
+use super::filters::{Filters, bin_level};
+use super::{StudyAreas, cell_geometry, collection};
+use crate::analytics::gistar::gi_star;
+use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
+use crate::analytics::patrol::dosage::{dosage as dose, visits};
+use crate::analytics::patrol::timing::{HOURS, hour_of_week, patrolled_hours, timing as time_of};
+use crate::api::{ApiError, QueryParams};
+use crate::index::{Engine, IncidentFilter};
+use crate::model::{PatrolTrack, Period, format_local};
+
+/// The default period: this many days up to the last incident.
+const DEFAULT_DAYS: i64 = 90;
+
+/// The incident filter of `kind`, `from`, `to` (the last 90 days by default), city-wide.
+fn period_filter(engine: &Engine, params: &QueryParams) -> Result<IncidentFilter, ApiError> {
+    let filters = Filters::parse(engine, params, &["route", "track", "buffer_m"])?;
+    let mut filter = filters.incidents;
+    filter.communities.clear();
+    filter.grids.clear();
+    if params.get("from").is_none() && params.get("to").is_none() {
+        let (_, last) = engine.incidents.time_extent().unwrap_or((0, 0));
+        filter.period = Period {
+            start: Some(last - DEFAULT_DAYS * 86_400),
+            end: Some(last),
+        };
+    }
+    Ok(filter)
+}
+
+/// The hot cells (Gi* class ≥ +2 at res 9, city-wide) of `filter`, in community `community`.
+fn hot_cells(
+    engine: &Engine,
+    areas: &StudyAreas,
+    filter: &IncidentFilter,
+    community: u32,
+) -> Result<Vec<CellIndex>, ApiError> {
+    let area = areas.get(engine, Resolution::Nine, &[], &[], 1);
+    let (cells, neighbours) = (&area.0, &area.1);
+    let counts = cells.counts(
+        &engine.incidents,
+        filter,
+        bin_level(engine, Resolution::Nine)?,
+    );
+    let result = gi_star(&counts, neighbours);
+    let community_id = engine.communities.items()[community as usize].id;
+    Ok(cells
+        .cells()
+        .iter()
+        .zip(&result.class)
+        .filter(|(_, class)| **class >= 2)
+        .map(|(cell, _)| *cell)
+        .filter(|cell| {
+            let c = LatLng::from(*cell);
+            engine
+                .place(Coord {
+                    x: c.lng(),
+                    y: c.lat(),
+                })
+                .1
+                == Some(community_id)
+        })
+        .collect())
+}
+
+/// What a coverage or dosage request is about: a route, a track, or a community's routes.
+struct Subject {
+    community: u32,
+    path: MultiLineString,
+    tracks: Vec<PatrolTrack>,
+    describe: Value,
+}
+
+fn subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiError> {
+    let id = |key: &str| -> Result<Option<u64>, ApiError> {
+        params
+            .get(key)
+            .map(|v| {
+                v.trim()
+                    .parse::<u64>()
+                    .map_err(|_| ApiError::BadRequest(format!("`{key}` must be an id")))
+            })
+            .transpose()
+    };
+    let community_position = |id: u64| {
+        engine
+            .communities
+            .position(id)
+            .ok_or_else(|| ApiError::NotFound(format!("no community {id}")))
+    };
+    match (id("route")?, id("track")?, id("community")?) {
+        (Some(r), None, None) => {
+            let route = engine
+                .patrol_routes
+                .get(r)
+                .ok_or_else(|| ApiError::NotFound(format!("no patrol route {r}")))?;
+            Ok(Subject {
+                community: community_position(route.community_id)?,
+                path: route.geometry.clone(),
+                tracks: engine
+                    .patrol_tracks
+                    .items()
+                    .iter()
+                    .filter(|t| t.route_id == Some(r))
+                    .cloned()
+                    .collect(),
+                describe: json!({ "route_id": r, "team": route.team }),
+            })
+        }
+        (None, Some(t), None) => {
+            let track = engine
+                .patrol_tracks
+                .get(t)
+                .ok_or_else(|| ApiError::NotFound(format!("no patrol track {t}")))?;
+            Ok(Subject {
+                community: community_position(track.community_id)?,
+                path: MultiLineString::new(vec![track.geometry.clone()]),
+                tracks: vec![track.clone()],
+                describe: json!({ "track_id": t, "team": track.team }),
+            })
+        }
+        (None, None, Some(c)) => {
+            let community = community_position(c)?;
+            let lines = engine
+                .patrol_routes
+                .items()
+                .iter()
+                .filter(|r| r.community_id == c)
+                .flat_map(|r| r.geometry.0.iter().cloned())
+                .collect();
+            Ok(Subject {
+                community,
+                path: MultiLineString::new(lines),
+                tracks: engine
+                    .patrol_tracks
+                    .items()
+                    .iter()
+                    .filter(|t| t.community_id == c)
+                    .cloned()
+                    .collect(),
+                describe: json!({ "community_id": c }),
+            })
+        }
+        _ => Err(ApiError::BadRequest(
+            "give exactly one of `route`, `track` or `community`".into(),
+        )),
+    }
+}
+
+fn period_json(filter: &IncidentFilter) -> Value {
+    json!({ "from": filter.period.start.map(format_local), "to": filter.period.end.map(format_local) })
+}
+
+/// `GET /api/v1/patrol/coverage?route=|track=|community=[&buffer_m=50][&from=&to=&kind=]`.
+pub fn coverage(
+    engine: &Engine,
+    areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
+    let filter = period_filter(engine, params)?;
+    let subject = subject(engine, params)?;
+    let buffer_m = match params.get("buffer_m") {
+        None => DEFAULT_BUFFER_M,
+        Some(raw) => raw
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|b| *b > 0.0 && *b <= 1_000.0)
+            .ok_or_else(|| {
+                ApiError::BadRequest("`buffer_m` must be metres above 0 and at most 1,000".into())
+            })?,
+    };
+    if subject.path.0.iter().all(|l| l.0.len() < 2) {
+        return Err(ApiError::Unprocessable(
+            "the patrol has no path to buffer".into(),
+        ));
+    }
+    let hot = hot_cells(engine, areas, &filter, subject.community)?;
+    let c = cover(
+        engine,
+        &subject.path,
+        subject.community,
+        buffer_m,
+        &hot,
+        &filter,
+    );
+    let share = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let mut features: Vec<Value> = c
+        .grids
+        .iter()
+        .map(|g| {
+            let grid = &engine.grids.items()[g.grid as usize];
+            json!({
+                "type": "Feature",
+                "id": format!("grid.{}", grid.id),
+                "geometry": geojson::Geometry::new(geojson::Value::from(&grid.geometry)),
+                "properties": {
+                    "feature": "grid",
+                    "grid_id": grid.id,
+                    "name": grid.name,
+                    "area_covered_share": g.area_share,
+                    "buildings_covered_share": share(g.buildings_reached as u64, g.buildings as u64),
+                    "households_covered_share": share(g.households_reached, g.households),
+                    "buildings": g.buildings,
+                    "households": g.households,
+                    "hotspots_reached": g.hotspots_reached,
+                    "hotspots_missed": g.hotspots_missed,
+                },
+            })
+        })
+        .collect();
+    for cell in &c.hotspots_missed {
+        features.push(json!({
+            "type": "Feature",
+            "id": format!("missed.{cell}"),
+            "geometry": cell_geometry(*cell),
+            "properties": { "feature": "missed_hotspot", "h3": cell.to_string() },
+        }));
+    }
+    features.push(json!({
+        "type": "Feature",
+        "id": "buffer",
+        "geometry": geojson::Geometry::new(geojson::Value::from(&c.buffer)),
+        "properties": { "feature": "buffer", "buffer_m": buffer_m },
+    }));
+    let community = &engine.communities.items()[subject.community as usize];
+    Ok(collection(
+        features,
+        json!({
+            "subject": subject.describe,
+            "community_id": community.id,
+            "buffer_m": buffer_m,
+            "length_m": (c.length_m * 10.0).round() / 10.0,
+            "buffer_area_m2": c.buffer_area_m2.round(),
+            "hotspots_reached": c.hotspots_reached.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "hotspots_missed": c.hotspots_missed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "incidents": c.incidents,
+            "incidents_reached": c.incidents_reached,
+            "incident_share": share(c.incidents_reached as u64, c.incidents as u64),
+            "period": period_json(&filter),
+            "hotspots": "res-9 cells of Gi* class ≥ +2 city-wide for the period and kinds",
+        }),
+    ))
+}
+
+/// `GET /api/v1/patrol/dosage?track=|route=|community=[&from=&to=&kind=]`: per hot cell of the
+/// community, every visit of the tracks with entry, exit, minutes and Koper band.
+pub fn dosage(
+    engine: &Engine,
+    areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
+    let filter = period_filter(engine, params)?;
+    let subject = subject(engine, params)?;
+    let hot = hot_cells(engine, areas, &filter, subject.community)?;
+    let all: Vec<_> = subject
+        .tracks
+        .iter()
+        .flat_map(|t| visits(t, &hot))
+        .collect();
+    let from = subject
+        .tracks
+        .iter()
+        .map(|t| t.started_at)
+        .min()
+        .unwrap_or(0);
+    let to = subject.tracks.iter().map(|t| t.ended_at).max().unwrap_or(0);
+    let rows = dose(&hot, &all, from, to);
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    let features: Vec<Value> = rows
+        .iter()
+        .map(|d| {
+            json!({
+                "type": "Feature",
+                "id": d.cell.to_string(),
+                "geometry": cell_geometry(d.cell),
+                "properties": {
+                    "h3": d.cell.to_string(),
+                    "minutes": round(d.minutes),
+                    "minutes_per_week": round(d.minutes_per_week),
+                    "koper_share": round(d.koper_share),
+                    "longest_gap_h": round(d.longest_gap_h),
+                    "visits": d.visits.iter().map(|v| json!({
+                        "track_id": v.track,
+                        "entry": format_local(v.entry.floor() as i64),
+                        "exit": format_local(v.exit.ceil() as i64),
+                        "minutes": round(v.minutes()),
+                        "class": v.band().as_str(),
+                    })).collect::<Vec<_>>(),
+                },
+            })
+        })
+        .collect();
+    Ok(collection(
+        features,
+        json!({
+            "subject": subject.describe,
+            "tracks": subject.tracks.len(),
+            "window": { "from": format_local(from), "to": format_local(to) },
+            "hotspots": hot.len(),
+            "visits": all.len(),
+            "period": period_json(&filter),
+            "bands": "pass < 2 min, short 2–10, koper 10–16, long > 16 (Koper 1995)",
+        }),
+    ))
+}
+
+/// `GET /api/v1/patrol/timing?community=[&from=&to=&kind=]`: the hours the team patrols
+/// against its community's incidents by hour of week.
+pub fn timing(
+    engine: &Engine,
+    _areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
+    let filter = period_filter(engine, params)?;
+    let subject = subject(engine, params)?;
+    let patrolled = patrolled_hours(&subject.tracks);
+    let community_filter = IncidentFilter {
+        communities: vec![subject.community],
+        ..filter.clone()
+    };
+    let mut profile = [0u64; HOURS];
+    engine.incidents.for_each_match(&community_filter, |r| {
+        profile[hour_of_week(engine.incidents.reported_at[r])] += 1;
+    });
+    let t = time_of(&profile, &patrolled);
+    let slot = |h: usize| json!({ "weekday": h / 24 + 1, "hour": h % 24 });
+    Ok(collection(
+        Vec::new(),
+        json!({
+            "subject": subject.describe,
+            "tracks": subject.tracks.len(),
+            "incidents": t.incidents,
+            "timing_score": t.score,
+            "patrolled_hours": patrolled.iter().enumerate().filter(|(_, p)| **p).map(|(h, _)| slot(h)).collect::<Vec<_>>(),
+            "patrol_length_h": t.length_h,
+            "best_slot": slot(t.best_start),
+            "best_score": t.best_score,
+            "profile": profile.to_vec(),
+            "period": period_json(&filter),
+            "hours": "hour of week in local time (UTC+08), weekday 1 = Monday",
+        }),
+    ))
+}

@@ -1,0 +1,208 @@
+//! Patrol coverage, dosage and timing on the bundled city: per-grid area shares against
+//! shapely in UTM 49N for every route (`tests/fixtures/patrol_reference.json`, made by
+//! `scripts/reference/patrol_reference.py`), and the endpoints over HTTP.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    reason = "tests fail loudly and read top to bottom"
+)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{engine, get};
+use gridwatch::analytics::patrol::coverage::coverage;
+use gridwatch::index::IncidentFilter;
+
+#[test]
+fn area_shares_equal_shapely_for_every_route() {
+    let reference: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/patrol_reference.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let e = engine();
+    let routes = reference["routes"].as_array().unwrap();
+    assert_eq!(routes.len(), e.patrol_routes.len());
+    let mut worst: f64 = 0.0;
+    for r in routes {
+        let route = e
+            .patrol_routes
+            .get(r["route_id"].as_u64().unwrap())
+            .unwrap();
+        let community = e.communities.position(route.community_id).unwrap();
+        let c = coverage(
+            &e,
+            &route.geometry,
+            community,
+            50.0,
+            &[],
+            &IncidentFilter::default(),
+        );
+        let expected = r["area_share"].as_object().unwrap();
+        assert_eq!(c.grids.len(), expected.len(), "route {}", route.id);
+        for g in &c.grids {
+            let id = e.grids.items()[g.grid as usize].id;
+            let theirs = expected[&id.to_string()].as_f64().unwrap();
+            let diff = (g.area_share - theirs).abs();
+            worst = worst.max(diff);
+            assert!(
+                diff <= 0.005,
+                "route {} grid {id}: {} vs shapely {theirs}",
+                route.id,
+                g.area_share
+            );
+        }
+        let area = r["buffer_area_m2"].as_f64().unwrap();
+        assert!(
+            (c.buffer_area_m2 - area).abs() <= 0.005 * area,
+            "route {}: {} vs {area}",
+            route.id,
+            c.buffer_area_m2
+        );
+    }
+    eprintln!("largest difference in area share: {worst:.5}");
+}
+
+#[tokio::test]
+async fn coverage_dosage_and_timing_over_http() {
+    let reply = get("/api/v1/patrol/coverage?route=1").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let s = &reply.json["summary"];
+    assert_eq!(s["buffer_m"], 50.0);
+    let features = reply.json["features"].as_array().unwrap();
+    let grids: Vec<_> = features
+        .iter()
+        .filter(|f| f["properties"]["feature"] == "grid")
+        .collect();
+    assert!(!grids.is_empty());
+    for g in &grids {
+        for key in [
+            "area_covered_share",
+            "buildings_covered_share",
+            "households_covered_share",
+        ] {
+            let v = g["properties"][key].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&v), "{key} {v}");
+        }
+    }
+    assert!(grids.iter().any(|g| {
+        g["properties"]["households_covered_share"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    }));
+    let missed = features
+        .iter()
+        .filter(|f| f["properties"]["feature"] == "missed_hotspot")
+        .count();
+    assert_eq!(missed, s["hotspots_missed"].as_array().unwrap().len());
+    let per_grid_missed: u64 = grids
+        .iter()
+        .map(|g| g["properties"]["hotspots_missed"].as_u64().unwrap())
+        .sum();
+    assert!(per_grid_missed as usize <= missed);
+    assert!(s["incidents_reached"].as_u64().unwrap() <= s["incidents"].as_u64().unwrap());
+    // A wider reach never reaches less.
+    let wide = get("/api/v1/patrol/coverage?route=1&buffer_m=150").await;
+    assert!(
+        wide.json["summary"]["incidents_reached"].as_u64() >= s["incidents_reached"].as_u64()
+            && wide.json["summary"]["hotspots_missed"]
+                .as_array()
+                .unwrap()
+                .len()
+                <= missed
+    );
+
+    // Dosage for a whole community over a year of kinds: minutes add up from the visits.
+    let dosage = get("/api/v1/patrol/dosage?community=1&from=2021-01-01&to=2021-12-31").await;
+    assert_eq!(dosage.status, StatusCode::OK, "{}", dosage.json);
+    for f in dosage.json["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let sum: f64 = p["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["minutes"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (sum - p["minutes"].as_f64().unwrap()).abs() < 0.05 * (1.0 + sum),
+            "{p}"
+        );
+        for v in p["visits"].as_array().unwrap() {
+            let m = v["minutes"].as_f64().unwrap();
+            let class = v["class"].as_str().unwrap();
+            let expected = if m < 2.0 {
+                "pass"
+            } else if m < 10.0 {
+                "short"
+            } else if m <= 16.0 {
+                "koper"
+            } else {
+                "long"
+            };
+            assert!(
+                class == expected
+                    || (m - 2.0).abs() < 0.01
+                    || (m - 10.0).abs() < 0.01
+                    || (m - 16.0).abs() < 0.01,
+                "{v}"
+            );
+        }
+    }
+    assert!(dosage.json["summary"]["tracks"].as_u64().unwrap() > 0);
+
+    let timing = get("/api/v1/patrol/timing?community=1&from=2021-01-01&to=2021-12-31").await;
+    assert_eq!(timing.status, StatusCode::OK, "{}", timing.json);
+    let t = &timing.json["summary"];
+    let score = t["timing_score"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&score));
+    let profile: u64 = t["profile"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(profile, t["incidents"].as_u64().unwrap());
+    assert_eq!(t["profile"].as_array().unwrap().len(), 168);
+    assert!(t["patrol_length_h"].as_u64().unwrap() > 0);
+
+    for (path, status) in [
+        ("/api/v1/patrol/coverage", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/patrol/coverage?route=1&community=1",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/patrol/coverage?route=999999",
+            StatusCode::NOT_FOUND,
+        ),
+        ("/api/v1/patrol/coverage?route=x", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/patrol/coverage?route=1&buffer_m=0",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/patrol/coverage?route=1&buffer_m=nan",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/patrol/dosage?track=0", StatusCode::NOT_FOUND),
+        (
+            "/api/v1/patrol/timing?community=1&kind=bank",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/patrol/timing?community=1&speed=3",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let reply = get(path).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.json);
+        assert_eq!(reply.content_type, "application/problem+json", "{path}");
+    }
+}
