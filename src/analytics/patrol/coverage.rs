@@ -196,7 +196,15 @@ pub fn coverage(
         let g = engine.grids.position(grid_id?)?;
         grid_ids.iter().position(|&x| x == g)
     };
-    for b in engine.buildings.items() {
+    // The buildings of the community's grids: those whose box meets the community's.
+    let area = engine.communities.items()[community as usize]
+        .geometry
+        .bounding_rect();
+    let nearby = area.map_or_else(Vec::new, |r| engine.buildings.boxes_meeting(&r));
+    for b in nearby
+        .iter()
+        .map(|&b| &engine.buildings.items()[b as usize])
+    {
         let Some(i) = slot(b.grid_id) else { continue };
         let reached = reach.meets(&frame.project(&b.geometry));
         let row = &mut grids[i];
