@@ -380,23 +380,47 @@ impl StreetGraph {
                 at_node.entry(node).or_default().push((i, tail));
             }
         }
-        let seeds: Vec<(u32, f64, u32)> =
-            self.entries(from).iter().map(|&(n, d)| (n, d, 0)).collect();
-        let mut last = 0.0;
-        let _ = self.run(
-            &seeds,
-            max_m,
-            |_| 0.0,
-            |node, distance, _| {
-                last = distance;
-                if let Some(list) = at_node.get(&node) {
-                    for &(i, tail) in list {
-                        best[i] = best[i].min(distance + tail);
-                    }
+        // A bounded search settles a few thousand nodes: distances in a hash map, not in three
+        // arrays over every node of the graph (clearing those was most of a 100 µs query).
+        let mut distance: rustc_hash::FxHashMap<u32, f64> = rustc_hash::FxHashMap::default();
+        let mut heap = BinaryHeap::new();
+        for (node, d) in self.entries(from) {
+            if d <= max_m && distance.get(&node).is_none_or(|&old| d < old) {
+                distance.insert(node, d);
+                heap.push(Queued {
+                    priority: d,
+                    distance_m: d,
+                    node,
+                });
+            }
+        }
+        while let Some(Queued {
+            distance_m, node, ..
+        }) = heap.pop()
+        {
+            if distance.get(&node).is_some_and(|&d| distance_m > d) {
+                continue;
+            }
+            if let Some(list) = at_node.get(&node) {
+                for &(i, tail) in list {
+                    best[i] = best[i].min(distance_m + tail);
                 }
-                best.iter().filter(|&&b| b <= distance).count() >= k
-            },
-        );
+            }
+            if best.iter().filter(|&&b| b <= distance_m).count() >= k {
+                break;
+            }
+            for link in self.links(node) {
+                let d = distance_m + link.length_m;
+                if d <= max_m && distance.get(&link.to).is_none_or(|&old| d < old) {
+                    distance.insert(link.to, d);
+                    heap.push(Queued {
+                        priority: d,
+                        distance_m: d,
+                        node: link.to,
+                    });
+                }
+            }
+        }
         let mut found: Vec<(usize, f64)> = best
             .into_iter()
             .enumerate()
