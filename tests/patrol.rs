@@ -206,3 +206,54 @@ async fn coverage_dosage_and_timing_over_http() {
         assert_eq!(reply.content_type, "application/problem+json", "{path}");
     }
 }
+
+/// Every team is ranked once, worst first, and its measures are the ones the per-community
+/// endpoints give.
+#[tokio::test]
+async fn teams_are_ranked_worst_first() {
+    let reply = get("/api/v1/patrol/teams?from=2021-01-01&to=2021-12-31").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let teams = reply.json["features"].as_array().unwrap();
+    let e = engine();
+    let with_patrols: std::collections::BTreeSet<u64> = e
+        .patrol_routes
+        .items()
+        .iter()
+        .map(|r| r.community_id)
+        .chain(e.patrol_tracks.items().iter().map(|t| t.community_id))
+        .collect();
+    assert_eq!(teams.len(), with_patrols.len());
+    let ranks: Vec<f64> = teams
+        .iter()
+        .map(|t| t["properties"]["mean_rank"].as_f64().unwrap())
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "worst first");
+    for t in teams.iter().take(3) {
+        let p = &t["properties"];
+        let id = p["community_id"].as_u64().unwrap();
+        let timing = get(&format!(
+            "/api/v1/patrol/timing?community={id}&from=2021-01-01&to=2021-12-31"
+        ))
+        .await;
+        assert!(
+            (timing.json["summary"]["timing_score"].as_f64().unwrap()
+                - p["timing_score"].as_f64().unwrap())
+            .abs()
+                < 1e-12
+        );
+        let dosage = get(&format!(
+            "/api/v1/patrol/dosage?community={id}&from=2021-01-01&to=2021-12-31"
+        ))
+        .await;
+        let per_week: f64 = dosage.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["minutes_per_week"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (per_week - p["minutes_per_week_at_hotspots"].as_f64().unwrap()).abs() < 0.1,
+            "{p}"
+        );
+    }
+}

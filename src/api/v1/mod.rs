@@ -74,6 +74,10 @@ pub fn router() -> Router<AppState> {
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/dosage", patrol::dosage)),
         )
         .route(
+            "/patrol/teams",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/teams", patrol::teams)),
+        )
+        .route(
             "/patrol/timing",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/timing", patrol::timing)),
         )

@@ -38,13 +38,13 @@ fn period_filter(engine: &Engine, params: &QueryParams) -> Result<IncidentFilter
     Ok(filter)
 }
 
-/// The hot cells (Gi* class ≥ +2 at res 9, city-wide) of `filter`, in community `community`.
-fn hot_cells(
+/// The hot cells (Gi* class ≥ +2 at res 9, city-wide) of `filter`, each with the position of
+/// the community whose grid holds its centre.
+fn hot_cells_by_community(
     engine: &Engine,
     areas: &StudyAreas,
     filter: &IncidentFilter,
-    community: u32,
-) -> Result<Vec<CellIndex>, ApiError> {
+) -> Result<Vec<(CellIndex, u32)>, ApiError> {
     let area = areas.get(engine, Resolution::Nine, &[], &[], 1);
     let (cells, neighbours) = (&area.0, &area.1);
     let counts = cells.counts(
@@ -53,23 +53,35 @@ fn hot_cells(
         bin_level(engine, Resolution::Nine)?,
     );
     let result = gi_star(&counts, neighbours);
-    let community_id = engine.communities.items()[community as usize].id;
     Ok(cells
         .cells()
         .iter()
         .zip(&result.class)
         .filter(|(_, class)| **class >= 2)
-        .map(|(cell, _)| *cell)
-        .filter(|cell| {
+        .filter_map(|(cell, _)| {
             let c = LatLng::from(*cell);
-            engine
+            let community = engine
                 .place(Coord {
                     x: c.lng(),
                     y: c.lat(),
                 })
-                .1
-                == Some(community_id)
+                .1?;
+            Some((*cell, engine.communities.position(community)?))
         })
+        .collect())
+}
+
+/// The hot cells of `filter` in community `community` (position).
+fn hot_cells(
+    engine: &Engine,
+    areas: &StudyAreas,
+    filter: &IncidentFilter,
+    community: u32,
+) -> Result<Vec<CellIndex>, ApiError> {
+    Ok(hot_cells_by_community(engine, areas, filter)?
+        .into_iter()
+        .filter(|(_, c)| *c == community)
+        .map(|(cell, _)| cell)
         .collect())
 }
 
@@ -349,6 +361,139 @@ pub fn timing(
             "profile": profile.to_vec(),
             "period": period_json(&filter),
             "hours": "hour of week in local time (UTC+08), weekday 1 = Monday",
+        }),
+    ))
+}
+
+/// `GET /api/v1/patrol/teams[?from=&to=&kind=]`: every community's team, worst first, by the
+/// mean of its ranks in three measures (each ranked worst first, ties sharing the better
+/// rank): the share of its community's hot cells its routes reach (50 m), its tracks' minutes
+/// per week at those cells, and its timing score.
+pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
+    use rayon::prelude::*;
+    params.only(&["kind", "from", "to"])?;
+    let filter = period_filter(engine, params)?;
+    let hot = hot_cells_by_community(engine, areas, &filter)?;
+    let rows: Vec<(u32, [f64; 3], Value)> = (0..engine.communities.len() as u32)
+        .into_par_iter()
+        .filter_map(|c| team_row(engine, c, &hot, &filter))
+        .collect();
+    // Rank each measure worst first (lowest value rank 1), then order by the mean rank.
+    let mut mean_rank = vec![0.0; rows.len()];
+    for m in 0..3 {
+        for (i, row) in rows.iter().enumerate() {
+            let worse = rows.iter().filter(|o| o.1[m] < row.1[m]).count();
+            mean_rank[i] += (worse + 1) as f64 / 3.0;
+        }
+    }
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        mean_rank[a]
+            .total_cmp(&mean_rank[b])
+            .then(rows[a].0.cmp(&rows[b].0))
+    });
+    let features: Vec<Value> = order
+        .iter()
+        .enumerate()
+        .map(|(rank, &i)| {
+            let mut f = rows[i].2.clone();
+            f["properties"]["rank"] = json!(rank + 1);
+            f["properties"]["mean_rank"] = json!((mean_rank[i] * 100.0).round() / 100.0);
+            f
+        })
+        .collect();
+    Ok(collection(
+        features,
+        json!({
+            "teams": rows.len(),
+            "period": period_json(&filter),
+            "order": "worst first: the mean of the ranks in hotspots_reached_share (routes, 50 m), minutes_per_week_at_hotspots (tracks) and timing_score; a team without hot spots counts as reaching them all",
+        }),
+    ))
+}
+
+/// One team's three measures and its feature (`None`: a community without routes or tracks).
+fn team_row(
+    engine: &Engine,
+    c: u32,
+    hot: &[(CellIndex, u32)],
+    filter: &IncidentFilter,
+) -> Option<(u32, [f64; 3], Value)> {
+    let community = &engine.communities.items()[c as usize];
+    let routes: Vec<_> = engine
+        .patrol_routes
+        .items()
+        .iter()
+        .filter(|r| r.community_id == community.id)
+        .collect();
+    let tracks: Vec<&PatrolTrack> = engine
+        .patrol_tracks
+        .items()
+        .iter()
+        .filter(|t| t.community_id == community.id)
+        .collect();
+    if routes.is_empty() && tracks.is_empty() {
+        return None;
+    }
+    let cells: Vec<CellIndex> = hot.iter().filter(|h| h.1 == c).map(|h| h.0).collect();
+    let path = MultiLineString::new(
+        routes
+            .iter()
+            .flat_map(|r| r.geometry.0.iter().cloned())
+            .collect(),
+    );
+    let reached = if cells.is_empty() || path.0.is_empty() {
+        None
+    } else {
+        let cov = cover(engine, &path, c, DEFAULT_BUFFER_M, &cells, filter);
+        Some(cov.hotspots_reached.len() as f64 / cells.len() as f64)
+    };
+    let all: Vec<_> = tracks.iter().flat_map(|t| visits(t, &cells)).collect();
+    let from = tracks.iter().map(|t| t.started_at).min().unwrap_or(0);
+    let to = tracks.iter().map(|t| t.ended_at).max().unwrap_or(0);
+    let doses = dose(&cells, &all, from, to);
+    let per_week: f64 = doses.iter().map(|d| d.minutes_per_week).sum();
+    let koper: f64 = doses.iter().map(|d| d.koper_share * d.minutes).sum::<f64>()
+        / doses
+            .iter()
+            .map(|d| d.minutes)
+            .sum::<f64>()
+            .max(f64::MIN_POSITIVE);
+    let mut profile = [0u64; HOURS];
+    let mine = IncidentFilter {
+        communities: vec![c],
+        ..filter.clone()
+    };
+    engine.incidents.for_each_match(&mine, |r| {
+        profile[hour_of_week(engine.incidents.reported_at[r])] += 1;
+    });
+    let t = time_of(&profile, &patrolled_hours(tracks.iter().copied()));
+    let team = routes
+        .first()
+        .map(|r| r.team.clone())
+        .or_else(|| tracks.first().map(|t| t.team.clone()));
+    let at = geo::InteriorPoint::interior_point(&community.geometry);
+    Some((
+        c,
+        [reached.unwrap_or(1.0), per_week, t.score],
+        json!({
+            "type": "Feature",
+            "id": community.id,
+            "geometry": at.map(|p| json!({ "type": "Point", "coordinates": [p.x(), p.y()] })),
+            "properties": {
+                "community_id": community.id,
+                "community": community.name,
+                "team": team,
+                "routes": routes.len(),
+                "tracks": tracks.len(),
+                "hotspots": cells.len(),
+                "hotspots_reached_share": reached,
+                "minutes_per_week_at_hotspots": (per_week * 10.0).round() / 10.0,
+                "koper_share": (koper * 1000.0).round() / 1000.0,
+                "timing_score": t.score,
+                "best_slot": { "weekday": t.best_start / 24 + 1, "hour": t.best_start % 24 },
+                "best_score": t.best_score,
+            },
         }),
     ))
 }
