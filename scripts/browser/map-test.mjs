@@ -187,6 +187,34 @@ try {
     hexbins: window.gridwatch.map.getLayoutProperty("hexbins", "visibility"),
     gaps: window.gridwatch.map.getLayoutProperty("service-gaps", "visibility") }));
   check(back.mode === "command" && back.hexbins === "visible" && back.gaps === "none", `back to the command centre (${JSON.stringify(back)})`);
+
+  // 7. Patrol planning: the ranking, a team's coverage, missed hot spots, dosage and timing as
+  // the API gives them.
+  await page.goto("about:blank");
+  await page.goto(`${base}/?mode=patrol#view=13/31.02/112.205`, { waitUntil: "load" });
+  await ready();
+  const teams = (await (await fetch(`${base}/api/v1/patrol/teams`)).json()).features;
+  const listed = await page.evaluate(() => [...document.querySelectorAll("#teams a")].map((a) => Number(a.dataset.community)));
+  check(listed.length > 0 && listed.every((id, i) => id === teams[i].properties.community_id), `the teams listed worst first as the API ranks them (${listed.slice(0, 3)})`);
+  await page.click("#teams a");
+  await page.waitForSelector("#team-timing", { timeout: 20_000 });
+  await ready();
+  const worst = teams[0].properties.community_id;
+  const [coverage, timingAnswer] = await Promise.all([
+    fetch(`${base}/api/v1/patrol/coverage?community=${worst}`).then((r) => r.json()),
+    fetch(`${base}/api/v1/patrol/timing?community=${worst}`).then((r) => r.json()),
+  ]);
+  const team = await page.evaluate(async () => ({
+    reached: document.querySelector("#team-reached").textContent,
+    timing: document.querySelector("#team-timing").textContent,
+    buffer: (await window.gridwatch.map.getSource("patrol-buffer").getData()).features.length,
+    url: new URLSearchParams(location.search).get("team"),
+  }));
+  const s7 = coverage.summary;
+  check(team.reached === `${s7.hotspots_reached.length} / ${s7.hotspots_reached.length + s7.hotspots_missed.length}`, `team ${worst}: hot spots reached ${team.reached}`);
+  check(team.timing === `${Math.round(100 * timingAnswer.summary.timing_score)} %`, `team ${worst}: timing ${team.timing}`);
+  check(team.buffer === 1 && team.url === String(worst), "the coverage is drawn and the team kept in the URL");
+  await page.screenshot({ path: `${artifacts}/patrol-planning.png` });
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join("; ")})`);
 } finally {
   await browser.close();

@@ -21,6 +21,11 @@ export const TEXT = {
     worst_communities: "超出生活圈户数最多的社区", proposal: "选址结果", covered_before: "现覆盖户数",
     covered_after: "新增后覆盖户数", bound: "最优解上界", isochrone_of: "步行范围：", beyond_1000: "超过 1000 米",
     proposed_site: "建议新址",
+    mode_patrol: "巡逻规划", patrol: "巡逻覆盖与驻留", teams_worst_first: "巡逻队排名（由差到好）", reached: "热点覆盖",
+    timing: "时段吻合", choose_team: "在列表或地图上选择社区巡逻队", households_covered: "覆盖户数比例",
+    hotspots_reached: "覆盖热点", incidents_reached: "覆盖事件比例", best_slot: "最佳开始时段", dosage: "热点驻留",
+    min_per_week: "每周分钟", visits: "到访", coverage_50m: "路线 50 米覆盖范围", missed_hotspot: "未覆盖热点",
+    dosage_none: "无驻留", dosage_short: "每周不足 10 分钟", dosage_koper: "每周 10 分钟以上",
     weekdays: ["一", "二", "三", "四", "五", "六", "日"],
   },
   en: {
@@ -44,6 +49,11 @@ export const TEXT = {
     worst_communities: "Communities with the most households beyond", proposal: "Proposal", covered_before: "households covered now",
     covered_after: "covered with the new sites", bound: "no choice covers more than", isochrone_of: "Walk from ", beyond_1000: "beyond 1,000 m",
     proposed_site: "proposed site",
+    mode_patrol: "Patrol planning", patrol: "Patrol coverage and dosage", teams_worst_first: "Teams, worst first", reached: "hot spots reached",
+    timing: "timing", choose_team: "Choose a team in the list or a community on the map", households_covered: "households covered",
+    hotspots_reached: "hot spots reached", incidents_reached: "incidents within reach", best_slot: "best start", dosage: "Time at hot spots",
+    min_per_week: "min/week", visits: "visits", coverage_50m: "routes' 50 m reach", missed_hotspot: "hot spot missed",
+    dosage_none: "never visited", dosage_short: "under 10 min a week", dosage_koper: "10 min a week or more",
     weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
   },
 };

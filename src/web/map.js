@@ -1,12 +1,13 @@
 // The gridwatch web map: the server's own style and tiles in MapLibre GL JS, layer toggles, a
 // legend for what is shown, Chinese or English, the mode, view, layers and filters kept in the
-// URL, live updates, two modes — the command centre's filters and figures (command.js) and
-// city planning's access analyses (planning.js) — and a readiness signal with collected errors
-// for the browser tests (window.gridwatch).
+// URL, live updates, three modes — the command centre's filters and figures (command.js),
+// patrol planning (patrol.js) and city planning's access analyses (planning.js) — and a
+// readiness signal with collected errors for the browser tests (window.gridwatch).
 import * as maplibregl from "/web/vendor/maplibre-gl-6.20.0/maplibre-gl.mjs";
 import { TEXT, KIND_NAMES } from "/web/i18n.js";
 import { CommandCentre } from "/web/command.js";
 import { CityPlanning } from "/web/planning.js";
+import { PatrolPlanning } from "/web/patrol.js";
 
 const state = (window.gridwatch = { ready: false, errors: [], notices: [], map: null, live: [], version: null, mode: null });
 window.addEventListener("error", (e) => report(e.message || String(e)));
@@ -21,20 +22,21 @@ const kindName = (k) => KIND_NAMES[lang][k] ?? k.replaceAll("_", " ");
 
 // Toggle groups: the style layers each switches, and the modes it is on by default in.
 const GROUPS = [
-  ["base", ["communities-fill", "communities-line", "districts"], ["command", "planning"]],
-  ["grids", ["grids", "grids-hit"], ["command", "planning"]],
-  ["buildings", ["buildings"], ["command", "planning"]],
+  ["base", ["communities-fill", "communities-line", "districts"], ["command", "patrol", "planning"]],
+  ["grids", ["grids", "grids-hit"], ["command", "patrol", "planning"]],
+  ["buildings", ["buildings"], ["command", "patrol", "planning"]],
   ["heat", ["hexbins"], ["command"]],
   ["hotspots", ["hotspots"], []],
   ["emerging", ["emerging"], []],
   ["incidents", ["incidents", "incident-counts", "live-incidents"], ["command"]],
+  ["patrol", ["patrol-buffer", "patrol-dosage", "patrol-missed"], ["patrol"]],
   ["gaps", ["service-gaps"], ["planning"]],
   ["isochrones", ["isochrones", "sites", "site-labels"], ["planning"]],
-  ["routes", ["patrol_routes"], ["command"]],
-  ["resources", ["resources-major", "resources-local", "resources-fine"], ["command", "planning"]],
-  ["labels", ["district-labels", "community-labels", "resource-labels"], ["command", "planning"]],
+  ["routes", ["patrol_routes"], ["command", "patrol"]],
+  ["resources", ["resources-major", "resources-local", "resources-fine"], ["command", "patrol", "planning"]],
+  ["labels", ["district-labels", "community-labels", "resource-labels"], ["command", "patrol", "planning"]],
 ];
-const MODES = ["command", "planning"];
+const MODES = ["command", "patrol", "planning"];
 let mode = MODES.includes(params.get("mode")) ? params.get("mode") : "command";
 state.mode = mode;
 const defaults = (m) => GROUPS.filter((g) => g[2].includes(m)).map((g) => g[0]);
@@ -86,6 +88,7 @@ function idleThenReady() {
 const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), lang: () => lang, report, notice, json, map: null, keepInUrl, busy, idleThenReady };
 const command = new CommandCentre(app);
 const planning = new CityPlanning(app);
+const patrol = new PatrolPlanning(app);
 
 function keepInUrl() {
   const q = new URLSearchParams(location.search);
@@ -94,6 +97,7 @@ function keepInUrl() {
   q.set("mode", mode);
   command.keepInUrl(q);
   if (mode === "planning") planning.keepInUrl(q);
+  if (mode === "patrol") patrol.keepInUrl(q);
   history.replaceState(null, "", `${location.pathname}?${q}${location.hash}`);
 }
 
@@ -111,6 +115,8 @@ function switchMode(map, style, next) {
   let figures;
   if (mode === "planning") {
     figures = planning.summary();
+  } else if (mode === "patrol") {
+    figures = patrol.load();
   } else if (command.selected) {
     figures = Promise.all([command.headline(), command.details(command.selected)]);
   } else {
@@ -148,6 +154,9 @@ function renderPanel(map, style) {
   if (mode === "planning") {
     planning.render(document.getElementById("filters"));
     planning.renderDetails();
+  } else if (mode === "patrol") {
+    patrol.render(document.getElementById("filters"));
+    patrol.renderDetails();
   } else {
     command.render(document.getElementById("filters"));
   }
@@ -209,6 +218,7 @@ function renderPanel(map, style) {
     }
   }
   if (shown.has("gaps") || (mode === "planning" && shown.has("isochrones"))) rows.push(...planning.legend(row, title, shown.has("gaps")));
+  if (shown.has("patrol")) rows.push(...patrol.legend(row, title));
   if (shown.has("buildings")) rows.push(row("#c8c1b4", t("building")), row("#d9a07a", t("unmanaged")));
   if (shown.has("incidents")) {
     rows.push(title(t("incidents")), row("#ffd400", t("live"), true), row("#c0392b", t("counts"), true));
@@ -286,13 +296,14 @@ async function start() {
   state.map = app.map = map;
   // The headline's (or planning's) figures need only the view: ask for them while the map
   // loads.
-  const figures = mode === "planning" ? planning.summary() : command.headline();
+  const figures = mode === "planning" ? planning.summary() : mode === "patrol" ? patrol.load() : command.headline();
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
   map.on("error", (e) => report(`${t("failed")}${e.error?.message ?? e.error ?? "map error"}`));
   map.on("load", async () => {
     command.addLayers(map);
     planning.addLayers(map);
+    patrol.addLayers(map);
     map.addSource("live", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({
       id: "live-incidents", type: "circle", source: "live",
@@ -316,6 +327,10 @@ async function start() {
       const resources = ["resources-major", "resources-local", "resources-fine"].filter((l) => map.getLayer(l));
       await planning.click(map.queryRenderedFeatures(e.point, { layers: resources }));
       renderPanel(map, style);
+      return;
+    }
+    if (mode === "patrol") {
+      patrol.click(map.queryRenderedFeatures(e.point, { layers: ["communities-fill"].filter((l) => map.getLayer(l)) }));
       return;
     }
     const hit = map.queryRenderedFeatures(e.point, { layers: ["grids-hit", "communities-fill"].filter((l) => map.getLayer(l)) });
