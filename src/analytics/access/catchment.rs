@@ -34,6 +34,17 @@ pub fn building_centroids(engine: &Engine) -> Vec<Coord> {
         .collect()
 }
 
+/// Every building's households (the demand), by position.
+#[must_use]
+pub fn households_by_building(engine: &Engine) -> Vec<f64> {
+    engine
+        .buildings
+        .items()
+        .iter()
+        .map(|b| f64::from(b.households))
+        .collect()
+}
+
 /// The catchment of each of `sources` within `max_m` in `mode`.
 #[must_use]
 pub fn catchments(engine: &Engine, sources: &[Coord], max_m: f64, mode: Mode) -> Vec<Catchment> {

@@ -11,7 +11,7 @@
 //! resources with any weighted demand in reach ([`Fca::supply_reached`]).
 
 use super::Mode;
-use super::catchment::{Catchment, catchments};
+use super::catchment::{Catchment, catchments, households_by_building};
 use crate::index::Engine;
 use crate::model::ResourceKind;
 
@@ -100,12 +100,7 @@ pub fn two_step_fca(
         .iter()
         .map(|&r| f64::from(engine.resources.items()[r as usize].capacity))
         .collect();
-    let households: Vec<f64> = engine
-        .buildings
-        .items()
-        .iter()
-        .map(|b| f64::from(b.households))
-        .collect();
+    let households = households_by_building(engine);
     let mut answer = fca_on(&reach, &supply, &households, weight);
     for r in &mut answer.ratios {
         r.resource = resources[r.resource as usize];

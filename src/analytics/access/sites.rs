@@ -16,7 +16,7 @@ use geo::Coord;
 use h3o::{LatLng, Resolution};
 use rustc_hash::FxHashSet;
 
-use super::catchment::{building_centroids, catchments};
+use super::catchment::{building_centroids, catchments, households_by_building};
 use super::choose::Problem;
 use super::{Mode, building_access};
 use crate::index::Engine;
@@ -130,12 +130,7 @@ pub fn choose_sites(engine: &Engine, query: &SiteQuery) -> Sites {
         .clone()
         .unwrap_or_else(|| default_candidates(engine, &query.kinds));
     let now = building_access(engine, &query.kinds, query.mode);
-    let households: Vec<f64> = engine
-        .buildings
-        .items()
-        .iter()
-        .map(|b| f64::from(b.households))
-        .collect();
+    let households = households_by_building(engine);
     let reach = catchments(engine, &candidates, t, query.mode);
     let truncated = |d: f64| d.min(t);
     let (base, offers): (Vec<f64>, Vec<Vec<(u32, f64)>>) = match query.objective {

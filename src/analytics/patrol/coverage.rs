@@ -222,16 +222,7 @@ pub fn coverage(
             x: centre.lng(),
             y: centre.lat(),
         });
-        let ring: LineString = cell
-            .boundary()
-            .iter()
-            .map(|v| {
-                frame.to_local(Coord {
-                    x: v.lng(),
-                    y: v.lat(),
-                })
-            })
-            .collect();
+        let ring = LineString::from(frame.cell_ring(cell));
         let reached = reach.meets(&Polygon::new(ring, Vec::new()));
         let row = slot(grid_id).map(|i| &mut grids[i]);
         if reached {

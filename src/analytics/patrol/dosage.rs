@@ -83,16 +83,7 @@ struct Cell {
 
 impl Cell {
     fn new(index: CellIndex, frame: &Frame) -> Self {
-        let mut ring: Vec<Coord> = index
-            .boundary()
-            .iter()
-            .map(|v| {
-                frame.to_local(Coord {
-                    x: v.lng(),
-                    y: v.lat(),
-                })
-            })
-            .collect();
+        let mut ring = frame.cell_ring(index);
         let twice_area: f64 = ring
             .iter()
             .zip(ring.iter().cycle().skip(1))

@@ -50,6 +50,20 @@ impl Frame {
         }
     }
 
+    /// The corners of an H3 cell in the frame, in H3's order.
+    #[must_use]
+    pub fn cell_ring(&self, cell: h3o::CellIndex) -> Vec<Coord> {
+        cell.boundary()
+            .iter()
+            .map(|v| {
+                self.to_local(Coord {
+                    x: v.lng(),
+                    y: v.lat(),
+                })
+            })
+            .collect()
+    }
+
     /// A geometry in the frame.
     #[must_use]
     pub fn project<G: MapCoords<f64, f64, Output = G>>(&self, g: &G) -> G {

@@ -169,6 +169,19 @@ fn subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiError> {
     }
 }
 
+/// The incidents of `filter` in community `community` (position) by hour of week.
+fn hour_profile(engine: &Engine, filter: &IncidentFilter, community: u32) -> [u64; HOURS] {
+    let mine = IncidentFilter {
+        communities: vec![community],
+        ..filter.clone()
+    };
+    let mut profile = [0u64; HOURS];
+    engine.incidents.for_each_match(&mine, |r| {
+        profile[hour_of_week(engine.incidents.reported_at[r])] += 1;
+    });
+    profile
+}
+
 fn period_json(filter: &IncidentFilter) -> Value {
     json!({ "from": filter.period.start.map(format_local), "to": filter.period.end.map(format_local) })
 }
@@ -337,14 +350,7 @@ pub fn timing(
     let filter = period_filter(engine, params)?;
     let subject = subject(engine, params)?;
     let patrolled = patrolled_hours(&subject.tracks);
-    let community_filter = IncidentFilter {
-        communities: vec![subject.community],
-        ..filter.clone()
-    };
-    let mut profile = [0u64; HOURS];
-    engine.incidents.for_each_match(&community_filter, |r| {
-        profile[hour_of_week(engine.incidents.reported_at[r])] += 1;
-    });
+    let profile = hour_profile(engine, &filter, subject.community);
     let t = time_of(&profile, &patrolled);
     let slot = |h: usize| json!({ "weekday": h / 24 + 1, "hour": h % 24 });
     Ok(collection(
@@ -459,14 +465,7 @@ fn team_row(
             .map(|d| d.minutes)
             .sum::<f64>()
             .max(f64::MIN_POSITIVE);
-    let mut profile = [0u64; HOURS];
-    let mine = IncidentFilter {
-        communities: vec![c],
-        ..filter.clone()
-    };
-    engine.incidents.for_each_match(&mine, |r| {
-        profile[hour_of_week(engine.incidents.reported_at[r])] += 1;
-    });
+    let profile = hour_profile(engine, filter, c);
     let t = time_of(&profile, &patrolled_hours(tracks.iter().copied()));
     let team = routes
         .first()
