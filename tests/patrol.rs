@@ -257,3 +257,65 @@ async fn teams_are_ranked_worst_first() {
         );
     }
 }
+
+/// The `patrol_coverage` tiles carry each route's reach with the area shapely gives its 50 m
+/// buffer (within 0.5 %).
+#[tokio::test]
+async fn coverage_tiles_carry_each_routes_reach() {
+    let reference: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/patrol_reference.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let areas: std::collections::HashMap<u64, f64> = reference["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["route_id"].as_u64().unwrap(),
+                r["buffer_area_m2"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let state = gridwatch::api::AppState::new(gridwatch::index::Engine::clone(&engine()));
+    let mut seen = std::collections::BTreeSet::new();
+    // The central city at z12: 4 × 3 tiles around (112.2, 31.03).
+    let n = f64::from(1u32 << 12);
+    let phi = 31.03_f64.to_radians();
+    let x = ((112.2 + 180.0) / 360.0 * n).floor() as i64;
+    let y = ((1.0 - (phi.tan() + 1.0 / phi.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor()
+        as i64;
+    for dx in 0..4 {
+        for dy in 0..3 {
+            let path = format!(
+                "/tiles/patrol_coverage/12/{}/{}.mvt",
+                x + dx - 1,
+                y + dy - 1
+            );
+            let got = common::mvt::fetch(&state, &path, &[]).await;
+            if got.status == StatusCode::NO_CONTENT {
+                continue;
+            }
+            assert_eq!(got.status, StatusCode::OK, "{path}");
+            let layers = common::mvt::decode(&got.bytes);
+            let layer = &layers["patrol_coverage"];
+            for (i, f) in layer.features.iter().enumerate() {
+                let p = common::mvt::properties(layer, i);
+                let id = f.id.unwrap();
+                let area = p["area_m2"].double_value.unwrap();
+                let theirs = areas[&id];
+                assert!(
+                    (area - theirs).abs() <= 0.005 * theirs,
+                    "route {id}: {area} vs shapely {theirs}"
+                );
+                assert_eq!(p["buffer_m"].double_value, Some(50.0));
+                seen.insert(id);
+            }
+        }
+    }
+    assert!(seen.len() > 20, "{} routes in the central city", seen.len());
+}

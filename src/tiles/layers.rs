@@ -31,7 +31,7 @@ pub const MAX_POINTS_PER_TILE: usize = 3_000;
 
 /// The layers drawn from the engine's records as they are (through a `source::TileSource`),
 /// as opposed to incidents and the per-query cell layers.
-pub const STATIC_LAYERS: [&str; 7] = [
+pub const STATIC_LAYERS: [&str; 8] = [
     "districts",
     "communities",
     "grids",
@@ -39,10 +39,11 @@ pub const STATIC_LAYERS: [&str; 7] = [
     "buildings",
     "resources",
     "patrol_routes",
+    "patrol_coverage",
 ];
 
 /// Every layer, in drawing order.
-pub const LAYERS: [LayerSpec; 11] = [
+pub const LAYERS: [LayerSpec; 12] = [
     LayerSpec {
         name: "districts",
         minzoom: 0,
@@ -151,6 +152,19 @@ pub const LAYERS: [LayerSpec; 11] = [
             ("weekday", "Number"),
             ("start_time", "String"),
             ("end_time", "String"),
+        ],
+    },
+    LayerSpec {
+        name: "patrol_coverage",
+        minzoom: 11,
+        maxzoom: 16,
+        description: "each patrol route's 50 m reach: the union of its segments' buffers, drawn in a local metric frame",
+        fields: &[
+            ("community_id", "Number"),
+            ("team", "String"),
+            ("buffer_m", "Number"),
+            ("area_m2", "Number"),
+            ("length_m", "Number"),
         ],
     },
     LayerSpec {
@@ -361,6 +375,31 @@ pub fn layer_features(engine: &Engine, layer: &str) -> Vec<Feature> {
                     ("start_time", text(&r.start_time)),
                     ("end_time", text(&r.end_time)),
                 ],
+            })
+            .collect(),
+        "patrol_coverage" => engine
+            .patrol_routes
+            .items()
+            .iter()
+            .map(|r| {
+                let (reach, area_m2, length_m) = crate::analytics::patrol::coverage::reach_of(
+                    &r.geometry,
+                    crate::analytics::patrol::coverage::DEFAULT_BUFFER_M,
+                );
+                Feature {
+                    id: r.id,
+                    geometry: reach.into(),
+                    properties: vec![
+                        ("community_id", uint(r.community_id)),
+                        ("team", text(&r.team)),
+                        (
+                            "buffer_m",
+                            TileValue::Double(crate::analytics::patrol::coverage::DEFAULT_BUFFER_M),
+                        ),
+                        ("area_m2", TileValue::Double(area_m2.round())),
+                        ("length_m", TileValue::Double(length_m.round())),
+                    ],
+                }
             })
             .collect(),
         _ => Vec::new(),

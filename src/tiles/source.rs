@@ -512,6 +512,7 @@ impl StaticSources {
             "resources" => ("resources", engine.resources.clone()),
             "streets" => ("streets", engine.streets.clone()),
             "patrol_routes" => ("patrol_routes", engine.patrol_routes.clone()),
+            "patrol_coverage" => ("patrol_coverage", engine.patrol_routes.clone()),
             _ => return None,
         };
         let mut prepared = self.prepared.lock().unwrap_or_else(PoisonError::into_inner);

@@ -29,7 +29,7 @@ const GROUPS = [
   ["hotspots", ["hotspots"], []],
   ["emerging", ["emerging"], []],
   ["incidents", ["incidents", "incident-counts", "live-incidents"], ["command"]],
-  ["patrol", ["patrol-buffer", "patrol-dosage", "patrol-missed"], ["patrol"]],
+  ["patrol", ["patrol-coverage", "patrol-buffer", "patrol-dosage", "patrol-missed"], ["patrol"]],
   ["gaps", ["service-gaps"], ["planning"]],
   ["isochrones", ["isochrones", "sites", "site-labels"], ["planning"]],
   ["routes", ["patrol_routes"], ["command", "patrol"]],
@@ -282,6 +282,7 @@ async function start() {
   style.sources.incidents.url = `${location.origin}/tiles/incidents,hexbins.json?${command.query()}`;
   style.sources.hotspots.url = `${location.origin}/tiles/hotspots.json?${command.query()}`;
   style.sources.service_gaps.url = `${location.origin}/tiles/service_gaps.json?${planning.query()}`;
+  style.sources.patrol_coverage.url = `${location.origin}/tiles/patrol_coverage.json`;
   document.body.dataset.mode = mode;
   const map = new maplibregl.Map({
     container: "map",

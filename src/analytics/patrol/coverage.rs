@@ -104,6 +104,35 @@ impl Reach {
     }
 }
 
+/// The reach of `path` (lon/lat) within `buffer_m`: its buffer in lon/lat, the buffer's area
+/// (m²) and the path's length (m), drawn in a local frame at the path's centre.
+#[must_use]
+pub fn reach_of(path: &MultiLineString, buffer_m: f64) -> (MultiPolygon, f64, f64) {
+    let origin = path
+        .bounding_rect()
+        .map_or(Coord { x: 0.0, y: 0.0 }, Rect::center);
+    let frame = Frame::at(origin);
+    let local = frame.project(path);
+    let buffer = buffer_of(&local, buffer_m);
+    (
+        frame.unproject(&buffer),
+        buffer.unsigned_area(),
+        length_of(&local),
+    )
+}
+
+/// The length of a path in the frame (m).
+fn length_of(path: &MultiLineString) -> f64 {
+    path.0
+        .iter()
+        .map(|l| {
+            l.0.windows(2)
+                .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
+                .sum::<f64>()
+        })
+        .sum()
+}
+
 /// The union of the buffers of the distinct segments of `path` (in the frame).
 fn buffer_of(path: &MultiLineString, buffer_m: f64) -> MultiPolygon {
     let mut seen = rustc_hash::FxHashSet::default();
@@ -173,16 +202,7 @@ pub fn coverage(
     let frame = Frame::at(origin);
     let reach = Reach::new(frame.project(path), buffer_m);
     let buffer = buffer_of(&reach.path, buffer_m);
-    let length_m: f64 = reach
-        .path
-        .0
-        .iter()
-        .map(|l| {
-            l.0.windows(2)
-                .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
-                .sum::<f64>()
-        })
-        .sum();
+    let length_m = length_of(&reach.path);
 
     // The community's grids, each with its hot cells.
     let grid_ids: Vec<u32> = (0..engine.grids.len() as u32)

@@ -103,8 +103,8 @@ fn by_kind(pairs: &[(&str, &str)], fallback: &str) -> Value {
 /// server aggregates, `point_count`) and single incidents drawn by their own layers, so
 /// either representation of a zoom reads the same; resources by kind from the zoom where
 /// they make sense; Chinese names from the data as labels (no glyph server: the page renders
-/// them with local fonts). Gi* hot spots and the homes by life circle (`service-gaps`) are in
-/// the style but hidden (the map turns them on).
+/// them with local fonts). Gi* hot spots, the homes by life circle (`service-gaps`) and the
+/// routes' reach (`patrol-coverage`) are in the style but hidden (the map turns them on).
 #[must_use]
 #[expect(clippy::too_many_lines, reason = "one declarative style document")]
 pub fn style(base: &str) -> Value {
@@ -115,6 +115,7 @@ pub fn style(base: &str) -> Value {
         "incidents" | "hexbins" => "incidents",
         "hotspots" => "hotspots",
         "service_gaps" => "service_gaps",
+        "patrol_coverage" => "patrol_coverage",
         _ => "gridwatch",
     };
     let names_of = |source: &str| -> Vec<&str> {
@@ -316,6 +317,17 @@ pub fn style(base: &str) -> Value {
             "layout",
             json!({ "visibility": "none" }),
         ),
+        with(
+            layer(
+                "patrol-coverage",
+                "patrol_coverage",
+                "fill",
+                11,
+                json!({ "fill-color": "#2b8cbe", "fill-opacity": 0.18, "fill-outline-color": "#2b8cbe" }),
+            ),
+            "layout",
+            json!({ "visibility": "none" }),
+        ),
         layer(
             "patrol_routes",
             "patrol_routes",
@@ -408,7 +420,8 @@ pub fn style(base: &str) -> Value {
                 "url": format!("{base}/tiles/{}.json", names_of("incidents").join(",")),
             },
             "hotspots": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("hotspots").join(",")) },
-            "service_gaps": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("service_gaps").join(",")) }
+            "service_gaps": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("service_gaps").join(",")) },
+            "patrol_coverage": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("patrol_coverage").join(",")) }
         },
         "layers": layers,
     })
