@@ -319,3 +319,41 @@ async fn coverage_tiles_carry_each_routes_reach() {
     }
     assert!(seen.len() > 20, "{} routes in the central city", seen.len());
 }
+
+/// Minutes inside cells equal shapely's on the same tracks (every sixth bundled track, two
+/// cells each: `tests/fixtures/dosage_reference.json`) within 0.1 minute.
+#[test]
+fn dosage_minutes_equal_shapely() {
+    use gridwatch::analytics::patrol::dosage::visits;
+    let reference: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/dosage_reference.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let e = engine();
+    let mut worst: f64 = 0.0;
+    let mut checked = 0;
+    for t in reference["tracks"].as_array().unwrap() {
+        let track = e
+            .patrol_tracks
+            .get(t["track_id"].as_u64().unwrap())
+            .unwrap();
+        for (cell, minutes) in t["minutes"].as_object().unwrap() {
+            let cell: h3o::CellIndex = cell.parse().unwrap();
+            let ours: f64 = visits(track, &[cell]).iter().map(|v| v.minutes()).sum();
+            let theirs = minutes.as_f64().unwrap();
+            worst = worst.max((ours - theirs).abs());
+            assert!(
+                (ours - theirs).abs() <= 0.1,
+                "track {} cell {cell}: {ours} vs shapely {theirs}",
+                track.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500);
+    eprintln!("{checked} (track, cell) pairs; largest difference {worst:.4} minutes");
+}
