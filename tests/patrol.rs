@@ -324,7 +324,7 @@ async fn coverage_tiles_carry_each_routes_reach() {
 /// cells each: `tests/fixtures/dosage_reference.json`) within 0.1 minute.
 #[test]
 fn dosage_minutes_equal_shapely() {
-    use gridwatch::analytics::patrol::dosage::visits;
+    use gridwatch::analytics::patrol::dosage::{Visit, visits};
     let reference: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -343,7 +343,7 @@ fn dosage_minutes_equal_shapely() {
             .unwrap();
         for (cell, minutes) in t["minutes"].as_object().unwrap() {
             let cell: h3o::CellIndex = cell.parse().unwrap();
-            let ours: f64 = visits(track, &[cell]).iter().map(|v| v.minutes()).sum();
+            let ours: f64 = visits(track, &[cell]).iter().map(Visit::minutes).sum();
             let theirs = minutes.as_f64().unwrap();
             worst = worst.max((ours - theirs).abs());
             assert!(
