@@ -215,6 +215,14 @@ try {
   check(team.timing === `${Math.round(100 * timingAnswer.summary.timing_score)} %`, `team ${worst}: timing ${team.timing}`);
   check(team.buffer === 1 && team.url === String(worst), "the coverage is drawn and the team kept in the URL");
   await page.screenshot({ path: `${artifacts}/patrol-planning.png` });
+  // The chosen team comes back from the URL, drawn.
+  await page.goto("about:blank");
+  await page.goto(`${base}/?mode=patrol&team=${worst}#view=14/31.02/112.205`, { waitUntil: "load" });
+  await ready();
+  await page.waitForSelector("#team-timing", { timeout: 20_000 });
+  const restoredBuffer = await page.waitForFunction(async () => (await window.gridwatch.map.getSource("patrol-buffer").getData()).features.length === 1,
+    null, { timeout: 10_000 }).then(() => true, () => false);
+  check(restoredBuffer, `team ${worst} restored from the URL with its coverage drawn`);
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join("; ")})`);
 } finally {
   await browser.close();

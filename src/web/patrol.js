@@ -29,6 +29,7 @@ export class PatrolPlanning {
       },
     });
     map.addLayer({ id: "patrol-missed", type: "line", source: "patrol-missed", paint: { "line-color": "#b2182b", "line-width": 3, "line-dasharray": [2, 1] } });
+    this.draw();
   }
 
   render(container) {
@@ -95,12 +96,19 @@ export class PatrolPlanning {
       this.app.report(`${this.app.t("failed")}${e.message}`);
       return;
     }
+    this.draw();
+    this.renderDetails();
+  }
+
+  /// Draws the chosen team's figures (again when the map's sources arrive after them, as for
+  /// a team restored from the URL).
+  draw() {
     const { map } = this.app;
+    if (!this.view || !map) return;
     const kind = (k) => this.view.coverage.features.filter((f) => f.properties.feature === k);
     map.getSource("patrol-buffer")?.setData({ type: "FeatureCollection", features: kind("buffer") });
     map.getSource("patrol-missed")?.setData({ type: "FeatureCollection", features: kind("missed_hotspot") });
     map.getSource("patrol-dosage")?.setData(this.view.dosage);
-    this.renderDetails();
   }
 
   renderDetails() {
