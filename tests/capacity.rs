@@ -16,14 +16,7 @@ use common::{get, request};
 use serde_json::{Value, json};
 
 fn reference() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/access_reference.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap()
+    common::fixture("access_reference.json")
 }
 
 #[tokio::test]

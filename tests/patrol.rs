@@ -18,14 +18,7 @@ use gridwatch::index::IncidentFilter;
 
 #[test]
 fn area_shares_equal_shapely_for_every_route() {
-    let reference: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/patrol_reference.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let reference: serde_json::Value = common::fixture("patrol_reference.json");
     let e = engine();
     let routes = reference["routes"].as_array().unwrap();
     assert_eq!(routes.len(), e.patrol_routes.len());
@@ -262,14 +255,7 @@ async fn teams_are_ranked_worst_first() {
 /// buffer (within 0.5 %).
 #[tokio::test]
 async fn coverage_tiles_carry_each_routes_reach() {
-    let reference: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/patrol_reference.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let reference: serde_json::Value = common::fixture("patrol_reference.json");
     let areas: std::collections::HashMap<u64, f64> = reference["routes"]
         .as_array()
         .unwrap()
@@ -325,14 +311,7 @@ async fn coverage_tiles_carry_each_routes_reach() {
 #[test]
 fn dosage_minutes_equal_shapely() {
     use gridwatch::analytics::patrol::dosage::{Visit, visits};
-    let reference: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/dosage_reference.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let reference: serde_json::Value = common::fixture("dosage_reference.json");
     let e = engine();
     let mut worst: f64 = 0.0;
     let mut checked = 0;

@@ -25,11 +25,18 @@ pub fn geodata_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
 
-/// The networkx walking distances on the bundled streets (`scripts/reference/streets.py`).
-pub fn streets_reference() -> serde_json::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streets_reference.json");
+/// A committed reference answer, `tests/fixtures/{name}` (made by `scripts/reference/`).
+pub fn fixture(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(path).expect("the fixture reads"))
         .expect("the fixture is JSON")
+}
+
+/// The networkx walking distances on the bundled streets (`scripts/reference/streets.py`).
+pub fn streets_reference() -> serde_json::Value {
+    fixture("streets_reference.json")
 }
 
 /// The engine over the bundled dataset, built once.
