@@ -250,7 +250,7 @@ async fn importing_twice_does_not_duplicate() {
         .await
         .unwrap();
     for (table, expected) in [
-        ("incidents", 72_000),
+        ("incidents", 72_836),
         ("buildings", engine().buildings.len()),
         ("streets", engine().streets.len()),
         ("grids", 866),
@@ -323,7 +323,7 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
     assert_eq!(
         created.json["ids"],
-        json!([72_001, 72_002]),
+        json!([72_837, 72_838]),
         "ids continue after the dataset's"
     );
 
@@ -372,7 +372,7 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
     let assigned = send(
         &state,
         "PATCH",
-        "/api/v1/incidents/72001",
+        "/api/v1/incidents/72837",
         "op-token",
         &json!({ "status": "assigned" }),
     )
@@ -411,10 +411,10 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
 
     // A new snapshot from the store holds every acknowledged write and nothing else.
     let reloaded = reload(store.as_ref()).await;
-    assert_eq!(reloaded.incidents.len(), 72_002);
+    assert_eq!(reloaded.incidents.len(), 72_838);
     let live = state.engine();
     assert_same(&live, &reloaded, "the store after writes");
-    let row = reloaded.incidents.row(72_001).unwrap();
+    let row = reloaded.incidents.row(72_837).unwrap();
     assert_eq!(reloaded.incidents.status[row], IncidentStatus::Assigned);
     assert_ne!(
         reloaded.incidents.grid[row],
@@ -448,7 +448,7 @@ async fn both_stores_take_writes_the_same_way() {
     let (reopened, seeded) =
         GpkgStore::open_or_create(&path, || unreachable!("the store exists")).unwrap();
     assert!(seeded.is_none());
-    assert_eq!(reload(&reopened).await.incidents.len(), 72_002);
+    assert_eq!(reload(&reopened).await.incidents.len(), 72_838);
     let (pg, _) = pg_store().await;
     let from_pg = writes_all_or_nothing_and_survive_a_reload(Arc::new(pg)).await;
     assert_eq!(
@@ -575,7 +575,7 @@ async fn reads_survive_a_database_outage_and_writes_answer_503() {
     assert_eq!(write.content_type, "application/problem+json");
     assert_eq!(
         state.engine().incidents.len(),
-        72_000,
+        72_836,
         "nothing was applied"
     );
 }

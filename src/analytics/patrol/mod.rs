@@ -2,6 +2,7 @@
 //! against where and when incidents happen (pure functions over the engine; served under
 //! `/api/v1/patrol`).
 //!
+//! - [`adherence`]: the share of its route a track walked;
 //! - [`coverage`]: a route or track buffered by a distance, per grid the share of its area,
 //!   buildings and households within reach, the hot-spot cells reached and missed, and the
 //!   incidents within reach;
@@ -12,9 +13,11 @@
 //!
 //! Geometry is drawn in a local metric frame ([`frame`]), never in degrees.
 
+pub mod adherence;
 pub mod coverage;
 pub mod dosage;
 pub mod frame;
+pub mod suggest;
 pub mod timing;
 
 #[cfg(test)]

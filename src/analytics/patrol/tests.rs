@@ -226,3 +226,21 @@ fn fixes_too_far_apart_leave_unknown_time() {
     assert_eq!(found[0].band(), Band::Short);
     const { assert!(MAX_GAP_S < 300) };
 }
+
+#[test]
+fn a_track_walks_the_share_of_its_route_that_it_keeps_near() {
+    use super::adherence::route_walked_share;
+    let route = MultiLineString::new(vec![LineString::from(vec![at(0.0, 0.0), at(1_000.0, 0.0)])]);
+    // Along the first 600 m, 10 m to the side: the route is within 50 m of it up to
+    // 600 + √(50² − 10²) = 648.99 m.
+    let partial = LineString::from(vec![at(0.0, 10.0), at(600.0, 10.0)]);
+    let share = route_walked_share(&route, &partial, 50.0);
+    assert!((share - 0.64899).abs() < 0.005, "{share}");
+    // The whole length on a parallel street 60 m away: nothing of the route walked.
+    let parallel = LineString::from(vec![at(0.0, 60.0), at(1_000.0, 60.0)]);
+    assert!(route_walked_share(&route, &parallel, 50.0) < 1e-9);
+    // Past both ends and back: all of it.
+    let whole = LineString::from(vec![at(-20.0, 3.0), at(1_020.0, -3.0), at(-20.0, 0.0)]);
+    assert!((route_walked_share(&route, &whole, 50.0) - 1.0).abs() < 1e-9);
+    assert!(route_walked_share(&route, &LineString::new(vec![]), 50.0).abs() < 1e-12);
+}

@@ -78,6 +78,10 @@ pub fn router() -> Router<AppState> {
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/teams", patrol::teams)),
         )
         .route(
+            "/patrol/suggest",
+            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/suggest", patrol::suggest)),
+        )
+        .route(
             "/patrol/timing",
             get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/timing", patrol::timing)),
         )

@@ -473,3 +473,57 @@ fn source(rng: &mut ChaCha8Rng, kind: K) -> IncidentSource {
     };
     weighted(rng, table)
 }
+
+/// First day (from 2019-01-01) of the planted weekday-evening disputes: 2021-01-01.
+const EVENING_FROM_DAY: i64 = 731;
+
+/// Disputes planted on weekday evenings (Monday–Friday, 19:00–20:59) through 2021 in
+/// `communities` (positions), about four a week each, at homes of the community: the
+/// peak a team walking on Saturday morning misses (the wrong-hours teams of `truth.json`).
+/// Ids follow `first_id`, in time order; they come after the other incidents in the file.
+pub fn evening_disputes(
+    rng: &mut ChaCha8Rng,
+    buildings: &[Placed],
+    grid_community: &[usize],
+    communities: &[usize],
+    first_id: u64,
+) -> Vec<Incident> {
+    let jitter = Normal::new(0.0, 20.0).unwrap_or_else(|_| unreachable!("positive sigma"));
+    let mut rows: Vec<(i64, Coord)> = Vec::new();
+    for &community in communities {
+        let homes: Vec<Coord> = buildings
+            .iter()
+            .filter(|p| grid_community[p.grid] == community && p.building.households > 0)
+            .filter_map(|p| p.building.geometry.centroid().map(|c| c.0))
+            .collect();
+        if homes.is_empty() {
+            continue;
+        }
+        for day in EVENING_FROM_DAY..DAYS {
+            let weekday = (day + 1) % 7; // 0 = Monday; 2019-01-01 was a Tuesday
+            if weekday >= 5 || !rng.random_bool(0.8) {
+                continue;
+            }
+            let t = START + day * 86_400 + 19 * 3600 + rng.random_range(0..7200);
+            let home = homes[rng.random_range(0..homes.len())];
+            rows.push((t, offset_m(home, jitter.sample(rng), jitter.sample(rng))));
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.x.total_cmp(&b.1.x)));
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (t, at))| {
+            let (status, resolved_at) = handling(rng, K::Dispute, t);
+            Incident {
+                id: first_id + i as u64,
+                lon: (at.x * 1e6).round() / 1e6,
+                lat: (at.y * 1e6).round() / 1e6,
+                kind: K::Dispute,
+                reported_at: t,
+                status,
+                resolved_at,
+                source: source(rng, K::Dispute),
+            }
+        })
+        .collect()
+}

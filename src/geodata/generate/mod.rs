@@ -5,8 +5,8 @@
 //! incidents, and the same seed always writes the same bytes.
 //!
 //! Stages, in order: districts (real, from `sources/`) → urban areas and communities → grids →
-//! streets (laid out) → buildings → footpaths → resources → patrol routes and tracks along the
-//! streets → incidents and planted truth.
+//! streets (laid out) → buildings → footpaths → resources → incidents and planted truth →
+//! patrol routes and tracks along the streets (which plant their own truth around the hot spots).
 
 mod buildings;
 mod city;
@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 pub use city::GRID_COUNT;
 pub use incidents::{DEFAULT_INCIDENTS, PlantedHotspot};
+pub use patrols::PatrolTruth;
 pub use resources::SERVICE_COMPLEXES;
 pub use river_gap::RiverGapBuilding;
 pub use streets::River;
@@ -66,6 +67,11 @@ pub struct Truth {
     /// Homes within 500 m of a service complex in a straight line but more than 1,000 m away on
     /// foot, because the river lies between and the nearest bridge is far (see [`river_gap`]).
     pub river_gap: Vec<RiverGapBuilding>,
+    /// Disputes planted on weekday evenings of 2021 in the wrong-hours teams' communities
+    /// (the last ids of the file, after the `incidents` above).
+    pub evening_disputes: usize,
+    /// What the patrol routes and tracks carry (see [`patrols`]).
+    pub patrols: PatrolTruth,
 }
 
 /// A generated dataset and its truth.
@@ -103,13 +109,29 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
     );
     let grid_community: Vec<usize> = grid_shapes.iter().map(|(c, _)| *c).collect();
     let resources = resources::place(&mut stream(4), &community_shapes, &placed, &grid_community);
-    let (patrol_routes, patrol_tracks) =
-        patrols::build(&mut stream(5), &community_shapes, &grid_shapes, &graph);
     let river_gap = river_gap::find(&river, &placed, &resources);
     let city = city::city_rect(&districts)
         .ok_or_else(|| DataError::invalid(sources, "districts are empty"))?;
-    let (incidents, hotspots) =
+    let (mut incidents, hotspots) =
         incidents::generate(&mut stream(6), &placed, city, options.incidents);
+    let wrong_hours = wrong_hours_communities(&placed, &grid_community, community_shapes.len());
+    let evening = incidents::evening_disputes(
+        &mut stream(8),
+        &placed,
+        &grid_community,
+        &wrong_hours,
+        incidents.len() as u64 + 1,
+    );
+    let evening_disputes = evening.len();
+    incidents.extend(evening);
+    let (patrol_routes, patrol_tracks, patrols) = patrols::build(
+        &mut stream(5),
+        &community_shapes,
+        &grid_shapes,
+        &graph,
+        &hotspots,
+        &wrong_hours,
+    );
 
     let mut grid_households = vec![0u32; grid_shapes.len()];
     for p in &placed {
@@ -135,8 +157,27 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             service_gap_bbox: [112.14, 31.035, 112.185, 31.09],
             river,
             river_gap,
+            evening_disputes,
+            patrols,
         },
     })
+}
+
+/// The communities (positions) whose teams walk at the wrong hours: every 45th from the 11th,
+/// among those with at least 40 homes (so their planted evening disputes stand out).
+fn wrong_hours_communities(
+    placed: &[buildings::Placed],
+    grid_community: &[usize],
+    communities: usize,
+) -> Vec<usize> {
+    let mut homes = vec![0usize; communities];
+    for p in placed.iter().filter(|p| p.building.households > 0) {
+        homes[grid_community[p.grid]] += 1;
+    }
+    (10..communities)
+        .step_by(45)
+        .filter(|&c| homes[c] >= 40)
+        .collect()
 }
 
 /// Writes a generated dataset and its `truth.json` into `out`.

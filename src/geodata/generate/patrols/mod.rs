@@ -1,16 +1,27 @@
 //! One volunteer patrol team per community: a weekly loop along the streets through the
-//! community's grids, and the GPS tracks of its last eight weekly walks of 2021. Teams differ in
-//! discipline: most walk the whole loop, some stop part-way, a few drift onto parallel streets.
+//! community's grids, and the GPS tracks of its last eight weekly walks of 2021.
+//!
+//! Planted for the patrol analytics (written to `truth.json`, see [`planted`]): teams differ in
+//! discipline (most walk the whole loop, some turn back part-way, a few drift onto parallel
+//! streets); every loop keeps away from the planted school and emerging hot spots, so those
+//! are beyond every route; a few teams walk on Saturday morning although their community's disputes peak on
+//! weekday evenings; and of the teams whose loop crosses a planted hot spot, some stop there
+//! for a Koper-length visit while the others walk through.
+
+mod planted;
+mod walk;
 
 use geo::{Area, Contains, Coord, InteriorPoint, LineString, MultiLineString, Polygon};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Normal};
 
 use super::city::CommunityShape;
-use super::shapes::{M_PER_DEG_LAT, m_per_deg_lon, offset_m, random_point_in, round_coord};
+use super::incidents::PlantedHotspot;
+use super::shapes::{random_point_in, round_coord};
 use crate::model::{PatrolRoute, PatrolTrack};
 use crate::network::{Snap, StreetGraph};
+pub use planted::PatrolTruth;
+use walk::{Discipline, FIX_INTERVAL_S, walk};
 
 /// A stop farther than this from any street is left out of the loop (metres).
 const STOP_SNAP_M: f64 = 250.0;
@@ -21,20 +32,21 @@ const LOOP_MAX_M: f64 = 6_500.0;
 const TRACK_WEEKS: i64 = 8;
 /// Monday 2021-11-08 00:00 +08:00, the first tracked week.
 const FIRST_TRACKED_MONDAY: i64 = 1_636_300_800;
-/// Walking speed of a patrol, m/s (a slow, observant walk).
-const WALK_M_S: f64 = 1.1;
-/// One GPS fix a minute.
-const FIX_INTERVAL_S: i64 = 60;
 
-/// Builds the routes (one per community) and their tracks.
+/// Builds the routes (one per community), their tracks and what was planted in them.
+/// `hotspots` are the planted incident hot spots; `wrong_hours` the communities (positions)
+/// whose teams walk on Saturday morning.
 pub fn build(
     rng: &mut ChaCha8Rng,
     communities: &[CommunityShape],
     grids: &[(usize, Polygon)],
     streets: &StreetGraph,
-) -> (Vec<PatrolRoute>, Vec<PatrolTrack>) {
+    hotspots: &[PlantedHotspot],
+    wrong_hours: &[usize],
+) -> (Vec<PatrolRoute>, Vec<PatrolTrack>, PatrolTruth) {
+    let avoid = planted::places_to_avoid(communities, hotspots);
     let mut routes = Vec::with_capacity(communities.len());
-    let mut tracks = Vec::new();
+    let mut disciplines = Vec::with_capacity(communities.len());
     for (c, community) in communities.iter().enumerate() {
         let Some(area) = community
             .geometry
@@ -44,74 +56,110 @@ pub fn build(
         else {
             continue;
         };
+        let keep_away: Vec<Coord> = avoid.iter().map(|a| a.1).collect();
         let line = route_line(
             rng,
             area,
             grids.iter().filter(|(gc, _)| *gc == c).map(|(_, g)| g),
             streets,
+            &keep_away,
         );
-        let weekday: u8 = rng.random_range(1..=7);
-        let start_h: i64 = if weekday >= 6 && rng.random_bool(0.5) {
-            9
+        let (weekday, start_h): (u8, i64) = if wrong_hours.contains(&c) {
+            (6, 9)
         } else {
-            19
+            let weekday = rng.random_range(1..=7);
+            let start_h = if weekday >= 6 && rng.random_bool(0.5) {
+                9
+            } else {
+                19
+            };
+            (weekday, start_h)
         };
-        let route = PatrolRoute {
+        routes.push(PatrolRoute {
             id: c as u64 + 1,
             community_id: c as u64 + 1,
             team: format!("{}平安巡逻队", community.name),
             weekday,
             start_time: format!("{start_h:02}:00"),
             end_time: format!("{:02}:00", start_h + 2),
-            geometry: MultiLineString::new(vec![line.clone()]),
-        };
-        let discipline = rng.random_range(0.0..1.0);
-        for week in 0..TRACK_WEEKS {
-            let day_start = FIRST_TRACKED_MONDAY + (week * 7 + i64::from(weekday) - 1) * 86_400;
-            let start = day_start + start_h * 3600 + rng.random_range(-10..=20) * 60;
-            let track = walk(rng, &line, discipline);
-            if track.0.len() >= 2 {
-                let times: Vec<i64> = (0..track.0.len() as i64)
-                    .map(|i| start + i * FIX_INTERVAL_S)
-                    .collect();
-                tracks.push(PatrolTrack {
-                    id: tracks.len() as u64 + 1,
-                    route_id: Some(route.id),
-                    community_id: route.community_id,
-                    team: route.team.clone(),
-                    started_at: times[0],
-                    ended_at: times[times.len() - 1],
-                    geometry: track,
-                    times,
-                });
-            }
-        }
-        routes.push(route);
+            geometry: MultiLineString::new(vec![line]),
+        });
+        disciplines.push(Discipline::draw(rng));
     }
-    (routes, tracks)
+    let mut truth = PatrolTruth::new(&routes, hotspots, &avoid, wrong_hours);
+    let stays = truth.plan_stays(communities, &routes, hotspots, &avoid);
+    let mut tracks = Vec::new();
+    for (r, route) in routes.iter().enumerate() {
+        let line = &route.geometry.0[0];
+        let stay = stays.iter().find(|s| s.route == r);
+        let discipline = if stay.is_some() {
+            Discipline::Whole
+        } else {
+            disciplines[r]
+        };
+        truth.discipline(route, discipline);
+        let start_h: i64 = route.start_time[..2].parse().unwrap_or(19);
+        for week in 0..TRACK_WEEKS {
+            let day_start =
+                FIRST_TRACKED_MONDAY + (week * 7 + i64::from(route.weekday) - 1) * 86_400;
+            let start = day_start + start_h * 3600 + rng.random_range(-10..=20) * 60;
+            let track = walk(rng, line, discipline, stay.and_then(|s| s.stay));
+            if track.0.len() < 2 {
+                continue;
+            }
+            let times: Vec<i64> = (0..track.0.len() as i64)
+                .map(|i| start + i * FIX_INTERVAL_S)
+                .collect();
+            let id = tracks.len() as u64 + 1;
+            if let Some(s) = stay {
+                truth.visit(id, route, hotspots, s);
+            }
+            tracks.push(PatrolTrack {
+                id,
+                route_id: Some(route.id),
+                community_id: route.community_id,
+                team: route.team.clone(),
+                started_at: times[0],
+                ended_at: times[times.len() - 1],
+                geometry: track,
+                times,
+            });
+        }
+    }
+    (routes, tracks, truth)
 }
 
 /// A closed loop along the streets through the grids' interior points (and a few extra stops),
 /// visited in order of angle around the community's centre: each stop is taken to its nearest
 /// street, and consecutive stops are joined by the shortest walk between them. A stop is left
 /// out when no walk reaches it, or when going there (and home from there) would make the loop
-/// longer than [`LOOP_MAX_M`].
+/// longer than [`LOOP_MAX_M`]. No stop is taken within [`planted::KEEP_AWAY_M`] of a place in
+/// `keep_away`.
 fn route_line<'a>(
     rng: &mut ChaCha8Rng,
     area: &Polygon,
     grids: impl Iterator<Item = &'a Polygon>,
     streets: &StreetGraph,
+    keep_away: &[Coord],
 ) -> LineString {
+    let far_enough = |c: &Coord| {
+        keep_away
+            .iter()
+            .all(|a| walk::leg_m(*a, *c) > planted::KEEP_AWAY_M)
+    };
     let Some(center) = area.interior_point() else {
         return LineString::new(vec![]);
     };
     let mut stops: Vec<Coord> = grids
         .filter_map(|g| g.interior_point().map(|p| p.0))
-        .filter(|c| area.contains(c))
+        .filter(|c| area.contains(c) && far_enough(c))
         .collect();
-    while stops.len() < 6 {
+    let mut tries = 0;
+    while stops.len() < 6 && tries < 40 {
+        tries += 1;
         match random_point_in(rng, area, 200) {
-            Some(p) => stops.push(p.0),
+            Some(p) if far_enough(&p.0) => stops.push(p.0),
+            Some(_) => {}
             None => break,
         }
     }
@@ -155,63 +203,4 @@ fn route_line<'a>(
     }
     ring.dedup();
     LineString::new(ring)
-}
-
-/// A GPS trace of one walk along `route`, one fix a minute: good teams (discipline > 0.4)
-/// walk it all with ~4 m noise; middling ones turn back after 55–85 %; poor ones cover 25–50 %
-/// and drift up to 60 m off the route.
-fn walk(rng: &mut ChaCha8Rng, route: &LineString, discipline: f64) -> LineString {
-    let length_m = length_m(route);
-    let (share, noise_m, drift_m) = if discipline > 0.4 {
-        (1.0, 4.0, 0.0)
-    } else if discipline > 0.15 {
-        (rng.random_range(0.55..0.85), 6.0, 0.0)
-    } else {
-        (
-            rng.random_range(0.25..0.5),
-            10.0,
-            rng.random_range(20.0..60.0),
-        )
-    };
-    let noise = Normal::new(0.0, noise_m).unwrap_or_else(|_| unreachable!("positive sigma"));
-    let fixes = ((length_m * share / WALK_M_S) / FIX_INTERVAL_S as f64).ceil() as usize + 1;
-    let coords = (0..fixes)
-        .map(|i| {
-            let s = (i as f64 * FIX_INTERVAL_S as f64 * WALK_M_S).min(length_m * share);
-            let at = point_at(route, s);
-            round_coord(offset_m(
-                at,
-                drift_m + noise.sample(rng),
-                drift_m * 0.5 + noise.sample(rng),
-            ))
-        })
-        .collect();
-    LineString::new(coords)
-}
-
-fn leg_m(a: Coord, b: Coord) -> f64 {
-    let dx = (b.x - a.x) * m_per_deg_lon(a.y);
-    let dy = (b.y - a.y) * M_PER_DEG_LAT;
-    dx.hypot(dy)
-}
-
-fn length_m(line: &LineString) -> f64 {
-    line.lines().map(|l| leg_m(l.start, l.end)).sum()
-}
-
-/// The point `s_m` metres along `line`.
-fn point_at(line: &LineString, s_m: f64) -> Coord {
-    let mut left = s_m;
-    for l in line.lines() {
-        let d = leg_m(l.start, l.end);
-        if left <= d && d > 0.0 {
-            let t = left / d;
-            return Coord {
-                x: l.start.x + t * (l.end.x - l.start.x),
-                y: l.start.y + t * (l.end.y - l.start.y),
-            };
-        }
-        left -= d;
-    }
-    line.0.last().copied().unwrap_or(Coord { x: 0.0, y: 0.0 })
 }

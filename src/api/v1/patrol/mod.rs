@@ -5,6 +5,10 @@
 //! kinds asked (`from`, `to`, `kind`; by default the last 90 days of data), taken in the
 //! community whose grid holds the cell's centre.
 
+mod suggest;
+
+pub use suggest::suggest;
+
 use geo::{Coord, MultiLineString};
 use h3o::{CellIndex, LatLng, Resolution};
 use serde_json::{Value, json};
@@ -12,6 +16,7 @@ use serde_json::{Value, json};
 use super::filters::{Filters, bin_level};
 use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::gistar::gi_star;
+use crate::analytics::patrol::adherence::route_walked_share;
 use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
 use crate::analytics::patrol::dosage::{dosage as dose, visits};
 use crate::analytics::patrol::timing::{HOURS, hour_of_week, patrolled_hours, timing as time_of};
@@ -22,9 +27,14 @@ use crate::model::{PatrolTrack, Period, format_local};
 /// The default period: this many days up to the last incident.
 const DEFAULT_DAYS: i64 = 90;
 
-/// The incident filter of `kind`, `from`, `to` (the last 90 days by default), city-wide.
-fn period_filter(engine: &Engine, params: &QueryParams) -> Result<IncidentFilter, ApiError> {
-    let filters = Filters::parse(engine, params, &["route", "track", "buffer_m"])?;
+/// The incident filter of `kind`, `from`, `to` (the last 90 days by default), city-wide;
+/// `extra` are the other parameters the endpoint takes.
+fn period_filter(
+    engine: &Engine,
+    params: &QueryParams,
+    extra: &[&str],
+) -> Result<IncidentFilter, ApiError> {
+    let filters = Filters::parse(engine, params, extra)?;
     let mut filter = filters.incidents;
     filter.communities.clear();
     filter.grids.clear();
@@ -36,6 +46,24 @@ fn period_filter(engine: &Engine, params: &QueryParams) -> Result<IncidentFilter
         };
     }
     Ok(filter)
+}
+
+/// The parameters naming what a coverage, dosage or timing request is about.
+const SUBJECT: &[&str] = &["route", "track", "community", "buffer_m"];
+
+/// A distance parameter in metres above 0 and at most `max` (`default` when absent).
+fn metres(params: &QueryParams, key: &str, default: f64, max: f64) -> Result<f64, ApiError> {
+    match params.get(key) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| *v > 0.0 && *v <= max)
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!("`{key}` must be metres above 0 and at most {max}"))
+            }),
+    }
 }
 
 /// The hot cells (Gi* class ≥ +2 at res 9, city-wide) of `filter`, each with the position of
@@ -192,19 +220,9 @@ pub fn coverage(
     areas: &StudyAreas,
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
-    let filter = period_filter(engine, params)?;
+    let filter = period_filter(engine, params, SUBJECT)?;
     let subject = subject(engine, params)?;
-    let buffer_m = match params.get("buffer_m") {
-        None => DEFAULT_BUFFER_M,
-        Some(raw) => raw
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|b| *b > 0.0 && *b <= 1_000.0)
-            .ok_or_else(|| {
-                ApiError::BadRequest("`buffer_m` must be metres above 0 and at most 1,000".into())
-            })?,
-    };
+    let buffer_m = metres(params, "buffer_m", DEFAULT_BUFFER_M, 1_000.0)?;
     if subject.path.0.iter().all(|l| l.0.len() < 2) {
         return Err(ApiError::Unprocessable(
             "the patrol has no path to buffer".into(),
@@ -285,7 +303,7 @@ pub fn dosage(
     areas: &StudyAreas,
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
-    let filter = period_filter(engine, params)?;
+    let filter = period_filter(engine, params, SUBJECT)?;
     let subject = subject(engine, params)?;
     let hot = hot_cells(engine, areas, &filter, subject.community)?;
     let all: Vec<_> = subject
@@ -347,7 +365,7 @@ pub fn timing(
     _areas: &StudyAreas,
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
-    let filter = period_filter(engine, params)?;
+    let filter = period_filter(engine, params, SUBJECT)?;
     let subject = subject(engine, params)?;
     let patrolled = patrolled_hours(&subject.tracks);
     let profile = hour_profile(engine, &filter, subject.community);
@@ -371,25 +389,29 @@ pub fn timing(
     ))
 }
 
+/// What ranks a team: hot spots its routes reach, route walked, minutes at hot spots, timing.
+const MEASURES: usize = 4;
+
 /// `GET /api/v1/patrol/teams[?from=&to=&kind=]`: every community's team, worst first, by the
-/// mean of its ranks in three measures (each ranked worst first, ties sharing the better
-/// rank): the share of its community's hot cells its routes reach (50 m), its tracks' minutes
-/// per week at those cells, and its timing score.
+/// mean of its ranks in four measures (each ranked worst first, ties sharing the better
+/// rank): the share of its community's hot cells its routes reach (50 m), the share of its
+/// route its tracks walked (50 m), its tracks' minutes per week at those cells, and its
+/// timing score.
 pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
     use rayon::prelude::*;
     params.only(&["kind", "from", "to"])?;
-    let filter = period_filter(engine, params)?;
+    let filter = period_filter(engine, params, SUBJECT)?;
     let hot = hot_cells_by_community(engine, areas, &filter)?;
-    let rows: Vec<(u32, [f64; 3], Value)> = (0..engine.communities.len() as u32)
+    let rows: Vec<(u32, [f64; MEASURES], Value)> = (0..engine.communities.len() as u32)
         .into_par_iter()
         .filter_map(|c| team_row(engine, c, &hot, &filter))
         .collect();
     // Rank each measure worst first (lowest value rank 1), then order by the mean rank.
     let mut mean_rank = vec![0.0; rows.len()];
-    for m in 0..3 {
+    for m in 0..MEASURES {
         for (i, row) in rows.iter().enumerate() {
             let worse = rows.iter().filter(|o| o.1[m] < row.1[m]).count();
-            mean_rank[i] += (worse + 1) as f64 / 3.0;
+            mean_rank[i] += (worse + 1) as f64 / MEASURES as f64;
         }
     }
     let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -413,7 +435,7 @@ pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Resul
         json!({
             "teams": rows.len(),
             "period": period_json(&filter),
-            "order": "worst first: the mean of the ranks in hotspots_reached_share (routes, 50 m), minutes_per_week_at_hotspots (tracks) and timing_score; a team without hot spots counts as reaching them all",
+            "order": "worst first: the mean of the ranks in hotspots_reached_share (routes, 50 m), route_walked_share (tracks against their routes, 50 m), minutes_per_week_at_hotspots (tracks) and timing_score; a team without hot spots counts as reaching them all",
         }),
     ))
 }
@@ -424,7 +446,7 @@ fn team_row(
     c: u32,
     hot: &[(CellIndex, u32)],
     filter: &IncidentFilter,
-) -> Option<(u32, [f64; 3], Value)> {
+) -> Option<(u32, [f64; MEASURES], Value)> {
     let community = &engine.communities.items()[c as usize];
     let routes: Vec<_> = engine
         .patrol_routes
@@ -458,7 +480,28 @@ fn team_row(
     let from = tracks.iter().map(|t| t.started_at).min().unwrap_or(0);
     let to = tracks.iter().map(|t| t.ended_at).max().unwrap_or(0);
     let doses = dose(&cells, &all, from, to);
-    let per_week: f64 = doses.iter().map(|d| d.minutes_per_week).sum();
+    // An empty sum is -0.0.
+    let per_week: f64 = doses
+        .iter()
+        .map(|d| d.minutes_per_week)
+        .sum::<f64>()
+        .max(0.0);
+    let walked: Vec<f64> = tracks
+        .iter()
+        .filter_map(|t| {
+            let route = routes.iter().find(|r| Some(r.id) == t.route_id)?;
+            Some(route_walked_share(
+                &route.geometry,
+                &t.geometry,
+                DEFAULT_BUFFER_M,
+            ))
+        })
+        .collect();
+    let walked_share = if walked.is_empty() {
+        None
+    } else {
+        Some(walked.iter().sum::<f64>() / walked.len() as f64)
+    };
     let koper: f64 = doses.iter().map(|d| d.koper_share * d.minutes).sum::<f64>()
         / doses
             .iter()
@@ -474,7 +517,12 @@ fn team_row(
     let at = geo::InteriorPoint::interior_point(&community.geometry);
     Some((
         c,
-        [reached.unwrap_or(1.0), per_week, t.score],
+        [
+            reached.unwrap_or(1.0),
+            walked_share.unwrap_or(0.0),
+            per_week,
+            t.score,
+        ],
         json!({
             "type": "Feature",
             "id": community.id,
@@ -487,6 +535,7 @@ fn team_row(
                 "tracks": tracks.len(),
                 "hotspots": cells.len(),
                 "hotspots_reached_share": reached,
+                "route_walked_share": walked_share.map(|w| (w * 1000.0).round() / 1000.0),
                 "minutes_per_week_at_hotspots": (per_week * 10.0).round() / 10.0,
                 "koper_share": (koper * 1000.0).round() / 1000.0,
                 "timing_score": t.score,

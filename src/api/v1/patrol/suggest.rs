@@ -1,0 +1,173 @@
+//! `GET /api/v1/patrol/suggest?route=[&extra_m=1000][&buffer_m=50][&from=&to=&kind=]`: the hot
+//! spots a route misses, ranked by their incidents, and the route extended along the streets
+//! to reach the heaviest of them within `extra_m` more metres, with its coverage before and
+//! after.
+
+use geo::MultiLineString;
+use h3o::{LatLng, Resolution};
+use serde_json::{Value, json};
+
+use super::{DEFAULT_BUFFER_M, cover, hot_cells, metres, period_filter};
+use crate::analytics::patrol::coverage::Coverage;
+use crate::analytics::patrol::suggest::{Candidate, suggest as plan};
+use crate::api::v1::{StudyAreas, cell_geometry, collection};
+use crate::api::{ApiError, QueryParams};
+use crate::index::{Engine, IncidentFilter};
+
+/// The default extra length a suggestion may add (metres).
+const DEFAULT_EXTRA_M: f64 = 1_000.0;
+
+pub fn suggest(
+    engine: &Engine,
+    areas: &StudyAreas,
+    params: &QueryParams,
+) -> Result<Value, ApiError> {
+    const KEYS: &[&str] = &["route", "extra_m", "buffer_m"];
+    params.only(&[KEYS, &["kind", "from", "to"]].concat())?;
+    let filter = period_filter(engine, params, KEYS)?;
+    let id: u64 = params
+        .get("route")
+        .ok_or_else(|| ApiError::BadRequest("`route` (a patrol route id) is required".into()))?
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::BadRequest("`route` must be an id".into()))?;
+    let route = engine
+        .patrol_routes
+        .get(id)
+        .ok_or_else(|| ApiError::NotFound(format!("no patrol route {id}")))?;
+    let extra_m = metres(params, "extra_m", DEFAULT_EXTRA_M, 10_000.0)?;
+    let buffer_m = metres(params, "buffer_m", DEFAULT_BUFFER_M, 1_000.0)?;
+    let community = engine
+        .communities
+        .position(route.community_id)
+        .ok_or_else(|| ApiError::NotFound(format!("no community {}", route.community_id)))?;
+    let Some(line) = route.geometry.0.iter().max_by_key(|l| l.0.len()) else {
+        return Err(ApiError::Unprocessable("the route has no path".into()));
+    };
+    if line.0.len() < 2 {
+        return Err(ApiError::Unprocessable("the route has no path".into()));
+    }
+    let hot = hot_cells(engine, areas, &filter, community)?;
+    let before = cover(engine, &route.geometry, community, buffer_m, &hot, &filter);
+    let weights = incidents_in(engine, &filter, &before.hotspots_missed);
+    let mut candidates: Vec<Candidate> = before
+        .hotspots_missed
+        .iter()
+        .zip(&weights)
+        .map(|(&cell, &w)| Candidate {
+            cell,
+            weight: w as f64,
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.cell.cmp(&b.cell)));
+    let s = plan(engine, line, &candidates, extra_m, buffer_m);
+    if s.path.0.len() < 2 {
+        return Err(ApiError::Unprocessable(
+            "no vertex of the route lies on the streets".into(),
+        ));
+    }
+    let after = cover(
+        engine,
+        &MultiLineString::new(vec![s.path.clone()]),
+        community,
+        buffer_m,
+        &hot,
+        &filter,
+    );
+    let features = features(route.id, &s, &candidates, &after);
+    Ok(collection(
+        features,
+        json!({
+            "route_id": route.id,
+            "team": route.team,
+            "community_id": route.community_id,
+            "extra_m": extra_m,
+            "buffer_m": buffer_m,
+            "base_length_m": round1(s.base_length_m),
+            "length_m": round1(s.length_m),
+            "added_m": round1((s.length_m - s.base_length_m).max(0.0)),
+            "uncovered_hotspots": candidates.len(),
+            "visited": s.visits.iter().map(|v| v.cell.to_string()).collect::<Vec<_>>(),
+            "incidents_gained": s.visits.iter().map(|v| v.weight).sum::<f64>().max(0.0),
+            "before": coverage_json(&before),
+            "after": coverage_json(&after),
+            "exact": s.exact,
+            "period": super::period_json(&filter),
+            "method": "orienteering on the fixed loop: exact (Held–Karp detours per stretch, then the best disjoint combination) up to 8 hot spots; beyond, greedy insertion by incidents per extra metre with 2-opt, or the exact answer over the 8 heaviest if better. Each hot spot is visited at the street node within reach of its cell that is nearest the loop on foot.",
+        }),
+    ))
+}
+
+/// The suggested route, then each uncovered hot spot by rank.
+fn features(
+    route_id: u64,
+    s: &crate::analytics::patrol::suggest::Suggestion,
+    candidates: &[Candidate],
+    after: &Coverage,
+) -> Vec<Value> {
+    let mut features: Vec<Value> = vec![json!({
+        "type": "Feature",
+        "id": "suggested",
+        "geometry": geojson::Geometry::new(geojson::Value::from(&s.path)),
+        "properties": {
+            "feature": "suggested_route",
+            "route_id": route_id,
+            "length_m": round1(s.length_m),
+        },
+    })];
+    for (rank, c) in candidates.iter().enumerate() {
+        let visit = s.visits.iter().position(|v| v.cell == c.cell);
+        features.push(json!({
+            "type": "Feature",
+            "id": format!("gap.{}", c.cell),
+            "geometry": cell_geometry(c.cell),
+            "properties": {
+                "feature": "uncovered_hotspot",
+                "h3": c.cell.to_string(),
+                "rank": rank + 1,
+                "incidents": c.weight,
+                "visited": visit.is_some(),
+                "visit_order": visit.map(|v| v + 1),
+                "reached_after": after.hotspots_reached.contains(&c.cell),
+                "street_within_reach": !s.unreachable.contains(&c.cell),
+            },
+        }));
+    }
+    features
+}
+
+/// The incidents of `filter` (city-wide) in each of `cells`.
+fn incidents_in(engine: &Engine, filter: &IncidentFilter, cells: &[h3o::CellIndex]) -> Vec<u64> {
+    let mut counts = vec![0u64; cells.len()];
+    if cells.is_empty() {
+        return counts;
+    }
+    let table = &engine.incidents;
+    engine.incidents.for_each_match(filter, |r| {
+        let Ok(ll) = LatLng::new(table.lat[r], table.lon[r]) else {
+            return;
+        };
+        let cell = ll.to_cell(Resolution::Nine);
+        if let Some(i) = cells.iter().position(|&c| c == cell) {
+            counts[i] += 1;
+        }
+    });
+    counts
+}
+
+fn coverage_json(c: &Coverage) -> Value {
+    let households: u64 = c.grids.iter().map(|g| g.households).sum();
+    let reached: u64 = c.grids.iter().map(|g| g.households_reached).sum();
+    json!({
+        "length_m": round1(c.length_m),
+        "hotspots_reached": c.hotspots_reached.len(),
+        "hotspots_missed": c.hotspots_missed.len(),
+        "incidents_reached": c.incidents_reached,
+        "incident_share": if c.incidents == 0 { 0.0 } else { c.incidents_reached as f64 / c.incidents as f64 },
+        "households_covered_share": if households == 0 { 0.0 } else { reached as f64 / households as f64 },
+    })
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
