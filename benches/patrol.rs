@@ -1,6 +1,6 @@
-//! Patrol analyses on the bundled city: the coverage of all 222 routes (50 m), and the dosage
-//! of all 1,776 tracks at their community's three busiest res-9 cells (a stand-in for its hot
-//! spots, which need a period's Gi*).
+//! Patrol analyses on the bundled city: the coverage of all 222 routes (50 m), the dosage of
+//! all 1,776 tracks at their community's three busiest res-9 cells (a stand-in for its hot
+//! spots, which need a period's Gi*), and one whole `GET /api/v1/patrol/suggest` request.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -51,6 +51,15 @@ fn patrol(c: &mut Criterion) {
             (id, cells.into_iter().take(3).map(|c| c.1).collect())
         })
         .collect();
+    // The incidents counted within reach: the last 90 days, as the endpoints count by default.
+    let (_, last) = engine.incidents.time_extent().unwrap_or((0, 0));
+    let last_90_days = IncidentFilter {
+        period: gridwatch::model::Period {
+            start: Some(last - 90 * 86_400),
+            end: Some(last),
+        },
+        ..IncidentFilter::default()
+    };
     let mut group = c.benchmark_group("patrol");
     group.sample_size(10);
     group.bench_function("coverage_all_222_routes_50m", |b| {
@@ -68,7 +77,7 @@ fn patrol(c: &mut Criterion) {
                         community,
                         50.0,
                         cells,
-                        &IncidentFilter::default(),
+                        &last_90_days,
                     )
                     .grids
                     .len()
@@ -91,6 +100,45 @@ fn patrol(c: &mut Criterion) {
             black_box(all)
         });
     });
+    // One suggestion, as a user asks it: Gi* over the city for the hot spots, coverage before
+    // and after, the orienteering and the drawing. Each request asks a millimetre more, so the
+    // answer cache never answers.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let router = gridwatch::api::app(gridwatch::api::AppState::new(engine));
+    for (name, query) in [
+        ("suggest_route_33_default", "route=33"),
+        (
+            "suggest_route_66_school_kinds_2021",
+            "route=66&kind=school_surroundings,police_call,dispute&from=2021-01-01&to=2021-12-31",
+        ),
+    ] {
+        let mut extra_mm = 1_000_000_u64;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                extra_mm += 1;
+                let uri = format!(
+                    "/api/v1/patrol/suggest?{query}&extra_m={}.{:03}",
+                    extra_mm / 1000,
+                    extra_mm % 1000
+                );
+                let request = axum::http::Request::builder()
+                    .uri(uri)
+                    .body(axum::body::Body::empty())
+                    .expect("request");
+                let status = runtime.block_on(async {
+                    tower::ServiceExt::oneshot(router.clone(), request)
+                        .await
+                        .expect("response")
+                        .status()
+                });
+                assert!(status.is_success());
+                black_box(status)
+            });
+        });
+    }
     group.finish();
 }
 

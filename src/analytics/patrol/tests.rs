@@ -244,3 +244,31 @@ fn a_track_walks_the_share_of_its_route_that_it_keeps_near() {
     assert!((route_walked_share(&route, &whole, 50.0) - 1.0).abs() < 1e-9);
     assert!(route_walked_share(&route, &LineString::new(vec![]), 50.0).abs() < 1e-12);
 }
+
+#[test]
+fn a_cell_holding_the_whole_path_is_reached() {
+    let engine = city(Vec::new());
+    let centre = LatLng::new(ORIGIN.y, ORIGIN.x)
+        .unwrap()
+        .to_cell(Resolution::Nine);
+    let c = LatLng::from(centre);
+    let local = Frame::at(ORIGIN).to_local(Coord {
+        x: c.lng(),
+        y: c.lat(),
+    });
+    // 20 m of path at the cell's centre, 100 m from its edges: far outside the reach of any
+    // edge, inside the cell.
+    let path = MultiLineString::new(vec![LineString::from(vec![
+        at(local.x - 10.0, local.y),
+        at(local.x + 10.0, local.y),
+    ])]);
+    let cov = coverage(
+        &engine,
+        &path,
+        0,
+        50.0,
+        &[centre],
+        &IncidentFilter::default(),
+    );
+    assert_eq!(cov.hotspots_reached, vec![centre]);
+}
