@@ -100,9 +100,18 @@ fn patrol(c: &mut Criterion) {
             black_box(all)
         });
     });
-    // One suggestion, as a user asks it: Gi* over the city for the hot spots, coverage before
-    // and after, the orienteering and the drawing. Each request asks a millimetre more, so the
-    // answer cache never answers.
+    group.finish();
+}
+
+/// One suggestion, as a user asks it: Gi* over the city for the hot spots, coverage before and
+/// after, the orienteering and the drawing. Each request asks a millimetre more, so the answer
+/// cache never answers.
+fn suggest(c: &mut Criterion) {
+    let data = gridwatch::geodata::read_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata"))
+        .expect("the bundled dataset reads");
+    let engine = Engine::build(data).expect("indexes");
+    let mut group = c.benchmark_group("patrol");
+    group.sample_size(10);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -142,5 +151,5 @@ fn patrol(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, patrol);
+criterion_group!(benches, patrol, suggest);
 criterion_main!(benches);
