@@ -214,7 +214,6 @@ try {
   check(team.reached === `${s7.hotspots_reached.length} / ${s7.hotspots_reached.length + s7.hotspots_missed.length}`, `team ${worst}: hot spots reached ${team.reached}`);
   check(team.timing === `${Math.round(100 * timingAnswer.summary.timing_score)} %`, `team ${worst}: timing ${team.timing}`);
   check(team.buffer === 1 && team.url === String(worst), "the coverage is drawn and the team kept in the URL");
-  await page.screenshot({ path: `${artifacts}/patrol-planning.png` });
   // The chosen team comes back from the URL, drawn.
   await page.goto("about:blank");
   await page.goto(`${base}/?mode=patrol&team=${worst}#view=14/31.02/112.205`, { waitUntil: "load" });
@@ -223,6 +222,32 @@ try {
   const restoredBuffer = await page.waitForFunction(async () => (await window.gridwatch.map.getSource("patrol-buffer").getData()).features.length === 1,
     null, { timeout: 10_000 }).then(() => true, () => false);
   check(restoredBuffer, `team ${worst} restored from the URL with its coverage drawn`);
+
+  // 8. The suggested extension of a team whose routes miss hot spots: drawn, with the API's
+  // figures.
+  const gapped = teams.find((f) => f.properties.hotspots_reached_share !== null && f.properties.hotspots_reached_share < 1);
+  check(gapped !== undefined, "a team misses hot spots");
+  if (gapped) {
+    const p8 = gapped.properties;
+    const [lon8, lat8] = gapped.geometry.coordinates;
+    await page.goto("about:blank");
+    await page.goto(`${base}/?mode=patrol&team=${p8.community_id}#view=14/${lat8}/${lon8}`, { waitUntil: "load" });
+    await ready();
+    await page.waitForSelector("#suggest-go", { timeout: 20_000 });
+    await page.click("#suggest-go");
+    await page.waitForSelector("#suggest-added", { timeout: 20_000 });
+    await ready();
+    const answer = await (await fetch(`${base}/api/v1/patrol/suggest?route=${p8.route_ids[0]}&extra_m=1000`)).json();
+    const shown = await page.evaluate(() => ({
+      added: document.querySelector("#suggest-added").textContent,
+      reached: document.querySelector("#suggest-reached").textContent,
+      drawn: window.gridwatch.map.queryRenderedFeatures({ layers: ["patrol-suggested"] }).length,
+    }));
+    check(shown.added === `${Math.round(answer.summary.added_m)} m`, `suggestion adds ${shown.added} (API ${answer.summary.added_m})`);
+    check(shown.reached === `${answer.summary.before.hotspots_reached} → ${answer.summary.after.hotspots_reached}`, `suggestion reaches ${shown.reached}`);
+    check(shown.drawn > 0, `the suggested route is drawn (${shown.drawn} features)`);
+    await page.screenshot({ path: `${artifacts}/patrol-planning.png` });
+  }
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join("; ")})`);
 } finally {
   await browser.close();

@@ -26,6 +26,9 @@ export const TEXT = {
     hotspots_reached: "覆盖热点", incidents_reached: "覆盖事件比例", best_slot: "最佳开始时段", dosage: "热点驻留",
     min_per_week: "每周分钟", visits: "到访", coverage_50m: "路线 50 米覆盖范围", missed_hotspot: "未覆盖热点",
     dosage_none: "无驻留", dosage_short: "每周不足 10 分钟", dosage_koper: "每周 10 分钟以上",
+    suggest: "路线延伸建议", extra_m: "最多增加（米）", suggest_go: "生成建议", added_m: "增加长度",
+    suggested_route: "建议路线", suggest_exact: "已求得最优解（不超过 8 个热点时穷尽求解）。",
+    suggest_greedy: "按每米新增事件贪心插入并经 2-opt 优化，未必最优。",
     weekdays: ["一", "二", "三", "四", "五", "六", "日"],
   },
   en: {
@@ -54,6 +57,9 @@ export const TEXT = {
     hotspots_reached: "hot spots reached", incidents_reached: "incidents within reach", best_slot: "best start", dosage: "Time at hot spots",
     min_per_week: "min/week", visits: "visits", coverage_50m: "routes' 50 m reach", missed_hotspot: "hot spot missed",
     dosage_none: "never visited", dosage_short: "under 10 min a week", dosage_koper: "10 min a week or more",
+    suggest: "Route extension", extra_m: "at most (m) more", suggest_go: "Suggest", added_m: "added",
+    suggested_route: "suggested route", suggest_exact: "The best possible (solved exactly up to 8 hot spots).",
+    suggest_greedy: "Greedy insertion by incidents per extra metre, then 2-opt: not proven best.",
     weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
   },
 };

@@ -1,7 +1,8 @@
 // Patrol planning: the teams ranked worst first (/api/v1/patrol/teams); for a chosen team its
 // routes' 50 m coverage and the hot spots they miss (/api/v1/patrol/coverage), the minutes its
 // tracks spend at each hot spot in Koper's bands (/api/v1/patrol/dosage), and when it walks
-// against when its community's incidents happen, with the best start hour (/timing).
+// against when its community's incidents happen, with the best start hour (/timing); and a
+// suggested extension of its route to the hot spots it misses (/api/v1/patrol/suggest).
 
 export class PatrolPlanning {
   constructor(app) {
@@ -10,6 +11,7 @@ export class PatrolPlanning {
     this.team = Number.isFinite(team) ? team : null;
     this.teams = null;
     this.view = null; // { coverage, dosage, timing } of the chosen team
+    this.suggestion = null; // the chosen team's suggested route
   }
 
   keepInUrl(q) {
@@ -18,7 +20,7 @@ export class PatrolPlanning {
 
   addLayers(map) {
     const empty = { type: "FeatureCollection", features: [] };
-    for (const id of ["patrol-buffer", "patrol-missed", "patrol-dosage"]) map.addSource(id, { type: "geojson", data: empty });
+    for (const id of ["patrol-buffer", "patrol-missed", "patrol-dosage", "patrol-suggested"]) map.addSource(id, { type: "geojson", data: empty });
     map.addLayer({ id: "patrol-buffer", type: "fill", source: "patrol-buffer", paint: { "fill-color": "#2b8cbe", "fill-opacity": 0.25 } });
     map.addLayer({
       id: "patrol-dosage", type: "fill", source: "patrol-dosage",
@@ -29,6 +31,7 @@ export class PatrolPlanning {
       },
     });
     map.addLayer({ id: "patrol-missed", type: "line", source: "patrol-missed", paint: { "line-color": "#b2182b", "line-width": 3, "line-dasharray": [2, 1] } });
+    map.addLayer({ id: "patrol-suggested", type: "line", source: "patrol-suggested", layout: { "line-join": "round", "line-cap": "round" }, paint: { "line-color": "#7b3294", "line-width": 4, "line-opacity": 0.85 } });
     this.draw();
   }
 
@@ -75,6 +78,7 @@ export class PatrolPlanning {
 
   async choose(community, at) {
     this.team = community;
+    this.suggestion = null;
     this.app.keepInUrl();
     this.app.busy();
     if (at) this.app.map.flyTo({ center: at, zoom: 14 });
@@ -109,6 +113,45 @@ export class PatrolPlanning {
     map.getSource("patrol-buffer")?.setData({ type: "FeatureCollection", features: kind("buffer") });
     map.getSource("patrol-missed")?.setData({ type: "FeatureCollection", features: kind("missed_hotspot") });
     map.getSource("patrol-dosage")?.setData(this.view.dosage);
+    const route = this.suggestion?.features.filter((f) => f.properties.feature === "suggested_route") ?? [];
+    map.getSource("patrol-suggested")?.setData({ type: "FeatureCollection", features: route });
+  }
+
+  /// Asks for the chosen team's route extended to the hot spots it misses.
+  async suggest() {
+    const team = this.teams?.features.find((f) => f.properties.community_id === this.team)?.properties;
+    const route = team?.route_ids?.[0];
+    if (route === undefined) return;
+    const extra = Number.parseFloat(document.getElementById("suggest-extra").value);
+    this.app.busy();
+    try {
+      this.suggestion = await this.app.json(`/api/v1/patrol/suggest?route=${route}&extra_m=${extra}`);
+    } catch (e) {
+      this.app.report(`${this.app.t("failed")}${e.message}`);
+      this.app.idleThenReady();
+      return;
+    }
+    this.draw();
+    this.renderDetails();
+    this.app.idleThenReady();
+  }
+
+  /// The suggestion's figures: what it adds and what it reaches before and after.
+  suggestionTable() {
+    const t = this.app.t;
+    const s = this.suggestion?.summary;
+    if (!s) return "";
+    const pct = (x) => `${Math.round(100 * x)} %`;
+    const gaps = this.suggestion.features.filter((f) => f.properties.feature === "uncovered_hotspot").map((f) => f.properties);
+    return `<table id="suggestion">
+        <tr><td>${t("added_m")}</td><td class="n" id="suggest-added">${Math.round(s.added_m)} m</td></tr>
+        <tr><td>${t("hotspots_reached")}</td><td class="n" id="suggest-reached">${s.before.hotspots_reached} → ${s.after.hotspots_reached}</td></tr>
+        <tr><td>${t("incidents_reached")}</td><td class="n">${pct(s.before.incident_share)} → ${pct(s.after.incident_share)}</td></tr>
+        <tr><td>${t("households_covered")}</td><td class="n">${pct(s.before.households_covered_share)} → ${pct(s.after.households_covered_share)}</td></tr>
+      </table>
+      <table><tr><th>#</th><th>H3</th><th>${t("incidents")}</th><th>${t("reached")}</th></tr>
+      ${gaps.map((g) => `<tr><td>${g.rank}</td><td>${g.h3}</td><td class="n">${g.incidents}</td><td>${g.reached_after ? "✓" : "–"}</td></tr>`).join("")}</table>
+      <p class="hint">${s.exact ? t("suggest_exact") : t("suggest_greedy")}</p>`;
   }
 
   renderDetails() {
@@ -138,18 +181,27 @@ export class PatrolPlanning {
       <h4>${t("dosage")}</h4>
       <table id="team-dosage"><tr><th>H3</th><th>${t("min_per_week")}</th><th>Koper</th><th>${t("visits")}</th></tr>
       ${rows.map((d) => `<tr><td>${d.h3}</td><td class="n">${d.minutes_per_week}</td><td class="n">${pct(d.koper_share)}</td><td class="n">${d.visits.length}</td></tr>`).join("")}</table>
-      <h4>${t("profile")}</h4>${this.week(timing.summary)}`;
+      <h4>${t("profile")}</h4>${this.week(timing.summary)}
+      <h4>${t("suggest")}</h4>
+      <p><label>${t("extra_m")} <input id="suggest-extra" type="number" min="100" max="10000" step="100" value="${this.suggestion?.summary.extra_m ?? 1000}"></label>
+      <button type="button" id="suggest-go">${t("suggest_go")}</button></p>
+      ${this.suggestionTable()}`;
+    document.getElementById("suggest-go").addEventListener("click", () => this.suggest());
   }
 
-  /// The week as a 7 × 24 heat chart of incidents, patrolled hours outlined.
+  /// The week as a 7 × 24 heat chart of incidents, patrolled hours outlined in blue and the
+  /// best slot of the same length in green.
   week(summary) {
     const max = Math.max(1, ...summary.profile);
     const patrolled = new Set(summary.patrolled_hours.map((h) => (h.weekday - 1) * 24 + h.hour));
+    const start = (summary.best_slot.weekday - 1) * 24 + summary.best_slot.hour;
+    const best = new Set(Array.from({ length: summary.patrol_length_h }, (_, i) => (start + i) % 168));
     const cells = summary.profile.map((n, h) => {
       const x = (h % 24) * 10;
       const y = Math.floor(h / 24) * 10;
       const shade = Math.round(255 - 200 * (n / max));
-      const stroke = patrolled.has(h) ? ' stroke="#2b8cbe" stroke-width="1.5"' : "";
+      const stroke = patrolled.has(h) ? ' stroke="#2b8cbe" stroke-width="1.5"'
+        : best.has(h) ? ' stroke="#1a9850" stroke-width="1.5"' : "";
       return `<rect x="${x}" y="${y}" width="9" height="9" fill="rgb(255,${shade},${shade})"${stroke}/>`;
     });
     return `<svg id="team-week" viewBox="0 0 240 70" width="240" height="70">${cells.join("")}</svg>`;
@@ -164,6 +216,7 @@ export class PatrolPlanning {
       row("#d73027", t("dosage_none")),
       row("#fdae61", t("dosage_short")),
       row("#1a9850", t("dosage_koper")),
+      row("#7b3294", t("suggested_route")),
     ];
   }
 

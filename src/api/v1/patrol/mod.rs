@@ -532,6 +532,7 @@ fn team_row(
                 "community": community.name,
                 "team": team,
                 "routes": routes.len(),
+                "route_ids": routes.iter().map(|r| r.id).collect::<Vec<_>>(),
                 "tracks": tracks.len(),
                 "hotspots": cells.len(),
                 "hotspots_reached_share": reached,
