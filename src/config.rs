@@ -14,6 +14,16 @@ use crate::geodata::generate::{DEFAULT_INCIDENTS, DEFAULT_SEED};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written to stderr: `text` for people, `json` (one object a line,
+    /// with the request's span and id) for a log collector.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,4 +133,22 @@ pub struct GenerateArgs {
     /// written somewhere other than geodata/).
     #[arg(long, default_value_t = DEFAULT_INCIDENTS)]
     pub scale: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, LogFormat};
+
+    #[test]
+    fn the_log_format_is_text_json_or_refused_before_or_after_the_command() {
+        let text = Cli::try_parse_from(["gridwatch", "serve"]).unwrap();
+        assert_eq!(text.log_format, LogFormat::Text);
+        let json = Cli::try_parse_from(["gridwatch", "serve", "--log-format", "json"]).unwrap();
+        assert_eq!(json.log_format, LogFormat::Json);
+        let first = Cli::try_parse_from(["gridwatch", "--log-format", "json", "generate"]).unwrap();
+        assert_eq!(first.log_format, LogFormat::Json);
+        assert!(Cli::try_parse_from(["gridwatch", "serve", "--log-format", "xml"]).is_err());
+    }
 }

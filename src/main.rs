@@ -3,17 +3,20 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use gridwatch::config::{Cli, Command};
+use gridwatch::config::{Cli, Command, LogFormat};
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "gridwatch=info,tower_http=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().with_current_span(true).init(),
+    }
     let result = match cli.command {
         Command::Serve(args) => gridwatch::cli::serve(&args),
         Command::Generate(args) => gridwatch::cli::generate(&args),

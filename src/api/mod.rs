@@ -4,6 +4,7 @@
 mod auth;
 mod error;
 mod health;
+mod metrics;
 mod ogc;
 mod query;
 mod server;
@@ -18,6 +19,7 @@ use axum::http::{HeaderValue, Method, header};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -105,8 +107,10 @@ const NO_CACHE: &str = "no-cache";
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
+    metrics::install();
     let api = Router::new()
         .route("/", get(web::page))
+        .route("/metrics", get(metrics::metrics))
         .route("/web/{*path}", get(web::file))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -115,6 +119,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tiles/{name}", get(tiles::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state.clone())
         .layer(CompressionLayer::new())
         .layer(
@@ -135,8 +140,25 @@ pub fn app(state: AppState) -> Router {
                 .options(tiles::preflight)
                 .fallback(method_not_allowed),
         )
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state);
-    tiles.merge(api).layer(TraceLayer::new_for_http())
+    // Every request gets an id (or keeps the `x-request-id` it came with): in its log span and
+    // on its response.
+    let x_request_id = header::HeaderName::from_static("x-request-id");
+    tiles
+        .merge(api)
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

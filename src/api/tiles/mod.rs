@@ -186,6 +186,7 @@ async fn tile_response(state: &AppState, request: Request) -> Result<Response, A
         .or(key.as_ref())
         .and_then(|k| cache.get(k))
     {
+        metrics::counter!("gridwatch_tile_cache_requests_total", "result" => "hit").increment(1);
         return Ok(respond(&hit, coding, if_none_match.as_ref(), true));
     }
     let identity_hit = coded_key
@@ -193,8 +194,10 @@ async fn tile_response(state: &AppState, request: Request) -> Result<Response, A
         .and(key.as_ref())
         .and_then(|k| cache.get(k));
     let (identity, cached) = if let Some(hit) = identity_hit {
+        metrics::counter!("gridwatch_tile_cache_requests_total", "result" => "hit").increment(1);
         (hit, true)
     } else {
+        metrics::counter!("gridwatch_tile_cache_requests_total", "result" => "miss").increment(1);
         let drawn = draw(state, &engine, &mut parts).await?;
         if let Some(key) = key {
             cache.insert(key, drawn.clone());

@@ -47,8 +47,11 @@ impl AnswerCache {
         compute: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<(Arc<Vec<u8>>, bool), E> {
         if let Some(hit) = self.inner.get(&key) {
+            metrics::counter!("gridwatch_answer_cache_requests_total", "result" => "hit")
+                .increment(1);
             return Ok((hit, true));
         }
+        metrics::counter!("gridwatch_answer_cache_requests_total", "result" => "miss").increment(1);
         let body = Arc::new(compute()?);
         self.inner.insert(key, body.clone());
         Ok((body, false))

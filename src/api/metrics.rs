@@ -1,0 +1,146 @@
+//! `GET /metrics` in the Prometheus text format, and the middleware that counts requests.
+//!
+//! Requests are counted and timed per route template (`/tiles/{layers}/{z}/{x}/{y}`, never a
+//! tile's own path, so the series stay bounded), method and status. The caches count their
+//! hits and misses where they answer. The data version, the layer sizes and whether writes
+//! have a store are set when scraped.
+//!
+//! The recorder is process-wide (the `metrics` facade has one); it is installed on the first
+//! router built, and every router of the process reports into it.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use super::AppState;
+
+/// Latency buckets (seconds): a cached tile answers in microseconds, a city-wide analysis in
+/// hundreds of milliseconds.
+const BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The process's recorder (`None` when another recorder was installed first).
+fn handle() -> Option<&'static PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full("http_request_duration_seconds".into()),
+                    BUCKETS,
+                )
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok()?;
+            describe();
+            Some(handle)
+        })
+        .as_ref()
+}
+
+fn describe() {
+    metrics::describe_counter!(
+        "http_requests_total",
+        "Requests answered, by route template, method and status."
+    );
+    metrics::describe_histogram!(
+        "http_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time to the response's head, by route template and method."
+    );
+    metrics::describe_counter!(
+        "gridwatch_tile_cache_requests_total",
+        "Tile requests by whether the tile cache held the tile (hit) or it was drawn (miss)."
+    );
+    metrics::describe_counter!(
+        "gridwatch_answer_cache_requests_total",
+        "Analytics requests by whether the answer cache held the answer."
+    );
+    metrics::describe_gauge!(
+        "gridwatch_data_version",
+        "The data version served (it grows with every committed write)."
+    );
+    metrics::describe_gauge!("gridwatch_features", "Features held, by layer.");
+    metrics::describe_gauge!(
+        "gridwatch_store_attached",
+        "1 when writes go to a store (GeoPackage or PostGIS), 0 when read-only."
+    );
+}
+
+/// Installs the recorder (once per process).
+pub fn install() {
+    let _ = handle();
+}
+
+/// Counts and times every request under its route template.
+pub async fn track(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::histogram!(
+        "http_request_duration_seconds",
+        "route" => route.clone(),
+        "method" => method.clone()
+    )
+    .record(started.elapsed().as_secs_f64());
+    metrics::counter!(
+        "http_requests_total",
+        "route" => route,
+        "method" => method,
+        "status" => status
+    )
+    .increment(1);
+    response
+}
+
+/// `GET /metrics`.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let Some(handle) = handle() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "another metrics recorder is installed in this process",
+        )
+            .into_response();
+    };
+    let engine = state.engine();
+    #[allow(clippy::cast_precision_loss, reason = "gauges are f64")]
+    {
+        metrics::gauge!("gridwatch_data_version").set(engine.version as f64);
+        for (layer, n) in [
+            ("districts", engine.districts.len()),
+            ("communities", engine.communities.len()),
+            ("grids", engine.grids.len()),
+            ("buildings", engine.buildings.len()),
+            ("resources", engine.resources.len()),
+            ("streets", engine.streets.len()),
+            ("patrol_routes", engine.patrol_routes.len()),
+            ("patrol_tracks", engine.patrol_tracks.len()),
+            ("incidents", engine.incidents.len()),
+        ] {
+            metrics::gauge!("gridwatch_features", "layer" => layer).set(n as f64);
+        }
+        metrics::gauge!("gridwatch_store_attached").set(if state.live.store().is_some() {
+            1.0
+        } else {
+            0.0
+        });
+    }
+    let mut response = handle.render().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
+}

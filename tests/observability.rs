@@ -1,0 +1,132 @@
+//! What operators see: `GET /metrics` in the Prometheus text format (checked by `promtool
+//! check metrics`), counted per route template and never per tile path, with the caches'
+//! hits and the data version; and a request id on every response.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly and read top to bottom"
+)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use gridwatch::api::{AppState, app};
+use gridwatch::index::Engine;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn send(
+    router: &axum::Router,
+    path: &str,
+    id: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::builder().uri(path);
+    if let Some(id) = id {
+        request = request.header("x-request-id", id);
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_template_and_pass_promtool() {
+    let router = app(AppState::new(Engine::clone(&common::engine())));
+    for path in [
+        "/tiles/grids/13/6649/3352.mvt",
+        "/tiles/grids/13/6649/3353.mvt",
+        "/tiles/grids/13/6649/3352.mvt",
+        "/api/v1/hexbins?res=8",
+        "/api/v1/hexbins?res=8",
+        "/ogc/collections/grids/items?limit=1",
+        "/no/such/thing",
+    ] {
+        send(&router, path, None).await;
+    }
+    let (status, headers, text) = send(&router, "/metrics", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    assert!(
+        text.contains(r#"route="/tiles/{layers}/{z}/{x}/{y}""#),
+        "tiles counted under their template:\n{text}"
+    );
+    assert!(!text.contains("6649"), "never per tile path");
+    assert!(text.contains(r#"route="/api/v1/hexbins""#));
+    assert!(text.contains("http_request_duration_seconds_bucket"));
+    assert!(
+        text.contains(r#"gridwatch_tile_cache_requests_total{result="hit"}"#),
+        "{}",
+        text.lines()
+            .filter(|l| l.contains("tile"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(text.contains(r#"gridwatch_answer_cache_requests_total{result="hit"}"#));
+    let incidents = common::engine().incidents.len();
+    assert!(
+        text.contains(&format!(
+            r#"gridwatch_features{{layer="incidents"}} {incidents}"#
+        )),
+        "{text}"
+    );
+    assert!(text.contains("gridwatch_data_version"));
+    assert!(text.contains("gridwatch_store_attached 0"));
+
+    // promtool, as Prometheus's own tooling reads it.
+    let promtool = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match promtool {
+        Ok(child) => child,
+        Err(e) if std::env::var_os("GRIDWATCH_REQUIRE_PROMTOOL").is_none() => {
+            eprintln!("skipped promtool (not installed: {e}); scripts/test-all installs it");
+            return;
+        }
+        Err(e) => panic!("promtool is required here: {e}"),
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool check metrics: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let router = app(AppState::new(Engine::clone(&common::engine())));
+    let (_, headers, _) = send(&router, "/healthz", None).await;
+    let id = headers["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let (_, again, _) = send(&router, "/healthz", None).await;
+    assert_ne!(again["x-request-id"], headers["x-request-id"]);
+    // A caller's own id is kept, on errors too.
+    let (status, headers, _) = send(&router, "/nowhere", Some("trace-42")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(headers["x-request-id"], "trace-42");
+    let (_, headers, _) = send(&router, "/tiles/grids/13/6649/3352.mvt", Some("tile-1")).await;
+    assert_eq!(headers["x-request-id"], "tile-1");
+}
