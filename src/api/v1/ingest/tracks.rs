@@ -186,13 +186,24 @@ pub fn from_geojson(
 /// A track from GPX 1.1: the points of every segment of its tracks, in order.
 ///
 /// # Errors
-/// 400 for a body that is not GPX; 422 for points without times, or bad owners.
+/// 400 for a body that is not GPX or declares a document type; 422 for points without times,
+/// or bad owners.
 pub fn from_gpx(
     body: &[u8],
     datum: Datum,
     params: &QueryParams,
     engine: &Engine,
 ) -> Result<PatrolTrack, ApiError> {
+    // GPX has no use for a DTD, and a DTD is how entity attacks (external entities, entity
+    // expansion) arrive: refuse it rather than trust the parser to ignore it.
+    if body
+        .windows(9)
+        .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
+    {
+        return Err(ApiError::BadRequest(
+            "GPX with a document type declaration (<!DOCTYPE>) is refused".into(),
+        ));
+    }
     let gpx =
         gpx::read(body).map_err(|e| ApiError::BadRequest(format!("the body is not GPX: {e}")))?;
     let mut points = Vec::new();
