@@ -124,10 +124,19 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if tokens.is_empty() {
             tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS or --tokens-file): writes will be refused");
         }
-        let state = AppState::with_tile_cache(
+        let limits = {
+            let default = crate::api::Limits::default();
+            crate::api::Limits::new(
+                args.max_analytics
+                    .map_or(default.free(), std::num::NonZeroUsize::get),
+                std::time::Duration::from_secs_f64(args.analytics_timeout_s),
+            )
+        };
+        let state = AppState::with_limits(
             live,
             tokens,
             crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20),
+            limits,
         );
         if let Some(store) = postgis {
             tokio::spawn(crate::replication::follow(store, state.live.clone()));

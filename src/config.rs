@@ -102,6 +102,21 @@ pub struct ServeArgs {
     /// core).
     #[arg(long, env = "GRIDWATCH_HTTP_WORKERS")]
     pub http_workers: Option<std::num::NonZeroUsize>,
+    /// Analytics computations at once; a request finding every slot busy gets a 503 with
+    /// `Retry-After` (default: two per core). Cached answers need no slot.
+    #[arg(long, env = "GRIDWATCH_MAX_ANALYTICS")]
+    pub max_analytics: Option<std::num::NonZeroUsize>,
+    /// The time limit of one analytics computation, in seconds (past it: a 503 with
+    /// `Retry-After`).
+    #[arg(long, env = "GRIDWATCH_ANALYTICS_TIMEOUT_S", default_value_t = 30.0, value_parser = positive_seconds)]
+    pub analytics_timeout_s: f64,
+}
+
+fn positive_seconds(raw: &str) -> Result<f64, String> {
+    raw.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3_600.0)
+        .ok_or_else(|| format!("`{raw}` is not a number of seconds above 0 and at most 3600"))
 }
 
 #[derive(Debug, Args)]
@@ -150,5 +165,14 @@ mod tests {
         let first = Cli::try_parse_from(["gridwatch", "--log-format", "json", "generate"]).unwrap();
         assert_eq!(first.log_format, LogFormat::Json);
         assert!(Cli::try_parse_from(["gridwatch", "serve", "--log-format", "xml"]).is_err());
+        for bad in ["0", "-1", "NaN", "inf", "soon"] {
+            assert!(
+                Cli::try_parse_from(["gridwatch", "serve", "--analytics-timeout-s", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            Cli::try_parse_from(["gridwatch", "serve", "--analytics-timeout-s", "2.5"]).is_ok()
+        );
     }
 }

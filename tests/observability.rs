@@ -1,6 +1,7 @@
 //! What operators see: `GET /metrics` in the Prometheus text format (checked by `promtool
 //! check metrics`), counted per route template and never per tile path, with the caches'
-//! hits and the data version; and a request id on every response.
+//! hits and the data version; a request id on every response; and load shedding: analytics
+//! beyond their slots or their time limit answer 503 with `Retry-After`.
 
 #![allow(
     clippy::unwrap_used,
@@ -129,4 +130,64 @@ async fn every_response_carries_a_request_id() {
     assert_eq!(headers["x-request-id"], "trace-42");
     let (_, headers, _) = send(&router, "/tiles/grids/13/6649/3352.mvt", Some("tile-1")).await;
     assert_eq!(headers["x-request-id"], "tile-1");
+}
+
+/// A state over the bundled city with `slots` analytics slots and a time limit.
+fn limited(slots: usize, timeout: std::time::Duration) -> AppState {
+    AppState::with_limits(
+        gridwatch::live::Live::new(Engine::clone(&common::engine()), None),
+        gridwatch::api::Tokens::none(),
+        gridwatch::api::TileCaches::default(),
+        gridwatch::api::Limits::new(slots, timeout),
+    )
+}
+
+#[tokio::test]
+async fn busy_analytics_shed_with_retry_after_and_cached_answers_still_flow() {
+    let state = limited(1, std::time::Duration::from_secs(30));
+    let router = app(state.clone());
+    // Cache one answer while the slot is free.
+    let (status, _, _) = send(&router, "/api/v1/hexbins?res=7", None).await;
+    assert_eq!(status, StatusCode::OK);
+    // Take the only slot, as a long computation would.
+    let held = state.limits.slot().unwrap();
+    let (status, headers, body) = send(&router, "/api/v1/hexbins?res=8", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(headers["content-type"], "application/problem+json");
+    // A cached answer needs no slot; tiles and the OGC API have none to wait for.
+    let (status, headers, _) = send(&router, "/api/v1/hexbins?res=7", None).await;
+    assert_eq!(
+        (status, &headers["x-cache"]),
+        (StatusCode::OK, &"hit".parse().unwrap())
+    );
+    let (status, _, _) = send(&router, "/ogc/collections/grids/items?limit=1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    drop(held);
+    let (status, _, _) = send(&router, "/api/v1/hexbins?res=8", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, text) = send(&router, "/metrics", None).await;
+    assert!(
+        text.contains(r#"gridwatch_shed_requests_total{reason="busy"}"#),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_analysis_past_its_time_limit_answers_503_and_frees_its_slot_when_done() {
+    let state = limited(2, std::time::Duration::from_millis(1));
+    let router = app(state.clone());
+    // Every team's coverage, dosage and timing: far longer than a millisecond.
+    let (status, headers, body) = send(&router, "/api/v1/patrol/teams", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(headers["retry-after"], "1");
+    assert!(body.contains("took longer than"), "{body}");
+    // The work finishes in the background and gives its slot back.
+    for _ in 0..600 {
+        if state.limits.free() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state.limits.free(), 2);
 }

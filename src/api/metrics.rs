@@ -63,6 +63,14 @@ fn describe() {
         "gridwatch_answer_cache_requests_total",
         "Analytics requests by whether the answer cache held the answer."
     );
+    metrics::describe_counter!(
+        "gridwatch_shed_requests_total",
+        "Analytics requests answered 503 with Retry-After: every slot busy, or past the time limit."
+    );
+    metrics::describe_gauge!(
+        "gridwatch_analytics_slots_free",
+        "Analytics computation slots free when scraped."
+    );
     metrics::describe_gauge!(
         "gridwatch_data_version",
         "The data version served (it grows with every committed write)."
@@ -131,6 +139,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         ] {
             metrics::gauge!("gridwatch_features", "layer" => layer).set(n as f64);
         }
+        metrics::gauge!("gridwatch_analytics_slots_free").set(state.limits.free() as f64);
         metrics::gauge!("gridwatch_store_attached").set(if state.live.store().is_some() {
             1.0
         } else {

@@ -4,6 +4,7 @@
 mod auth;
 mod error;
 mod health;
+mod limits;
 mod metrics;
 mod ogc;
 mod query;
@@ -31,6 +32,7 @@ pub use v1::{AnswerCache, StudyAreas};
 use crate::index::Engine;
 use crate::live::Live;
 pub use auth::{Role, Tokens};
+pub use limits::Limits;
 pub use tiles::TileCaches;
 
 /// Everything a handler may read, behind one pointer: axum clones the state for every
@@ -50,6 +52,8 @@ pub struct Shared {
     pub study_areas: StudyAreas,
     /// Encoded tiles and per-query cell values, by data version.
     pub tiles: tiles::TileCaches,
+    /// How many analytics computations may run at once, and for how long.
+    pub limits: Limits,
 }
 
 impl std::ops::Deref for AppState {
@@ -78,12 +82,19 @@ impl AppState {
     /// State over a live dataset, the write tokens and the given tile caches.
     #[must_use]
     pub fn with_tile_cache(live: Live, tokens: Tokens, tiles: TileCaches) -> Self {
+        Self::with_limits(live, tokens, tiles, Limits::default())
+    }
+
+    /// State with every part given.
+    #[must_use]
+    pub fn with_limits(live: Live, tokens: Tokens, tiles: TileCaches, limits: Limits) -> Self {
         Self(Arc::new(Shared {
             live: Arc::new(live),
             tokens: Arc::new(tokens),
             answers: AnswerCache::new(64 << 20),
             study_areas: StudyAreas::default(),
             tiles,
+            limits,
         }))
     }
 

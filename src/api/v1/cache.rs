@@ -36,6 +36,14 @@ impl AnswerCache {
         )
     }
 
+    /// The cached body for `key`, if any (counted as a hit).
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+        let hit = self.inner.get(key)?;
+        metrics::counter!("gridwatch_answer_cache_requests_total", "result" => "hit").increment(1);
+        Some(hit)
+    }
+
     /// The cached body for `key` and `true`, or on a miss the body `compute` makes (now
     /// stored) and `false`.
     ///

@@ -136,15 +136,21 @@ async fn answer(
     // One snapshot for the key and the computation, so an answer is cached under its version.
     let engine = state.engine();
     let key = AnswerCache::key(endpoint, &params, engine.version);
-    let body = tokio::task::spawn_blocking(move || {
-        state.answers.get_or_try(key, || {
-            let value = compute(&engine, &state.study_areas, &params)?;
-            serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))
-        })
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("analytics task failed: {e}")))??;
-    let (body, hit) = body;
+    // A cached answer needs no computation slot.
+    let (body, hit) = if let Some(hit) = state.answers.get(&key) {
+        (hit, true)
+    } else {
+        let slot = state.limits.slot()?;
+        let limits = state.limits.clone();
+        limits
+            .run(slot, move || {
+                state.answers.get_or_try(key, || {
+                    let value = compute(&engine, &state.study_areas, &params)?;
+                    serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))
+                })
+            })
+            .await?
+    };
     Ok((
         [
             (header::CONTENT_TYPE, "application/geo+json"),
@@ -201,12 +207,14 @@ async fn answer_post(
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     let engine = state.engine();
-    let body = tokio::task::spawn_blocking(move || {
-        let answer = compute(&engine, &params, &value)?;
-        serde_json::to_vec(&answer).map_err(|e| ApiError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("analytics task failed: {e}")))??;
+    let slot = state.limits.slot()?;
+    let body = state
+        .limits
+        .run(slot, move || {
+            let answer = compute(&engine, &params, &value)?;
+            serde_json::to_vec(&answer).map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 

@@ -1,0 +1,87 @@
+//! Load shedding for the analytics: a bounded number of computations at once, each with a
+//! time limit, so one heavy query (or a burst of them) cannot starve the rest. A request that
+//! finds every slot busy, or whose computation runs past the limit, gets a 503 with
+//! `Retry-After` at once instead of queueing; cached answers never need a slot.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::ApiError;
+
+/// The default time limit of one computation.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Slots for computations and their time limit.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    slots: Arc<Semaphore>,
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    /// Two computations per core (they run on blocking threads; the HTTP workers stay free),
+    /// 30 s each.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Self::new(2 * cores, DEFAULT_TIMEOUT)
+    }
+}
+
+impl Limits {
+    #[must_use]
+    pub fn new(slots: usize, timeout: Duration) -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+            timeout,
+        }
+    }
+
+    /// A slot, or a 503 to retry shortly.
+    ///
+    /// # Errors
+    /// [`ApiError::Overloaded`] when every slot is taken.
+    pub fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        self.slots.clone().try_acquire_owned().map_err(|_| {
+            metrics::counter!("gridwatch_shed_requests_total", "reason" => "busy").increment(1);
+            ApiError::Overloaded("every analytics slot is busy; retry in a moment".into())
+        })
+    }
+
+    /// Runs `work` on a blocking thread holding `slot`, within the time limit. Past the limit
+    /// the client gets a 503 and the work finishes in the background, still holding its slot
+    /// (so a flood of slow queries sheds instead of piling up).
+    ///
+    /// # Errors
+    /// [`ApiError::Overloaded`] past the time limit; what `work` fails with.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        slot: OwnedSemaphorePermit,
+        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let task = tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            work()
+        });
+        match tokio::time::timeout(self.timeout, task).await {
+            Err(_) => {
+                metrics::counter!("gridwatch_shed_requests_total", "reason" => "timeout")
+                    .increment(1);
+                Err(ApiError::Overloaded(format!(
+                    "the analysis took longer than the limit of {:.1} s",
+                    self.timeout.as_secs_f64()
+                )))
+            }
+            Ok(joined) => {
+                joined.map_err(|e| ApiError::Internal(format!("analytics task failed: {e}")))?
+            }
+        }
+    }
+
+    /// Slots free now (for tests and metrics).
+    #[must_use]
+    pub fn free(&self) -> usize {
+        self.slots.available_permits()
+    }
+}
