@@ -293,9 +293,6 @@ async function start() {
     localIdeographFontFamily: "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
     attributionControl: { compact: true },
     canvasContextAttributes: { preserveDrawingBuffer: true },
-    // Labels appear at once: the default 300 ms fade kept the map from being idle (and the
-    // page ready) for that long after the last tile.
-    fadeDuration: 0,
   });
   state.map = app.map = map;
   // The headline's (or planning's) figures need only the view: ask for them while the map
