@@ -1,6 +1,7 @@
 //! The TCP server (`gridwatch::api::serve`): keep-alive connections dealt to two HTTP workers
 //! get the same answers as the app in process, and a shutdown stops the server even while
-//! idle keep-alive connections are open.
+//! idle keep-alive connections are open; SIGTERM to the binary lets the request in flight
+//! finish before the process exits.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -123,4 +124,72 @@ async fn workers_answer_as_the_app_does_and_stop_on_shutdown() {
         TcpStream::connect(address).await.is_err(),
         "nothing listens after the shutdown"
     );
+}
+
+/// SIGTERM to the real binary while an analysis is in flight: the answer still arrives whole,
+/// then the process exits cleanly and nothing listens any more.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_lets_the_request_in_flight_finish() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gridwatch"))
+        .args(["serve", "--read-only", "--listen", &address, "--data"])
+        .arg(common::geodata_dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stream = None;
+    for _ in 0..600 {
+        if let Ok(s) = TcpStream::connect(&address).await {
+            stream = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut stream = BufReader::new(stream.expect("the server listens within 30 s"));
+    assert_eq!(get(&mut stream, "/healthz").await.0, 200);
+    // Every team's coverage, dosage and timing: the slowest analysis there is.
+    let asked = tokio::spawn(async move {
+        let answer = get(
+            &mut stream,
+            "/api/v1/patrol/teams?from=2019-01-01&to=2021-12-31",
+        )
+        .await;
+        (answer, std::time::Instant::now())
+    });
+    // Long enough for the request to arrive, far shorter than the analysis.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let pid = child.id().to_string();
+    let signalled = std::time::Instant::now();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let ((status, body), answered) = asked.await.unwrap();
+    assert_eq!(status, 200);
+    let teams: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(teams["features"].as_array().unwrap().len(), 222);
+    assert!(answered > signalled, "the answer came after the signal");
+    let mut exit = None;
+    for _ in 0..800 {
+        exit = child.try_wait().unwrap();
+        if exit.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let Some(exit) = exit else {
+        let _ = child.kill();
+        panic!("the server did not exit within its 30 s drain");
+    };
+    assert!(exit.success(), "{exit:?}");
+    assert!(TcpStream::connect(&address).await.is_err());
 }
