@@ -243,6 +243,22 @@ async fn both_stores_give_back_the_dataset_they_were_given() {
     }
 }
 
+/// Every connection of the server's pool carries the statement time limit.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_pooled_connection_has_a_statement_timeout() {
+    let store = PgStore::connect(&fresh_database().await).await.unwrap();
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut connection = store.pool().acquire().await.unwrap();
+        let limit: String = sqlx::query_scalar("SHOW statement_timeout")
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+        assert_eq!(limit, "1min");
+        held.push(connection);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn importing_twice_does_not_duplicate() {
     let (pg, _) = pg_store().await;

@@ -108,6 +108,12 @@ fn version(text: &str) -> (u32, u32) {
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
+/// Every statement of the server's connections gives up after a minute, so a stuck query
+/// cannot hold a connection (and a writer) for ever: the write answers 503 and nothing is
+/// half-written (each write is one transaction). The longest statements we send, a page of a
+/// full load or a batch of an import, take a few seconds at a million incidents.
+const STATEMENT_TIMEOUT: &str = "SET statement_timeout = '60s'";
+
 impl PgStore {
     /// Connects, checks that PostGIS is new enough, and applies the migrations.
     ///
@@ -118,6 +124,12 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(std::time::Duration::from_secs(5))
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    sqlx::Executor::execute(connection, STATEMENT_TIMEOUT).await?;
+                    Ok(())
+                })
+            })
             .connect(url)
             .await
             .map_err(|e| anyhow::anyhow!("cannot connect to {describe}: {e}"))?;
