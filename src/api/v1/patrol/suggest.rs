@@ -3,7 +3,6 @@
 //! to reach the heaviest of them within `extra_m` more metres, with its coverage before and
 //! after.
 
-use geo::MultiLineString;
 use h3o::{LatLng, Resolution};
 use serde_json::{Value, json};
 
@@ -17,6 +16,7 @@ use crate::index::{Engine, IncidentFilter};
 /// The default extra length a suggestion may add (metres).
 const DEFAULT_EXTRA_M: f64 = 1_000.0;
 
+/// The answer to `GET /api/v1/patrol/suggest` (see the module's documentation).
 pub fn suggest(
     engine: &Engine,
     areas: &StudyAreas,
@@ -41,7 +41,14 @@ pub fn suggest(
         .communities
         .position(route.community_id)
         .ok_or_else(|| ApiError::NotFound(format!("no community {}", route.community_id)))?;
-    let Some(line) = route.geometry.0.iter().max_by_key(|l| l.0.len()) else {
+    // The loop to extend: the route's longest line (its other lines, if any, stay as they are).
+    let Some((chosen, line)) = route
+        .geometry
+        .0
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, l)| l.0.len())
+    else {
         return Err(ApiError::Unprocessable("the route has no path".into()));
     };
     if line.0.len() < 2 {
@@ -66,14 +73,9 @@ pub fn suggest(
             "no vertex of the route lies on the streets".into(),
         ));
     }
-    let after = cover(
-        engine,
-        &MultiLineString::new(vec![s.path.clone()]),
-        community,
-        buffer_m,
-        &hot,
-        &filter,
-    );
+    let mut extended = route.geometry.clone();
+    extended.0[chosen] = s.path.clone();
+    let after = cover(engine, &extended, community, buffer_m, &hot, &filter);
     let features = features(route.id, &s, &candidates, &after);
     Ok(collection(
         features,
