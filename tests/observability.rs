@@ -153,9 +153,12 @@ async fn busy_analytics_shed_with_retry_after_and_cached_answers_still_flow() {
     // Cache one answer while the slot is free.
     let (status, _, _) = send(&router, "/api/v1/hexbins?res=7", None).await;
     assert_eq!(status, StatusCode::OK);
-    // Take the only slot, as a long computation would.
-    let held = state.limits.slot().unwrap();
+    // Take the only slot, as a long computation would: a request waits a second for it, then
+    // is shed.
+    let held = state.limits.slot().await.unwrap();
+    let asked = std::time::Instant::now();
     let (status, headers, body) = send(&router, "/api/v1/hexbins?res=8", None).await;
+    assert!(asked.elapsed() >= gridwatch::api::QUEUE_WAIT);
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(headers["retry-after"], "1");
     assert_eq!(headers["content-type"], "application/problem+json");
@@ -170,6 +173,15 @@ async fn busy_analytics_shed_with_retry_after_and_cached_answers_still_flow() {
     drop(held);
     let (status, _, _) = send(&router, "/api/v1/hexbins?res=8", None).await;
     assert_eq!(status, StatusCode::OK);
+    // A slot that frees while a request waits serves it.
+    let held = state.limits.slot().await.unwrap();
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+    });
+    let (status, _, _) = send(&router, "/api/v1/hexbins?res=9", None).await;
+    assert_eq!(status, StatusCode::OK);
+    release.await.unwrap();
     let (_, _, text) = send(&router, "/metrics", None).await;
     assert!(
         text.contains(r#"gridwatch_shed_requests_total{reason="busy"}"#),

@@ -1,7 +1,8 @@
 //! Load shedding for the analytics: a bounded number of computations at once, each with a
-//! time limit, so one heavy query (or a burst of them) cannot starve the rest. A request that
-//! finds every slot busy, or whose computation runs past the limit, gets a 503 with
-//! `Retry-After` at once instead of queueing; cached answers never need a slot.
+//! time limit, so one heavy query (or a burst of them) cannot starve the rest. A request waits
+//! at most [`QUEUE_WAIT`] for a slot (a page asks for a few analyses at once); one that finds
+//! none by then, or whose computation runs past the limit, gets a 503 with `Retry-After`
+//! rather than joining an ever longer queue. Cached answers never need a slot.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,8 @@ use super::ApiError;
 
 /// The default time limit of one computation.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a request may wait for a free slot before it is shed.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
 
 /// Slots for computations and their time limit.
 #[derive(Clone, Debug)]
@@ -38,15 +41,20 @@ impl Limits {
         }
     }
 
-    /// A slot, or a 503 to retry shortly.
+    /// A slot, waiting up to [`QUEUE_WAIT`] for one, or a 503 to retry shortly.
     ///
     /// # Errors
-    /// [`ApiError::Overloaded`] when every slot is taken.
-    pub fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
-        self.slots.clone().try_acquire_owned().map_err(|_| {
-            metrics::counter!("gridwatch_shed_requests_total", "reason" => "busy").increment(1);
-            ApiError::Overloaded("every analytics slot is busy; retry in a moment".into())
-        })
+    /// [`ApiError::Overloaded`] when no slot frees in time.
+    pub async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        if let Ok(Ok(slot)) =
+            tokio::time::timeout(QUEUE_WAIT, self.slots.clone().acquire_owned()).await
+        {
+            return Ok(slot);
+        }
+        metrics::counter!("gridwatch_shed_requests_total", "reason" => "busy").increment(1);
+        Err(ApiError::Overloaded(
+            "every analytics slot stayed busy; retry in a moment".into(),
+        ))
     }
 
     /// Runs `work` on a blocking thread holding `slot`, within the time limit. Past the limit

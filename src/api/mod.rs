@@ -32,7 +32,7 @@ pub use v1::{AnswerCache, StudyAreas};
 use crate::index::Engine;
 use crate::live::Live;
 pub use auth::{Role, Tokens};
-pub use limits::Limits;
+pub use limits::{Limits, QUEUE_WAIT};
 pub use tiles::TileCaches;
 
 /// Everything a handler may read, behind one pointer: axum clones the state for every

@@ -140,7 +140,7 @@ async fn answer(
     let (body, hit) = if let Some(hit) = state.answers.get(&key) {
         (hit, true)
     } else {
-        let slot = state.limits.slot()?;
+        let slot = state.limits.slot().await?;
         let limits = state.limits.clone();
         limits
             .run(slot, move || {
@@ -207,7 +207,7 @@ async fn answer_post(
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     let engine = state.engine();
-    let slot = state.limits.slot()?;
+    let slot = state.limits.slot().await?;
     let body = state
         .limits
         .run(slot, move || {
