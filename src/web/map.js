@@ -9,6 +9,10 @@ import { CommandCentre } from "/web/command.js";
 import { CityPlanning } from "/web/planning.js";
 import { PatrolPlanning } from "/web/patrol.js";
 
+// MapLibre's worker (its module fetched and compiled) starts now, beside the style's fetch and
+// the WebGL set-up, rather than when the map is made: the tiles wait for it.
+maplibregl.prewarm();
+
 const state = (window.gridwatch = { ready: false, errors: [], notices: [], map: null, live: [], version: null, mode: null });
 window.addEventListener("error", (e) => report(e.message || String(e)));
 window.addEventListener("unhandledrejection", (e) => report(String(e.reason)));
@@ -271,9 +275,24 @@ function follow(map) {
   events.addEventListener("error", () => { status.textContent = t("offline"); });
 }
 
+/// The map over the server's style, its view kept in the URL's hash.
+function makeMap(style) {
+  return new maplibregl.Map({
+    container: "map",
+    style,
+    center: [112.205, 31.02],
+    zoom: 12,
+    hash: "view",
+    localIdeographFontFamily: "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
+    attributionControl: { compact: true },
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+}
+
 async function start() {
-  const probe = document.createElement("canvas");
-  if (!probe.getContext("webgl2")) {
+  // A browser without WebGL 2 gets the banner rather than a blank map (MapLibre 6 needs it;
+  // asking for the interface, not a context, costs nothing).
+  if (typeof WebGL2RenderingContext === "undefined") {
     report(t("nowebgl"));
     return;
   }
@@ -284,16 +303,14 @@ async function start() {
   style.sources.service_gaps.url = `${location.origin}/tiles/service_gaps.json?${planning.query()}`;
   style.sources.patrol_coverage.url = `${location.origin}/tiles/patrol_coverage.json`;
   document.body.dataset.mode = mode;
-  const map = new maplibregl.Map({
-    container: "map",
-    style,
-    center: [112.205, 31.02],
-    zoom: 12,
-    hash: "view",
-    localIdeographFontFamily: "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
-    attributionControl: { compact: true },
-    canvasContextAttributes: { preserveDrawingBuffer: true },
-  });
+  let map;
+  try {
+    map = makeMap(style);
+  } catch (e) {
+    // WebGL 2 exists but gave no context (a blocked GPU, no memory).
+    report(`${t("nowebgl")} (${e.message ?? e})`);
+    return;
+  }
   state.map = app.map = map;
   // The headline's (or planning's) figures need only the view: ask for them while the map
   // loads.
