@@ -117,13 +117,22 @@ fn report_network(engine: &Engine) {
 /// An unreadable dataset or store, an unreachable database, bad tokens, or an address that
 /// cannot be bound.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let tokens = tokens(args)?;
+    let access = access(args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let (live, postgis) = open_live(args).await?;
-        if tokens.is_empty() {
-            tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS or --tokens-file): writes will be refused");
+        if !access.has_credentials() {
+            tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS, --tokens-file or --jwt-*): writes will be refused");
         }
+        let engine = live.engine();
+        if let Some(id) = access
+            .tokens
+            .bound_communities()
+            .find(|&id| engine.communities.position(id).is_none())
+        {
+            anyhow::bail!("a token is bound to community {id}, which the data does not have");
+        }
+        drop(engine);
         let limits = {
             let default = crate::api::Limits::default();
             crate::api::Limits::new(
@@ -132,9 +141,9 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
                 std::time::Duration::from_secs_f64(args.analytics_timeout_s),
             )
         };
-        let state = AppState::with_limits(
+        let state = AppState::with_access(
             live,
-            tokens,
+            access,
             crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20),
             limits,
         );
@@ -165,6 +174,48 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         crate::api::serve(listener, crate::api::app(state), workers, shutdown)
             .await
             .context("serving HTTP")
+    })
+}
+
+/// Who may read and write: the tokens, the JWT verifier and the anonymous setting, with
+/// Redis-style protection: anonymous `full` reads are refused on a network address unless
+/// asked for by name.
+fn access(args: &ServeArgs) -> anyhow::Result<crate::api::Access> {
+    use crate::api::{Anonymous, Jwt, JwtKey};
+    if args.anonymous == Anonymous::Full
+        && !args.listen.ip().is_loopback()
+        && !args.anonymous_full_on_network
+    {
+        anyhow::bail!(
+            "refusing to serve every incident to anonymous readers on {}: choose --anonymous aggregate or none, listen on a loopback address, or pass --anonymous-full-on-network",
+            args.listen
+        );
+    }
+    let key = match (&args.jwt_secret_file, &args.jwt_public_key) {
+        (Some(path), _) => Some(JwtKey::Secret(
+            std::fs::read(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .trim_ascii()
+                .to_vec(),
+        )),
+        (None, Some(path)) => Some(JwtKey::PublicPem(
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+        )),
+        (None, None) => None,
+    };
+    let jwt = match (key, &args.jwt_issuer, &args.jwt_audience) {
+        (None, None, None) => None,
+        (Some(key), Some(issuer), Some(audience)) => {
+            Some(Jwt::new(&key, issuer, audience).map_err(|e| anyhow::anyhow!("JWT: {e}"))?)
+        }
+        _ => anyhow::bail!(
+            "JWT needs a key (--jwt-secret-file or --jwt-public-key), --jwt-issuer and --jwt-audience together"
+        ),
+    };
+    Ok(crate::api::Access {
+        tokens: tokens(args)?,
+        jwt,
+        anonymous: args.anonymous,
     })
 }
 

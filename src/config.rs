@@ -29,7 +29,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the dataset over HTTP (OGC API – Features, health checks).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Generate the deterministic synthetic Jingmen dataset.
     Generate(GenerateArgs),
     /// Import a dataset into PostGIS (idempotent: rows are matched by id).
@@ -95,6 +95,33 @@ pub struct ServeArgs {
     /// viewer, operator (incidents, tracks) and admin (also resources).
     #[arg(long, env = "GRIDWATCH_TOKENS", hide_env_values = true)]
     pub tokens: Option<String>,
+    /// JWT bearer tokens signed with this shared secret (HS256), read from a file.
+    #[arg(
+        long,
+        env = "GRIDWATCH_JWT_SECRET_FILE",
+        conflicts_with = "jwt_public_key"
+    )]
+    pub jwt_secret_file: Option<PathBuf>,
+    /// JWT bearer tokens signed with the private half of this public key (PEM: RSA → RS256,
+    /// EC P-256 → ES256, Ed25519 → `EdDSA`).
+    #[arg(long, env = "GRIDWATCH_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// The `iss` a JWT must carry (required with a JWT key).
+    #[arg(long, env = "GRIDWATCH_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` a JWT must carry (required with a JWT key).
+    #[arg(long, env = "GRIDWATCH_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// What a reader without a token gets: `full` (everything a viewer sees), `aggregate`
+    /// (base layers and counts, cells of fewer than 3 incidents suppressed, no records) or
+    /// `none`. `full` on an address other than loopback needs
+    /// `--anonymous-full-on-network`.
+    #[arg(long, env = "GRIDWATCH_ANONYMOUS", value_enum, default_value_t = crate::api::Anonymous::Full)]
+    pub anonymous: crate::api::Anonymous,
+    /// Allow `--anonymous full` on a non-loopback address: anyone who can reach the server
+    /// reads every incident.
+    #[arg(long, env = "GRIDWATCH_ANONYMOUS_FULL_ON_NETWORK")]
+    pub anonymous_full_on_network: bool,
     /// Memory for encoded vector tiles, in MiB (0 disables the tile cache, for measuring).
     #[arg(long, env = "GRIDWATCH_TILE_CACHE_MB", default_value_t = 256)]
     pub tile_cache_mb: u64,

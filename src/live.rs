@@ -13,7 +13,7 @@ use arc_swap::ArcSwap;
 
 use crate::feed::{Change, Feed, IncidentChange, MAX_LISTED_INCIDENTS};
 use crate::index::Engine;
-use crate::model::{Incident, IncidentStatus, PatrolTrack, Resource};
+use crate::model::{Incident, IncidentStatus, PatrolTrack, Personal, Resource};
 use crate::store::postgis::Changed;
 use crate::store::{PlacedIncident, Store, StoreError};
 
@@ -122,12 +122,28 @@ impl Live {
         &self,
         incidents: Vec<Incident>,
     ) -> Result<Vec<Incident>, WriteError> {
+        self.add_reported(incidents.into_iter().map(|i| (i, None)).collect())
+            .await
+    }
+
+    /// Adds new incidents with their personal fields (which go to the store only), all or
+    /// nothing. Returns them with the ids the store gave.
+    ///
+    /// # Errors
+    /// No store, or the store failed (nothing written).
+    pub async fn add_reported(
+        &self,
+        incidents: Vec<(Incident, Option<Personal>)>,
+    ) -> Result<Vec<Incident>, WriteError> {
         let store = self.writable()?;
         let _writer = self.writer.lock().await;
         let engine = self.engine();
         let placed = incidents
             .into_iter()
-            .map(|i| PlacedIncident::place(&engine, i))
+            .map(|(i, personal)| PlacedIncident {
+                personal,
+                ..PlacedIncident::place(&engine, i)
+            })
             .collect();
         let stored = store.insert_incidents(placed).await?;
         let upserts = stored.clone();

@@ -17,10 +17,9 @@ mod common;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use common::{engine, request_with_headers};
+use common::request_with_headers;
 use gridwatch::api::{AppState, Tokens};
 use gridwatch::index::Engine;
-use gridwatch::live::Live;
 use gridwatch::store::Store;
 use gridwatch::store::gpkg::GpkgStore;
 
@@ -480,19 +479,7 @@ fn corpus() -> Vec<Case> {
 
 /// A writable server over a fresh GeoPackage store.
 fn server() -> (AppState, Arc<GpkgStore>) {
-    let dir = std::env::temp_dir().join(format!("gridwatch-bad-input-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let (store, _) =
-        GpkgStore::open_or_create(&dir.join("city.gpkg"), || Ok(Engine::clone(&engine()))).unwrap();
-    let store = Arc::new(store);
-    let dynamic: Arc<dyn Store> = store.clone();
-    (
-        AppState::with_live(
-            Live::new(Engine::clone(&engine()), Some(dynamic)),
-            Tokens::parse_plain(TOKENS).unwrap(),
-        ),
-        store,
-    )
+    common::writable("bad-input", Tokens::parse_plain(TOKENS).unwrap().into())
 }
 
 fn sizes(e: &Engine) -> [usize; 5] {

@@ -22,18 +22,9 @@ const TOKENS: &str = "operator:op-token,admin:admin-token,viewer:view-token";
 
 /// A writable server over a fresh GeoPackage store.
 fn server(name: &str) -> (AppState, Arc<GpkgStore>) {
-    let dir = std::env::temp_dir().join(format!("gridwatch-ingest-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let (store, _) =
-        GpkgStore::open_or_create(&dir.join("city.gpkg"), || Ok(Engine::clone(&engine()))).unwrap();
-    let store = Arc::new(store);
-    let dynamic: Arc<dyn Store> = store.clone();
-    (
-        AppState::with_live(
-            Live::new(Engine::clone(&engine()), Some(dynamic)),
-            Tokens::parse_plain(TOKENS).unwrap(),
-        ),
-        store,
+    common::writable(
+        &format!("ingest-{name}"),
+        Tokens::parse_plain(TOKENS).unwrap().into(),
     )
 }
 

@@ -31,7 +31,7 @@ pub use v1::{AnswerCache, StudyAreas};
 
 use crate::index::Engine;
 use crate::live::Live;
-pub use auth::{Role, Tokens};
+pub use auth::{Access, Anonymous, Caller, Jwt, JwtKey, Role, Scope, Tokens};
 pub use limits::{Limits, QUEUE_WAIT};
 pub use tiles::TileCaches;
 
@@ -44,8 +44,8 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     /// The current snapshot and the write path.
     pub live: Arc<Live>,
-    /// Who may write.
-    pub tokens: Arc<Tokens>,
+    /// Who may read and write what.
+    pub access: Arc<Access>,
     /// Analytics answers by (query, data version).
     pub answers: AnswerCache,
     /// Hot-spot study areas by (resolution, areas, k, data version).
@@ -85,12 +85,19 @@ impl AppState {
         Self::with_limits(live, tokens, tiles, Limits::default())
     }
 
-    /// State with every part given.
+    /// State with the write tokens, the tile caches and the limits given (anonymous readers
+    /// see everything).
     #[must_use]
     pub fn with_limits(live: Live, tokens: Tokens, tiles: TileCaches, limits: Limits) -> Self {
+        Self::with_access(live, Access::from(tokens), tiles, limits)
+    }
+
+    /// State with every part given.
+    #[must_use]
+    pub fn with_access(live: Live, access: Access, tiles: TileCaches, limits: Limits) -> Self {
         Self(Arc::new(Shared {
             live: Arc::new(live),
-            tokens: Arc::new(tokens),
+            access: Arc::new(access),
             answers: AnswerCache::new(64 << 20),
             study_areas: StudyAreas::default(),
             tiles,
@@ -130,6 +137,10 @@ pub fn app(state: AppState) -> Router {
         .route("/tiles/{name}", get(tiles::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::gate,
+        ))
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state.clone())
         .layer(CompressionLayer::new())
@@ -151,6 +162,10 @@ pub fn app(state: AppState) -> Router {
                 .options(tiles::preflight)
                 .fallback(method_not_allowed),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::gate,
+        ))
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state);
     // Every request gets an id (or keeps the `x-request-id` it came with): in its log span and

@@ -1,11 +1,16 @@
 //! Query-string parsing shared by every handler: raw `key=value` pairs, with unknown and
 //! repeated keys refused so that a typo never silently widens a query.
 
-use super::ApiError;
+use super::{ApiError, Scope};
 
-/// The decoded query parameters of one request.
+/// The decoded query parameters of one request, with the scope of the caller who sent them
+/// (set by the handler from the caller, never from the query string), so that every filter
+/// parsed from them narrows to what the caller may see.
 #[derive(Debug, Default)]
-pub struct QueryParams(Vec<(String, String)>);
+pub struct QueryParams {
+    pairs: Vec<(String, String)>,
+    scope: Scope,
+}
 
 impl QueryParams {
     /// Decodes `raw` (without the `?`).
@@ -22,7 +27,22 @@ impl QueryParams {
                 )));
             }
         }
-        Ok(Self(pairs))
+        Ok(Self {
+            pairs,
+            scope: Scope::ALL,
+        })
+    }
+
+    /// These parameters as asked by a caller who may see `scope`.
+    #[must_use]
+    pub fn within(self, scope: Scope) -> Self {
+        Self { scope, ..self }
+    }
+
+    /// What the caller who asked may see.
+    #[must_use]
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     /// Refuses any key not in `allowed`.
@@ -30,7 +50,11 @@ impl QueryParams {
     /// # Errors
     /// The first unknown key, with the list of known ones.
     pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
-        match self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+        match self
+            .pairs
+            .iter()
+            .find(|(k, _)| !allowed.contains(&k.as_str()))
+        {
             Some((k, _)) => Err(ApiError::BadRequest(format!(
                 "unknown query parameter `{}`; this endpoint takes: {}",
                 k.chars().take(64).collect::<String>(),
@@ -43,7 +67,7 @@ impl QueryParams {
     /// The value of `key`, if given.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
+        self.pairs
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
@@ -51,7 +75,7 @@ impl QueryParams {
 
     /// All pairs, in request order.
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Parses `key` as an integer in `range`, or `default` when absent.

@@ -309,6 +309,30 @@ impl Engine {
         }
     }
 
+    /// The community id of the grid at position `grid`.
+    #[must_use]
+    pub fn community_of_grid(&self, grid: u32) -> Option<u64> {
+        let community = *self.grid_community.get(grid as usize)?;
+        self.communities
+            .items()
+            .get(community as usize)
+            .map(|c| c.id)
+    }
+
+    /// The community id of the incident at `row` (`None` outside every community).
+    #[must_use]
+    pub fn community_of_incident(&self, row: usize) -> Option<u64> {
+        let community = *self.incidents.community.get(row)?;
+        (community != NONE)
+            .then(|| {
+                self.communities
+                    .items()
+                    .get(community as usize)
+                    .map(|c| c.id)
+            })
+            .flatten()
+    }
+
     /// The grid and community ids of a point: the grid by the locator, the community through
     /// the grid, or by exact test for a point in no grid.
     #[must_use]

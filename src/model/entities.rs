@@ -106,6 +106,24 @@ pub struct PatrolTrack {
     pub times: Vec<i64>,
 }
 
+/// Who reported an incident and what they said: kept in the store beside the incident and
+/// shown only to operator and admin tokens reading that one incident. The engine never holds
+/// them, so no tile, list, export or event can carry them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Personal {
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Personal {
+    /// Whether no field is given.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.reporter_name.is_none() && self.reporter_phone.is_none() && self.note.is_none()
+    }
+}
+
 /// One incident as read from input; the index stores incidents column-wise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {

@@ -9,7 +9,8 @@ mod period;
 
 pub use bbox::{Bbox, BboxError};
 pub use entities::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
+    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Personal, Resource,
+    Street,
 };
 pub use kinds::{
     BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind, StreetClass,

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 
 use crate::geodata::Dataset;
 use crate::index::{Engine, Prebuilt};
-use crate::model::{Incident, PatrolTrack, Resource};
+use crate::model::{Incident, PatrolTrack, Personal, Resource};
 
 /// Why a store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +38,8 @@ pub struct PlacedIncident {
     pub community_id: Option<u64>,
     /// The res-11 H3 cell (raw), 0 if none.
     pub h3: u64,
+    /// Who reported it, kept only in the store (see [`Personal`]).
+    pub personal: Option<Personal>,
 }
 
 impl PlacedIncident {
@@ -55,6 +57,7 @@ impl PlacedIncident {
             grid_id,
             community_id,
             h3,
+            personal: None,
         }
     }
 }
@@ -74,12 +77,15 @@ pub trait Store: Send + Sync {
         Ok((self.load().await?, None))
     }
 
-    /// Inserts new incidents, all or nothing; the store assigns their ids (any `id` given is
-    /// ignored). Returns them with their ids, in the order given.
+    /// Inserts new incidents with their personal fields, all or nothing; the store assigns
+    /// their ids (any `id` given is ignored). Returns them with their ids, in the order given.
     async fn insert_incidents(
         &self,
         incidents: Vec<PlacedIncident>,
     ) -> Result<Vec<Incident>, StoreError>;
+
+    /// The personal fields of incident `id`, if any were given.
+    async fn personal(&self, id: u64) -> Result<Option<Personal>, StoreError>;
 
     /// Replaces the status and resolution time of an existing incident; `false` if there is
     /// no incident with that id.
@@ -125,6 +131,7 @@ pub fn placed_incidents(engine: &Engine) -> Vec<PlacedIncident> {
             community_id: (t.community[row] != crate::index::NONE)
                 .then(|| engine.communities.items()[t.community[row] as usize].id),
             h3: t.cell[row],
+            personal: None,
         })
         .collect()
 }

@@ -50,6 +50,32 @@ pub fn engine() -> Arc<Engine> {
         .clone()
 }
 
+/// A writable server over a fresh GeoPackage store (under the temp directory, named by the
+/// process and `name`), with `access` deciding who reads and writes what.
+pub fn writable(
+    name: &str,
+    access: gridwatch::api::Access,
+) -> (AppState, Arc<gridwatch::store::gpkg::GpkgStore>) {
+    let dir = std::env::temp_dir().join(format!("gridwatch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (store, _) =
+        gridwatch::store::gpkg::GpkgStore::open_or_create(&dir.join("city.gpkg"), || {
+            Ok(Engine::clone(&engine()))
+        })
+        .expect("a fresh store");
+    let store = Arc::new(store);
+    let dynamic: Arc<dyn gridwatch::store::Store> = store.clone();
+    (
+        AppState::with_access(
+            gridwatch::live::Live::new(Engine::clone(&engine()), Some(dynamic)),
+            access,
+            gridwatch::api::TileCaches::default(),
+            gridwatch::api::Limits::default(),
+        ),
+        store,
+    )
+}
+
 /// A response, decoded.
 pub struct Reply {
     pub status: StatusCode,

@@ -86,6 +86,19 @@ pub fn static_page<T: OgcFeature>(
     layer: &Layer<T>,
     params: &QueryParams,
 ) -> Result<(Common, Page), ApiError> {
+    static_page_where(layer, params, |_| true)
+}
+
+/// Selects and renders a page of the items of a static layer that are `visible` (to the
+/// caller: a community-bound token sees only its communities' tracks).
+///
+/// # Errors
+/// Bad parameters, or `datetime` on a collection without time.
+pub fn static_page_where<T: OgcFeature>(
+    layer: &Layer<T>,
+    params: &QueryParams,
+    visible: impl Fn(&T) -> bool,
+) -> Result<(Common, Page), ApiError> {
     let common = Common::parse(params, T::FILTERS)?;
     let filters = property_filters(params, T::FILTERS)?;
     let positions: Vec<u32> = match common.bbox {
@@ -105,6 +118,9 @@ pub fn static_page<T: OgcFeature>(
     let mut matched = Vec::with_capacity(positions.len());
     for p in positions {
         let item = &items[p as usize];
+        if !visible(item) {
+            continue;
+        }
         if let Some(period) = &common.period {
             let (a, b) = item.time_span().ok_or_else(|| {
                 ApiError::BadRequest("this collection has no time; datetime does not apply".into())
@@ -179,8 +195,30 @@ pub fn incident_page(engine: &Engine, params: &QueryParams) -> Result<(Common, P
         }
         Ok(Some(out))
     };
-    let grids = parse_ids("grid_id", &|id| engine.grids.position(id))?;
-    let communities = parse_ids("community_id", &|id| engine.communities.position(id))?;
+    // A community-bound caller's filters reach only its communities, and no filter means all
+    // of them.
+    let scope = params.scope();
+    let grids = parse_ids("grid_id", &|id| {
+        engine
+            .grids
+            .position(id)
+            .filter(|&g| scope.sees(engine.community_of_grid(g)))
+    })?;
+    let communities = parse_ids("community_id", &|id| {
+        engine
+            .communities
+            .position(id)
+            .filter(|_| scope.sees(Some(id)))
+    })?;
+    let communities = match (communities, &scope.communities) {
+        (None, Some(bound)) => Some(
+            bound
+                .iter()
+                .filter_map(|&id| engine.communities.position(id))
+                .collect(),
+        ),
+        (asked, _) => asked,
+    };
     // An id filter naming no existing grid/community matches nothing.
     if grids.as_ref().is_some_and(Vec::is_empty) || communities.as_ref().is_some_and(Vec::is_empty)
     {

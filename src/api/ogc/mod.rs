@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use self::collections::{CollectionId, describe};
 pub(crate) use self::items::incident_feature;
-use self::items::{Common, Page, incident_page, static_feature, static_page};
-use super::{ApiError, AppState, QueryParams};
+use self::items::{Common, Page, incident_page, static_feature, static_page, static_page_where};
+use super::{ApiError, AppState, Caller, QueryParams, Scope};
 use crate::index::Engine;
 
 const GEOJSON: &str = "application/geo+json";
@@ -135,7 +135,12 @@ fn select(
         CollectionId::Streets => static_page(&engine.streets, params),
         CollectionId::Incidents => incident_page(engine, params),
         CollectionId::PatrolRoutes => static_page(&engine.patrol_routes, params),
-        CollectionId::PatrolTracks => static_page(&engine.patrol_tracks, params),
+        CollectionId::PatrolTracks => {
+            let scope = params.scope();
+            static_page_where(&engine.patrol_tracks, params, |t| {
+                scope.sees(Some(t.community_id))
+            })
+        }
     }
 }
 
@@ -147,14 +152,34 @@ fn geojson_response(value: &Value) -> Response {
         .into_response()
 }
 
+/// Whether `id` names an incident `scope` may see (a bound token's view of another
+/// community's incident is that it does not exist).
+pub(crate) fn incident_visible(engine: &Engine, id: u64, scope: &Scope) -> bool {
+    engine
+        .incidents
+        .row(id)
+        .is_some_and(|row| scope.sees(engine.community_of_incident(row)))
+}
+
+/// Refuses an aggregate-only reader the record collections.
+fn records_allowed(id: CollectionId, caller: &Caller) -> Result<(), ApiError> {
+    match id {
+        CollectionId::Incidents => caller.needs_records("incident records"),
+        CollectionId::PatrolTracks => caller.needs_records("patrol tracks"),
+        _ => Ok(()),
+    }
+}
+
 async fn items(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let id = collection_id(&path_value(path)?)?;
-    let params = QueryParams::parse(raw.as_deref())?;
+    records_allowed(id, &caller)?;
+    let params = QueryParams::parse(raw.as_deref())?.within(caller.scope.clone());
     let (common, page) = select(&state.engine(), id, &params)?;
     let base = base_url(&headers);
     let items_url = format!("{base}/ogc/collections/{}/items", id.as_str());
@@ -195,6 +220,7 @@ async fn items(
 
 async fn item(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
     RawQuery(raw): RawQuery,
@@ -202,6 +228,8 @@ async fn item(
     no_params(raw.as_deref())?;
     let (name, fid) = path_value(path)?;
     let id = collection_id(&name)?;
+    records_allowed(id, &caller)?;
+    let scope = &caller.scope;
     let missing = || {
         ApiError::NotFound(format!(
             "no feature `{}` in {}",
@@ -218,15 +246,47 @@ async fn item(
         CollectionId::Buildings => e.buildings.get(fid_num).map(static_feature),
         CollectionId::Resources => e.resources.get(fid_num).map(static_feature),
         CollectionId::Streets => e.streets.get(fid_num).map(static_feature),
-        CollectionId::Incidents => e.incidents.row(fid_num).map(|row| incident_feature(e, row)),
+        CollectionId::Incidents => e
+            .incidents
+            .row(fid_num)
+            .filter(|&row| scope.sees(e.community_of_incident(row)))
+            .map(|row| incident_feature(e, row)),
         CollectionId::PatrolRoutes => e.patrol_routes.get(fid_num).map(static_feature),
-        CollectionId::PatrolTracks => e.patrol_tracks.get(fid_num).map(static_feature),
+        CollectionId::PatrolTracks => e
+            .patrol_tracks
+            .get(fid_num)
+            .filter(|t| scope.sees(Some(t.community_id)))
+            .map(static_feature),
     };
     let mut feature = feature.ok_or_else(missing)?;
+    // Operators and admins reading one incident see who reported it (from the store: the
+    // engine never holds personal fields), and the answer is not kept by any cache.
+    let mut private = false;
+    if id == CollectionId::Incidents
+        && caller.sees_personal_fields()
+        && let Some(store) = state.live.store()
+        && let Some(personal) = store.personal(fid_num).await?
+    {
+        private = true;
+        for (key, value) in [
+            ("reporter_name", personal.reporter_name),
+            ("reporter_phone", personal.reporter_phone),
+            ("note", personal.note),
+        ] {
+            feature["properties"][key] = json!(value);
+        }
+    }
     let base = base_url(&headers);
     feature["links"] = json!([
         { "href": format!("{base}/ogc/collections/{}/items/{fid_num}", id.as_str()), "rel": "self", "type": GEOJSON },
         { "href": format!("{base}/ogc/collections/{}", id.as_str()), "rel": "collection", "type": "application/json" },
     ]);
-    Ok(geojson_response(&feature))
+    let mut response = geojson_response(&feature);
+    if private {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    Ok(response)
 }

@@ -25,8 +25,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
 
+use super::auth::SUPPRESS_BELOW;
 use super::v1::filters::{Filters, bin_level};
-use super::{ApiError, AppState, QueryParams};
+use super::{ApiError, AppState, Caller, QueryParams};
 use crate::analytics::access::{BuildingAccess, Mode, building_access};
 use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
@@ -168,13 +169,20 @@ async fn tile_response(state: &AppState, request: Request) -> Result<Response, A
     // the same data always draws the same bytes.
     let engine = state.engine();
     let cache = &state.tiles.tiles;
-    // With the cache off (`--tile-cache-mb 0`) nothing is looked up or stored.
+    let scope = parts
+        .extensions
+        .get::<Caller>()
+        .map(|c| c.scope.clone())
+        .ok_or_else(|| ApiError::Internal("no caller on the tile route".into()))?;
+    // With the cache off (`--tile-cache-mb 0`) nothing is looked up or stored. The caller's
+    // scope is part of the key: a tile drawn for one community never reaches another.
     let key = (cache.policy().max_capacity() != Some(0)).then(|| {
         format!(
-            "{}?{}#v{}",
+            "{}?{}#v{}{}",
             parts.uri.path(),
             parts.uri.query().unwrap_or_default(),
-            engine.version
+            engine.version,
+            scope.cache_tag()
         )
     });
     let coded_key = key
@@ -245,7 +253,12 @@ async fn draw(
             ranges.join(", ")
         )));
     }
-    let params = QueryParams::parse(parts.uri.query())?;
+    let scope = parts
+        .extensions
+        .get::<Caller>()
+        .map(|c| c.scope.clone())
+        .unwrap_or_default();
+    let params = QueryParams::parse(parts.uri.query())?.within(scope);
     let filters = Filters::parse(engine, &params, &["res", "access_kind", "mode"])?;
     let access = if drawn.iter().any(|l| l.name == "service_gaps") {
         Some(AccessAsked::parse(engine, &params)?)
@@ -264,8 +277,9 @@ async fn draw(
     } else {
         let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
         pairs.sort_unstable();
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        serde_urlencoded::to_string(&pairs).unwrap_or_default() + &params.scope().cache_tag()
     };
+    let aggregate = params.scope().aggregate;
     let request = Draw {
         tile: id,
         names,
@@ -273,6 +287,7 @@ async fn draw(
         res,
         query,
         access,
+        aggregate,
     };
     // A tile of prepared static layers takes 5 µs on average at z14 and about a millisecond at
     // worst (all six at z11, 65 KB; a few more the first time a layer or zoom is drawn): it is
@@ -327,6 +342,40 @@ struct Draw {
     query: String,
     /// The resource kinds and mode of `service_gaps`, when drawn.
     access: Option<AccessAsked>,
+    /// Counts only, small cells left out (an aggregate-only reader): the incident layer draws
+    /// no points.
+    aggregate: bool,
+}
+
+/// Hot-spot cells as an aggregate-only reader may see them: the class of every cell, the
+/// count only of cells of at least [`SUPPRESS_BELOW`] incidents.
+fn without_small_counts(values: &[CellValue]) -> Vec<CellValue> {
+    values
+        .iter()
+        .map(|v| {
+            let mut v = v.clone();
+            v.properties.retain(|(k, value)| {
+                *k != "count"
+                    || matches!(value, geozero::mvt::TileValue::Uint(n) if *n >= SUPPRESS_BELOW)
+            });
+            v
+        })
+        .collect()
+}
+
+/// The cells an aggregate-only reader may see: those of at least [`SUPPRESS_BELOW`]
+/// incidents.
+fn without_small_cells(values: &[CellValue]) -> Vec<CellValue> {
+    values
+        .iter()
+        .filter(|v| {
+            v.properties.iter().any(|(k, value)| {
+                *k == "count"
+                    && matches!(value, geozero::mvt::TileValue::Uint(n) if *n >= SUPPRESS_BELOW)
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// What `service_gaps` measures: `access_kind` (default service complexes) and `mode`.
@@ -350,19 +399,51 @@ impl AccessAsked {
 }
 
 impl Draw {
+    /// `values` as this request may see them.
+    fn suppressed(&self, values: Vec<CellValue>) -> Vec<CellValue> {
+        if self.aggregate {
+            without_small_cells(&values)
+        } else {
+            values
+        }
+    }
+
     fn draw(&self, state: &AppState, engine: &Engine) -> Result<Encoded, ApiError> {
         let (id, res, query, filters) = (self.tile, self.res, &self.query, &self.filters);
         let mut parts = Vec::with_capacity(self.names.len());
         for name in &self.names {
             let content = match *name {
                 "hexbins" => {
-                    let values = state
-                        .tiles
-                        .cells
-                        .get_with(format!("hexbins/{res}?{query}#v{}", engine.version), || {
-                            Arc::new(hexbin_values(engine, &filters.incidents, res))
-                        });
+                    let values = state.tiles.cells.get_with(
+                        format!("hexbins/{res}?{query}#v{}", engine.version),
+                        || {
+                            Arc::new(self.suppressed(hexbin_values(
+                                engine,
+                                &filters.incidents,
+                                res,
+                            )))
+                        },
+                    );
                     LayerContent::Features(cell_features(&values, id))
+                }
+                "incidents" if self.aggregate => {
+                    // Counts at every zoom, never points.
+                    let res = if id.z >= INCIDENT_POINTS_FROM {
+                        h3o::Resolution::Eleven
+                    } else {
+                        res
+                    };
+                    let values = state.tiles.cells.get_with(
+                        format!("hexbins/{res}?{query}#v{}", engine.version),
+                        || {
+                            Arc::new(self.suppressed(hexbin_values(
+                                engine,
+                                &filters.incidents,
+                                res,
+                            )))
+                        },
+                    );
+                    LayerContent::Features(incident_counts(&values, id))
                 }
                 "incidents" => {
                     let res = if id.z >= INCIDENT_POINTS_FROM {
@@ -389,7 +470,11 @@ impl Draw {
                 }
                 "hotspots" => {
                     let values = hotspot_values(state, engine, filters, res, query)?;
-                    LayerContent::Features(cell_features(&values, id))
+                    if self.aggregate {
+                        LayerContent::Features(cell_features(&without_small_counts(&values), id))
+                    } else {
+                        LayerContent::Features(cell_features(&values, id))
+                    }
                 }
                 "service_gaps" => {
                     let asked = self.access.as_ref().ok_or_else(|| {

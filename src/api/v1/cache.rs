@@ -30,9 +30,12 @@ impl AnswerCache {
     pub fn key(endpoint: &str, params: &QueryParams, version: u64) -> String {
         let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
         pairs.sort_unstable();
+        // The caller's scope is part of the question: one caller's answer never reaches
+        // another who may see less.
         format!(
-            "{endpoint}?{}#v{version}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            "{endpoint}?{}#v{version}{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default(),
+            params.scope().cache_tag()
         )
     }
 

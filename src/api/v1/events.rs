@@ -3,7 +3,7 @@
 //! version), for live maps. A client reconnecting with `Last-Event-ID` first gets what it
 //! missed, or a `reset` event when that is no longer known (reload everything). A comment
 //! every 15 s keeps proxies from closing an idle stream; the stream ends when the server
-//! shuts down.
+//! shuts down. A caller bound to communities gets only their incidents and tracks.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -15,15 +15,31 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::api::AppState;
-use crate::feed::{CatchUp, Change, Feed};
+use crate::api::{AppState, Caller, Scope};
+use crate::feed::{CatchUp, Change};
+use crate::live::Live;
 
-fn event(feed: &Feed, change: &Change) -> Event {
-    Event::default()
-        .event("change")
-        .id(feed.event_id(change))
-        .json_data(change)
-        .unwrap_or_else(|_| Event::default().event("reset").data("{}"))
+fn event(live: &Live, scope: &Scope, change: &Change) -> Event {
+    let feed = live.feed();
+    let event = Event::default().event("change").id(feed.event_id(change));
+    let sent = if scope.communities.is_some() {
+        let engine = live.engine();
+        let mut mine = change.clone();
+        mine.incidents.retain(|i| scope.sees(i.community_id));
+        if mine.incidents.len() < change.incidents.len() {
+            mine.incident_count = mine.incidents.len();
+        }
+        mine.tracks.retain(|&t| {
+            engine
+                .patrol_tracks
+                .get(t)
+                .is_some_and(|t| scope.sees(Some(t.community_id)))
+        });
+        event.json_data(&mine)
+    } else {
+        event.json_data(change)
+    };
+    sent.unwrap_or_else(|_| Event::default().event("reset").data("{}"))
 }
 
 fn reset() -> Event {
@@ -34,6 +50,7 @@ fn reset() -> Event {
 /// slow to keep up with the channel gets a `reset` and stays connected.
 pub(super) async fn events(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let last = headers
@@ -43,23 +60,26 @@ pub(super) async fn events(
     let live = state.live.clone();
     let (receiver, catch_up) = live.feed().subscribe(last.as_deref());
     let first: Vec<Event> = match catch_up {
-        CatchUp::Events(missed) => missed.iter().map(|c| event(live.feed(), c)).collect(),
+        CatchUp::Events(missed) => missed
+            .iter()
+            .map(|c| event(&live, &caller.scope, c))
+            .collect(),
         CatchUp::Reset => vec![reset()],
     };
     let closed = live.feed().closed();
     let following = stream::unfold(
-        (receiver, closed, live),
-        |(mut receiver, mut closed, live)| async move {
+        (receiver, closed, live, caller.scope),
+        |(mut receiver, mut closed, live, scope)| async move {
             let next = tokio::select! {
                 received = receiver.recv() => received,
                 _ = closed.wait_for(|c| *c) => return None,
             };
             let item = match next {
-                Ok(change) => event(live.feed(), &Arc::clone(&change)),
+                Ok(change) => event(&live, &scope, &Arc::clone(&change)),
                 Err(RecvError::Lagged(_)) => reset(),
                 Err(RecvError::Closed) => return None,
             };
-            Some((Ok(item), (receiver, closed, live)))
+            Some((Ok(item), (receiver, closed, live, scope)))
         },
     );
     Sse::new(stream::iter(first.into_iter().map(Ok)).chain(following))

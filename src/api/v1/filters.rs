@@ -65,8 +65,34 @@ impl Filters {
             .map(|k| k.parse::<IncidentStatus>())
             .collect::<Result<_, _>>()?;
         let period = Period::from_bounds(params.get("from"), params.get("to"))?;
-        let communities = positions(params, "community", |id| engine.communities.position(id))?;
-        let grids = positions(params, "grid", |id| engine.grids.position(id))?;
+        // A caller bound to communities sees only theirs: another community or its grids is
+        // as unknown as an id that does not exist, and no choice means all of theirs.
+        let scope = params.scope();
+        let mut communities = positions(params, "community", |id| {
+            engine
+                .communities
+                .position(id)
+                .filter(|_| scope.sees(Some(id)))
+        })?;
+        let grids = positions(params, "grid", |id| {
+            engine
+                .grids
+                .position(id)
+                .filter(|&g| scope.sees(engine.community_of_grid(g)))
+        })?;
+        if let Some(bound) = &scope.communities
+            && communities.is_empty()
+        {
+            communities = bound
+                .iter()
+                .filter_map(|&id| engine.communities.position(id))
+                .collect();
+            if communities.is_empty() {
+                return Err(ApiError::Forbidden(
+                    "none of this token's communities is in the data".into(),
+                ));
+            }
+        }
         Ok(Self {
             incidents: IncidentFilter {
                 kinds,

@@ -23,12 +23,20 @@ pub fn hexbins(
         bin_level(engine, res)?,
     );
     let total: u64 = bins.iter().map(|b| u64::from(b.count)).sum();
-    let features = bins
+    // An aggregate-only reader sees no cell, and no kind in a cell, of fewer than
+    // `SUPPRESS_BELOW` incidents.
+    let scope = params.scope();
+    let shown: Vec<_> = bins
+        .iter()
+        .filter(|b| scope.shows_count(u64::from(b.count)))
+        .collect();
+    let features = shown
         .iter()
         .map(|b| {
             let counts: Map<String, Value> = IncidentKind::ALL
                 .iter()
                 .filter(|k| b.by_kind[**k as usize] > 0)
+                .filter(|k| scope.shows_count(u64::from(b.by_kind[**k as usize])))
                 .map(|k| (k.as_str().to_owned(), b.by_kind[*k as usize].into()))
                 .collect();
             json!({
@@ -44,7 +52,8 @@ pub fn hexbins(
         features,
         json!({
             "total": total,
-            "cells": bins.len(),
+            "cells": shown.len(),
+            "suppressed_cells": bins.len() - shown.len(),
             "res": u8::from(res),
             "period": { "from": period.start.map(format_local), "to": period.end.map(format_local) },
         }),

@@ -31,7 +31,7 @@ pub use access::mode as access_mode;
 pub use cache::AnswerCache;
 pub use study_areas::StudyAreas;
 
-use super::{ApiError, AppState, QueryParams};
+use super::{ApiError, AppState, Caller, QueryParams};
 use crate::index::Engine;
 
 /// The `/api/v1` routes.
@@ -41,82 +41,117 @@ pub fn router() -> Router<AppState> {
         .route("/events", get(events::events))
         .route(
             "/hexbins",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "hexbins", hexbins::hexbins)),
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "hexbins", hexbins::hexbins)
+            }),
         )
         .route(
             "/hotspots",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "hotspots", hotspots::hotspots)),
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "hotspots", hotspots::hotspots)
+            }),
         )
         .route(
             "/hotspots/emerging",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "emerging", hotspots::emerging)),
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "emerging", hotspots::emerging)
+            }),
         )
         .route(
             "/stats/grids",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "stats/grids", stats::grids)),
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "stats/grids", stats::grids)
+            }),
         )
         .route(
             "/route",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "route", walking::route)),
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "route", walking::route)
+            }),
         )
         .route(
             "/access/gaps",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "access/gaps", access::gaps)),
-        )
-        .route(
-            "/patrol/coverage",
-            get(|s: State<AppState>, q: RawQuery| {
-                answer(s, q, "patrol/coverage", patrol::coverage)
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "access/gaps", access::gaps)
             }),
         )
-        .route(
-            "/patrol/dosage",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/dosage", patrol::dosage)),
-        )
-        .route(
-            "/patrol/teams",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/teams", patrol::teams)),
-        )
-        .route(
-            "/patrol/suggest",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/suggest", patrol::suggest)),
-        )
-        .route(
-            "/patrol/timing",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "patrol/timing", patrol::timing)),
-        )
+        .merge(patrol_routes())
         .route(
             "/access/fca",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "access/fca", access::fca)),
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "access/fca", access::fca)
+            }),
         )
         .route(
             "/access/sites",
-            post(|s: State<AppState>, h: HeaderMap, q: RawQuery, b: Body| {
-                answer_post(s, h, q, b, access::sites)
-            }),
+            post(
+                |s: State<AppState>, c: Caller, h: HeaderMap, q: RawQuery, b: Body| {
+                    answer_post(s, c, h, q, b, access::sites)
+                },
+            ),
         )
         .route(
             "/nearest",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "nearest", nearest::nearest)).post(
-                |s: State<AppState>, h: HeaderMap, q: RawQuery, b: Body| {
-                    answer_post(s, h, q, b, nearest::nearest_batch)
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "nearest", nearest::nearest)
+            })
+            .post(
+                |s: State<AppState>, c: Caller, h: HeaderMap, q: RawQuery, b: Body| {
+                    answer_post(s, c, h, q, b, nearest::nearest_batch)
                 },
             ),
         )
         .route(
             "/isochrones",
-            get(|s: State<AppState>, q: RawQuery| answer(s, q, "isochrones", walking::isochrones)),
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "isochrones", walking::isochrones)
+            }),
         )
         .route(
             "/streets/summary",
-            get(|s: State<AppState>, q: RawQuery| {
-                answer(s, q, "streets/summary", walking::summary)
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "streets/summary", walking::summary)
             }),
         )
         .route(
             "/stats/communities",
-            get(|s: State<AppState>, q: RawQuery| {
-                answer(s, q, "stats/communities", stats::communities)
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "stats/communities", stats::communities)
+            }),
+        )
+}
+
+/// The `/api/v1/patrol` analytics.
+fn patrol_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/patrol/coverage",
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "patrol/coverage", patrol::coverage)
+            }),
+        )
+        .route(
+            "/patrol/dosage",
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "patrol/dosage", patrol::dosage)
+            }),
+        )
+        .route(
+            "/patrol/teams",
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "patrol/teams", patrol::teams)
+            }),
+        )
+        .route(
+            "/patrol/suggest",
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "patrol/suggest", patrol::suggest)
+            }),
+        )
+        .route(
+            "/patrol/timing",
+            get(|s: State<AppState>, c: Caller, q: RawQuery| {
+                answer(s, c, q, "patrol/timing", patrol::timing)
             }),
         )
 }
@@ -128,11 +163,12 @@ type Compute = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Value, ApiError>
 /// `application/geo+json` with `X-Cache: hit` or `miss`.
 async fn answer(
     State(state): State<AppState>,
+    caller: Caller,
     RawQuery(raw): RawQuery,
     endpoint: &'static str,
     compute: Compute,
 ) -> Result<Response, ApiError> {
-    let params = QueryParams::parse(raw.as_deref())?;
+    let params = QueryParams::parse(raw.as_deref())?.within(caller.scope);
     // One snapshot for the key and the computation, so an answer is cached under its version.
     let engine = state.engine();
     let key = AnswerCache::key(endpoint, &params, engine.version);
@@ -175,12 +211,13 @@ pub const MAX_QUESTION_BYTES: usize = 4 << 20;
 /// replies `application/geo+json` (not cached: bodies are rarely asked twice).
 async fn answer_post(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Body,
     compute: PostCompute,
 ) -> Result<Response, ApiError> {
-    let params = QueryParams::parse(raw.as_deref())?;
+    let params = QueryParams::parse(raw.as_deref())?.within(caller.scope);
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

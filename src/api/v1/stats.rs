@@ -8,7 +8,7 @@ use super::filters::Filters;
 use super::{StudyAreas, collection};
 use crate::analytics::stats::{AreaStats, by_area, time_profile};
 use crate::api::ogc_feature_geometry;
-use crate::api::{ApiError, QueryParams};
+use crate::api::{ApiError, QueryParams, Scope};
 use crate::index::Engine;
 use crate::model::{IncidentKind, Period, format_local};
 
@@ -25,7 +25,13 @@ pub fn grids(
             && (filters.communities.is_empty()
                 || filters.communities.contains(&engine.grid_community[g]))
     };
-    let rows = compute(engine, &filters, &engine.incidents.grid, &households);
+    let rows = compute(
+        engine,
+        &filters,
+        &engine.incidents.grid,
+        &households,
+        params.scope(),
+    );
     let features = engine
         .grids
         .items()
@@ -34,7 +40,7 @@ pub fn grids(
         .filter(|(g, _)| chosen(*g))
         .map(|(g, grid)| {
             let community_id = engine.communities.items()[engine.grid_community[g] as usize].id;
-            feature(grid.id, ogc_feature_geometry(&grid.geometry), json!({ "name": grid.name, "community_id": community_id, "households": grid.households }), &rows.0[g])
+            feature(grid.id, ogc_feature_geometry(&grid.geometry), json!({ "name": grid.name, "community_id": community_id, "households": grid.households }), &rows.0[g], params.scope())
         })
         .collect();
     Ok(collection(features, rows.1))
@@ -62,7 +68,13 @@ pub fn communities(
         (filters.communities.is_empty() || filters.communities.contains(&c))
             && (filters.grids.is_empty() || grid_communities.contains(&c))
     };
-    let rows = compute(engine, &filters, &engine.incidents.community, &households);
+    let rows = compute(
+        engine,
+        &filters,
+        &engine.incidents.community,
+        &households,
+        params.scope(),
+    );
     let features = engine
         .communities
         .items()
@@ -75,6 +87,7 @@ pub fn communities(
                 ogc_feature_geometry(&community.geometry),
                 json!({ "name": community.name, "district_id": community.district_id, "households": community.households }),
                 &rows.0[c],
+                params.scope(),
             )
         })
         .collect();
@@ -87,6 +100,7 @@ fn compute(
     filters: &Filters,
     area_of_row: &[u32],
     households: &[u32],
+    scope: &Scope,
 ) -> (Vec<AreaStats>, Value) {
     let period = filters.closed_period(engine);
     let mut current = filters.incidents.clone();
@@ -106,6 +120,15 @@ fn compute(
         households,
     );
     let profile = time_profile(&engine.incidents, &current);
+    // An aggregate-only reader sees no hour of the week with one or two incidents.
+    let shown_profile: Vec<Vec<Option<u32>>> = profile
+        .iter()
+        .map(|day| {
+            day.iter()
+                .map(|&n| scope.shows_count(u64::from(n)).then_some(n))
+                .collect()
+        })
+        .collect();
     let in_areas: u64 = stats.iter().map(|s| u64::from(s.count)).sum();
     let total: u32 = profile.iter().flatten().sum();
     let summary = json!({
@@ -113,18 +136,45 @@ fn compute(
         "in_areas": in_areas,
         "period": { "from": format_local(start), "to": format_local(end) },
         "previous_period": { "from": previous_period.start.map(format_local), "to": previous_period.end.map(format_local) },
-        "profile": { "rows": "weekday, 0 = Monday", "columns": "hour of day, UTC+08:00", "counts": profile },
+        "profile": { "rows": "weekday, 0 = Monday", "columns": "hour of day, UTC+08:00", "counts": shown_profile },
     });
     (stats, summary)
 }
 
-fn feature(id: u64, geometry: geojson::Geometry, mut properties: Value, s: &AreaStats) -> Value {
+/// One area's feature; for an aggregate-only reader, an area of fewer than
+/// [`crate::api::auth::SUPPRESS_BELOW`] incidents shows no figures (`suppressed: true`), and
+/// no kind of fewer is listed.
+fn feature(
+    id: u64,
+    geometry: geojson::Geometry,
+    mut properties: Value,
+    s: &AreaStats,
+    scope: &Scope,
+) -> Value {
     let counts: Map<String, Value> = IncidentKind::ALL
         .iter()
         .filter(|k| s.by_kind[**k as usize] > 0)
+        .filter(|k| scope.shows_count(u64::from(s.by_kind[**k as usize])))
         .map(|k| (k.as_str().to_owned(), s.by_kind[*k as usize].into()))
         .collect();
-    if let Value::Object(map) = &mut properties {
+    let suppressed = !scope.shows_count(u64::from(s.count))
+        || s.previous.is_some_and(|p| !scope.shows_count(u64::from(p)));
+    if let Value::Object(map) = &mut properties
+        && suppressed
+    {
+        for key in [
+            "count",
+            "rate_per_1000_households",
+            "previous_count",
+            "change_pct",
+            "resolved_share",
+            "median_hours_to_resolve",
+        ] {
+            map.insert(key.into(), Value::Null);
+        }
+        map.insert("counts".into(), Map::new().into());
+        map.insert("suppressed".into(), true.into());
+    } else if let Value::Object(map) = &mut properties {
         map.insert("count".into(), s.count.into());
         map.insert("counts".into(), counts.into());
         map.insert(

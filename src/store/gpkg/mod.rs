@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, params};
 use super::{PlacedIncident, Store, StoreError, placed_incidents};
 use crate::geodata::Dataset;
 use crate::index::Engine;
-use crate::model::{Incident, PatrolTrack, Resource};
+use crate::model::{Incident, PatrolTrack, Personal, Resource};
 
 /// A GeoPackage store.
 pub struct GpkgStore {
@@ -55,6 +55,14 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
         Self::Failed(format!("unexpected value in the store: {e}"))
     }
 }
+
+/// The table of incidents' personal fields (see [`crate::model::Personal`]).
+const PERSONAL_TABLE: &str = "CREATE TABLE IF NOT EXISTS incident_personal (
+    incident_id INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
+    reporter_name TEXT,
+    reporter_phone TEXT,
+    note TEXT
+);";
 
 fn open(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
     let connection = Connection::open_with_flags(path, flags)
@@ -124,6 +132,9 @@ impl GpkgStore {
             "{} is not a GeoPackage",
             path.display()
         );
+        // Personal fields live in a plain table (not a GeoPackage layer, so GIS clients do not
+        // list it); a store made before it existed gets it here.
+        connection.execute_batch(PERSONAL_TABLE)?;
         let has_streets: bool = connection.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'streets')",
             [],
@@ -222,6 +233,28 @@ impl Store for GpkgStore {
                 .zip(ids)
                 .map(|(p, id)| Incident { id, ..p.incident })
                 .collect())
+        })
+        .await
+    }
+
+    async fn personal(&self, id: u64) -> Result<Option<Personal>, StoreError> {
+        self.with(move |c| {
+            let found = c.query_row(
+                "SELECT reporter_name, reporter_phone, note FROM incident_personal WHERE incident_id = ?1",
+                params![id as i64],
+                |r| {
+                    Ok(Personal {
+                        reporter_name: r.get(0)?,
+                        reporter_phone: r.get(1)?,
+                        note: r.get(2)?,
+                    })
+                },
+            );
+            match found {
+                Ok(p) => Ok(Some(p)),
+                Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
         })
         .await
     }

@@ -212,6 +212,12 @@ pub fn insert_incidents(
             ],
             |row| row.get(0),
         )?;
+        if let Some(personal) = p.personal.as_ref().filter(|p| !p.is_empty()) {
+            tx.execute(
+                "INSERT INTO incident_personal (incident_id, reporter_name, reporter_phone, note) VALUES (?1, ?2, ?3, ?4)",
+                params![id, personal.reporter_name, personal.reporter_phone, personal.note],
+            )?;
+        }
         ids.push(id as u64);
     }
     Ok(ids)

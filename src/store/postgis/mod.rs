@@ -18,7 +18,7 @@ pub use import::import;
 use super::geometry::to_wkb;
 use super::{PlacedIncident, Store, StoreError};
 use crate::geodata::Dataset;
-use crate::model::{Incident, PatrolTrack, Resource};
+use crate::model::{Incident, PatrolTrack, Personal, Resource};
 
 /// The notification channel of data changes.
 pub const CHANNEL: &str = "gridwatch_changes";
@@ -310,6 +310,27 @@ impl Store for PgStore {
             )
             .execute(&mut *tx)
             .await?;
+        // Personal fields, in the same transaction.
+        let personal: Vec<(i64, &Personal)> = incidents
+            .iter()
+            .zip(&ids)
+            .filter_map(|(p, &id)| Some((id, p.personal.as_ref().filter(|p| !p.is_empty())?)))
+            .collect();
+        if !personal.is_empty() {
+            let field = |f: &dyn Fn(&Personal) -> Option<String>| {
+                personal.iter().map(|(_, p)| f(p)).collect::<Vec<_>>()
+            };
+            sqlx::query(
+                "INSERT INTO incident_personal (incident_id, reporter_name, reporter_phone, note)
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[])",
+            )
+            .bind(personal.iter().map(|(id, _)| *id).collect::<Vec<i64>>())
+            .bind(field(&|p| p.reporter_name.clone()))
+            .bind(field(&|p| p.reporter_phone.clone()))
+            .bind(field(&|p| p.note.clone()))
+            .execute(&mut *tx)
+            .await?;
+        }
         let stored: Vec<Incident> = incidents
             .into_iter()
             .zip(&ids)
@@ -328,6 +349,20 @@ impl Store for PgStore {
         .await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn personal(&self, id: u64) -> Result<Option<Personal>, StoreError> {
+        let row: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT reporter_name, reporter_phone, note FROM incident_personal WHERE incident_id = $1",
+        )
+        .bind(id as i64)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(reporter_name, reporter_phone, note)| Personal {
+            reporter_name,
+            reporter_phone,
+            note,
+        }))
     }
 
     async fn update_incident(&self, incident: &Incident) -> Result<bool, StoreError> {

@@ -1,15 +1,33 @@
 //! Incoming incidents: GeoJSON Features or a FeatureCollection, or CSV with a header row.
 //! Every row is checked before anything is written; the first bad one is a 422 naming the row
-//! and the field. Grid and community are never read: the server derives them.
+//! and the field. Grid and community are never read: the server derives them. The personal
+//! fields (`reporter_name`, `reporter_phone`, `note`) are checked and go to the store only.
 
 use serde_json::{Map, Value};
 
 use crate::api::ApiError;
 use crate::model::datum::Datum;
-use crate::model::{Incident, IncidentSource, IncidentStatus, parse_instant};
+use crate::model::{Incident, IncidentSource, IncidentStatus, Personal, parse_instant};
 
 /// The properties an incoming incident may carry.
-const FIELDS: [&str; 5] = ["kind", "reported_at", "status", "resolved_at", "source"];
+const FIELDS: [&str; 8] = [
+    "kind",
+    "reported_at",
+    "status",
+    "resolved_at",
+    "source",
+    "reporter_name",
+    "reporter_phone",
+    "note",
+];
+
+/// An incoming incident with its personal fields.
+pub type Reported = (Incident, Option<Personal>);
+
+/// The longest reporter name, phone number and note accepted, in characters.
+const MAX_NAME: usize = 100;
+const MAX_PHONE: usize = 32;
+const MAX_NOTE: usize = 2_000;
 /// How far in the future a report may be dated (clock skew between devices).
 const MAX_CLOCK_SKEW_S: i64 = 600;
 /// The most incidents one request may carry.
@@ -47,7 +65,7 @@ fn incident(
     get: &dyn Fn(&str) -> Option<String>,
     datum: Datum,
     now: i64,
-) -> Result<Incident, ApiError> {
+) -> Result<Reported, ApiError> {
     let (lon, lat) = position(row, lon, lat, datum)?;
     let required = |field: &str| {
         get(field)
@@ -98,15 +116,64 @@ fn incident(
         }
         _ => {}
     }
-    Ok(Incident {
-        id: 0,
-        lon,
-        lat,
-        kind,
-        reported_at,
-        status,
-        resolved_at,
-        source,
+    let personal = personal(row, get)?;
+    Ok((
+        Incident {
+            id: 0,
+            lon,
+            lat,
+            kind,
+            reported_at,
+            status,
+            resolved_at,
+            source,
+        },
+        (!personal.is_empty()).then_some(personal),
+    ))
+}
+
+/// The personal fields, checked: bounded lengths, no control characters (a note may hold line
+/// breaks), a phone number of digits, spaces and `+-()`.
+fn personal(row: usize, get: &dyn Fn(&str) -> Option<String>) -> Result<Personal, ApiError> {
+    let field = |name: &str, max: usize, newlines: bool| -> Result<Option<String>, ApiError> {
+        let Some(value) = get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+        else {
+            return Ok(None);
+        };
+        if value.chars().count() > max {
+            return Err(invalid(
+                row,
+                name,
+                format!("is longer than {max} characters"),
+            ));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && !(newlines && (c == '\n' || c == '\r' || c == '\t')))
+        {
+            return Err(invalid(row, name, "holds control characters"));
+        }
+        Ok(Some(value))
+    };
+    let reporter_phone = field("reporter_phone", MAX_PHONE, false)?;
+    if let Some(phone) = &reporter_phone
+        && (!phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
+            || phone.chars().filter(char::is_ascii_digit).count() < 3)
+    {
+        return Err(invalid(
+            row,
+            "reporter_phone",
+            "must be digits, with spaces, +, - and parentheses",
+        ));
+    }
+    Ok(Personal {
+        reporter_name: field("reporter_name", MAX_NAME, false)?,
+        reporter_phone,
+        note: field("note", MAX_NOTE, true)?,
     })
 }
 
@@ -118,7 +185,7 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
-fn feature(row: usize, f: &Value, datum: Datum, now: i64) -> Result<Incident, ApiError> {
+fn feature(row: usize, f: &Value, datum: Datum, now: i64) -> Result<Reported, ApiError> {
     if f.get("type").and_then(Value::as_str) != Some("Feature") {
         return Err(invalid(row, "type", "expected a GeoJSON Feature"));
     }
@@ -146,7 +213,7 @@ fn feature(row: usize, f: &Value, datum: Datum, now: i64) -> Result<Incident, Ap
         return Err(invalid(
             row,
             unknown,
-            "is not an incident field (grid and community are derived by the server); send only kind, reported_at, status, resolved_at, source",
+            "is not an incident field (grid and community are derived by the server); send only kind, reported_at, status, resolved_at, source, reporter_name, reporter_phone, note",
         ));
     }
     incident(row, lon, lat, &|k| props.get(k).and_then(text), datum, now)
@@ -157,7 +224,7 @@ fn feature(row: usize, f: &Value, datum: Datum, now: i64) -> Result<Incident, Ap
 /// # Errors
 /// 400 for something that is not one of those; 422 for a bad feature (named by its 1-based
 /// position) or an empty or oversize batch.
-pub fn from_geojson(body: &Value, datum: Datum, now: i64) -> Result<Vec<Incident>, ApiError> {
+pub fn from_geojson(body: &Value, datum: Datum, now: i64) -> Result<Vec<Reported>, ApiError> {
     let features: Vec<&Value> = match body.get("type").and_then(Value::as_str) {
         Some("Feature") => vec![body],
         Some("FeatureCollection") => body
@@ -197,11 +264,11 @@ fn check_size(n: usize) -> Result<(), ApiError> {
 }
 
 /// Incidents from CSV with a header row naming `lon`, `lat`, `kind`, `reported_at`, `source`
-/// and optionally `status`, `resolved_at`.
+/// and optionally `status`, `resolved_at` and the personal fields.
 ///
 /// # Errors
 /// 422 for a missing or unknown column or a bad row (1-based, not counting the header).
-pub fn from_csv(body: &[u8], datum: Datum, now: i64) -> Result<Vec<Incident>, ApiError> {
+pub fn from_csv(body: &[u8], datum: Datum, now: i64) -> Result<Vec<Reported>, ApiError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(body);
@@ -216,7 +283,7 @@ pub fn from_csv(body: &[u8], datum: Datum, now: i64) -> Result<Vec<Incident>, Ap
         .find(|h| !FIELDS.contains(&h.as_str()) && *h != "lon" && *h != "lat")
     {
         return Err(ApiError::Unprocessable(format!(
-            "column `{unknown}` is not an incident field; use lon, lat, kind, reported_at, source, status, resolved_at"
+            "column `{unknown}` is not an incident field; use lon, lat, kind, reported_at, source, status, resolved_at, reporter_name, reporter_phone, note"
         )));
     }
     let column = |name: &str| header.iter().position(|h| h == name);
@@ -297,8 +364,8 @@ mod tests {
     fn a_valid_feature_becomes_an_open_incident() {
         let batch = from_geojson(&point(&json!({ "kind": "dispute", "reported_at": "2023-01-02T08:00:00+08:00", "source": "hotline" })), Datum::Wgs84, NOW).unwrap();
         assert_eq!(batch.len(), 1);
-        assert_eq!(batch[0].status, IncidentStatus::Open);
-        assert_eq!((batch[0].lon, batch[0].lat), (112.2, 31.03));
+        assert_eq!(batch[0].0.status, IncidentStatus::Open);
+        assert_eq!((batch[0].0.lon, batch[0].0.lat), (112.2, 31.03));
     }
 
     #[test]
@@ -347,8 +414,11 @@ mod tests {
         let body = b"lon,lat,kind,reported_at,source,status,resolved_at\n112.2,31.03,dispute,2023-01-02T08:00:00+08:00,hotline,resolved,2023-01-02T10:00:00+08:00\n112.21,31.04,drainage,2023-01-03,grid_worker,,\n";
         let batch = from_csv(body, Datum::Wgs84, NOW).unwrap();
         assert_eq!(batch.len(), 2);
-        assert_eq!(batch[0].resolved_at.unwrap() - batch[0].reported_at, 7200);
-        assert_eq!(batch[1].status, IncidentStatus::Open);
+        assert_eq!(
+            batch[0].0.resolved_at.unwrap() - batch[0].0.reported_at,
+            7200
+        );
+        assert_eq!(batch[1].0.status, IncidentStatus::Open);
         let bad = b"lon,lat,kind,reported_at,source\n112.2,31.03,dispute,2023-01-02,hotline\n112.2,north,dispute,2023-01-02,hotline\n";
         assert!(
             matches!(from_csv(bad, Datum::Wgs84, NOW), Err(ApiError::Unprocessable(d)) if d.starts_with("row 2, `lat`"))
@@ -360,6 +430,6 @@ mod tests {
         let (gx, gy) = crate::model::datum::wgs84_to_gcj02(112.2, 31.03);
         let f = json!({ "type": "Feature", "geometry": { "type": "Point", "coordinates": [gx, gy] }, "properties": { "kind": "dispute", "reported_at": "2023-01-02", "source": "patrol" } });
         let batch = from_geojson(&f, Datum::Gcj02, NOW).unwrap();
-        assert!((batch[0].lon - 112.2).abs() < 1e-7 && (batch[0].lat - 31.03).abs() < 1e-7);
+        assert!((batch[0].0.lon - 112.2).abs() < 1e-7 && (batch[0].0.lat - 31.03).abs() < 1e-7);
     }
 }

@@ -2,6 +2,8 @@
 //! (GeoJSON or GPX) and resources. Every write needs a bearer token of the right role, reads
 //! its body up to a size limit, validates everything before touching the store (a batch is all
 //! or nothing), converts coordinates from the declared `datum`, and answers 201 with the ids.
+//! A token bound to communities writes only there (403 elsewhere; an incident of another
+//! community is a 404, as if it did not exist).
 
 mod incidents;
 mod resources;
@@ -16,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{patch, post};
 use serde_json::{Value, json};
 
-use crate::api::{ApiError, AppState, QueryParams, Role};
+use crate::api::{ApiError, AppState, Caller, QueryParams, Role};
 use crate::live::WriteError;
 use crate::model::datum::Datum;
 
@@ -82,13 +84,13 @@ fn json_body(bytes: &[u8]) -> Result<Value, ApiError> {
 /// `datum`) parsed, and the body read up to the limit.
 async fn write_request(
     state: &AppState,
-    headers: &HeaderMap,
+    caller: &Caller,
     raw: Option<&str>,
     role: Role,
     keys: &[&str],
     body: Body,
 ) -> Result<(QueryParams, Datum, Bytes), ApiError> {
-    state.tokens.authorize(headers, role)?;
+    state.access.require(caller, role)?;
     let params = QueryParams::parse(raw)?;
     let allowed: Vec<&str> = std::iter::once("datum")
         .chain(keys.iter().copied())
@@ -106,12 +108,13 @@ fn created(body: Value) -> Response {
 /// `POST /api/v1/incidents`: a GeoJSON Feature or FeatureCollection, or `text/csv`.
 async fn post_incidents(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
     let (_, datum, bytes) =
-        write_request(&state, &headers, raw.as_deref(), Role::Operator, &[], body).await?;
+        write_request(&state, &caller, raw.as_deref(), Role::Operator, &[], body).await?;
     let now = chrono::Utc::now().timestamp();
     let batch = match media_type(&headers).as_str() {
         "text/csv" => incidents::from_csv(&bytes, datum, now)?,
@@ -124,7 +127,15 @@ async fn post_incidents(
             )));
         }
     };
-    let stored = state.live.add_incidents(batch).await?;
+    let engine = state.engine();
+    for (incident, _) in &batch {
+        let at = geo::Coord {
+            x: incident.lon,
+            y: incident.lat,
+        };
+        caller.may_write_in(engine.place(at).1)?;
+    }
+    let stored = state.live.add_reported(batch).await?;
     let ids: Vec<u64> = stored.iter().map(|i| i.id).collect();
     tracing::info!(count = ids.len(), "incidents written");
     Ok(created(json!({ "ids": ids, "count": ids.len() })))
@@ -133,14 +144,18 @@ async fn post_incidents(
 /// `PATCH /api/v1/incidents/{id}`: `{"status": "assigned" | "resolved", "resolved_at": ...}`.
 async fn patch_incident(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    state.tokens.authorize(&headers, Role::Operator)?;
+    state.access.require(&caller, Role::Operator)?;
     let id: u64 = id
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("`{id}` is not an incident id")))?;
+    // Another community's incident does not exist for a bound token.
+    if !crate::api::ogc::incident_visible(&state.engine(), id, &caller.scope) {
+        return Err(WriteError::NoSuchIncident(id).into());
+    }
     let bytes = read_body(body).await?;
     let (status, resolved_at) = incidents::status_change(&json_body(&bytes)?)?;
     let incident = state.live.update_status(id, status, resolved_at).await?;
@@ -155,13 +170,14 @@ async fn patch_incident(
 /// `POST /api/v1/patrol/tracks`: a GeoJSON LineString Feature with per-vertex `times`, or GPX.
 async fn post_track(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
     let (params, datum, bytes) = write_request(
         &state,
-        &headers,
+        &caller,
         raw.as_deref(),
         Role::Operator,
         &["community_id", "route_id", "team"],
@@ -182,6 +198,7 @@ async fn post_track(
             )));
         }
     };
+    caller.may_write_in(Some(track.community_id))?;
     let stored = state.live.add_track(track).await?;
     Ok(created(
         json!({ "id": stored.id, "points": stored.times.len() }),
@@ -191,13 +208,14 @@ async fn post_track(
 /// `POST /api/v1/resources` (admin): a GeoJSON Point Feature; with an `id`, replaces it.
 async fn post_resource(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
     let (_, datum, bytes) =
-        write_request(&state, &headers, raw.as_deref(), Role::Admin, &[], body).await?;
+        write_request(&state, &caller, raw.as_deref(), Role::Admin, &[], body).await?;
     let resource = resources::from_geojson(&json_body(&bytes)?, datum)?;
+    caller.may_write_in(state.engine().place(resource.geometry.0).1)?;
     let stored = state.live.upsert_resource(resource).await?;
     Ok(created(
         json!({ "id": stored.id, "community_id": stored.community_id }),

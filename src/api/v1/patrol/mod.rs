@@ -36,7 +36,10 @@ fn period_filter(
 ) -> Result<IncidentFilter, ApiError> {
     let filters = Filters::parse(engine, params, extra)?;
     let mut filter = filters.incidents;
-    filter.communities.clear();
+    // City-wide, except for a caller bound to communities, who sees only theirs.
+    if params.scope().communities.is_none() {
+        filter.communities.clear();
+    }
     filter.grids.clear();
     if params.get("from").is_none() && params.get("to").is_none() {
         let (_, last) = engine.incidents.time_extent().unwrap_or((0, 0));
@@ -121,7 +124,24 @@ struct Subject {
     describe: Value,
 }
 
+/// The subject `params` name, if the caller may see its community (another community's route,
+/// track or community is a 404, as if it did not exist).
 fn subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiError> {
+    let subject = any_subject(engine, params)?;
+    let community = engine.communities.items()[subject.community as usize].id;
+    if !params.scope().sees(Some(community)) {
+        return Err(ApiError::NotFound(format!(
+            "no such {}",
+            ["route", "track", "community"]
+                .into_iter()
+                .find(|k| params.get(k).is_some())
+                .unwrap_or("subject")
+        )));
+    }
+    Ok(subject)
+}
+
+fn any_subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiError> {
     let id = |key: &str| -> Result<Option<u64>, ApiError> {
         params
             .get(key)
@@ -402,8 +422,10 @@ pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Resul
     params.only(&["kind", "from", "to"])?;
     let filter = period_filter(engine, params, SUBJECT)?;
     let hot = hot_cells_by_community(engine, areas, &filter)?;
+    let scope = params.scope();
     let rows: Vec<(u32, [f64; MEASURES], Value)> = (0..engine.communities.len() as u32)
         .into_par_iter()
+        .filter(|&c| scope.sees(Some(engine.communities.items()[c as usize].id)))
         .filter_map(|c| team_row(engine, c, &hot, &filter))
         .collect();
     // Rank each measure worst first (lowest value rank 1), then order by the mean rank.

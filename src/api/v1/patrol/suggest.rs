@@ -34,6 +34,7 @@ pub fn suggest(
     let route = engine
         .patrol_routes
         .get(id)
+        .filter(|r| params.scope().sees(Some(r.community_id)))
         .ok_or_else(|| ApiError::NotFound(format!("no patrol route {id}")))?;
     let extra_m = metres(params, "extra_m", DEFAULT_EXTRA_M, 10_000.0)?;
     let buffer_m = metres(params, "buffer_m", DEFAULT_BUFFER_M, 1_000.0)?;

@@ -1,0 +1,218 @@
+//! Static bearer tokens: `GRIDWATCH_TOKENS` (`role:token` entries, for quick set-ups and
+//! tests) or a tokens file of SHA-256 hashes (`role:hex`, one per line, for production), each
+//! optionally bound to communities (`role:token:communities=12,13`). Only hashes are kept in
+//! memory either way.
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use super::Grant;
+
+/// The known tokens, as SHA-256 digests with what each grants.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    entries: Vec<([u8; 32], Grant)>,
+}
+
+/// `communities=12,13` (the ids of the communities a token is bound to).
+fn communities(spec: &str) -> Result<Arc<[u64]>, String> {
+    let list = spec
+        .strip_prefix("communities=")
+        .ok_or_else(|| format!("`{spec}`: expected communities=ID,ID,…"))?;
+    let ids = list
+        .split(',')
+        .map(|id| {
+            id.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("`{id}` is not a community id"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if ids.is_empty() {
+        return Err("a token bound to no community".into());
+    }
+    Ok(ids.into())
+}
+
+/// `role` or `role` with `communities=…`, as one entry names them.
+fn grant(role: &str, bound: Option<&str>) -> Result<Grant, String> {
+    Ok(Grant {
+        role: role.parse()?,
+        communities: bound.map(communities).transpose()?,
+    })
+}
+
+fn digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl Tokens {
+    /// No tokens: every write is refused.
+    #[must_use]
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Plain `role:token` or `role:token:communities=ID,ID` entries separated by commas (a
+    /// bare number after a bound entry continues its list of communities).
+    ///
+    /// # Errors
+    /// An entry without a role, with an unknown role, an empty token or a bad community id.
+    pub fn parse_plain(spec: &str) -> Result<Self, String> {
+        // Rejoin the community lists the comma separator split.
+        let mut entries: Vec<String> = Vec::new();
+        for piece in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            match entries.last_mut() {
+                Some(last) if last.contains(":communities=") && piece.parse::<u64>().is_ok() => {
+                    last.push(',');
+                    last.push_str(piece);
+                }
+                _ => entries.push(piece.to_owned()),
+            }
+        }
+        let mut tokens = Self::none();
+        for entry in entries {
+            let mut fields = entry.splitn(3, ':');
+            let (Some(role), Some(token)) = (fields.next(), fields.next()) else {
+                return Err(format!(
+                    "`{}…`: expected role:token",
+                    entry.chars().take(8).collect::<String>()
+                ));
+            };
+            if token.is_empty() {
+                return Err(format!("an empty token for role {role}"));
+            }
+            tokens
+                .entries
+                .push((digest(token), grant(role, fields.next())?));
+        }
+        Ok(tokens)
+    }
+
+    /// A tokens file: `role:sha256-hex` or `role:sha256-hex:communities=ID,ID` per line;
+    /// blank lines and `#` comments are skipped.
+    ///
+    /// # Errors
+    /// A malformed line (named by number).
+    pub fn parse_hashed(text: &str) -> Result<Self, String> {
+        let mut tokens = Self::none();
+        for (n, line) in text.lines().enumerate().map(|(n, l)| (n + 1, l.trim())) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.splitn(3, ':');
+            let (Some(role), Some(hex)) = (fields.next(), fields.next()) else {
+                return Err(format!("line {n}: expected role:sha256-hex"));
+            };
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| {
+                    hex.get(i..i + 2)
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                })
+                .collect::<Option<_>>()
+                .filter(|b: &Vec<u8>| b.len() == 32)
+                .ok_or_else(|| format!("line {n}: the hash must be 64 hexadecimal digits"))?;
+            let mut hash = [0u8; 32];
+            hash.copy_from_slice(&bytes);
+            tokens.entries.push((
+                hash,
+                grant(role, fields.next()).map_err(|e| format!("line {n}: {e}"))?,
+            ));
+        }
+        Ok(tokens)
+    }
+
+    /// Adds the entries of `other`.
+    pub fn extend(&mut self, other: Self) {
+        self.entries.extend(other.entries);
+    }
+
+    /// Whether no token is configured.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// What `token` grants, if it is known.
+    #[must_use]
+    pub fn grant(&self, token: &str) -> Option<&Grant> {
+        let hash = digest(token);
+        self.entries
+            .iter()
+            .find(|(h, _)| *h == hash)
+            .map(|(_, g)| g)
+    }
+
+    /// Every community id a token is bound to (to check against the data at start-up).
+    pub fn bound_communities(&self) -> impl Iterator<Item = u64> + '_ {
+        self.entries
+            .iter()
+            .filter_map(|(_, g)| g.communities.as_deref())
+            .flatten()
+            .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Role;
+
+    fn role(tokens: &Tokens, token: &str) -> Option<Role> {
+        tokens.grant(token).map(|g| g.role)
+    }
+
+    #[test]
+    fn plain_entries_name_a_role_and_perhaps_communities() {
+        let tokens = Tokens::parse_plain(
+            "operator:op-secret, admin:admin-secret,viewer:look:communities=12,13, operator:x:communities=7",
+        )
+        .unwrap();
+        assert_eq!(role(&tokens, "op-secret"), Some(Role::Operator));
+        assert_eq!(role(&tokens, "admin-secret"), Some(Role::Admin));
+        assert_eq!(role(&tokens, "guess"), None);
+        let look = tokens.grant("look").unwrap();
+        assert_eq!(look.role, Role::Viewer);
+        assert_eq!(look.communities.as_deref(), Some(&[12, 13][..]));
+        assert_eq!(
+            tokens.grant("x").unwrap().communities.as_deref(),
+            Some(&[7][..])
+        );
+        assert_eq!(tokens.grant("op-secret").unwrap().communities, None);
+        let mut bound: Vec<u64> = tokens.bound_communities().collect();
+        bound.sort_unstable();
+        assert_eq!(bound, [7, 12, 13]);
+    }
+
+    #[test]
+    fn hashed_files_hold_sha256_digests() {
+        // sha256("s3cret") from `printf s3cret | sha256sum`.
+        let file = "# operations team\n\noperator:1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0\nviewer:1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba1:communities=5,6\n";
+        let tokens = Tokens::parse_hashed(file).unwrap();
+        assert_eq!(role(&tokens, "s3cret"), Some(Role::Operator));
+        assert_eq!(role(&tokens, "s3cre"), None);
+        assert_eq!(tokens.bound_communities().collect::<Vec<_>>(), [5, 6]);
+        assert!(Tokens::parse_hashed("operator:abc").is_err());
+        assert!(
+            Tokens::parse_hashed(
+                "boss:1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0"
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn malformed_entries_are_refused() {
+        for bad in [
+            "operator",
+            "king:x",
+            "operator:",
+            "operator:x:communities=",
+            "operator:x:communities=a",
+            "operator:x:towns=1",
+        ] {
+            assert!(Tokens::parse_plain(bad).is_err(), "{bad}");
+        }
+    }
+}
