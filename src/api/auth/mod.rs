@@ -214,9 +214,14 @@ impl Access {
     ///
     /// # Errors
     /// 401 for an `Authorization` header that is not a known bearer token or a valid JWT: a
-    /// wrong token never falls back to anonymous reading.
+    /// wrong token never falls back to anonymous reading. On a server with no credentials at
+    /// all no token can be right, and a request is read as anonymous (a write then hears that
+    /// writes are disabled, which is the useful answer).
     pub fn identify(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
-        let Some(value) = headers.get(header::AUTHORIZATION) else {
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .filter(|_| self.has_credentials());
+        let Some(value) = value else {
             return Ok(Caller {
                 role: None,
                 scope: Scope {

@@ -399,6 +399,14 @@ impl AccessAsked {
 }
 
 impl Draw {
+    /// The incident counts per cell at `res` for this request's query, as it may see them.
+    fn bins(&self, state: &AppState, engine: &Engine, res: h3o::Resolution) -> Arc<Vec<CellValue>> {
+        let key = format!("hexbins/{res}?{}#v{}", self.query, engine.version);
+        state.tiles.cells.get_with(key, || {
+            Arc::new(self.suppressed(hexbin_values(engine, &self.filters.incidents, res)))
+        })
+    }
+
     /// `values` as this request may see them.
     fn suppressed(&self, values: Vec<CellValue>) -> Vec<CellValue> {
         if self.aggregate {
@@ -414,17 +422,7 @@ impl Draw {
         for name in &self.names {
             let content = match *name {
                 "hexbins" => {
-                    let values = state.tiles.cells.get_with(
-                        format!("hexbins/{res}?{query}#v{}", engine.version),
-                        || {
-                            Arc::new(self.suppressed(hexbin_values(
-                                engine,
-                                &filters.incidents,
-                                res,
-                            )))
-                        },
-                    );
-                    LayerContent::Features(cell_features(&values, id))
+                    LayerContent::Features(cell_features(&self.bins(state, engine, res), id))
                 }
                 "incidents" if self.aggregate => {
                     // Counts at every zoom, never points.
@@ -433,17 +431,7 @@ impl Draw {
                     } else {
                         res
                     };
-                    let values = state.tiles.cells.get_with(
-                        format!("hexbins/{res}?{query}#v{}", engine.version),
-                        || {
-                            Arc::new(self.suppressed(hexbin_values(
-                                engine,
-                                &filters.incidents,
-                                res,
-                            )))
-                        },
-                    );
-                    LayerContent::Features(incident_counts(&values, id))
+                    LayerContent::Features(incident_counts(&self.bins(state, engine, res), id))
                 }
                 "incidents" => {
                     let res = if id.z >= INCIDENT_POINTS_FROM {
@@ -451,12 +439,7 @@ impl Draw {
                     } else {
                         res
                     };
-                    let values = state
-                        .tiles
-                        .cells
-                        .get_with(format!("hexbins/{res}?{query}#v{}", engine.version), || {
-                            Arc::new(hexbin_values(engine, &filters.incidents, res))
-                        });
+                    let values = self.bins(state, engine, res);
                     LayerContent::Features(if id.z >= INCIDENT_POINTS_FROM {
                         // One mode for every tile of this zoom and selection.
                         let mode = state.tiles.modes.get_with(
