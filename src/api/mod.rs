@@ -7,6 +7,7 @@ mod health;
 mod limits;
 mod metrics;
 mod ogc;
+mod openapi;
 mod query;
 mod server;
 mod tiles;
@@ -132,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .route("/web/{*path}", get(web::file))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/api/openapi.json", get(openapi::openapi))
         .nest("/ogc", ogc::router())
         .nest("/api/v1", v1::router())
         .route("/tiles/{name}", get(tiles::document))

@@ -309,6 +309,7 @@ const SHELL: &[&str] = &[
     "/ogc/collections",
     "/ogc/collections/{collection}",
     "/tiles/{name}",
+    "/api/openapi.json",
 ];
 
 /// Routes an aggregate-only reader may use besides the shell: counts (small cells suppressed

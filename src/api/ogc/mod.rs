@@ -13,7 +13,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use self::collections::{CollectionId, describe};
+pub(crate) use self::collections::CollectionId;
+use self::collections::describe;
 pub(crate) use self::items::incident_feature;
 use self::items::{Common, Page, incident_page, static_feature, static_page, static_page_where};
 use super::{ApiError, AppState, Caller, QueryParams, Scope};
@@ -61,6 +62,7 @@ async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Json<Val
             { "href": format!("{base}/ogc"), "rel": "self", "type": "application/json", "title": "This document" },
             { "href": format!("{base}/ogc/conformance"), "rel": "conformance", "type": "application/json", "title": "Conformance classes" },
             { "href": format!("{base}/ogc/collections"), "rel": "data", "type": "application/json", "title": "Collections" },
+            { "href": format!("{base}/api/openapi.json"), "rel": "service-desc", "type": super::openapi::MEDIA_TYPE, "title": "The API definition (OpenAPI 3.0)" },
         ],
     })))
 }
@@ -71,6 +73,7 @@ async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
         "conformsTo": [
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         ]
     })))
 }

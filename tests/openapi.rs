@@ -1,0 +1,144 @@
+//! The OpenAPI document: it parses as OpenAPI 3.0 (the `openapiv3` crate's typed model), every
+//! route of the router is in it and nothing else is, every documented operation reaches a
+//! handler (not the router's 404 or 405), and the OGC landing page and conformance point to
+//! it.
+
+#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use axum::http::StatusCode;
+use common::{engine, request_to};
+use gridwatch::api::AppState;
+use gridwatch::index::Engine;
+
+/// The paths the router declares, read from its sources (`.route("…"` under each file's
+/// prefix), as OpenAPI templates.
+fn router_paths() -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = BTreeSet::new();
+    for (file, prefix) in [
+        ("src/api/mod.rs", ""),
+        ("src/api/ogc/mod.rs", "/ogc"),
+        ("src/api/v1/mod.rs", "/api/v1"),
+        ("src/api/v1/ingest/mod.rs", "/api/v1"),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for piece in text.split(".route(").skip(1) {
+            let piece = piece.trim_start();
+            let Some(rest) = piece.strip_prefix('"') else {
+                continue;
+            };
+            let route = &rest[..rest.find('"').unwrap()];
+            let full = match (prefix, route) {
+                (p, "/") if !p.is_empty() => p.to_owned(),
+                (p, r) => format!("{p}{r}"),
+            };
+            paths.insert(full.replace("{*", "{"));
+        }
+    }
+    paths
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_and_covers_every_route() {
+    let state = AppState::new(Engine::clone(&engine()));
+    let reply = request_to(state.clone(), "GET", "/api/openapi.json", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.content_type,
+        "application/vnd.oai.openapi+json;version=3.0"
+    );
+    let typed: openapiv3::OpenAPI = serde_json::from_value(reply.json.clone()).unwrap();
+    assert!(typed.openapi.starts_with("3.0"));
+
+    let documented: BTreeSet<String> = typed
+        .paths
+        .paths
+        .keys()
+        .map(|p| p.trim_end_matches(".mvt").to_owned())
+        .collect();
+    let routed = router_paths();
+    assert!(routed.len() >= 35, "{routed:?}");
+    let undocumented: Vec<_> = routed.difference(&documented).collect();
+    let phantom: Vec<_> = documented.difference(&routed).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes missing from the document: {undocumented:?}"
+    );
+    assert!(
+        phantom.is_empty(),
+        "documented paths the router lacks: {phantom:?}"
+    );
+
+    // Operation ids are unique; path parameters are declared.
+    let mut ids = BTreeSet::new();
+    for (path, item) in &reply.json["paths"].as_object().unwrap().clone() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(
+                ids.insert(op["operationId"].as_str().unwrap().to_owned()),
+                "{method} {path}"
+            );
+            for name in path.split('{').skip(1).map(|s| &s[..s.find('}').unwrap()]) {
+                assert!(
+                    op["parameters"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["name"] == name && p["in"] == "path"),
+                    "{method} {path}: `{name}` is not declared"
+                );
+            }
+            // The operation reaches a handler: never the router's own 404 or 405.
+            let concrete = path
+                .replace("{collection}", "communities")
+                .replace("{fid}", "1")
+                .replace("{path}", "map.js")
+                .replace("{name}", "style.json")
+                .replace("{layers}", "communities")
+                .replace("{z}", "12")
+                .replace("{x}", "3344")
+                .replace("{y}", "1690")
+                .replace("{id}", "1");
+            if concrete == "/api/v1/events" {
+                continue; // a stream that never ends
+            }
+            let answer = request_to(state.clone(), &method.to_uppercase(), &concrete, None).await;
+            assert_ne!(
+                answer.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {concrete}"
+            );
+            let detail = answer.json["detail"].as_str().unwrap_or_default();
+            assert!(
+                !detail.starts_with("no resource at"),
+                "{method} {concrete}: {detail}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_ogc_landing_page_links_it_and_declares_oas30() {
+    let state = AppState::new(Engine::clone(&engine()));
+    let landing = request_to(state.clone(), "GET", "/ogc", None).await;
+    let desc = landing.json["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "service-desc")
+        .unwrap();
+    assert_eq!(desc["href"], "http://test.local/api/openapi.json");
+    assert_eq!(desc["type"], "application/vnd.oai.openapi+json;version=3.0");
+    let conformance = request_to(state, "GET", "/ogc/conformance", None).await;
+    assert!(
+        conformance.json["conformsTo"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30")
+    );
+}
