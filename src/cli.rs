@@ -216,6 +216,8 @@ fn access(args: &ServeArgs) -> anyhow::Result<crate::api::Access> {
         tokens: tokens(args)?,
         jwt,
         anonymous: args.anonymous,
+        rate: std::num::NonZeroU32::new(args.rate_limit_per_token)
+            .map(crate::api::RateLimit::per_second),
     })
 }
 

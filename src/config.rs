@@ -122,6 +122,10 @@ pub struct ServeArgs {
     /// reads every incident.
     #[arg(long, env = "GRIDWATCH_ANONYMOUS_FULL_ON_NETWORK")]
     pub anonymous_full_on_network: bool,
+    /// Requests a second one token may make (bursts of twice that); past it a 429 with
+    /// `Retry-After`. 0 lifts the limit.
+    #[arg(long, env = "GRIDWATCH_RATE_LIMIT_PER_TOKEN", default_value_t = 50)]
+    pub rate_limit_per_token: u32,
     /// Memory for encoded vector tiles, in MiB (0 disables the tile cache, for measuring).
     #[arg(long, env = "GRIDWATCH_TILE_CACHE_MB", default_value_t = 256)]
     pub tile_cache_mb: u64,

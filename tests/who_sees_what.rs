@@ -2,7 +2,8 @@
 //! only operators and admins reading one incident; a community-bound token (static or JWT)
 //! reads and writes only its communities, and another community's records do not exist for
 //! it; anonymous readers get what `--anonymous` allows; a wrong token is never anonymous;
-//! the server refuses anonymous full reads on a network address.
+//! the server refuses anonymous full reads on a network address; a token over its rate gets a
+//! 429 and the others do not notice.
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 #![allow(
@@ -17,7 +18,7 @@ use std::process::Command;
 use axum::http::StatusCode;
 use common::mvt::{decode, fetch, properties};
 use common::{Reply, engine, request_with_headers, writable};
-use gridwatch::api::{Access, Anonymous, AppState, Jwt, JwtKey, Tokens};
+use gridwatch::api::{Access, Anonymous, AppState, Jwt, JwtKey, RateLimit, Tokens};
 use gridwatch::store::Store;
 use serde_json::{Value, json};
 
@@ -728,4 +729,50 @@ fn anonymous_full_reads_on_a_network_address_need_saying_so() {
         let said = String::from_utf8_lossy(&later.stderr);
         assert!(!said.contains("refusing to serve"), "{said}");
     }
+}
+
+#[tokio::test]
+async fn a_token_over_its_rate_waits_and_the_others_do_not() {
+    let (state, _) = writable(
+        "rate",
+        Access {
+            rate: Some(RateLimit::per_second(std::num::NonZeroU32::new(2).unwrap())),
+            ..access(Anonymous::Full)
+        },
+    );
+    // A burst of twice the rate passes; the next is refused with the wait.
+    for _ in 0..4 {
+        assert_eq!(
+            get(&state, "/readyz", Some("look")).await.status,
+            StatusCode::OK
+        );
+    }
+    let refused = get(&state, "/readyz", Some("look")).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.content_type, "application/problem+json");
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    // Another token and anonymous readers are not held back.
+    assert_eq!(
+        get(&state, "/readyz", Some("op")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(get(&state, "/readyz", None).await.status, StatusCode::OK);
+    // After the wait the token is served again.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(
+        get(&state, "/readyz", Some("look")).await.status,
+        StatusCode::OK
+    );
+    let metrics = fetch(&state, "/metrics", &[]).await;
+    let text = String::from_utf8(metrics.bytes).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("gridwatch_rate_limited_total") && !l.ends_with(" 0")),
+        "the refusal is counted"
+    );
 }

@@ -38,6 +38,9 @@ pub enum ApiError {
     /// Too busy or too slow now: retry shortly (a 503 with `Retry-After`).
     #[error("{0}")]
     Overloaded(String),
+    /// The caller's token is over its rate: retry after the seconds given (a 429).
+    #[error("{0}")]
+    RateLimited(String, u64),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -96,6 +99,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) | Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -128,6 +132,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
+        if let Self::RateLimited(_, seconds) = &self
+            && let Ok(value) = header::HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

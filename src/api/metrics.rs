@@ -67,6 +67,10 @@ fn describe() {
         "gridwatch_shed_requests_total",
         "Analytics requests answered 503 with Retry-After: every slot busy, or past the time limit."
     );
+    metrics::describe_counter!(
+        "gridwatch_rate_limited_total",
+        "Requests answered 429: their token was over its rate."
+    );
     metrics::describe_gauge!(
         "gridwatch_analytics_slots_free",
         "Analytics computation slots free when scraped."

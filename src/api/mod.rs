@@ -32,7 +32,7 @@ pub use v1::{AnswerCache, StudyAreas};
 
 use crate::index::Engine;
 use crate::live::Live;
-pub use auth::{Access, Anonymous, Caller, Jwt, JwtKey, Role, Scope, Tokens};
+pub use auth::{Access, Anonymous, Caller, Jwt, JwtKey, RateLimit, Role, Scope, Tokens};
 pub use limits::{Limits, QUEUE_WAIT};
 pub use tiles::TileCaches;
 

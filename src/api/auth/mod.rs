@@ -5,6 +5,7 @@
 //! with its [`Scope`].
 
 mod jwt;
+mod rate;
 mod tokens;
 
 use std::fmt::Write as _;
@@ -17,6 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub use jwt::{Jwt, JwtKey};
+pub use rate::RateLimit;
 pub use tokens::Tokens;
 
 use super::{ApiError, AppState};
@@ -185,12 +187,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// Every way to prove who one is, and what anonymous readers get.
+/// Every way to prove who one is, what anonymous readers get, and how often a token may ask.
 #[derive(Debug, Clone)]
 pub struct Access {
     pub tokens: Tokens,
     pub jwt: Option<Jwt>,
     pub anonymous: Anonymous,
+    /// Requests per token (`None`: unlimited).
+    pub rate: Option<RateLimit>,
 }
 
 impl From<Tokens> for Access {
@@ -199,6 +203,7 @@ impl From<Tokens> for Access {
             tokens,
             jwt: None,
             anonymous: Anonymous::Full,
+            rate: None,
         }
     }
 }
@@ -230,15 +235,9 @@ impl Access {
                 },
             });
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::Unauthorized("`Authorization` must be `Bearer <token>`".into())
-            })?;
+        let token = bearer(value).ok_or_else(|| {
+            ApiError::Unauthorized("`Authorization` must be `Bearer <token>`".into())
+        })?;
         let grant = match (self.tokens.grant(token), &self.jwt) {
             (Some(grant), _) => grant.clone(),
             (None, Some(jwt)) if token.matches('.').count() == 2 => jwt.verify(token)?,
@@ -330,6 +329,16 @@ const COUNTS: &[&str] = &[
     "/tiles/{layers}/{z}/{x}/{y}",
 ];
 
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer(value: &axum::http::HeaderValue) -> Option<&str> {
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 /// Resolves the [`Caller`] of every request (401 for a bad credential, or an anonymous
 /// reader on a route `--anonymous` closes) and hands it to the handler.
 pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -337,6 +346,16 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
+    // A known token is held to its rate (an unknown one was refused above).
+    if let (Some(rate), Some(_)) = (&state.access.rate, caller.role)
+        && let Some(token) = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(bearer)
+        && let Err(e) = rate.check(token)
+    {
+        return e.into_response();
+    }
     if caller.role.is_none() {
         let route = request
             .extensions()

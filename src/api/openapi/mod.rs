@@ -164,7 +164,7 @@ fn responses(e: &Endpoint) -> Value {
     responses.insert(
         "default".into(),
         json!({
-            "description": "an error: 400 bad parameters, 401 no or unknown token, 403 not allowed, 404 no such thing, 413 too large, 415 unsupported media type, 422 invalid content, 503 overloaded or the store unavailable (with Retry-After)",
+            "description": "an error: 400 bad parameters, 401 no or unknown token, 403 not allowed, 404 no such thing, 413 too large, 415 unsupported media type, 422 invalid content, 429 the token is over its rate (with Retry-After), 503 overloaded or the store unavailable (with Retry-After)",
             "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } },
         }),
     );
