@@ -1,6 +1,7 @@
 //! Acknowledged writes survive `kill -9`: the real binary is started on a store, a write is
 //! acknowledged (201), the process is killed at once with SIGKILL, and a new process on the
-//! same store must hold the write. Run for both stores.
+//! same store must hold the write; a large batch killed while it is being written leaves all
+//! of it or none of it, never a part. Run for both stores.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -49,7 +50,24 @@ impl Server {
 
     /// A minimal HTTP/1.1 exchange: (status, body), or None if the server is not answering.
     fn request(&self, method: &str, path: &str, body: Option<&str>) -> Option<(u16, String)> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        Self::request_to(self.port, method, path, body)
+    }
+
+    /// The number of incidents the server holds.
+    fn incidents(&self) -> u64 {
+        let (_, ready) = self.request("GET", "/readyz", None).unwrap();
+        serde_json::from_str::<serde_json::Value>(&ready).unwrap()["layers"]["incidents"]
+            .as_u64()
+            .unwrap()
+    }
+
+    fn request_to(
+        port: u16,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Option<(u16, String)> {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
         let body = body.unwrap_or("");
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer durable\r\nContent-Type: application/geo+json\r\nContent-Length: {}\r\n\r\n",
@@ -74,6 +92,15 @@ impl Server {
     }
 }
 
+/// A FeatureCollection of `n` incidents.
+fn batch(n: usize) -> String {
+    let feature = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.21,31.02]},"properties":{"kind":"dispute","reported_at":"2022-02-01T09:00:00+08:00","source":"hotline"}}"#;
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        vec![feature; n].join(",")
+    )
+}
+
 fn survives_kill_9(store_args: &[&str]) {
     let first = Server::start(store_args);
     let body = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.2,31.03]},"properties":{"kind":"criminal_case","reported_at":"2022-01-05T22:10:00+08:00","source":"police"}}"#;
@@ -92,9 +119,34 @@ fn survives_kill_9(store_args: &[&str]) {
         )
         .unwrap();
     assert_eq!(status, 200);
+    let acknowledged = first.incidents();
+    // A batch of 20,000 killed while in flight: all or nothing after the restart.
+    let batch = batch(20_000);
+    let port = first.port;
+    let sender = std::thread::spawn(move || {
+        Server::request_to(port, "POST", "/api/v1/incidents", Some(&batch))
+    });
+    std::thread::sleep(Duration::from_millis(300));
     first.kill_9();
+    let answered = sender.join().unwrap();
 
     let second = Server::start(store_args);
+    let after = second.incidents();
+    assert!(
+        after == acknowledged || after == acknowledged + 20_000,
+        "a killed batch left part of itself: {acknowledged} before, {after} after (answer: {answered:?})"
+    );
+    eprintln!(
+        "killed batch: {acknowledged} incidents before, {after} after, answer {:?}",
+        answered.as_ref().map(|a| a.0)
+    );
+    if answered.is_some_and(|(status, _)| status == 201) {
+        assert_eq!(
+            after,
+            acknowledged + 20_000,
+            "an acknowledged batch is whole"
+        );
+    }
     let (status, feature) = second
         .request(
             "GET",

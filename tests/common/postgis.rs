@@ -61,94 +61,127 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_cluster() -> String {
-    assert!(
-        Path::new(BIN).join("initdb").exists()
-            && Path::new("/usr/share/postgresql/15/extension/postgis.control").exists(),
-        "PostgreSQL 15 with PostGIS is not installed: run ./scripts/test-all, which installs postgresql-15-postgis-3"
-    );
-    let dir = PathBuf::from(format!(
-        "/tmp/gridwatch-pg-{}-{}",
-        std::process::id(),
-        free_port()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    if is_root() {
-        let mut chown = Command::new("chown");
-        chown.args(["-R", "postgres:postgres"]).arg(&dir);
-        run(chown, "chown");
-    }
-    let data = dir.join("data");
-    let d = data.to_str().unwrap();
-    run(
-        pg(
+/// A cluster this test process made: stopped and removed by a watchdog when the process
+/// exits; a test may stop and start it meanwhile (the fault tests).
+pub struct Cluster {
+    data: String,
+    options: String,
+    log: PathBuf,
+    /// `postgres://postgres@127.0.0.1:PORT` (no database name).
+    pub url: String,
+}
+
+impl Cluster {
+    /// initdb into a new temporary directory and start it on a free port.
+    pub fn start_new() -> Self {
+        assert!(
+            Path::new(BIN).join("initdb").exists()
+                && Path::new("/usr/share/postgresql/15/extension/postgis.control").exists(),
+            "PostgreSQL 15 with PostGIS is not installed: run ./scripts/test-all, which installs postgresql-15-postgis-3"
+        );
+        let dir = PathBuf::from(format!(
+            "/tmp/gridwatch-pg-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        if is_root() {
+            let mut chown = Command::new("chown");
+            chown.args(["-R", "postgres:postgres"]).arg(&dir);
+            run(chown, "chown");
+        }
+        let data = dir.join("data").to_str().unwrap().to_owned();
+        run(
+            pg(
+                "initdb",
+                &[
+                    "-D",
+                    &data,
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ],
+            ),
             "initdb",
-            &[
-                "-D",
-                d,
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            ],
-        ),
-        "initdb",
-    );
-    let port = free_port();
-    // The server is not crashed by the tests (only gridwatch is), so fsync is not needed.
-    let options = format!(
-        "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
-        dir.display()
-    );
-    let log = dir.join("server.log");
-    run(
-        pg(
-            "pg_ctl",
-            &[
-                "-D",
-                d,
-                "-l",
-                log.to_str().unwrap(),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                &options,
-                "start",
-            ],
-        ),
-        "pg_ctl start",
-    );
-    // Stop the cluster and remove it once this test process is gone.
-    let stop = if is_root() {
-        format!("runuser -u postgres -- {BIN}/pg_ctl -D {d} -m immediate -w stop")
-    } else {
-        format!("{BIN}/pg_ctl -D {d} -m immediate -w stop")
-    };
-    let watchdog = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
-        pid = std::process::id(),
-        dir = dir.display()
-    );
-    Command::new("setsid")
-        .args(["sh", "-c", &watchdog])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the cluster watchdog starts");
-    format!("postgres://postgres@127.0.0.1:{port}")
+        );
+        let port = free_port();
+        // The server is not crashed by the tests (only gridwatch is), so fsync is not needed.
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
+            dir.display()
+        );
+        let cluster = Self {
+            log: dir.join("server.log"),
+            data,
+            options,
+            url: format!("postgres://postgres@127.0.0.1:{port}"),
+        };
+        cluster.start();
+        // Stop the cluster and remove it once this test process is gone.
+        let stop = if is_root() {
+            format!(
+                "runuser -u postgres -- {BIN}/pg_ctl -D {} -m immediate -w stop",
+                cluster.data
+            )
+        } else {
+            format!("{BIN}/pg_ctl -D {} -m immediate -w stop", cluster.data)
+        };
+        let watchdog = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
+            pid = std::process::id(),
+            dir = dir.display()
+        );
+        Command::new("setsid")
+            .args(["sh", "-c", &watchdog])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the cluster watchdog starts");
+        cluster
+    }
+
+    /// Starts the (stopped) cluster, waiting until it accepts connections.
+    pub fn start(&self) {
+        run(
+            pg(
+                "pg_ctl",
+                &[
+                    "-D",
+                    &self.data,
+                    "-l",
+                    self.log.to_str().unwrap(),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    &self.options,
+                    "start",
+                ],
+            ),
+            "pg_ctl start",
+        );
+    }
+
+    /// Stops the cluster (fast shutdown: sessions are ended, as when an operator stops it).
+    pub fn stop(&self) {
+        run(
+            pg("pg_ctl", &["-D", &self.data, "-m", "fast", "-w", "stop"]),
+            "pg_ctl stop",
+        );
+    }
 }
 
 /// The server the tests use (`postgres://...` without a database name).
 pub fn server() -> &'static str {
     static SERVER: OnceLock<String> = OnceLock::new();
     SERVER.get_or_init(|| {
-        std::env::var("GRIDWATCH_TEST_DATABASE_URL").unwrap_or_else(|_| start_cluster())
+        std::env::var("GRIDWATCH_TEST_DATABASE_URL").unwrap_or_else(|_| Cluster::start_new().url)
     })
 }
 

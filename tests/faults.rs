@@ -1,0 +1,121 @@
+//! Faults of the system of record: PostGIS stopped while the server runs. Reads keep being
+//! answered from memory; writes answer 503 (problem+json) and leave nothing behind, in the
+//! database or in memory; when the database returns the server writes again by itself, with no
+//! restart. The cluster is this test's own (stopping the shared one would break the others).
+
+#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use common::postgis::Cluster;
+use common::{engine, request_with_headers};
+use gridwatch::api::{AppState, Tokens};
+use gridwatch::index::Engine;
+use gridwatch::live::Live;
+use gridwatch::store::Store;
+use gridwatch::store::postgis::{PgStore, import};
+use serde_json::json;
+
+fn incident(day: u32) -> String {
+    json!({ "type": "Feature", "geometry": { "type": "Point", "coordinates": [112.2, 31.03] },
+            "properties": { "kind": "safety_hazard", "reported_at": format!("2022-05-{day:02}T10:00:00+08:00"), "source": "grid_worker" } })
+    .to_string()
+}
+
+async fn post(state: &AppState, day: u32) -> common::Reply {
+    request_with_headers(
+        state.clone(),
+        "POST",
+        "/api/v1/incidents",
+        Some(&incident(day)),
+        &[
+            ("content-type", "application/geo+json"),
+            ("authorization", "Bearer op"),
+        ],
+    )
+    .await
+}
+
+async fn rows(url: &str) -> i64 {
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM incidents")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgis_stopped_reads_go_on_writes_are_refused_and_it_recovers_by_itself() {
+    let cluster = Cluster::start_new();
+    let url = format!("{}/postgres", cluster.url);
+    let store = Arc::new(PgStore::connect(&url).await.unwrap());
+    import(store.pool(), &engine(), &indicatif::ProgressBar::hidden())
+        .await
+        .unwrap();
+    let dynamic: Arc<dyn Store> = store.clone();
+    let state = AppState::with_live(
+        Live::new(Engine::clone(&engine()), Some(dynamic)),
+        Tokens::parse_plain("operator:op").unwrap(),
+    );
+    assert_eq!(post(&state, 1).await.status, StatusCode::CREATED);
+    let before_rows = rows(&url).await;
+    let before_memory = state.engine().incidents.len();
+
+    cluster.stop();
+    for read in [
+        "/api/v1/hexbins?res=8",
+        "/ogc/collections/incidents/items?limit=3",
+        "/api/v1/stats/communities",
+        "/readyz",
+    ] {
+        let reply = request_with_headers(state.clone(), "GET", read, None, &[]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{read} with the database down"
+        );
+    }
+    let refused = post(&state, 2).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.json
+    );
+    assert_eq!(refused.content_type, "application/problem+json");
+    assert_eq!(
+        state.engine().incidents.len(),
+        before_memory,
+        "nothing half-published"
+    );
+
+    cluster.start();
+    // The pool finds the database again by itself: the next writes go through.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let written = loop {
+        let reply = post(&state, 3).await;
+        if reply.status == StatusCode::CREATED {
+            break reply;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no recovery: {} {}",
+            reply.status,
+            reply.json
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(written.json["count"], 1);
+    assert_eq!(
+        rows(&url).await,
+        before_rows + 1,
+        "the refused write left nothing"
+    );
+    assert_eq!(state.engine().incidents.len(), before_memory + 1);
+}
