@@ -1,7 +1,9 @@
-//! Faults of the system of record: PostGIS stopped while the server runs. Reads keep being
-//! answered from memory; writes answer 503 (problem+json) and leave nothing behind, in the
-//! database or in memory; when the database returns the server writes again by itself, with no
-//! restart. The cluster is this test's own (stopping the shared one would break the others).
+//! Faults of the stores. PostGIS stopped while the server runs: reads keep being answered from
+//! memory; writes answer 503 (problem+json) and leave nothing behind, in the database or in
+//! memory; when the database returns the server writes again by itself, with no restart (the
+//! cluster is this test's own: stopping the shared one would break the others). The embedded
+//! store on a full disk (a small tmpfs, mounted when the tests run as root): writes answer 507
+//! and leave nothing; when space returns they go through.
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
@@ -118,4 +120,104 @@ async fn postgis_stopped_reads_go_on_writes_are_refused_and_it_recovers_by_itsel
         "the refused write left nothing"
     );
     assert_eq!(state.engine().incidents.len(), before_memory + 1);
+}
+
+/// A tmpfs mounted for one test, unmounted when dropped.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    /// `None` when mounting is not allowed here (not root).
+    fn mount(megabytes: u32) -> Option<Self> {
+        let dir = std::env::temp_dir().join(format!("gridwatch-full-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(Self(dir))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Fills the file system of `dir` with `filler` until a write fails.
+fn fill(filler: &std::path::Path) {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(filler).unwrap();
+    let chunk = vec![0u8; 64 << 10];
+    while file
+        .write_all(&chunk)
+        .and_then(|()| file.sync_all())
+        .is_ok()
+    {}
+}
+
+#[tokio::test]
+async fn the_embedded_store_on_a_full_disk_refuses_writes_whole_and_recovers() {
+    use gridwatch::store::gpkg::GpkgStore;
+    let Some(disk) = Tmpfs::mount(48) else {
+        assert!(
+            std::env::var_os("GRIDWATCH_REQUIRE_FAULTS").is_none(),
+            "mounting a tmpfs needs root"
+        );
+        eprintln!("skipped: cannot mount a tmpfs (not root)");
+        return;
+    };
+    let path = disk.0.join("city.gpkg");
+    let (store, _) = GpkgStore::open_or_create(&path, || Ok(Engine::clone(&engine()))).unwrap();
+    let store = Arc::new(store);
+    let dynamic: Arc<dyn Store> = store.clone();
+    let state = AppState::with_live(
+        Live::new(Engine::clone(&engine()), Some(dynamic)),
+        Tokens::parse_plain("operator:op").unwrap(),
+    );
+    let before = store.load().await.unwrap().incidents.len();
+    let filler = disk.0.join("filler");
+    fill(&filler);
+    let batch = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        vec![incident(4); 5_000].join(",")
+    );
+    let send = || {
+        request_with_headers(
+            state.clone(),
+            "POST",
+            "/api/v1/incidents",
+            Some(&batch),
+            &[
+                ("content-type", "application/geo+json"),
+                ("authorization", "Bearer op"),
+            ],
+        )
+    };
+    let refused = send().await;
+    assert_eq!(
+        refused.status,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "{}",
+        refused.json
+    );
+    assert_eq!(refused.content_type, "application/problem+json");
+    assert_eq!(state.engine().incidents.len(), before);
+    let read = request_with_headers(state.clone(), "GET", "/api/v1/hexbins?res=8", None, &[]).await;
+    assert_eq!(read.status, StatusCode::OK);
+
+    std::fs::remove_file(&filler).unwrap();
+    let accepted = send().await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.json);
+    drop(state);
+    let reopened = GpkgStore::open_or_create(&path, || unreachable!("the store exists"))
+        .unwrap()
+        .0;
+    assert_eq!(
+        reopened.load().await.unwrap().incidents.len(),
+        before + 5_000,
+        "the refused batch left nothing, the accepted one is whole"
+    );
 }

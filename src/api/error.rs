@@ -38,6 +38,9 @@ pub enum ApiError {
     /// Too busy or too slow now: retry shortly (a 503 with `Retry-After`).
     #[error("{0}")]
     Overloaded(String),
+    /// The store's disk is full; nothing was written (a 507).
+    #[error("{0}")]
+    InsufficientStorage(String),
     /// The caller's token is over its rate: retry after the seconds given (a 429).
     #[error("{0}")]
     RateLimited(String, u64),
@@ -51,6 +54,9 @@ impl From<crate::store::StoreError> for ApiError {
         match e {
             S::Unavailable(detail) => Self::Unavailable(format!(
                 "the store is unavailable, nothing was written: {detail}"
+            )),
+            S::Full(detail) => Self::InsufficientStorage(format!(
+                "the store's disk is full, nothing was written: {detail}"
             )),
             S::Refused(detail) => Self::Unprocessable(format!(
                 "the store refused the data, nothing was written: {detail}"
@@ -100,6 +106,7 @@ impl ApiError {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) | Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
+            Self::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -21,6 +21,9 @@ pub enum StoreError {
     /// The store cannot be reached or is not writable now; nothing was written (503).
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
+    /// The store's disk is full; nothing was written (507).
+    #[error("the store's disk is full: {0}")]
+    Full(String),
     /// The store refused the data (a constraint); nothing was written.
     #[error("the store refused the write: {0}")]
     Refused(String),

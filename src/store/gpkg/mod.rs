@@ -34,11 +34,15 @@ impl From<rusqlite::Error> for StoreError {
                 Self::Refused(e.to_string())
             }
             rusqlite::Error::SqliteFailure(code, _)
+                if code.code == rusqlite::ErrorCode::DiskFull =>
+            {
+                Self::Full(e.to_string())
+            }
+            rusqlite::Error::SqliteFailure(code, _)
                 if matches!(
                     code.code,
                     rusqlite::ErrorCode::DatabaseBusy
                         | rusqlite::ErrorCode::DatabaseLocked
-                        | rusqlite::ErrorCode::DiskFull
                         | rusqlite::ErrorCode::ReadOnly
                         | rusqlite::ErrorCode::CannotOpen
                 ) =>
