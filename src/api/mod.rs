@@ -3,6 +3,8 @@
 
 mod auth;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod health;
 mod limits;
 mod metrics;

@@ -87,7 +87,7 @@ const TILE_TYPE: &str = "application/vnd.mapbox-vector-tile";
 const CACHE_CONTROL: &str = "public, no-cache";
 
 /// The requested layers, known and deduplicated.
-fn layers(names: &str) -> Result<Vec<&'static LayerSpec>, ApiError> {
+pub(crate) fn layers(names: &str) -> Result<Vec<&'static LayerSpec>, ApiError> {
     let mut out: Vec<&'static LayerSpec> = Vec::new();
     for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         let layer = spec(name).ok_or_else(|| {

@@ -9,7 +9,7 @@ mod events;
 pub(crate) mod filters;
 mod hexbins;
 mod hotspots;
-mod ingest;
+pub(crate) mod ingest;
 mod nearest;
 mod patrol;
 mod stats;

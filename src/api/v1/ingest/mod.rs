@@ -5,9 +5,9 @@
 //! A token bound to communities writes only there (403 elsewhere; an incident of another
 //! community is a 404, as if it did not exist).
 
-mod incidents;
-mod resources;
-mod tracks;
+pub(crate) mod incidents;
+pub(crate) mod resources;
+pub(crate) mod tracks;
 
 use axum::Json;
 use axum::Router;

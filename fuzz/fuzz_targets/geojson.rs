@@ -1,0 +1,8 @@
+#![no_main]
+
+#[path = "engine.rs"]
+mod engine;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    gridwatch::api::fuzz::geojson(data, engine::engine());
+});
