@@ -6,6 +6,7 @@
     reason = "each test binary uses a different subset of the helpers"
 )]
 
+pub mod callers;
 pub mod mvt;
 pub mod postgis;
 
