@@ -234,7 +234,7 @@ pub(super) fn fca() -> Vec<Value> {
 }
 
 pub(super) fn subject() -> Vec<Value> {
-    vec![
+    let mut p = vec![
         query("route", integer(0, u64::MAX), "a patrol route id"),
         query("track", integer(0, u64::MAX), "a patrol track id"),
         query(
@@ -247,18 +247,9 @@ pub(super) fn subject() -> Vec<Value> {
             number(0.0, 1_000.0),
             "reach (metres, default 50)",
         ),
-        list_of(
-            &names(IncidentKind::ALL, IncidentKind::as_str),
-            "incident kinds",
-            "kind",
-        ),
-        query(
-            "from",
-            string(),
-            "start (default: 90 days before the last incident)",
-        ),
-        query("to", string(), "end"),
-    ]
+    ];
+    p.extend(period());
+    p
 }
 
 pub(super) fn period() -> Vec<Value> {
