@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use gridwatch::config::{Cli, Command, LogFormat};
 
+/// jemalloc rather than the system allocator: see Cargo.toml and BENCHMARKS.md ("Soak").
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let logs = tracing_subscriber::fmt()

@@ -284,6 +284,15 @@ fn upserting_incidents_equals_rebuilding() {
     data.incidents[500] = changed;
     data.incidents.extend([early, late]);
     let rebuilt = gridwatch::index::Engine::build(data).unwrap();
+    // A write makes a new data version but keeps the places, so the hot spots' study areas
+    // (which depend on the places only) outlive it; an engine built anew starts afresh.
+    assert_ne!(upserted.version, e.version);
+    assert_eq!(upserted.places_version, e.places_version);
+    assert_ne!(rebuilt.places_version, e.places_version);
+    let areas = gridwatch::api::StudyAreas::default();
+    let area = |engine| areas.get(engine, h3o::Resolution::Nine, &[], &[], 1);
+    assert!(std::sync::Arc::ptr_eq(&area(&e), &area(&upserted)));
+    assert!(!std::sync::Arc::ptr_eq(&area(&e), &area(&rebuilt)));
     let (a, b) = (&upserted.incidents, &rebuilt.incidents);
     assert_eq!(a.len(), e.incidents.len() + 2);
     assert_eq!(a.id, b.id);

@@ -116,6 +116,40 @@ async fn metrics_count_requests_per_route_template_and_pass_promtool() {
     );
 }
 
+/// The value of the series `name{labels}` in a Prometheus text exposition.
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no series {series} in\n{text}"))
+}
+
+/// The caches report the memory they hold against their bounds, weighed in bytes: one hot-spot
+/// tile at z15 computes Gi* for the whole city at res 11 (~140,000 cells), one cache entry of
+/// megabytes, which a count bound (as before the soak) would have weighed as 1.
+#[tokio::test]
+async fn caches_report_their_memory_in_bytes_within_their_bounds() {
+    let router = app(AppState::new(Engine::clone(&common::engine())));
+    let (status, _, _) = send(&router, "/tiles/hotspots/15/26596/13410.mvt", None).await;
+    assert!(status.is_success(), "{status}");
+    let (_, _, text) = send(&router, "/metrics", None).await;
+    for (cache, at_least) in [("tile_cells", 5e6), ("study_areas", 1e6), ("tiles", 1.0)] {
+        let bytes = sample(
+            &text,
+            &format!(r#"gridwatch_cache_bytes{{cache="{cache}"}}"#),
+        );
+        let bound = sample(
+            &text,
+            &format!(r#"gridwatch_cache_capacity_bytes{{cache="{cache}"}}"#),
+        );
+        assert!(
+            at_least <= bytes && bytes <= bound,
+            "{cache}: {bytes} bytes, bound {bound}"
+        );
+    }
+    assert!(sample(&text, r#"gridwatch_cache_capacity_bytes{cache="answers"}"#) > 0.0);
+    assert!(sample(&text, "process_resident_memory_bytes") > 1e7);
+}
+
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let router = app(AppState::new(Engine::clone(&common::engine())));

@@ -55,9 +55,23 @@ impl Neighbours {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The memory the lists hold, in bytes.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        (self.offsets.capacity() + self.items.capacity()) * std::mem::size_of::<u32>()
+    }
 }
 
 impl StudyArea {
+    /// The memory the cells and their position map hold, in bytes (a hash map entry costs its
+    /// pair and a control byte).
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.cells.capacity() * std::mem::size_of::<CellIndex>()
+            + self.position.capacity() * (std::mem::size_of::<(CellIndex, u32)>() + 1)
+    }
+
     /// A study area of exactly `cells` (deduplicated and sorted).
     #[must_use]
     pub fn from_cells(mut cells: Vec<CellIndex>) -> Self {

@@ -84,6 +84,24 @@ fn describe() {
         "gridwatch_store_attached",
         "1 when writes go to a store (GeoPackage or PostGIS), 0 when read-only."
     );
+    metrics::describe_gauge!(
+        "gridwatch_cache_bytes",
+        metrics::Unit::Bytes,
+        "Memory a cache holds, by cache (tiles, tile_cells, answers, study_areas)."
+    );
+    metrics::describe_gauge!(
+        "gridwatch_cache_capacity_bytes",
+        metrics::Unit::Bytes,
+        "The most memory a cache may hold, by cache."
+    );
+    process().describe();
+}
+
+/// The standard process metrics (`process_resident_memory_bytes`, CPU seconds, threads, open
+/// files), read from the OS when scraped.
+fn process() -> &'static metrics_process::Collector {
+    static PROCESS: OnceLock<metrics_process::Collector> = OnceLock::new();
+    PROCESS.get_or_init(metrics_process::Collector::default)
 }
 
 /// Installs the recorder (once per process).
@@ -192,7 +210,21 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         } else {
             0.0
         });
+        let [tiles, cells] = state.tiles.usage();
+        let (answers, answers_max) = state.answers.usage();
+        let (areas, areas_max) = state.study_areas.usage();
+        for (cache, bytes, capacity) in [
+            tiles,
+            cells,
+            ("answers", answers, answers_max),
+            ("study_areas", areas, areas_max),
+        ] {
+            metrics::gauge!("gridwatch_cache_bytes", "cache" => cache).set(bytes as f64);
+            metrics::gauge!("gridwatch_cache_capacity_bytes", "cache" => cache)
+                .set(capacity as f64);
+        }
     }
+    process().collect();
     let mut response = handle.render().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

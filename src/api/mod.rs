@@ -51,7 +51,7 @@ pub struct Shared {
     pub access: Arc<Access>,
     /// Analytics answers by (query, data version).
     pub answers: AnswerCache,
-    /// Hot-spot study areas by (resolution, areas, k, data version).
+    /// Hot-spot study areas by (resolution, areas, k, places version).
     pub study_areas: StudyAreas,
     /// Encoded tiles and per-query cell values, by data version.
     pub tiles: tiles::TileCaches,

@@ -107,6 +107,10 @@ pub struct Engine {
     /// Identifies this snapshot: caches key their entries by it, so a new snapshot (new data)
     /// never serves an old answer.
     pub version: u64,
+    /// Identifies the places (districts, communities, grids): set when an engine is built from
+    /// a dataset and kept by every snapshot a write makes (writes change none of them), so what
+    /// depends only on the places (the hot spots' study areas) outlives writes.
+    pub places_version: u64,
 }
 
 type BuildingSnaps =
@@ -234,6 +238,7 @@ impl Engine {
             })
             .collect();
         let incidents = IncidentTable::build(data.incidents, &grids, &grid_community, &locator);
+        let version = next_version();
         Ok(Self {
             districts: Arc::new(districts),
             communities: Arc::new(communities),
@@ -250,7 +255,8 @@ impl Engine {
             incidents: Arc::new(incidents),
             locator: Arc::new(locator),
             grid_community: Arc::new(grid_community),
-            version: next_version(),
+            version,
+            places_version: version,
         })
     }
 

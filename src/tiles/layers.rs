@@ -228,6 +228,21 @@ impl CellValue {
             properties,
         }
     }
+
+    /// The memory this value holds beyond itself, in bytes (its property list and their
+    /// strings), so caches of whole-city values can be bounded by memory rather than count.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        let strings: usize = self
+            .properties
+            .iter()
+            .map(|(_, v)| match v {
+                TileValue::Str(s) => s.capacity(),
+                _ => 0,
+            })
+            .sum();
+        self.properties.capacity() * std::mem::size_of::<(&str, TileValue)>() + strings
+    }
 }
 
 /// The lowest zoom that draws a street feature of [`layer_features`], by its class.

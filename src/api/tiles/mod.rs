@@ -45,7 +45,13 @@ use coding::Coding;
 /// send.
 type Encoded = Arc<(Bytes, HeaderValue)>;
 
-/// The tile caches: encoded tiles (bounded by bytes) and per-query cell values.
+/// The memory the per-query cell values may hold: the hot spots of the whole city at res 11
+/// are about 140,000 cells, some 40 MB.
+const CELLS_MAX_BYTES: u64 = 96 << 20;
+
+/// The tile caches: encoded tiles and per-query cell values, both bounded by the memory they
+/// hold (an entry of cell values may be a few bytes or tens of megabytes, so a count is no
+/// bound).
 #[derive(Clone)]
 pub struct TileCaches {
     tiles: Cache<String, Encoded>,
@@ -75,11 +81,37 @@ impl TileCaches {
                 })
                 .max_capacity(bytes)
                 .build(),
-            cells: Cache::new(256),
+            cells: Cache::builder()
+                .weigher(|key: &String, values: &Arc<Vec<CellValue>>| {
+                    let bytes = key.len()
+                        + values.capacity() * std::mem::size_of::<CellValue>()
+                        + values.iter().map(CellValue::heap_bytes).sum::<usize>();
+                    u32::try_from(bytes).unwrap_or(u32::MAX)
+                })
+                .max_capacity(CELLS_MAX_BYTES)
+                .build(),
             modes: Cache::new(1024),
             access: Cache::new(32),
             sources: Arc::default(),
         }
+    }
+}
+
+impl TileCaches {
+    /// The memory held and the bound, in bytes, of the encoded tiles and of the cell values
+    /// (for `/metrics`).
+    #[must_use]
+    pub fn usage(&self) -> [(&'static str, u64, u64); 2] {
+        self.tiles.run_pending_tasks();
+        self.cells.run_pending_tasks();
+        [
+            (
+                "tiles",
+                self.tiles.weighted_size(),
+                self.tiles.policy().max_capacity().unwrap_or(0),
+            ),
+            ("tile_cells", self.cells.weighted_size(), CELLS_MAX_BYTES),
+        ]
     }
 }
 

@@ -25,6 +25,16 @@ impl AnswerCache {
         Self { inner }
     }
 
+    /// The memory held and the bound, in bytes (for `/metrics`).
+    #[must_use]
+    pub fn usage(&self) -> (u64, u64) {
+        self.inner.run_pending_tasks();
+        (
+            self.inner.weighted_size(),
+            self.inner.policy().max_capacity().unwrap_or(0),
+        )
+    }
+
     /// The key of a request: the endpoint, the parameters sorted by name, the data version.
     #[must_use]
     pub fn key(endpoint: &str, params: &QueryParams, version: u64) -> String {

@@ -8,8 +8,13 @@ use moka::sync::Cache;
 use crate::analytics::study_area::{Neighbours, StudyArea};
 use crate::index::Engine;
 
-/// (resolution, community positions, grid positions, k, data version).
+/// (resolution, community positions, grid positions, k, places version): a study area depends on
+/// the places only, so writes of incidents do not recompute it.
 type Key = (u8, Vec<u32>, Vec<u32>, u32, u64);
+
+/// The memory the cached study areas may hold: the city at res 11 with its neighbours is about
+/// 8 MB, at res 9 about 0.2 MB.
+const MAX_BYTES: u64 = 64 << 20;
 
 /// A cache of study areas.
 #[derive(Clone)]
@@ -20,12 +25,27 @@ pub struct StudyAreas {
 impl Default for StudyAreas {
     fn default() -> Self {
         Self {
-            inner: Cache::new(64),
+            inner: Cache::builder()
+                .weigher(|key: &Key, value: &Arc<(StudyArea, Neighbours)>| {
+                    let bytes = (key.1.len() + key.2.len()) * 4
+                        + value.0.heap_bytes()
+                        + value.1.heap_bytes();
+                    u32::try_from(bytes).unwrap_or(u32::MAX)
+                })
+                .max_capacity(MAX_BYTES)
+                .build(),
         }
     }
 }
 
 impl StudyAreas {
+    /// The memory held and the bound, in bytes (for `/metrics`).
+    #[must_use]
+    pub fn usage(&self) -> (u64, u64) {
+        self.inner.run_pending_tasks();
+        (self.inner.weighted_size(), MAX_BYTES)
+    }
+
     /// The cells of `res` covering the chosen grids (or, if none, the chosen communities, or
     /// all communities) with their `grid_disk(k)` neighbours.
     #[must_use]
@@ -42,7 +62,7 @@ impl StudyAreas {
             communities.to_vec(),
             grids.to_vec(),
             k,
-            engine.version,
+            engine.places_version,
         );
         self.inner.get_with(key, || {
             let area = if !grids.is_empty() {
