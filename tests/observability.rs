@@ -218,9 +218,51 @@ async fn busy_analytics_shed_with_retry_after_and_cached_answers_still_flow() {
     release.await.unwrap();
     let (_, _, text) = send(&router, "/metrics", None).await;
     assert!(
-        text.contains(r#"gridwatch_shed_requests_total{reason="busy"}"#),
+        text.contains(r#"gridwatch_shed_requests_total{reason="busy",work="analytics"}"#),
         "{text}"
     );
+}
+
+/// Tiles that count incidents draw within their own slots: with every slot held, such a tile
+/// is shed after the queue wait with a 503 and `Retry-After`, while cached tiles, tiles of the
+/// base layers and the analytics (their own slots) still answer; a freed slot draws it.
+#[tokio::test]
+async fn busy_tile_drawing_sheds_and_never_blocks_the_rest() {
+    let tiles = gridwatch::api::TileCaches::default().with_draws(gridwatch::api::Limits::new(
+        1,
+        std::time::Duration::from_secs(30),
+    ));
+    let state = AppState::with_limits(
+        gridwatch::live::Live::new(Engine::clone(&common::engine()), None),
+        gridwatch::api::Tokens::none(),
+        tiles,
+        gridwatch::api::Limits::default(),
+    );
+    let router = app(state.clone());
+    let cached = "/tiles/incidents/13/6649/3352.mvt";
+    assert_eq!(send(&router, cached, None).await.0, StatusCode::OK);
+    let held = state.tiles.draws.slot().await.unwrap();
+    let asked = std::time::Instant::now();
+    let (status, headers, body) = send(&router, "/tiles/incidents/13/6649/3353.mvt", None).await;
+    assert!(asked.elapsed() >= gridwatch::api::QUEUE_WAIT);
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(headers["retry-after"], "1");
+    assert!(body.contains("tiles slot"), "{body}");
+    for path in [
+        cached,
+        "/tiles/grids/13/6649/3353.mvt",
+        "/api/v1/hexbins?res=7",
+    ] {
+        assert_eq!(send(&router, path, None).await.0, StatusCode::OK, "{path}");
+    }
+    let (_, _, text) = send(&router, "/metrics", None).await;
+    assert!(
+        text.contains(r#"gridwatch_shed_requests_total{reason="busy",work="tiles"}"#),
+        "{text}"
+    );
+    drop(held);
+    let (status, _, _) = send(&router, "/tiles/incidents/13/6649/3353.mvt", None).await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The soak's verdict and figures (scripts/soak): per route family the requests, rate, p50, p99
 and status codes from oha's JSON; resident memory over time; and a failure (exit 1) for any 5xx
-that is not deliberate shedding (a 503 from the analytics slots, which the server counts in
-gridwatch_shed_requests_total) and for any transport error.
+that is not deliberate shedding (a 503 from the analytics or tile-drawing slots, which the
+server counts in gridwatch_shed_requests_total) and for any transport error.
 
 Usage: soak_report.py OUT_DIR SHED_DELTA
 """
@@ -12,7 +12,7 @@ import sys
 
 out, shed = sys.argv[1], int(sys.argv[2])
 FAMILIES = ["tiles", "items", "analytics", "nearest", "routes", "writes"]
-SHEDDABLE = {"analytics", "routes", "nearest"}  # the endpoints that take an analytics slot
+SHEDDABLE = {"analytics", "routes", "nearest", "tiles"}  # the endpoints that take a slot
 
 failures = []
 rows = []

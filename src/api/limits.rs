@@ -1,8 +1,11 @@
-//! Load shedding for the analytics: a bounded number of computations at once, each with a
-//! time limit, so one heavy query (or a burst of them) cannot starve the rest. A request waits
-//! at most [`QUEUE_WAIT`] for a slot (a page asks for a few analyses at once); one that finds
-//! none by then, or whose computation runs past the limit, gets a 503 with `Retry-After`
-//! rather than joining an ever longer queue. Cached answers never need a slot.
+//! Load shedding for the analytics and for drawing tiles that count incidents: a bounded number
+//! of computations at once, each with a time limit, so one heavy query (or a burst of them)
+//! cannot starve the rest, and the memory in flight (each computation holds the snapshot it
+//! started on) stays bounded. A request waits at most [`QUEUE_WAIT`] for a slot (a page asks
+//! for a few analyses, and a map for dozens of tiles, at once); one that finds none by then, or
+//! whose computation runs past the limit, gets a 503 with `Retry-After` rather than joining an
+//! ever longer queue. Cached answers and tiles never need a slot. Analytics and tiles have
+//! separate slots, so a flood of one never sheds the other.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +24,8 @@ pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
 pub struct Limits {
     slots: Arc<Semaphore>,
     pub timeout: Duration,
+    /// What the slots are for (`analytics`, `tiles`): the `work` label of the shed counter.
+    work: &'static str,
 }
 
 impl Default for Limits {
@@ -38,6 +43,27 @@ impl Limits {
         Self {
             slots: Arc::new(Semaphore::new(slots.max(1))),
             timeout,
+            work: "analytics",
+        }
+    }
+
+    /// Slots for drawing tiles that count incidents or compute Gi*: four per core (most such
+    /// tiles take milliseconds; a city-wide Gi* at res 11 after a write takes longer), 30 s.
+    #[must_use]
+    pub fn tiles() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Self {
+            work: "tiles",
+            ..Self::new(4 * cores, DEFAULT_TIMEOUT)
+        }
+    }
+
+    /// The same limits for tile drawing.
+    #[must_use]
+    pub fn for_tiles(self) -> Self {
+        Self {
+            work: "tiles",
+            ..self
         }
     }
 
@@ -51,10 +77,12 @@ impl Limits {
         {
             return Ok(slot);
         }
-        metrics::counter!("gridwatch_shed_requests_total", "reason" => "busy").increment(1);
-        Err(ApiError::Overloaded(
-            "every analytics slot stayed busy; retry in a moment".into(),
-        ))
+        metrics::counter!("gridwatch_shed_requests_total", "reason" => "busy", "work" => self.work)
+            .increment(1);
+        Err(ApiError::Overloaded(format!(
+            "every {} slot stayed busy; retry in a moment",
+            self.work
+        )))
     }
 
     /// Runs `work` on a blocking thread holding `slot`, within the time limit. Past the limit
@@ -74,15 +102,20 @@ impl Limits {
         });
         match tokio::time::timeout(self.timeout, task).await {
             Err(_) => {
-                metrics::counter!("gridwatch_shed_requests_total", "reason" => "timeout")
-                    .increment(1);
+                metrics::counter!(
+                    "gridwatch_shed_requests_total",
+                    "reason" => "timeout",
+                    "work" => self.work
+                )
+                .increment(1);
                 Err(ApiError::Overloaded(format!(
-                    "the analysis took longer than the limit of {:.1} s",
+                    "the {} computation took longer than the limit of {:.1} s",
+                    self.work,
                     self.timeout.as_secs_f64()
                 )))
             }
             Ok(joined) => {
-                joined.map_err(|e| ApiError::Internal(format!("analytics task failed: {e}")))?
+                joined.map_err(|e| ApiError::Internal(format!("{} task failed: {e}", self.work)))?
             }
         }
     }

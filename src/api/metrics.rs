@@ -65,7 +65,7 @@ fn describe() {
     );
     metrics::describe_counter!(
         "gridwatch_shed_requests_total",
-        "Analytics requests answered 503 with Retry-After: every slot busy, or past the time limit."
+        "Requests answered 503 with Retry-After, by work (analytics, tiles) and reason: every slot busy, or past the time limit."
     );
     metrics::describe_counter!(
         "gridwatch_rate_limited_total",
@@ -74,6 +74,10 @@ fn describe() {
     metrics::describe_gauge!(
         "gridwatch_analytics_slots_free",
         "Analytics computation slots free when scraped."
+    );
+    metrics::describe_gauge!(
+        "gridwatch_tile_slots_free",
+        "Slots for drawing tiles that count incidents, free when scraped."
     );
     metrics::describe_gauge!(
         "gridwatch_data_version",
@@ -205,6 +209,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             metrics::gauge!("gridwatch_features", "layer" => layer).set(n as f64);
         }
         metrics::gauge!("gridwatch_analytics_slots_free").set(state.limits.free() as f64);
+        metrics::gauge!("gridwatch_tile_slots_free").set(state.tiles.draws.free() as f64);
         metrics::gauge!("gridwatch_store_attached").set(if state.live.store().is_some() {
             1.0
         } else {

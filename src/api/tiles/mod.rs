@@ -27,7 +27,7 @@ use moka::sync::Cache;
 
 use super::auth::SUPPRESS_BELOW;
 use super::v1::filters::{Filters, bin_level};
-use super::{ApiError, AppState, Caller, QueryParams};
+use super::{ApiError, AppState, Caller, Limits, QueryParams};
 use crate::analytics::access::{BuildingAccess, Mode, building_access};
 use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
@@ -51,9 +51,11 @@ const CELLS_MAX_BYTES: u64 = 96 << 20;
 
 /// The tile caches: encoded tiles and per-query cell values, both bounded by the memory they
 /// hold (an entry of cell values may be a few bytes or tens of megabytes, so a count is no
-/// bound).
+/// bound); and the slots for drawing tiles that count incidents.
 #[derive(Clone)]
 pub struct TileCaches {
+    /// Slots for drawing tiles that count incidents or compute Gi* (past them: a 503).
+    pub draws: Limits,
     tiles: Cache<String, Encoded>,
     cells: Cache<String, Arc<Vec<CellValue>>>,
     /// The incident mode of each (selection, zoom) from z14.
@@ -93,6 +95,16 @@ impl TileCaches {
             modes: Cache::new(1024),
             access: Cache::new(32),
             sources: Arc::default(),
+            draws: Limits::tiles(),
+        }
+    }
+
+    /// The same caches drawing within `draws` (for tests and the command line).
+    #[must_use]
+    pub fn with_draws(self, draws: Limits) -> Self {
+        Self {
+            draws: draws.for_tiles(),
+            ..self
         }
     }
 }
@@ -324,15 +336,16 @@ async fn draw(
     // A tile of prepared static layers takes 5 µs on average at z14 and about a millisecond at
     // worst (all six at z11, 65 KB; a few more the first time a layer or zoom is drawn): it is
     // drawn on this worker, as handing it to the blocking pool costs more kernel time than
-    // drawing it. Tiles that may count incidents or compute Gi* go to the blocking pool.
+    // drawing it. Tiles that may count incidents or compute Gi* go to the blocking pool, within
+    // the draw slots: a flood of them (each holding the snapshot it started on) sheds with a
+    // 503 instead of growing threads and memory without bound.
     if only_static {
         request.draw(state, engine)
     } else {
-        let state = state.clone();
-        let engine = engine.clone();
-        tokio::task::spawn_blocking(move || request.draw(&state, &engine))
-            .await
-            .map_err(|e| ApiError::Internal(format!("tile task failed: {e}")))?
+        let slot = state.tiles.draws.slot().await?;
+        let (state, engine) = (state.clone(), engine.clone());
+        let draws = state.tiles.draws.clone();
+        draws.run(slot, move || request.draw(&state, &engine)).await
     }
 }
 
