@@ -174,6 +174,11 @@ fn tiles(c: &mut Criterion) {
         Tokens::none(),
         TileCaches::with_bytes(0),
     ));
+    // An incidents tile is drawn on the blocking pool within the tile-drawing slots: what the
+    // slot, the hand-off and the counts cost together.
+    group.bench_function("http_uncached_incidents_tile", |b| {
+        b.iter(|| body_len(&runtime, &uncached, "/tiles/incidents/14/13298/6705.mvt"));
+    });
     let paths: Vec<String> = central
         .iter()
         .map(|t| format!("/tiles/buildings/{}/{}/{}.mvt", t.z, t.x, t.y))
