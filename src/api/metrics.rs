@@ -1,4 +1,5 @@
-//! `GET /metrics` in the Prometheus text format, and the middleware that counts requests.
+//! `GET /metrics` in the Prometheus text format, and the one middleware of every route: it
+//! admits the request (`auth::admit`) and counts it.
 //!
 //! Requests are counted and timed per route template (`/tiles/{layers}/{z}/{x}/{y}`, never a
 //! tile's own path, so the series stay bounded), method and status. The caches count their
@@ -144,15 +145,23 @@ thread_local! {
         std::cell::RefCell::default();
 }
 
-/// Counts and times every request under its route template.
-pub async fn track(request: Request, next: Next) -> Response {
+/// The one middleware of every route: admits the request ([`super::auth::admit`]: who calls,
+/// and whether they may) and counts and times it under its route template, refusals included.
+pub async fn admit_and_count(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", |m| interned(m.as_str()));
     let method = interned(request.method().as_str());
     let started = Instant::now();
-    let response = next.run(request).await;
+    let response = match super::auth::admit(&state, &mut request) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => refusal.into_response(),
+    };
     let status = interned(response.status().as_str());
     // Interned strings are unique, so their addresses identify them.
     let id = (

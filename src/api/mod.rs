@@ -143,9 +143,8 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::gate,
+            metrics::admit_and_count,
         ))
-        .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state.clone())
         .layer(CompressionLayer::new())
         .layer(
@@ -168,9 +167,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::gate,
+            metrics::admit_and_count,
         ))
-        .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state);
     // Every request gets an id (or keeps the `x-request-id` it came with): in its log span and
     // on its response.
