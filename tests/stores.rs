@@ -28,8 +28,7 @@ use serde_json::{Value, json};
 
 /// A fresh GeoPackage store created from the bundled dataset, in its own directory.
 fn gpkg_store(name: &str) -> (GpkgStore, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("gridwatch-stores-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::scratch_dir(&format!("stores-{name}"));
     let path = dir.join("city.gpkg");
     let (store, seeded) =
         GpkgStore::open_or_create(&path, || Ok(Engine::clone(&engine()))).unwrap();

@@ -336,8 +336,7 @@ async fn tiles_come_in_the_coding_the_client_prefers_with_a_tag_each() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_invalidates_the_cached_tiles_it_touches() {
-    let dir = std::env::temp_dir().join(format!("gridwatch-tiles-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::scratch_dir("tiles");
     let (store, _) =
         GpkgStore::open_or_create(&dir.join("city.gpkg"), || Ok(Engine::clone(&engine()))).unwrap();
     let store: Arc<dyn Store> = Arc::new(store);

@@ -51,14 +51,35 @@ pub fn engine() -> Arc<Engine> {
         .clone()
 }
 
-/// A writable server over a fresh GeoPackage store (under the temp directory, named by the
-/// process and `name`), with `access` deciding who reads and writes what.
+/// An empty directory for one test's files: `gridwatch-tests/{name}-{pid}` under the temp
+/// directory. A test binary cannot clean up when it exits (a store must outlive every test
+/// that uses it), so each binary's first call removes what earlier, finished test processes
+/// left there: a directory whose process is gone.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    let root = std::env::temp_dir().join("gridwatch-tests");
+    SWEPT.get_or_init(|| {
+        for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let pid = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    });
+    let dir = root.join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temp directory is writable");
+    dir
+}
+
+/// A writable server over a fresh GeoPackage store (in [`scratch_dir`] of `name`), with
+/// `access` deciding who reads and writes what.
 pub fn writable(
     name: &str,
     access: gridwatch::api::Access,
 ) -> (AppState, Arc<gridwatch::store::gpkg::GpkgStore>) {
-    let dir = std::env::temp_dir().join(format!("gridwatch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch_dir(name);
     let (store, _) =
         gridwatch::store::gpkg::GpkgStore::open_or_create(&dir.join("city.gpkg"), || {
             Ok(Engine::clone(&engine()))
