@@ -99,7 +99,7 @@ impl TileCaches {
         }
     }
 
-    /// The same caches drawing within `draws` (for tests and the command line).
+    /// The same caches drawing within `draws` (tests use one slot to make them busy).
     #[must_use]
     pub fn with_draws(self, draws: Limits) -> Self {
         Self {
@@ -107,9 +107,7 @@ impl TileCaches {
             ..self
         }
     }
-}
 
-impl TileCaches {
     /// The memory held and the bound, in bytes, of the encoded tiles and of the cell values
     /// (for `/metrics`).
     #[must_use]
