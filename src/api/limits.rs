@@ -52,10 +52,7 @@ impl Limits {
     #[must_use]
     pub fn tiles() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        Self {
-            work: "tiles",
-            ..Self::new(4 * cores, DEFAULT_TIMEOUT)
-        }
+        Self::new(4 * cores, DEFAULT_TIMEOUT).for_tiles()
     }
 
     /// The same limits for tile drawing.
