@@ -119,7 +119,7 @@ fn report_network(engine: &Engine) {
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let access = access(args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let (live, postgis) = open_live(args).await?;
         if !access.has_credentials() {
             tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS, --tokens-file or --jwt-*): writes will be refused");
@@ -174,7 +174,13 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         crate::api::serve(listener, crate::api::app(state), workers, shutdown)
             .await
             .context("serving HTTP")
-    })
+    });
+    // Requests in flight have drained. Work left on the blocking pool (binning, the network
+    // report, analyses whose clients stopped waiting) answers nobody: dropping the runtime
+    // would wait for all of it, so give it a moment and exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    tracing::info!("stopped");
+    served
 }
 
 /// Who may read and write: the tokens, the JWT verifier and the anonymous setting, with

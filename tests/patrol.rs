@@ -336,3 +336,107 @@ fn dosage_minutes_equal_shapely() {
     assert!(checked > 500);
     eprintln!("{checked} (track, cell) pairs; largest difference {worst:.4} minutes");
 }
+
+/// With the default period every team with incidents enough is judged on something real:
+/// each ranked team has hot spots (city-wide Gi* ones, or its own busiest cells), the
+/// unranked ones follow with `rank: null`, the summary says what the rank is made of, and no
+/// figure is printed as `-0`.
+#[tokio::test]
+async fn the_default_ranking_judges_every_team_on_its_hot_spots() {
+    let reply = get("/api/v1/patrol/teams").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let text = reply.json.to_string();
+    assert!(
+        !text.contains(":-0,") && !text.contains(":-0.0"),
+        "a -0 in the answer"
+    );
+    let summary = &reply.json["summary"];
+    let teams = reply.json["features"].as_array().unwrap();
+    let ranked = summary["ranked"].as_u64().unwrap() as usize;
+    assert_eq!(teams.len(), summary["teams"].as_u64().unwrap() as usize);
+    assert!(
+        ranked * 10 >= teams.len() * 9,
+        "{ranked} of {} ranked",
+        teams.len()
+    );
+    assert!(
+        summary["order"]
+            .as_str()
+            .unwrap()
+            .contains("timing_vs_best")
+    );
+    assert!(summary["judged_on_gi_star_hotspots"].as_u64().unwrap() > 0);
+    assert!(summary["judged_on_own_busiest_cells"].as_u64().unwrap() > 0);
+    for (i, t) in teams.iter().enumerate() {
+        let p = &t["properties"];
+        if i < ranked {
+            assert_eq!(p["rank"].as_u64(), Some(i as u64 + 1));
+            assert!(p["hotspots"].as_u64().unwrap() > 0, "{p}");
+            let source = p["hotspot_source"].as_str().unwrap();
+            assert!(["gi_star", "community_top"].contains(&source), "{p}");
+            let vs_best = p["timing_vs_best"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&vs_best), "{p}");
+        } else {
+            assert!(
+                p["rank"].is_null() && p["hotspots"].as_u64() == Some(0),
+                "{p}"
+            );
+        }
+    }
+    // The four measures tell teams apart: the hot spots are reached by some and missed by
+    // others, and the patrol hours of most teams meet some of their community's incidents.
+    let ranked_props: Vec<&serde_json::Value> =
+        teams[..ranked].iter().map(|t| &t["properties"]).collect();
+    let reached: Vec<f64> = ranked_props
+        .iter()
+        .map(|p| p["hotspots_reached_share"].as_f64().unwrap())
+        .collect();
+    assert!(reached.iter().any(|&r| r < 0.5) && reached.iter().any(|&r| r > 0.5));
+    let timed = ranked_props
+        .iter()
+        .filter(|p| p["timing_vs_best"].as_f64().unwrap() > 0.0)
+        .count();
+    assert!(
+        timed * 2 > ranked,
+        "{timed} of {ranked} teams patrol when incidents happen"
+    );
+    // A community's hot spots in the ranking are the ones its coverage endpoint reports.
+    let first = ranked_props[0];
+    let id = first["community_id"].as_u64().unwrap();
+    let coverage = get(&format!("/api/v1/patrol/coverage?community={id}")).await;
+    assert_eq!(coverage.status, StatusCode::OK, "{}", coverage.json);
+    let s = &coverage.json["summary"];
+    let listed = s["hotspots_reached"].as_array().unwrap().len()
+        + s["hotspots_missed"].as_array().unwrap().len();
+    assert_eq!(listed as u64, first["hotspots"].as_u64().unwrap(), "{s}");
+}
+
+/// `features=cells` gives the gaps at city scale: one H3 polygon per cell with households,
+/// whose sums are the summary's, with `beyond_{threshold}` for map styles.
+#[tokio::test]
+async fn gaps_come_as_cells_at_city_scale() {
+    let reply = get("/api/v1/access/gaps?kind=service_complex&features=cells&h3_res=8").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let cells = reply.json["features"].as_array().unwrap();
+    let per_h3 = reply.json["summary"]["per_h3"].as_array().unwrap();
+    assert_eq!(cells.len(), per_h3.len());
+    assert!(cells.len() > 20);
+    let beyond_1000: u64 = cells
+        .iter()
+        .map(|c| c["properties"]["beyond_1000"].as_u64().unwrap())
+        .sum();
+    let summary_beyond = &reply.json["summary"]["beyond"][2];
+    assert_eq!(summary_beyond["threshold_m"].as_f64(), Some(1000.0));
+    assert_eq!(
+        Some(beyond_1000),
+        summary_beyond["households_beyond"].as_u64()
+    );
+    assert!(beyond_1000 > 0);
+    for c in cells {
+        assert_eq!(c["geometry"]["type"], "Polygon");
+        let cell: h3o::CellIndex = c["id"].as_str().unwrap().parse().unwrap();
+        assert_eq!(cell.resolution(), h3o::Resolution::Eight);
+    }
+    let bad = get("/api/v1/access/gaps?features=maybe").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}

@@ -137,7 +137,15 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         .port();
     let address = format!("127.0.0.1:{port}");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gridwatch"))
-        .args(["serve", "--read-only", "--listen", &address, "--data"])
+        .args([
+            "serve",
+            "--read-only",
+            "--max-analytics",
+            "2",
+            "--listen",
+            &address,
+            "--data",
+        ])
         .arg(common::geodata_dir())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -162,8 +170,23 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         .await;
         (answer, std::time::Instant::now())
     });
-    // Long enough for the request to arrive, far shorter than the analysis.
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The analysis is under way once it holds one of the two analytics slots.
+    let mut watcher = BufReader::new(TcpStream::connect(&address).await.unwrap());
+    let mut started = false;
+    for _ in 0..600 {
+        let (_, metrics) = get(&mut watcher, "/metrics").await;
+        let metrics = String::from_utf8(metrics).unwrap();
+        if metrics
+            .lines()
+            .any(|l| l == "gridwatch_analytics_slots_free 1")
+        {
+            started = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(started, "the analysis takes a slot");
+    drop(watcher);
     let pid = child.id().to_string();
     let signalled = std::time::Instant::now();
     assert!(
@@ -192,4 +215,207 @@ async fn sigterm_lets_the_request_in_flight_finish() {
     };
     assert!(exit.success(), "{exit:?}");
     assert!(TcpStream::connect(&address).await.is_err());
+}
+
+/// A server process of the test binary with its log lines gathered as they come.
+struct Process {
+    child: std::process::Child,
+    address: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Process {
+    fn start(args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gridwatch"))
+            .args(["--log-format", "json", "serve", "--listen", &address])
+            .args(args)
+            .env("RUST_LOG", "gridwatch=info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                lines.lock().unwrap().push(line);
+            }
+        });
+        Self {
+            child,
+            address,
+            log,
+        }
+    }
+
+    /// Waits (at most `limit`) for a log line containing `text`.
+    async fn logged(&self, text: &str, limit: Duration) -> bool {
+        let until = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < until {
+            if self.log.lock().unwrap().iter().any(|l| l.contains(text)) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// One GET on a new connection.
+    async fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        let mut stream = BufReader::new(TcpStream::connect(&self.address).await.unwrap());
+        get(&mut stream, path).await
+    }
+
+    /// One GET on a new connection, as a future that owns what it needs.
+    fn get_owned(&self, path: String) -> impl Future<Output = (u16, Vec<u8>)> + use<> {
+        let address = self.address.clone();
+        async move {
+            let mut stream = BufReader::new(TcpStream::connect(&address).await.unwrap());
+            get(&mut stream, &path).await
+        }
+    }
+
+    /// CPU seconds the process has used (user + system, from /proc).
+    fn cpu_s(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        // Fields after the command name (which may hold spaces) in parentheses.
+        let rest = &stat[stat.rfind(')').unwrap() + 2..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+        ticks / 100.0
+    }
+
+    /// Sends SIGTERM and waits (at most `limit`) for the exit.
+    async fn terminate(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let until = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < until {
+            if let Some(exit) = self.child.try_wait().unwrap() {
+                return Some(exit);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = self.child.kill();
+        None
+    }
+}
+
+/// The bundled city with another city's street extract (its own streets moved ~950 km east,
+/// as a user who fetched the wrong OpenStreetMap extract would load them): every building is
+/// far beyond the snap limit. The background join of buildings to the network must stop at
+/// the limit (it scanned every street segment for each building, minutes of two cores), so the
+/// server settles to idle within seconds; and SIGTERM ends it within 5 s while an analysis
+/// whose client stopped waiting still runs on the blocking pool.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_street_extract_far_from_the_city_idles_and_sigterm_does_not_wait_for_background_work() {
+    use geo::MapCoordsInPlace;
+    let dir = common::scratch_dir("far-streets");
+    let mut data = gridwatch::geodata::read_dir(&common::geodata_dir()).unwrap();
+    for street in &mut data.streets {
+        street.geometry.map_coords_in_place(|c| geo::Coord {
+            x: c.x + 10.0,
+            y: c.y,
+        });
+    }
+    gridwatch::geodata::write_dir(&dir, &data).unwrap();
+
+    let mut server = Process::start(&[
+        "--read-only",
+        "--analytics-timeout-s",
+        "0.05",
+        "--max-analytics",
+        "12",
+        "--data",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        server.logged("serving", Duration::from_secs(60)).await,
+        "the server listens: {:?}",
+        server.log.lock().unwrap()
+    );
+    // The background work (every hexbin level, every building joined to the network) ends:
+    // before the snap stopped at its limit this took minutes of two cores.
+    assert!(
+        server
+            .logged("walking network", Duration::from_secs(60))
+            .await,
+        "the network report is logged: {:?}",
+        server.log.lock().unwrap()
+    );
+    let report = server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|l| l.contains("walking network"))
+        .cloned()
+        .unwrap();
+    let beyond = format!("\"buildings_beyond_snap_limit\":{}", data.buildings.len());
+    assert!(report.contains(&beyond), "{report}");
+    // Idle: a fraction of one core over two seconds (it was two whole cores).
+    let before = server.cpu_s();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let used = server.cpu_s() - before;
+    assert!(used < 0.5, "{used} CPU s in 2 s of idling");
+
+    // Eleven analyses (every team ranked on one kind each, ~1 s of CPU apiece here) outlive
+    // their 50 ms limit: each client gets a 503 and the work goes on, holding its slot (seen
+    // in /metrics), seconds of work on two cores. SIGTERM must not wait for it.
+    let kinds = [
+        "dispute",
+        "safety_hazard",
+        "police_call",
+        "criminal_case",
+        "property_dispute",
+        "illegal_construction",
+        "street_vending",
+        "school_surroundings",
+        "market_sanitation",
+        "drainage",
+        "petition",
+    ];
+    let asked = kinds.map(|kind| {
+        server.get_owned(format!(
+            "/api/v1/patrol/teams?from=2019-01-01&to=2021-12-31&kind={kind}"
+        ))
+    });
+    for answer in futures_util::future::join_all(asked).await {
+        assert_eq!(answer.0, 503);
+    }
+    let (status, metrics) = server.get("/metrics").await;
+    assert_eq!(status, 200);
+    let metrics = String::from_utf8(metrics).unwrap();
+    let free: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("gridwatch_analytics_slots_free "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        free <= 6.0,
+        "the analyses hold their slots ({free} of 12 free)"
+    );
+    let exit = server.terminate(Duration::from_secs(5)).await;
+    assert!(
+        exit.is_some_and(|e| e.success()),
+        "the server exits within 5 s of SIGTERM: {exit:?}, {:?}",
+        server.log.lock().unwrap()
+    );
+    assert!(server.logged("stopped", Duration::from_secs(1)).await);
 }

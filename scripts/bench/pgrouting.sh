@@ -13,7 +13,9 @@ PGDIR=/tmp/gridwatch-bench-pgr
 PORT=55441
 scripts/pg-throwaway stop "$PGDIR" 2>/dev/null || true
 URL=$(scripts/pg-throwaway start "$PGDIR" "$PORT")
-cleanup() { pkill -f "gridwatch serve --read-only --listen 127.0.0.1:5819" || true; scripts/pg-throwaway stop "$PGDIR"; }
+# Only the server this script started is stopped (by its PID), never another on that port.
+SERVER=
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; scripts/pg-throwaway stop "$PGDIR"; }
 trap cleanup EXIT
 PSQL=(psql -X -q -t -A -h 127.0.0.1 -p "$PORT" -U postgres -d postgres)
 "$BIN" import --data geodata --database-url "$URL" 2>&1 | tail -1
@@ -36,6 +38,7 @@ length=$("${PSQL[@]}" -c "$QUERY")
 echo "pgr_dijkstra: median ${median} ms of 10, length ${length} m (graph: $("${PSQL[@]}" -c 'SELECT count(*) FROM walk_edges') edges)"
 
 "$BIN" serve --read-only --listen 127.0.0.1:5819 >/dev/null 2>&1 &
+SERVER=$!
 for _ in $(seq 60); do curl -sf 127.0.0.1:5819/readyz >/dev/null && break; sleep 0.5; done
 curl -s "127.0.0.1:5819/api/v1/route?from=112.165,30.965&to=112.24,31.06" |
   python3 -c "import json,sys; p=json.load(sys.stdin)['properties']; print(f\"engine: length {p['length_m']} m (the engine's time per route: cargo bench --bench network -- route)\")"

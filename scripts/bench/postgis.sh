@@ -21,7 +21,9 @@ PORT=55439
 scripts/pg-throwaway stop "$PGDIR" 2>/dev/null || true
 URL=$(scripts/pg-throwaway start "$PGDIR" "$PORT")
 GPKG=$DATA/bench.gpkg
-cleanup() { pkill -f "gridwatch serve --listen 127.0.0.1:5818" || true; scripts/pg-throwaway stop "$PGDIR"; rm -f "$GPKG"*; }
+# Only the servers this script started are stopped (by their PIDs), never another one.
+SERVERS=()
+cleanup() { for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/pg-throwaway stop "$PGDIR"; rm -f "$GPKG"*; }
 trap cleanup EXIT
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres)
 
@@ -40,6 +42,7 @@ startup() {
   local start; start=$(date +%s.%N)
   RUST_LOG=gridwatch=info "$BIN" serve --listen "127.0.0.1:$port" --data "$DATA" "$@" >"$log" 2>&1 &
   local pid=$!
+  SERVERS+=("$pid")
   until grep -q "serving" "$log"; do sleep 0.05; kill -0 $pid 2>/dev/null || { cat "$log"; return 1; }; done
   echo "  ready after $(echo "$(date +%s.%N) - $start" | bc) s: $(grep -o 'read_ms[^ ]* [^ ]*index_ms[^ ]*' "$log" | sed 's/\x1b\[[0-9;]*m//g' | tail -1)"
   if [ "${KEEP:-}" = 1 ]; then SERVER_PID=$pid; else kill $pid; wait $pid 2>/dev/null || true; fi

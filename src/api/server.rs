@@ -45,7 +45,13 @@ pub async fn serve(
         let app = app.clone();
         let thread = std::thread::Builder::new()
             .name(format!("http-{i}"))
-            .spawn(move || runtime.block_on(work(connections, app)))
+            .spawn(move || {
+                runtime.block_on(work(connections, app));
+                // The requests in flight are answered. Work left on this runtime's blocking
+                // pool (analyses whose clients stopped waiting) answers nobody: dropping the
+                // runtime would wait for it, so leave it to end with the process.
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })
             .context("starting an HTTP worker")?;
         lanes.push(lane);
         threads.push(thread);

@@ -3,7 +3,8 @@
 //! | file | content |
 //! | --- | --- |
 //! | `districts.geojson` … `patrol_tracks.geojson` | one FeatureCollection per layer, one feature per line |
-//! | `streets.geojson` | optional; `class`, `name` (default empty), `walkable` (default true), or OpenStreetMap's `highway`, `name`, `foot`, `access` |
+//! | `streets.geojson` | optional; `class`, `name` (default empty), `walkable` (default true), or OpenStreetMap's `highway`, `name`, `foot`, `access`, `other_tags` ([`super::osm`]) |
+//! | `streets.meta.json` | optional; `{"country": "FI"}`: whose default foot access applies to OSM ways |
 //! | `incidents.csv` | `id,lon,lat,kind,reported_at,status,resolved_at,source` |
 //!
 //! Patrol tracks carry their per-vertex GPS times in a `coordTimes` property (RFC 3339 strings),
@@ -19,6 +20,7 @@ use geo::{Geometry, LineString, MultiLineString, MultiPolygon};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::osm::{self, FootDefaults};
 use super::{DataError, Dataset};
 use crate::model::{
     Building, BuildingUse, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
@@ -85,7 +87,8 @@ fn is_true(b: &bool) -> bool {
     *b
 }
 
-/// A street's properties as read: ours, or OpenStreetMap's as GDAL writes them.
+/// A street's properties as read: ours, or OpenStreetMap's as GDAL writes them (`foot` and
+/// `access` as columns, or inside `other_tags` as GDAL's default `osmconf.ini` leaves them).
 #[derive(Deserialize)]
 struct StreetIn {
     class: Option<StreetClass>,
@@ -94,13 +97,18 @@ struct StreetIn {
     highway: Option<String>,
     foot: Option<String>,
     access: Option<String>,
+    other_tags: Option<String>,
 }
 
 impl StreetIn {
-    /// The class and walkability: `class` and `walkable` when given; else from `highway`
-    /// (`None`: an OSM line that is not a street, such as a cycleway, left out), with `foot=no`
-    /// or `access=no`/`private` (and no `foot=yes`) making it not walkable.
-    fn class(&self, id: u64, path: &Path) -> Result<Option<(StreetClass, bool)>, DataError> {
+    /// The class and walkability: `class` and `walkable` when given; else from OpenStreetMap's
+    /// tags by [`osm::classify`] (`None`: a line that is not a street or path, left out).
+    fn class(
+        &self,
+        id: u64,
+        path: &Path,
+        defaults: FootDefaults,
+    ) -> Result<Option<(StreetClass, bool)>, DataError> {
         if let Some(class) = self.class {
             return Ok(Some((class, self.walkable.unwrap_or(true))));
         }
@@ -110,15 +118,30 @@ impl StreetIn {
                 format!("feature {id}: a street needs `class` or OpenStreetMap's `highway`"),
             ));
         };
-        let Some((class, walkable)) = StreetClass::from_osm_highway(highway) else {
-            return Ok(None);
+        let other = |key| {
+            self.other_tags
+                .as_deref()
+                .and_then(|tags| osm::other_tag(tags, key))
         };
-        let foot = self.foot.as_deref();
-        let closed = foot == Some("no")
-            || (matches!(self.access.as_deref(), Some("no" | "private"))
-                && !matches!(foot, Some("yes" | "designated" | "permissive")));
-        Ok(Some((class, self.walkable.unwrap_or(walkable && !closed))))
+        let (foot, access) = (
+            self.foot.clone().or_else(|| other("foot")),
+            self.access.clone().or_else(|| other("access")),
+        );
+        let tags = osm::WayTags {
+            highway,
+            foot: foot.as_deref(),
+            access: access.as_deref(),
+        };
+        Ok(osm::classify(&tags, defaults)
+            .map(|(class, walkable)| (class, self.walkable.unwrap_or(walkable))))
     }
+}
+
+/// `streets.meta.json`, beside `streets.geojson` when it comes from OpenStreetMap: the country
+/// (ISO 3166-1 alpha-2) whose default foot access applies to ways without `foot=*`.
+#[derive(Deserialize)]
+struct StreetsMeta {
+    country: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -437,8 +460,18 @@ fn read_streets(path: &Path) -> Result<Vec<Street>, DataError> {
     if !path.exists() {
         return Ok(Vec::new());
     }
+    let meta = path.with_file_name("streets.meta.json");
+    let defaults = if meta.exists() {
+        let file = File::open(&meta).map_err(|e| DataError::io(&meta, e))?;
+        let meta_in: StreetsMeta = serde_json::from_reader(BufReader::new(file)).map_err(|e| {
+            DataError::invalid(&meta, format!("expected {{\"country\": \"FI\"}}: {e}"))
+        })?;
+        FootDefaults::for_country(&meta_in.country)
+    } else {
+        FootDefaults::default()
+    };
     let streets = read_layer(path, |id, p: StreetIn, g, path| {
-        let Some((class, walkable)) = p.class(id, path)? else {
+        let Some((class, walkable)) = p.class(id, path, defaults)? else {
             return Ok(None);
         };
         let geometry = match g {
@@ -650,6 +683,11 @@ mod tests {
             ("2", r#"{"highway":"residential","name":"白庙巷"}"#),
             ("3", r#"{"highway":"footway"}"#),
             ("4", r#"{"highway":"cycleway"}"#),
+            (
+                "8",
+                r#"{"highway":"cycleway","other_tags":"\"bicycle\"=>\"designated\",\"foot\"=>\"designated\""}"#,
+            ),
+            ("9", r#"{"highway":"construction"}"#),
             ("5", r#"{"highway":"service","access":"private"}"#),
             (
                 "6",
@@ -679,11 +717,21 @@ mod tests {
                 (1, StreetClass::Arterial, false, "G55"),
                 (2, StreetClass::Local, true, "白庙巷"),
                 (3, StreetClass::Footpath, true, ""),
+                (4, StreetClass::Footpath, false, ""),
+                (8, StreetClass::Footpath, true, ""),
                 (5, StreetClass::Local, false, ""),
                 (6, StreetClass::Local, true, ""),
                 (7, StreetClass::Secondary, true, "长宁街"),
             ]
         );
+        // In Finland an untagged cycleway is a shared foot- and cycleway.
+        std::fs::write(dir.join("streets.meta.json"), r#"{"country":"FI"}"#).unwrap();
+        let finnish = read_dir(&dir).unwrap().streets;
+        assert!(finnish.iter().any(|s| s.id == 4 && s.walkable));
+        std::fs::write(dir.join("streets.meta.json"), "FI").unwrap();
+        let err = read_dir(&dir).unwrap_err().to_string();
+        assert!(err.contains("streets.meta.json"), "{err}");
+        std::fs::remove_file(dir.join("streets.meta.json")).unwrap();
         std::fs::write(
             dir.join("streets.geojson"),
             format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":1,"properties":{{"name":"x"}},{line}}}]}}"#),

@@ -4,6 +4,7 @@
 pub mod files;
 pub mod generate;
 pub mod names;
+pub mod osm;
 
 use std::path::{Path, PathBuf};
 

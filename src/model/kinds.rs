@@ -147,29 +147,6 @@ named_enum!(
     }
 );
 
-impl StreetClass {
-    /// The class of an OpenStreetMap `highway` value, and whether one may walk it; `None` for
-    /// values that are not streets one walks or drives (a cycleway, a bus guideway, a
-    /// construction site, ...). Motorways and trunks are kept, not walkable, so a map still
-    /// draws them.
-    #[must_use]
-    pub fn from_osm_highway(highway: &str) -> Option<(Self, bool)> {
-        let base = highway.strip_suffix("_link").unwrap_or(highway);
-        Some(match base {
-            "motorway" | "trunk" => (Self::Arterial, false),
-            "primary" => (Self::Arterial, true),
-            "secondary" => (Self::Secondary, true),
-            "tertiary" | "residential" | "service" | "living_street" | "unclassified" | "road" => {
-                (Self::Local, true)
-            }
-            "footway" | "path" | "pedestrian" | "steps" | "track" | "corridor" => {
-                (Self::Footpath, true)
-            }
-            _ => return None,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,23 +159,6 @@ mod tests {
             assert_eq!(IncidentKind::from_code(code as u8), Some(*kind));
         }
         assert_eq!(IncidentKind::from_code(11), None);
-    }
-
-    #[test]
-    fn osm_highways_map_to_classes() {
-        let map = |h| StreetClass::from_osm_highway(h);
-        assert_eq!(map("motorway"), Some((StreetClass::Arterial, false)));
-        assert_eq!(map("trunk_link"), Some((StreetClass::Arterial, false)));
-        assert_eq!(map("primary"), Some((StreetClass::Arterial, true)));
-        assert_eq!(map("secondary_link"), Some((StreetClass::Secondary, true)));
-        for local in ["tertiary", "residential", "service", "living_street"] {
-            assert_eq!(map(local), Some((StreetClass::Local, true)), "{local}");
-        }
-        for foot in ["footway", "path", "pedestrian", "steps"] {
-            assert_eq!(map(foot), Some((StreetClass::Footpath, true)), "{foot}");
-        }
-        assert_eq!(map("cycleway"), None);
-        assert_eq!(map("construction"), None);
     }
 
     #[test]

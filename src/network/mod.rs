@@ -323,13 +323,20 @@ impl StreetGraph {
         let p = [at.x * self.scale[0], at.y * self.scale[1]];
         let mut best: Option<Snap> = None;
         // The local frame is within a fraction of a percent of metres over a city: take
-        // candidates in its order until they are clearly farther than the best exact one.
+        // candidates in its order until they are clearly farther than the best exact one, or
+        // clearly beyond the limit. The limit bounds the search: a point far from every street
+        // (a partial street extract) costs one candidate, not a scan of every segment.
+        let beyond = |approx_m: f64, bound_m: f64| approx_m > bound_m * 1.01 + 0.5;
         for (segment, d2) in self.segments.nearest_neighbor_iter_with_distance_2(&p) {
             let approx = d2.sqrt();
-            if best.is_some_and(|b| approx > b.connector_m * 1.01 + 0.5) {
+            if best.is_some_and(|b| beyond(approx, b.connector_m.min(limit_m))) {
                 break;
             }
             let snap = self.snap_to_segment(at, segment);
+            if beyond(approx, limit_m) {
+                // The nearest candidate is already beyond the limit: say how far it is.
+                return Err(SnapError::TooFar(snap.connector_m, limit_m));
+            }
             if best.is_none_or(|b| snap.connector_m < b.connector_m) {
                 best = Some(snap);
             }

@@ -34,7 +34,7 @@ const GROUPS = [
   ["emerging", ["emerging"], []],
   ["incidents", ["incidents", "incident-counts", "live-incidents"], ["command"]],
   ["patrol", ["patrol-coverage", "patrol-buffer", "patrol-dosage", "patrol-missed"], ["patrol"]],
-  ["gaps", ["service-gaps"], ["planning"]],
+  ["gaps", ["gap-cells", "service-gaps"], ["planning"]],
   ["isochrones", ["isochrones", "sites", "site-labels"], ["planning"]],
   ["routes", ["patrol_routes"], ["command", "patrol"]],
   ["resources", ["resources-major", "resources-local", "resources-fine"], ["command", "patrol", "planning"]],

@@ -50,7 +50,12 @@ export class PatrolPlanning {
       const a = document.createElement("a");
       a.href = "#";
       a.dataset.community = String(p.community_id);
-      a.textContent = `${p.community} · ${t("reached")} ${p.hotspots_reached_share === null ? "–" : `${Math.round(100 * p.hotspots_reached_share)} %`} · ${t("timing")} ${Math.round(100 * p.timing_score)} %`;
+      const pct = (v) => (v === null || v === undefined ? "–" : `${Math.round(100 * v)} %`);
+      a.textContent = `${p.community}${p.hotspot_source === "community_top" ? " *" : ""}`;
+      const measures = document.createElement("span");
+      measures.className = "measures";
+      measures.textContent = `${t("reached")} ${pct(p.hotspots_reached_share)} · ${t("walked")} ${pct(p.route_walked_share)} · ${p.minutes_per_week_at_hotspots} ${t("min_per_week")} · ${t("timing")} ${pct(p.timing_vs_best)}`;
+      a.append(measures);
       a.addEventListener("click", (e) => {
         e.preventDefault();
         this.choose(p.community_id, f.geometry?.coordinates);
@@ -59,7 +64,12 @@ export class PatrolPlanning {
       li.append(a);
       list.append(li);
     }
-    box.append(title, list);
+    const how = document.createElement("p");
+    how.className = "note";
+    how.id = "rank-made-of";
+    const s = this.teams?.summary;
+    how.textContent = s ? t("rank_made_of")(s.judged_on_own_busiest_cells, s.unranked, s.period) : "";
+    box.append(title, how, list);
     container.replaceChildren(box);
   }
 

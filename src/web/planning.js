@@ -20,6 +20,7 @@ export class CityPlanning {
     this.k = Math.min(20, Math.max(1, Number.parseInt(q.get("k") ?? "5", 10) || 5));
     this.threshold = LIFE_CIRCLES.includes(Number(q.get("threshold"))) ? Number(q.get("threshold")) : 500;
     this.gaps = null;
+    this.cells = null;
     this.sites = null;
     this.isochrone = null;
   }
@@ -39,6 +40,17 @@ export class CityPlanning {
   addLayers(map) {
     map.getSource("service_gaps")?.setUrl(`${location.origin}/tiles/service_gaps.json?${this.query()}`);
     const empty = { type: "FeatureCollection", features: [] };
+    // The gaps at city scale: H3 res-8 cells shaded by the households beyond the chosen life
+    // circle (the server's own per-cell sums); the homes take over from z13.
+    map.addSource("gap-cells", { type: "geojson", data: this.cells ?? empty });
+    map.addLayer({
+      id: "gap-cells", type: "fill", source: "gap-cells", maxzoom: 14,
+      paint: {
+        "fill-color": this.cellColour(),
+        "fill-opacity": ["interpolate", ["linear"], ["zoom"], 12.5, 0.7, 14, 0.15],
+        "fill-outline-color": "#ffffff",
+      },
+    }, map.getLayer("service-gaps") ? "service-gaps" : undefined);
     map.addSource("isochrones", { type: "geojson", data: empty });
     map.addSource("sites", { type: "geojson", data: empty });
     map.addLayer({
@@ -60,6 +72,12 @@ export class CityPlanning {
       },
       paint: { "text-color": "#3f1d63", "text-halo-color": "#ffffff", "text-halo-width": 1.6 },
     });
+  }
+
+  /// The cells' colour by households beyond the chosen life circle (none: not drawn).
+  cellColour() {
+    return ["step", ["coalesce", ["get", `beyond_${this.threshold}`], 0],
+      "rgba(0,0,0,0)", 1, "#fee5d9", 50, "#fcae91", 200, "#fb6a4a", 500, "#cb181d"];
   }
 
   /// Everything that depends on the kind and mode: the tiles, the per-community figures; the
@@ -113,6 +131,7 @@ export class CityPlanning {
     kLabel.append(t("sites_k"), k);
     const threshold = select("sites-threshold", t("threshold"), LIFE_CIRCLES.map((m) => [m, `${m} m`]), this.threshold, (v) => {
       this.threshold = Number(v);
+      if (this.app.map.getLayer("gap-cells")) this.app.map.setPaintProperty("gap-cells", "fill-color", this.cellColour());
       this.app.keepInUrl();
     });
     const go = document.createElement("button");
@@ -136,9 +155,12 @@ export class CityPlanning {
   /// Households beyond each life circle, city-wide and for the communities with the most
   /// households beyond 1 km.
   async summary() {
-    const q = new URLSearchParams({ kind: this.kind, mode: this.mode, features: "false" });
+    const q = new URLSearchParams({ kind: this.kind, mode: this.mode, features: "cells", h3_res: "8" });
     try {
-      this.gaps = (await this.app.json(`/api/v1/access/gaps?${q}`)).summary;
+      const answer = await this.app.json(`/api/v1/access/gaps?${q}`);
+      this.gaps = answer.summary;
+      this.cells = { type: "FeatureCollection", features: answer.features };
+      this.app.map.getSource("gap-cells")?.setData(this.cells);
     } catch (e) {
       this.app.report(`${this.app.t("failed")}${e.message}`);
       return;
@@ -245,6 +267,8 @@ export class CityPlanning {
     const t = this.app.t;
     const rows = [];
     if (withGaps) {
+      rows.push(title(`${t("gap_cells")(this.threshold)} · ${this.app.kindName(this.kind)}`));
+      for (const [from, colour] of [[1, "#fee5d9"], [50, "#fcae91"], [200, "#fb6a4a"], [500, "#cb181d"]]) rows.push(row(colour, `≥ ${from}`));
       rows.push(title(`${t("gaps")} · ${this.app.kindName(this.kind)}`));
       for (const [band, colour] of BAND_COLOURS) rows.push(row(colour, band === "beyond" ? t("beyond_1000") : `≤ ${band} m`));
     }

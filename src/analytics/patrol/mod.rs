@@ -6,6 +6,8 @@
 //! - [`coverage`]: a route or track buffered by a distance, per grid the share of its area,
 //!   buildings and households within reach, the hot-spot cells reached and missed, and the
 //!   incidents within reach;
+//! - [`hot_cells`]: which cells each team is judged on (city-wide Gi* hot spots, else its
+//!   community's own busiest cells);
 //! - [`dosage`]: from GPS tracks, every visit to each hot-spot cell with its minutes, in
 //!   Koper's bands;
 //! - [`timing`]: the hours of the week a team patrols against its community's incidents by
@@ -17,6 +19,7 @@ pub mod adherence;
 pub mod coverage;
 pub mod dosage;
 pub mod frame;
+pub mod hot_cells;
 pub mod suggest;
 pub mod timing;
 

@@ -203,13 +203,13 @@ pub(super) fn gaps() -> Vec<Value> {
         mode(),
         query(
             "h3_res",
-            integer(7, 10),
-            "resolution of the gap cells (default 9)",
+            integer(5, 11),
+            "resolution of the per-cell sums and cell features (default 9)",
         ),
         query(
             "features",
-            json!({ "type": "string", "enum": ["areas", "cells", "buildings", "none"] }),
-            "which features to list",
+            json!({ "type": "string", "enum": ["true", "false", "cells"] }),
+            "the homes beyond the smallest threshold (true, default), none (false), or the H3 cells with their households beyond each threshold (cells)",
         ),
     ]
 }
@@ -262,7 +262,7 @@ pub(super) fn period() -> Vec<Value> {
         query(
             "from",
             string(),
-            "start (default: 90 days before the last incident)",
+            "start (default: 365 days before the last incident)",
         ),
         query("to", string(), "end"),
     ]

@@ -397,8 +397,11 @@ pub fn style(base: &str) -> Value {
         ),
         label("district-labels", "districts", 6, 11, json!(15), "#4a3f6b"),
         // A community split across tiles is labelled in each piece: wide padding keeps one.
-        with(label("community-labels", "communities", 13, 16, json!(12), "#5c4f36"), "layout",
-             json!({ "text-field": ["get", "name"], "text-size": 12, "text-max-width": 8, "text-padding": 60 })),
+        // From the command centre's opening zoom (12), smaller there so more of them fit.
+        with(label("community-labels", "communities", 12, 16, json!(12), "#5c4f36"), "layout",
+             json!({ "text-field": ["get", "name"],
+                     "text-size": ["interpolate", ["linear"], ["zoom"], 12, 10, 14, 12],
+                     "text-max-width": 8, "text-padding": 60 })),
         with(
             with(label("resource-labels", "resources", 15, 24, json!(11), "#1f3b57"),
                  "filter", json!(["in", ["get", "kind"], ["literal", ["service_complex", "police_station"]]])),

@@ -272,3 +272,10 @@ fn collection(features: Vec<Value>, summary: Value) -> Value {
     map.insert("features".into(), Value::Array(features));
     Value::Object(map)
 }
+
+/// `v` rounded to `decimals` places for an answer, never `-0` (an empty float sum is `-0.0`,
+/// and a small negative rounds to it).
+fn rounded(v: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (v * scale).round() / scale + 0.0
+}

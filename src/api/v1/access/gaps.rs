@@ -88,21 +88,16 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
                 *s += u64::from(b.households);
             }
         }
-        if exceeded > 0 && with_features {
+        if exceeded > 0 && with_features == Features::Homes {
             features.push(unserved(engine, b, a, thresholds[exceeded - 1]));
         }
     }
-    let sums = |map: rustc_hash::FxHashMap<u64, Vec<u64>>,
-                key: &str,
-                name: &dyn Fn(u64) -> Option<String>| {
-        let mut rows: Vec<(u64, Vec<u64>)> = map.into_iter().collect();
-        rows.sort_by_key(|r| r.0);
-        rows.into_iter()
-            .map(|(id, s)| json!({ key: id, "name": name(id), "households_beyond": s }))
-            .collect::<Vec<Value>>()
-    };
     let community_name = |id| engine.communities.get(id).map(|c| c.name.clone());
     let grid_name = |id| engine.grids.get(id).map(|g| g.name.clone());
+    let per_h3 = per_cell(by_cell);
+    if with_features == Features::Cells {
+        features = cell_features(&per_h3, &thresholds);
+    }
     Ok(collection(
         features,
         json!({
@@ -114,10 +109,10 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
             "beyond": thresholds.iter().zip(&beyond).map(|(t, (h, n))| json!({
                 "threshold_m": t, "households_beyond": h, "buildings_beyond": n,
             })).collect::<Vec<Value>>(),
-            "per_community": sums(by_community, "community_id", &community_name),
-            "per_grid": sums(by_grid, "grid_id", &grid_name),
+            "per_community": named_sums(by_community, "community_id", &community_name),
+            "per_grid": named_sums(by_grid, "grid_id", &grid_name),
             "h3_res": h3_res as u8,
-            "per_h3": per_cell(by_cell),
+            "per_h3": per_h3,
             "standard": "GB 50180-2018 life circles: 5, 10, 15 minutes ≈ 300, 500, 1,000 m on foot",
         }),
     ))
@@ -129,13 +124,48 @@ fn h3_res(params: &QueryParams) -> Result<h3o::Resolution, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("`h3_res`: {e}")))
 }
 
-/// `features=false`: the summary alone (a map's panel needs no footprints).
-fn with_features(params: &QueryParams) -> Result<bool, ApiError> {
+/// What the features are: the homes beyond the smallest threshold (`features=true`, the
+/// default), none (`false`: a map's panel needs only the summary), or the H3 cells of
+/// `h3_res` with households (`cells`: the gaps at city scale, one polygon per cell).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Features {
+    Homes,
+    None,
+    Cells,
+}
+
+fn with_features(params: &QueryParams) -> Result<Features, ApiError> {
     match params.get("features") {
-        None | Some("true") => Ok(true),
-        Some("false") => Ok(false),
-        Some(_) => Err(ApiError::BadRequest("`features` is true or false".into())),
+        None | Some("true") => Ok(Features::Homes),
+        Some("false") => Ok(Features::None),
+        Some("cells") => Ok(Features::Cells),
+        Some(_) => Err(ApiError::BadRequest(
+            "`features` is true, false or cells".into(),
+        )),
     }
+}
+
+/// The H3 cells with households as features: households, and households beyond each
+/// threshold both as a list and as `beyond_{threshold}` (for map styles).
+fn cell_features(rows: &[Value], thresholds: &[f64]) -> Vec<Value> {
+    rows.iter()
+        .filter_map(|row| {
+            let cell: h3o::CellIndex = row["h3"].as_str()?.parse().ok()?;
+            let mut properties = serde_json::Map::new();
+            properties.insert("h3".into(), row["h3"].clone());
+            properties.insert("households".into(), row["households"].clone());
+            properties.insert("households_beyond".into(), row["households_beyond"].clone());
+            for (i, t) in thresholds.iter().enumerate() {
+                properties.insert(format!("beyond_{t}"), row["households_beyond"][i].clone());
+            }
+            Some(json!({
+                "type": "Feature",
+                "id": row["h3"],
+                "geometry": super::super::cell_geometry(cell),
+                "properties": properties,
+            }))
+        })
+        .collect()
 }
 
 /// A building beyond `beyond_m`, as a feature.
@@ -155,6 +185,19 @@ fn unserved(engine: &Engine, b: &Building, a: &BuildingAccess, beyond_m: f64) ->
             "community_id": b.community_id,
         },
     })
+}
+
+/// Households beyond each threshold per community or grid (`key`), by id, with names.
+fn named_sums(
+    map: rustc_hash::FxHashMap<u64, Vec<u64>>,
+    key: &str,
+    name: &dyn Fn(u64) -> Option<String>,
+) -> Vec<Value> {
+    let mut rows: Vec<(u64, Vec<u64>)> = map.into_iter().collect();
+    rows.sort_by_key(|r| r.0);
+    rows.into_iter()
+        .map(|(id, s)| json!({ key: id, "name": name(id), "households_beyond": s }))
+        .collect()
 }
 
 /// Cells with households, by index: their households and households beyond each threshold.

@@ -1,9 +1,10 @@
 //! `/api/v1/patrol`: coverage, dosage and timing of the community patrol teams (see
 //! [`crate::analytics::patrol`]).
 //!
-//! Hot spots are the res-9 cells of Gi* class ≥ +2 over the whole city for the period and
-//! kinds asked (`from`, `to`, `kind`; by default the last 90 days of data), taken in the
-//! community whose grid holds the cell's centre.
+//! Hot spots are, for each community, the res-9 cells of Gi* class ≥ +2 over the whole city
+//! for the period and kinds asked (`from`, `to`, `kind`; by default the last 365 days of
+//! data) whose centre lies in it, or its own busiest cells when it has none
+//! ([`crate::analytics::patrol::hot_cells`]).
 
 mod suggest;
 
@@ -14,20 +15,22 @@ use h3o::{CellIndex, LatLng, Resolution};
 use serde_json::{Value, json};
 
 use super::filters::{Filters, bin_level};
-use super::{StudyAreas, cell_geometry, collection};
+use super::{StudyAreas, cell_geometry, collection, rounded};
 use crate::analytics::gistar::gi_star;
 use crate::analytics::patrol::adherence::route_walked_share;
 use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
 use crate::analytics::patrol::dosage::{dosage as dose, visits};
+use crate::analytics::patrol::hot_cells::{HotCell, HotSource, hot_cells as choose_hot_cells};
 use crate::analytics::patrol::timing::{HOURS, hour_of_week, patrolled_hours, timing as time_of};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter};
-use crate::model::{PatrolTrack, Period, format_local};
+use crate::model::{PatrolRoute, PatrolTrack, Period, format_local};
 
 /// The default period: this many days up to the last incident.
-const DEFAULT_DAYS: i64 = 90;
+const DEFAULT_DAYS: i64 = 365;
 
-/// The incident filter of `kind`, `from`, `to` (the last 90 days by default), city-wide;
+/// The incident filter of `kind`, `from`, `to` (the last year of data by default: a quarter
+/// leaves most communities with too few incidents to judge their team on), city-wide;
 /// `extra` are the other parameters the endpoint takes.
 fn period_filter(
     engine: &Engine,
@@ -69,13 +72,13 @@ fn metres(params: &QueryParams, key: &str, default: f64, max: f64) -> Result<f64
     }
 }
 
-/// The hot cells (Gi* class ≥ +2 at res 9, city-wide) of `filter`, each with the position of
-/// the community whose grid holds its centre.
+/// The hot cells of every community for `filter` ([`crate::analytics::patrol::hot_cells`]):
+/// its cells of Gi* class ≥ +2 at res 9 city-wide, else its own busiest res-9 cells.
 fn hot_cells_by_community(
     engine: &Engine,
     areas: &StudyAreas,
     filter: &IncidentFilter,
-) -> Result<Vec<(CellIndex, u32)>, ApiError> {
+) -> Result<Vec<HotCell>, ApiError> {
     let area = areas.get(engine, Resolution::Nine, &[], &[], 1);
     let (cells, neighbours) = (&area.0, &area.1);
     let counts = cells.counts(
@@ -84,22 +87,21 @@ fn hot_cells_by_community(
         bin_level(engine, Resolution::Nine)?,
     );
     let result = gi_star(&counts, neighbours);
-    Ok(cells
-        .cells()
-        .iter()
-        .zip(&result.class)
-        .filter(|(_, class)| **class >= 2)
-        .filter_map(|(cell, _)| {
-            let c = LatLng::from(*cell);
+    Ok(choose_hot_cells(
+        cells.cells(),
+        &counts,
+        &result.class,
+        |cell| {
+            let c = LatLng::from(cell);
             let community = engine
                 .place(Coord {
                     x: c.lng(),
                     y: c.lat(),
                 })
                 .1?;
-            Some((*cell, engine.communities.position(community)?))
-        })
-        .collect())
+            engine.communities.position(community)
+        },
+    ))
 }
 
 /// The hot cells of `filter` in community `community` (position).
@@ -111,8 +113,8 @@ fn hot_cells(
 ) -> Result<Vec<CellIndex>, ApiError> {
     Ok(hot_cells_by_community(engine, areas, filter)?
         .into_iter()
-        .filter(|(_, c)| *c == community)
-        .map(|(cell, _)| cell)
+        .filter(|h| h.community == community)
+        .map(|h| h.cell)
         .collect())
 }
 
@@ -303,7 +305,7 @@ pub fn coverage(
             "subject": subject.describe,
             "community_id": community.id,
             "buffer_m": buffer_m,
-            "length_m": (c.length_m * 10.0).round() / 10.0,
+            "length_m": rounded(c.length_m, 1),
             "buffer_area_m2": c.buffer_area_m2.round(),
             "hotspots_reached": c.hotspots_reached.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "hotspots_missed": c.hotspots_missed.iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -311,7 +313,7 @@ pub fn coverage(
             "incidents_reached": c.incidents_reached,
             "incident_share": share(c.incidents_reached as u64, c.incidents as u64),
             "period": period_json(&filter),
-            "hotspots": "res-9 cells of Gi* class ≥ +2 city-wide for the period and kinds",
+            "hotspots": "the community's res-9 cells of Gi* class ≥ +2 city-wide for the period and kinds, else its own busiest cells (3 at most, of 3 or more incidents)",
         }),
     ))
 }
@@ -339,7 +341,7 @@ pub fn dosage(
         .unwrap_or(0);
     let to = subject.tracks.iter().map(|t| t.ended_at).max().unwrap_or(0);
     let rows = dose(&hot, &all, from, to);
-    let round = |v: f64| (v * 100.0).round() / 100.0;
+    let round = |v: f64| rounded(v, 2);
     let features: Vec<Value> = rows
         .iter()
         .map(|d| {
@@ -412,63 +414,103 @@ pub fn timing(
 /// What ranks a team: hot spots its routes reach, route walked, minutes at hot spots, timing.
 const MEASURES: usize = 4;
 
+/// What the rank is made of, as the answer and the page say it.
+const ORDER: &str = "worst first by the mean of four ranks (each worst first, ties sharing the better rank): hotspots_reached_share (the share of the community's hot spots its routes pass within 50 m), route_walked_share (the share of its routes its GPS tracks walked, 50 m), minutes_per_week_at_hotspots (GPS minutes in hot-spot cells) and timing_vs_best (the incidents in the hours it patrols, against the best block of the same length). Hot spots: the community's cells of Gi* class >= +2 city-wide, else its own busiest cells (hotspot_source). Teams whose community has no cell with 3 or more incidents in the period are listed apart, unranked.";
+
 /// `GET /api/v1/patrol/teams[?from=&to=&kind=]`: every community's team, worst first, by the
-/// mean of its ranks in four measures (each ranked worst first, ties sharing the better
-/// rank): the share of its community's hot cells its routes reach (50 m), the share of its
-/// route its tracks walked (50 m), its tracks' minutes per week at those cells, and its
-/// timing score.
+/// mean of its ranks in four measures (see [`ORDER`]); teams with no hot spot to be judged on
+/// follow, unranked.
 pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
     use rayon::prelude::*;
     params.only(&["kind", "from", "to"])?;
     let filter = period_filter(engine, params, SUBJECT)?;
     let hot = hot_cells_by_community(engine, areas, &filter)?;
     let scope = params.scope();
-    let rows: Vec<(u32, [f64; MEASURES], Value)> = (0..engine.communities.len() as u32)
+    let rows: Vec<TeamRow> = (0..engine.communities.len() as u32)
         .into_par_iter()
         .filter(|&c| scope.sees(Some(engine.communities.items()[c as usize].id)))
         .filter_map(|c| team_row(engine, c, &hot, &filter))
         .collect();
+    let (ranked, apart): (Vec<TeamRow>, Vec<TeamRow>) =
+        rows.into_iter().partition(|r| r.measures.is_some());
+    let measures: Vec<[f64; MEASURES]> = ranked.iter().filter_map(|r| r.measures).collect();
     // Rank each measure worst first (lowest value rank 1), then order by the mean rank.
-    let mut mean_rank = vec![0.0; rows.len()];
+    let mut mean_rank = vec![0.0; ranked.len()];
     for m in 0..MEASURES {
-        for (i, row) in rows.iter().enumerate() {
-            let worse = rows.iter().filter(|o| o.1[m] < row.1[m]).count();
+        for (i, row) in measures.iter().enumerate() {
+            let worse = measures.iter().filter(|o| o[m] < row[m]).count();
             mean_rank[i] += (worse + 1) as f64 / MEASURES as f64;
         }
     }
-    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by(|&a, &b| {
         mean_rank[a]
             .total_cmp(&mean_rank[b])
-            .then(rows[a].0.cmp(&rows[b].0))
+            .then(ranked[a].community.cmp(&ranked[b].community))
     });
-    let features: Vec<Value> = order
+    let mut features: Vec<Value> = order
         .iter()
         .enumerate()
         .map(|(rank, &i)| {
-            let mut f = rows[i].2.clone();
+            let mut f = ranked[i].feature.clone();
             f["properties"]["rank"] = json!(rank + 1);
-            f["properties"]["mean_rank"] = json!((mean_rank[i] * 100.0).round() / 100.0);
+            f["properties"]["mean_rank"] = json!(rounded(mean_rank[i], 2));
             f
         })
         .collect();
+    features.extend(apart.iter().map(|r| {
+        let mut f = r.feature.clone();
+        f["properties"]["rank"] = Value::Null;
+        f["properties"]["mean_rank"] = Value::Null;
+        f
+    }));
+    let by_source = |source| {
+        ranked
+            .iter()
+            .filter(|r| r.hotspot_source == Some(source))
+            .count()
+    };
     Ok(collection(
         features,
         json!({
-            "teams": rows.len(),
+            "teams": ranked.len() + apart.len(),
+            "ranked": ranked.len(),
+            "unranked": apart.len(),
+            "judged_on_gi_star_hotspots": by_source(HotSource::GiStar),
+            "judged_on_own_busiest_cells": by_source(HotSource::CommunityTop),
             "period": period_json(&filter),
-            "order": "worst first: the mean of the ranks in hotspots_reached_share (routes, 50 m), route_walked_share (tracks against their routes, 50 m), minutes_per_week_at_hotspots (tracks) and timing_score; a team without hot spots counts as reaching them all",
+            "order": ORDER,
         }),
     ))
 }
 
-/// One team's three measures and its feature (`None`: a community without routes or tracks).
-fn team_row(
-    engine: &Engine,
-    c: u32,
-    hot: &[(CellIndex, u32)],
-    filter: &IncidentFilter,
-) -> Option<(u32, [f64; MEASURES], Value)> {
+/// One team: its four measures (`None`: no hot spot to judge it on) and its feature.
+struct TeamRow {
+    community: u32,
+    measures: Option<[f64; MEASURES]>,
+    hotspot_source: Option<HotSource>,
+    feature: Value,
+}
+
+/// The share of its route each track walked (50 m), averaged over the tracks of a route;
+/// `None` without such tracks.
+fn walked_share(routes: &[&PatrolRoute], tracks: &[&PatrolTrack]) -> Option<f64> {
+    let walked: Vec<f64> = tracks
+        .iter()
+        .filter_map(|t| {
+            let route = routes.iter().find(|r| Some(r.id) == t.route_id)?;
+            Some(route_walked_share(
+                &route.geometry,
+                &t.geometry,
+                DEFAULT_BUFFER_M,
+            ))
+        })
+        .collect();
+    (!walked.is_empty()).then(|| walked.iter().sum::<f64>() / walked.len() as f64)
+}
+
+/// One team's row (`None`: a community without routes or tracks).
+fn team_row(engine: &Engine, c: u32, hot: &[HotCell], filter: &IncidentFilter) -> Option<TeamRow> {
     let community = &engine.communities.items()[c as usize];
     let routes: Vec<_> = engine
         .patrol_routes
@@ -485,15 +527,19 @@ fn team_row(
     if routes.is_empty() && tracks.is_empty() {
         return None;
     }
-    let cells: Vec<CellIndex> = hot.iter().filter(|h| h.1 == c).map(|h| h.0).collect();
+    let mine: Vec<&HotCell> = hot.iter().filter(|h| h.community == c).collect();
+    let cells: Vec<CellIndex> = mine.iter().map(|h| h.cell).collect();
+    let hotspot_source = mine.first().map(|h| h.source);
     let path = MultiLineString::new(
         routes
             .iter()
             .flat_map(|r| r.geometry.0.iter().cloned())
             .collect(),
     );
-    let reached = if cells.is_empty() || path.0.is_empty() {
+    let reached = if cells.is_empty() {
         None
+    } else if path.0.is_empty() {
+        Some(0.0)
     } else {
         let cov = cover(engine, &path, c, DEFAULT_BUFFER_M, &cells, filter);
         Some(cov.hotspots_reached.len() as f64 / cells.len() as f64)
@@ -502,50 +548,32 @@ fn team_row(
     let from = tracks.iter().map(|t| t.started_at).min().unwrap_or(0);
     let to = tracks.iter().map(|t| t.ended_at).max().unwrap_or(0);
     let doses = dose(&cells, &all, from, to);
-    // An empty sum is -0.0.
-    let per_week: f64 = doses
-        .iter()
-        .map(|d| d.minutes_per_week)
-        .sum::<f64>()
-        .max(0.0);
-    let walked: Vec<f64> = tracks
-        .iter()
-        .filter_map(|t| {
-            let route = routes.iter().find(|r| Some(r.id) == t.route_id)?;
-            Some(route_walked_share(
-                &route.geometry,
-                &t.geometry,
-                DEFAULT_BUFFER_M,
-            ))
-        })
-        .collect();
-    let walked_share = if walked.is_empty() {
-        None
+    let per_week: f64 = doses.iter().map(|d| d.minutes_per_week).sum();
+    let walked_share = walked_share(&routes, &tracks);
+    let dosed: f64 = doses.iter().map(|d| d.minutes).sum();
+    let koper = if dosed > 0.0 {
+        Some(doses.iter().map(|d| d.koper_share * d.minutes).sum::<f64>() / dosed)
     } else {
-        Some(walked.iter().sum::<f64>() / walked.len() as f64)
+        None
     };
-    let koper: f64 = doses.iter().map(|d| d.koper_share * d.minutes).sum::<f64>()
-        / doses
-            .iter()
-            .map(|d| d.minutes)
-            .sum::<f64>()
-            .max(f64::MIN_POSITIVE);
     let profile = hour_profile(engine, filter, c);
     let t = time_of(&profile, &patrolled_hours(tracks.iter().copied()));
+    let vs_best = if t.best_score > 0.0 {
+        t.score / t.best_score
+    } else {
+        0.0
+    };
     let team = routes
         .first()
         .map(|r| r.team.clone())
         .or_else(|| tracks.first().map(|t| t.team.clone()));
     let at = geo::InteriorPoint::interior_point(&community.geometry);
-    Some((
-        c,
-        [
-            reached.unwrap_or(1.0),
-            walked_share.unwrap_or(0.0),
-            per_week,
-            t.score,
-        ],
-        json!({
+    let measures = reached.map(|r| [r, walked_share.unwrap_or(0.0), per_week, vs_best]);
+    Some(TeamRow {
+        community: c,
+        measures,
+        hotspot_source,
+        feature: json!({
             "type": "Feature",
             "id": community.id,
             "geometry": at.map(|p| json!({ "type": "Point", "coordinates": [p.x(), p.y()] })),
@@ -557,14 +585,19 @@ fn team_row(
                 "route_ids": routes.iter().map(|r| r.id).collect::<Vec<_>>(),
                 "tracks": tracks.len(),
                 "hotspots": cells.len(),
-                "hotspots_reached_share": reached,
-                "route_walked_share": walked_share.map(|w| (w * 1000.0).round() / 1000.0),
-                "minutes_per_week_at_hotspots": (per_week * 10.0).round() / 10.0,
-                "koper_share": (koper * 1000.0).round() / 1000.0,
+                "hotspot_source": hotspot_source,
+                "hotspot_incidents": mine.iter().map(|h| h.incidents).sum::<f64>(),
+                "hotspots_reached_share": reached.map(|r| rounded(r, 3)),
+                "route_walked_share": walked_share.map(|w| rounded(w, 3)),
+                "minutes_per_week_at_hotspots": rounded(per_week, 1),
+                "koper_share": koper.map(|k| rounded(k, 3)),
+                "incidents": t.incidents,
                 "timing_score": t.score,
+                "timing_vs_best": rounded(vs_best, 3),
                 "best_slot": { "weekday": t.best_start / 24 + 1, "hour": t.best_start % 24 },
                 "best_score": t.best_score,
+                "ranked": measures.is_some(),
             },
         }),
-    ))
+    })
 }
