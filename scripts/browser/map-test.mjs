@@ -133,8 +133,23 @@ try {
   check(await page.isHidden("#panel") && await page.isHidden("#lang"), "kiosk mode hides the panel and the buttons");
   await page.screenshot({ path: `${artifacts}/kiosk.png` });
 
-  // 6. City planning: homes by life circle, the figures the API gives, k proposed sites, the
+  // 6. City planning: at the opening zoom the gaps as H3 cells (the API's own per-cell sums);
+  // zoomed in, homes by life circle, the figures the API gives, k proposed sites, the
   // isochrones of a clicked complex, and back to the command centre.
+  await page.goto("about:blank");
+  await page.goto(`${base}/?mode=planning#view=12/31.0/112.2`, { waitUntil: "load" });
+  await ready();
+  const cityScale = await page.evaluate(() => {
+    const map = window.gridwatch.map;
+    const cells = map.queryRenderedFeatures({ layers: ["gap-cells"] });
+    return { cells: cells.length, beyond: cells.filter((f) => f.properties.beyond_500 > 0).length, within: cells.filter((f) => f.properties.beyond_500 < f.properties.households).length,
+             ids: [...new Set(cells.map((f) => f.properties.h3))] };
+  });
+  const cellAnswer = (await (await fetch(`${base}/api/v1/access/gaps?kind=service_complex&mode=walk&features=cells&h3_res=8`)).json()).features;
+  const cellIds = new Set(cellAnswer.map((f) => f.properties.h3));
+  check(cityScale.beyond > 0 && cityScale.ids.every((id) => cellIds.has(id)),
+    `gaps shown at z12 as cells (${cityScale.cells} drawn, ${cityScale.beyond} with households beyond 500 m)`);
+  await page.screenshot({ path: `${artifacts}/planning-z12.png` });
   await page.goto("about:blank");
   await page.goto(`${base}/?mode=planning#view=14.5/31.03/112.2`, { waitUntil: "load" });
   await ready();
@@ -195,6 +210,10 @@ try {
   await ready();
   const teams = (await (await fetch(`${base}/api/v1/patrol/teams`)).json()).features;
   const listed = await page.evaluate(() => [...document.querySelectorAll("#teams a")].map((a) => Number(a.dataset.community)));
+  const madeOf = await page.evaluate(() => document.querySelector("#rank-made-of")?.textContent ?? "");
+  check(madeOf.length > 40 && /\d/.test(madeOf), `the page says what the rank is made of (${madeOf.slice(0, 40)}…)`);
+  const firstMeasures = await page.evaluate(() => document.querySelector("#teams a .measures")?.textContent ?? "");
+  check(!firstMeasures.includes("-0") && firstMeasures.split("·").length === 4, `each team shows its four measures (${firstMeasures})`);
   check(listed.length > 0 && listed.every((id, i) => id === teams[i].properties.community_id), `the teams listed worst first as the API ranks them (${listed.slice(0, 3)})`);
   await page.click("#teams a");
   await page.waitForSelector("#team-timing", { timeout: 20_000 });

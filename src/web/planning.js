@@ -9,6 +9,8 @@ export const PLANNED_KINDS = ["service_complex", "clinic", "school", "market", "
 export const LIFE_CIRCLES = [300, 500, 1000];
 /// The colours of `service-gaps` in the server's style, by band, for the legend.
 export const BAND_COLOURS = [["300", "#1a9850"], ["500", "#91cf60"], ["1000", "#fee08b"], ["beyond", "#d73027"]];
+/// The gap cells' colours by the share of households beyond the life circle.
+const CELL_SHARES = [[0, "#1a9850"], [0.25, "#a6d96a"], [0.5, "#fee08b"], [0.75, "#fc8d59"], [1, "#d73027"]];
 const ISOCHRONE_COLOURS = { 300: "#1a9850", 500: "#91cf60", 1000: "#fdae61" };
 
 export class CityPlanning {
@@ -47,7 +49,7 @@ export class CityPlanning {
       id: "gap-cells", type: "fill", source: "gap-cells", maxzoom: 14,
       paint: {
         "fill-color": this.cellColour(),
-        "fill-opacity": ["interpolate", ["linear"], ["zoom"], 12.5, 0.7, 14, 0.15],
+        "fill-opacity": ["interpolate", ["linear"], ["zoom"], 12.5, 0.55, 14, 0.1],
         "fill-outline-color": "#ffffff",
       },
     }, map.getLayer("service-gaps") ? "service-gaps" : undefined);
@@ -74,10 +76,11 @@ export class CityPlanning {
     });
   }
 
-  /// The cells' colour by households beyond the chosen life circle (none: not drawn).
+  /// The cells' colour by the share of their households beyond the chosen life circle, green
+  /// (all within) through yellow to red (all beyond).
   cellColour() {
-    return ["step", ["coalesce", ["get", `beyond_${this.threshold}`], 0],
-      "rgba(0,0,0,0)", 1, "#fee5d9", 50, "#fcae91", 200, "#fb6a4a", 500, "#cb181d"];
+    const share = ["/", ["coalesce", ["get", `beyond_${this.threshold}`], 0], ["max", 1, ["get", "households"]]];
+    return ["interpolate", ["linear"], share, ...CELL_SHARES.flatMap(([at, colour]) => [at, colour])];
   }
 
   /// Everything that depends on the kind and mode: the tiles, the per-community figures; the
@@ -268,7 +271,7 @@ export class CityPlanning {
     const rows = [];
     if (withGaps) {
       rows.push(title(`${t("gap_cells")(this.threshold)} · ${this.app.kindName(this.kind)}`));
-      for (const [from, colour] of [[1, "#fee5d9"], [50, "#fcae91"], [200, "#fb6a4a"], [500, "#cb181d"]]) rows.push(row(colour, `≥ ${from}`));
+      for (const [at, colour] of CELL_SHARES) rows.push(row(colour, `${Math.round(100 * at)} %`));
       rows.push(title(`${t("gaps")} · ${this.app.kindName(this.kind)}`));
       for (const [band, colour] of BAND_COLOURS) rows.push(row(colour, band === "beyond" ? t("beyond_1000") : `≤ ${band} m`));
     }
