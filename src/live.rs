@@ -37,6 +37,8 @@ pub struct Live {
     writer: tokio::sync::Mutex<()>,
     /// One event per published write, for live maps.
     feed: Feed,
+    /// Whether other replicas' changes reach this one now (a PostGIS listener is subscribed).
+    following: std::sync::atomic::AtomicBool,
 }
 
 impl Live {
@@ -48,7 +50,20 @@ impl Live {
             store,
             writer: tokio::sync::Mutex::new(()),
             feed: Feed::default(),
+            following: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Whether this replica is subscribed to other replicas' changes now.
+    #[must_use]
+    pub fn following(&self) -> bool {
+        self.following.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Said by [`crate::replication::follow`] when its subscription starts or ends.
+    pub fn set_following(&self, following: bool) {
+        self.following
+            .store(following, std::sync::atomic::Ordering::Release);
     }
 
     /// The current snapshot.
@@ -144,7 +159,10 @@ impl Live {
                 personal,
                 ..PlacedIncident::place(&engine, i)
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // Said before the store is touched, so a crash test can kill the process while the
+        // write is provably under way.
+        tracing::debug!(incidents = placed.len(), "storing incidents");
         let stored = store.insert_incidents(placed).await?;
         let upserts = stored.clone();
         self.publish(move |e| e.with_incidents(upserts)).await?;

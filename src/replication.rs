@@ -15,7 +15,11 @@ use crate::store::postgis::{Change, PgStore};
 pub async fn follow(store: Arc<PgStore>, live: Arc<Live>) {
     loop {
         let mut listener = match store.listen().await {
-            Ok(l) => l,
+            Ok(l) => {
+                // LISTEN has returned: changes committed from now on reach this replica.
+                live.set_following(true);
+                l
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot listen for changes; retrying in 1 s");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -52,6 +56,7 @@ pub async fn follow(store: Arc<PgStore>, live: Arc<Live>) {
                     }
                 }
                 Err(e) => {
+                    live.set_following(false);
                     tracing::warn!(error = %e, "the change listener failed; reconnecting in 1 s");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     break;

@@ -113,18 +113,33 @@ async fn anonymous_readers_get_what_the_setting_allows() {
             "{open}"
         );
     }
-    // Incident tiles draw counts of at least 3, never points.
-    let i = engine().incidents.incident(0);
-    let (x, y) = tile_of(i.lon, i.lat, 16);
+    // Incident tiles draw counts of at least 3, never points: the z16 tile with the most
+    // incidents, so there is something to draw.
+    let e = engine();
+    let mut per_tile: std::collections::HashMap<(u32, u32), usize> =
+        std::collections::HashMap::new();
+    for row in 0..e.incidents.len() {
+        let i = e.incidents.incident(row);
+        *per_tile.entry(tile_of(i.lon, i.lat, 16)).or_default() += 1;
+    }
+    let ((x, y), _) = per_tile
+        .into_iter()
+        .max_by_key(|&(tile, n)| (n, std::cmp::Reverse(tile)))
+        .unwrap();
     let tile = fetch(
         &state,
         &format!("/tiles/incidents/16/{x}/{y}.mvt?from=2019-01-01&to=2022-12-31"),
         &[],
     )
     .await;
-    if tile.status == StatusCode::OK {
+    assert_eq!(tile.status, StatusCode::OK);
+    {
         let layers = decode(&tile.bytes);
         let layer = &layers["incidents"];
+        assert!(
+            !layer.features.is_empty(),
+            "the busiest tile draws its counts"
+        );
         for f in 0..layer.features.len() {
             let p = properties(layer, f);
             assert!(
@@ -133,8 +148,6 @@ async fn anonymous_readers_get_what_the_setting_allows() {
             );
             assert!(p["point_count"].uint_value.unwrap() >= 3);
         }
-    } else {
-        assert_eq!(tile.status, StatusCode::NO_CONTENT);
     }
 
     let (closed, _) = writable("anonymous-none", access(Anonymous::None));
@@ -290,12 +303,14 @@ async fn a_token_over_its_rate_waits_and_the_others_do_not() {
     let (state, _) = writable(
         "rate",
         Access {
-            rate: Some(RateLimit::per_second(std::num::NonZeroU32::new(2).unwrap())),
+            rate: Some(RateLimit::per_second(std::num::NonZeroU32::MIN)),
             ..access(Anonymous::Full)
         },
     );
-    // A burst of twice the rate passes; the next is refused with the wait.
-    for _ in 0..4 {
+    // A burst of twice the rate passes; the next is refused with the wait. At one request a
+    // second the three requests have a whole second to arrive before a refill lets one more
+    // through: ample room on a loaded machine.
+    for _ in 0..2 {
         assert_eq!(
             get(&state, "/readyz", Some("look")).await.status,
             StatusCode::OK
@@ -317,7 +332,7 @@ async fn a_token_over_its_rate_waits_and_the_others_do_not() {
     );
     assert_eq!(get(&state, "/readyz", None).await.status, StatusCode::OK);
     // After the wait the token is served again.
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
     assert_eq!(
         get(&state, "/readyz", Some("look")).await.status,
         StatusCode::OK

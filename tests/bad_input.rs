@@ -2,7 +2,8 @@
 //! GeoJSON types, NaN, infinite and out-of-range coordinates, bad GPX (and GPX with an external
 //! entity), bad CSV, unknown kinds and fields, bad dates and periods, tile addresses out of
 //! range, bad limits, k and distances, SQL-looking strings, oversize bodies, wrong content
-//! types and methods. Every case answers a 4xx `application/problem+json`, the server stays
+//! types and methods. Every case answers the 4xx it pins (400 unless it says otherwise) as an
+//! `application/problem+json` whose `status` and `title` say the same, the server stays
 //! healthy, and nothing is stored (the data version and every layer's size are unchanged).
 
 #![allow(
@@ -25,14 +26,14 @@ use gridwatch::store::gpkg::GpkgStore;
 
 const TOKENS: &str = "operator:op-token,admin:admin-token,viewer:view-token";
 
-/// One request and the status it must get (`None`: any 4xx).
+/// One request and the status it must get (400 unless the case says otherwise).
 struct Case {
     method: &'static str,
     path: String,
     content_type: Option<&'static str>,
     token: Option<&'static str>,
     body: Option<String>,
-    status: Option<u16>,
+    status: u16,
 }
 
 fn get(path: impl Into<String>) -> Case {
@@ -42,7 +43,7 @@ fn get(path: impl Into<String>) -> Case {
         content_type: None,
         token: None,
         body: None,
-        status: None,
+        status: 400,
     }
 }
 
@@ -53,13 +54,13 @@ fn post(path: &str, content_type: &'static str, body: impl Into<String>) -> Case
         content_type: Some(content_type),
         token: Some("admin-token"),
         body: Some(body.into()),
-        status: None,
+        status: 400,
     }
 }
 
 impl Case {
     fn expect(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.status = status;
         self
     }
 
@@ -271,6 +272,13 @@ fn corpus() -> Vec<Case> {
         r#"{"type":"FeatureCollection"}"#.to_owned(),
         r#"{"type":"FeatureCollection","features":{}}"#.to_owned(),
         r#"{"type":"Topology","objects":{}}"#.to_owned(),
+        // A number JSON cannot hold.
+        point("1e999", "31.03", GOOD_PROPS),
+    ] {
+        cases.push(post(incidents, json, body));
+    }
+    // Well-formed GeoJSON whose content is wrong: 422.
+    for body in [
         point("112.2", "31.03", "null"),
         point("112.2", "31.03", "{}"),
         point(
@@ -316,7 +324,6 @@ fn corpus() -> Vec<Case> {
         point("200", "31.03", GOOD_PROPS),
         point("112.2", "95", GOOD_PROPS),
         point("-181", "0", GOOD_PROPS),
-        point("1e999", "31.03", GOOD_PROPS),
         point("\"NaN\"", "31.03", GOOD_PROPS),
         point("null", "31.03", GOOD_PROPS),
         point("112.2", "31.03", r#""properties as a string""#),
@@ -339,7 +346,7 @@ fn corpus() -> Vec<Case> {
             point("999", "31.03", GOOD_PROPS)
         ),
     ] {
-        cases.push(post(incidents, json, body));
+        cases.push(post(incidents, json, body).expect(422));
     }
     // The whole batch must be one size too many.
     let big = format!(
@@ -362,7 +369,8 @@ fn corpus() -> Vec<Case> {
         "\"lon,lat\n112.2,31.03\n",
         "lon,lat,kind,reported_at\n112.2,31.03,dispute,2022-05-01T10:00:00+08:00\n112.2,31.03,\"dispute';DROP TABLE incidents;--\",2022-05-01T10:00:00+08:00\n",
     ] {
-        cases.push(post(incidents, csv, body));
+        // CSV has no syntax to break but its columns and values: every case is a 422.
+        cases.push(post(incidents, csv, body).expect(422));
     }
     // Wrong content types, tokens and methods on the write paths.
     cases.push(post(incidents, "text/plain", point("112.2", "31.03", GOOD_PROPS)).expect(415));
@@ -385,8 +393,16 @@ fn corpus() -> Vec<Case> {
     cases.push(post(incidents, json, "{}").method("PUT").expect(405));
     cases.push(post(incidents, json, "{}").method("DELETE").expect(405));
     // Patching incidents.
+    cases.push(
+        post(
+            "/api/v1/incidents/99999999",
+            "application/json",
+            r#"{"status":"resolved"}"#,
+        )
+        .method("PATCH")
+        .expect(404),
+    );
     for (path, body) in [
-        ("/api/v1/incidents/99999999", r#"{"status":"resolved"}"#),
         ("/api/v1/incidents/abc", r#"{"status":"resolved"}"#),
         ("/api/v1/incidents/1", r#"{"status":"lost"}"#),
         ("/api/v1/incidents/1", "{"),
@@ -406,13 +422,12 @@ fn corpus() -> Vec<Case> {
         r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[112.2,31.03],[112.21,31.04]]},"properties":{"route_id":999999,"times":["2022-01-01T10:00:00+08:00","2022-01-01T10:05:00+08:00"]}}"#,
         r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[112.2,31.03],[512.21,31.04]]},"properties":{"route_id":1,"times":["2022-01-01T10:00:00+08:00","2022-01-01T10:05:00+08:00"]}}"#,
         r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[112.2,31.03],[112.21,31.04]]},"properties":{"times":["2022-01-01T10:00:00+08:00","2022-01-01T10:05:00+08:00"]}}"#,
-        "[",
     ] {
-        cases.push(post(tracks, json, body));
+        cases.push(post(tracks, json, body).expect(422));
     }
+    cases.push(post(tracks, json, "["));
     for body in [
         "<gpx>",
-        "<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"31.03\" lon=\"112.2\"/></trkseg></trk></gpx>",
         "<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"31.03\" lon=\"112.2\"><time>never</time></trkpt><trkpt lat=\"31.04\" lon=\"112.21\"><time>never</time></trkpt></trkseg></trk></gpx>",
         "<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"931.03\" lon=\"112.2\"><time>2022-01-01T02:00:00Z</time></trkpt><trkpt lat=\"31.04\" lon=\"112.21\"><time>2022-01-01T02:05:00Z</time></trkpt></trkseg></trk></gpx>",
         "<?xml version=\"1.0\"?><!DOCTYPE gpx [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><gpx version=\"1.1\"><trk><name>&xxe;</name><trkseg><trkpt lat=\"31.03\" lon=\"112.2\"><time>2022-01-01T02:00:00Z</time></trkpt><trkpt lat=\"31.04\" lon=\"112.21\"><time>2022-01-01T02:05:00Z</time></trkpt></trkseg></trk></gpx>",
@@ -421,17 +436,26 @@ fn corpus() -> Vec<Case> {
     ] {
         cases.push(post(&format!("{tracks}?route_id=1"), gpx, body));
     }
-    cases.push(post(tracks, gpx, "<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"31.03\" lon=\"112.2\"><time>2022-01-01T02:00:00Z</time></trkpt><trkpt lat=\"31.04\" lon=\"112.21\"><time>2022-01-01T02:05:00Z</time></trkpt></trkseg></trk></gpx>"));
+    // Well-formed GPX without what a track needs: a time per point, a route or community.
+    cases.push(
+        post(
+            &format!("{tracks}?route_id=1"),
+            gpx,
+            "<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"31.03\" lon=\"112.2\"/></trkseg></trk></gpx>",
+        )
+        .expect(422),
+    );
+    cases.push(post(tracks, gpx, "<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"31.03\" lon=\"112.2\"><time>2022-01-01T02:00:00Z</time></trkpt><trkpt lat=\"31.04\" lon=\"112.21\"><time>2022-01-01T02:05:00Z</time></trkpt></trkseg></trk></gpx>").expect(422));
     // Resources.
     for body in [
         r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.2,31.03]},"properties":{"kind":"spaceport","name":"x"}}"#,
         r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[112.2,31.0],[112.3,31.1],[112.2,31.1],[112.2,31.0]]]},"properties":{"kind":"clinic","name":"x"}}"#,
         r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[412.2,31.03]},"properties":{"kind":"clinic","name":"x"}}"#,
         r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.2,31.03]},"properties":{}}"#,
-        "{",
     ] {
-        cases.push(post("/api/v1/resources", json, body));
+        cases.push(post("/api/v1/resources", json, body).expect(422));
     }
+    cases.push(post("/api/v1/resources", json, "{"));
     // Batch nearest and site proposals.
     let many = format!(
         r#"{{"points":[{}]}}"#,
@@ -517,17 +541,24 @@ async fn every_bad_request_gets_a_problem_and_changes_nothing() {
         )
         .await;
         let status = reply.status.as_u16();
-        let right = case
-            .status
-            .map_or((400..500).contains(&status), |s| s == status);
+        // The status pinned, and a problem that says the same: its `status`, the status's
+        // own title, a detail; a 404 from a handler, never the router's "no resource at".
+        let detail = reply.json["detail"].as_str().unwrap_or_default();
+        let right = status == case.status
+            && reply.json["status"].as_u64() == Some(u64::from(status))
+            && reply.json["title"].as_str() == reply.status.canonical_reason()
+            && reply.json["type"] == "about:blank"
+            && !detail.is_empty()
+            && !(status == 404 && detail.starts_with("no resource at"));
         if !right || reply.content_type != "application/problem+json" {
             wrong.push(format!(
-                "{} {} {:?}: {status} {} {}",
+                "{} {} {:?}: {status} (expected {}) {} {}",
                 case.method,
                 case.path.chars().take(120).collect::<String>(),
                 case.body
                     .as_deref()
                     .map(|b| b.chars().take(80).collect::<String>()),
+                case.status,
                 reply.content_type,
                 reply.json.to_string().chars().take(160).collect::<String>()
             ));

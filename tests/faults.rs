@@ -68,21 +68,39 @@ async fn postgis_stopped_reads_go_on_writes_are_refused_and_it_recovers_by_itsel
     assert_eq!(post(&state, 1).await.status, StatusCode::CREATED);
     let before_rows = rows(&url).await;
     let before_memory = state.engine().incidents.len();
-
-    cluster.stop();
-    for read in [
+    let reads = [
         "/api/v1/hexbins?res=8",
         "/ogc/collections/incidents/items?limit=3",
         "/api/v1/stats/communities",
-        "/readyz",
-    ] {
+    ];
+    let mut answers = Vec::new();
+    for read in reads {
+        let reply = request_with_headers(state.clone(), "GET", read, None, &[]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{read}");
+        answers.push(without_time_stamp(reply.json));
+    }
+
+    cluster.stop();
+    // The same answers from memory with the database down.
+    for (read, before) in reads.into_iter().zip(&answers) {
         let reply = request_with_headers(state.clone(), "GET", read, None, &[]).await;
         assert_eq!(
             reply.status,
             StatusCode::OK,
             "{read} with the database down"
         );
+        assert_eq!(
+            &without_time_stamp(reply.json),
+            before,
+            "{read}: the answer changed with the database down"
+        );
     }
+    let ready = request_with_headers(state.clone(), "GET", "/readyz", None, &[]).await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.json);
+    assert_eq!(
+        ready.json["layers"]["incidents"].as_u64(),
+        Some(before_memory as u64)
+    );
     let refused = post(&state, 2).await;
     assert_eq!(
         refused.status,
@@ -220,4 +238,12 @@ async fn the_embedded_store_on_a_full_disk_refuses_writes_whole_and_recovers() {
         before + 5_000,
         "the refused batch left nothing, the accepted one is whole"
     );
+}
+
+/// An answer without its `timeStamp` (the second it was made).
+fn without_time_stamp(mut json: serde_json::Value) -> serde_json::Value {
+    if let Some(object) = json.as_object_mut() {
+        object.remove("timeStamp");
+    }
+    json
 }

@@ -1,6 +1,7 @@
 //! Replays what the fuzzers were started from (`fuzz/seeds/`) and every input they found that
-//! crashed something (`fuzz/regressions/`, kept after the fix) through the same entry points
-//! the fuzz targets call, so a normal `cargo test` fails if an old crash comes back.
+//! crashed something (`fuzz/regressions/{target}/`, kept after the fix; none so far, see its
+//! README for the rule) through the same entry points the fuzz targets call, so a normal
+//! `cargo test` fails if an old crash comes back.
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
@@ -14,6 +15,8 @@ use gridwatch::api::fuzz;
 /// Every file under `fuzz/{seeds,regressions}/{target}`.
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    // The folder the fuzz script copies crash inputs to is where this test looks.
+    assert!(root.join("regressions/README.md").is_file());
     let mut out = Vec::new();
     for kind in ["seeds", "regressions"] {
         let Ok(dir) = std::fs::read_dir(root.join(kind).join(target)) else {

@@ -111,13 +111,14 @@ async fn hexbins_carry_per_kind_counts_and_cell_polygons() {
 }
 
 #[tokio::test]
-async fn gi_star_z_scores_equal_esda_g_local_binary_star() {
+async fn gi_star_z_scores_and_classes_equal_esda_and_statsmodels_fdr() {
     for case in fixture()["gi_star"].as_array().unwrap() {
         let query = case["query"].as_str().unwrap();
         let ours = by_cell(&ok(&format!("/api/v1/hotspots?{query}")).await);
         let reference = case["cells"].as_object().unwrap();
         assert_eq!(ours.len(), reference.len(), "{query}: study-area size");
         let mut significant = 0;
+        let mut levels = std::collections::BTreeSet::new();
         for (cell, expected) in reference {
             let p = ours
                 .get(cell)
@@ -132,9 +133,18 @@ async fn gi_star_z_scores_equal_esda_g_local_binary_star() {
                 (z - z_ref).abs() < 1e-9,
                 "{query}: z of {cell} is {z}, esda says {z_ref}"
             );
-            significant += usize::from(p["class"].as_i64().unwrap() != 0);
+            // The confidence class after FDR, as statsmodels' Benjamini–Hochberg gives it.
+            let class = p["class"].as_i64().unwrap();
+            assert_eq!(
+                class,
+                expected[2].as_i64().unwrap(),
+                "{query}: class of {cell} (z {z})"
+            );
+            significant += usize::from(class != 0);
+            levels.insert(class);
         }
         assert!(significant > 0, "{query}: the city has significant cells");
+        assert!(levels.len() >= 3, "{query}: classes {levels:?}");
     }
 }
 

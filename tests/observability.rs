@@ -207,15 +207,20 @@ async fn busy_analytics_shed_with_retry_after_and_cached_answers_still_flow() {
     drop(held);
     let (status, _, _) = send(&router, "/api/v1/hexbins?res=8", None).await;
     assert_eq!(status, StatusCode::OK);
-    // A slot that frees while a request waits serves it.
+    // A slot that frees while a request waits serves it: the slot is given back once the
+    // request is seen waiting for it.
     let held = state.limits.slot().await.unwrap();
-    let release = tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        drop(held);
-    });
-    let (status, _, _) = send(&router, "/api/v1/hexbins?res=9", None).await;
+    let waiter = {
+        let router = router.clone();
+        tokio::spawn(async move { send(&router, "/api/v1/hexbins?res=9", None).await })
+    };
+    while state.limits.waiting() == 0 && !waiter.is_finished() {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(state.limits.waiting(), 1, "the request waits for the slot");
+    drop(held);
+    let (status, _, _) = waiter.await.unwrap();
     assert_eq!(status, StatusCode::OK);
-    release.await.unwrap();
     let (_, _, text) = send(&router, "/metrics", None).await;
     assert!(
         text.contains(r#"gridwatch_shed_requests_total{reason="busy",work="analytics"}"#),

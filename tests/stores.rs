@@ -495,8 +495,18 @@ async fn replicas_on_one_database_see_each_others_writes() {
         tokio::spawn(gridwatch::replication::follow(store, state.live.clone()));
         replicas.push(state);
     }
-    // Let both listeners subscribe.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Both listeners have subscribed (each says so once its LISTEN has returned).
+    for replica in &replicas {
+        let mut waited = Duration::ZERO;
+        while !replica.live.following() {
+            assert!(
+                waited < Duration::from_secs(60),
+                "a replica never subscribed"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            waited += Duration::from_millis(10);
+        }
+    }
     let (a, b) = (&replicas[0], &replicas[1]);
     let created = send(
         a,
@@ -561,6 +571,9 @@ async fn reads_survive_a_database_outage_and_writes_answer_503() {
     let (pg, url) = pg_store().await;
     let engine = reload(&pg).await;
     let state = writable(engine, Arc::new(pg));
+    let before = request_to(state.clone(), "GET", "/api/v1/hexbins?res=7", None).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(!before.json["features"].as_array().unwrap().is_empty());
     let name = url.rsplit('/').next().unwrap().to_owned();
     let admin = format!("{}/postgres", common::postgis::server());
     let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
@@ -573,6 +586,10 @@ async fn reads_survive_a_database_outage_and_writes_answer_503() {
 
     let read = request_to(state.clone(), "GET", "/api/v1/hexbins?res=7", None).await;
     assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(
+        read.json, before.json,
+        "the same hexbins from memory with the database gone"
+    );
     let write = send(
         &state,
         "POST",

@@ -7,11 +7,17 @@
   ancestor of the res-11 cell is a neighbouring hexagon);
 - Gi* z-scores: PySAL esda `G_Local(y, w, transform='B', star=True)` over a study area built
   with `h3shape_to_cells_experimental(..., contain='overlap')` (every cell meeting a community)
-  and neighbours from `grid_disk(k)` cut to the area.
+  and neighbours from `grid_disk(k)` cut to the area;
+- confidence classes as ArcGIS Hot Spot Analysis defines them with "Apply False Discovery Rate
+  (FDR) Correction": a cell is significant at 90, 95 or 99 % when the Benjamini–Hochberg
+  procedure rejects its null at α = 0.10, 0.05 or 0.01 over all the cells' two-sided p-values;
+  its class is the sign of z times the number of levels passed. The p-values are esda's own
+  (`p_norm`, one-sided, doubled), the procedure is statsmodels' `multipletests(p, alpha,
+  method="fdr_bh")`.
 
 Writes tests/fixtures/hotspots_reference.json. Run from the project root:
 
-    pip install h3==4.5.0 esda==2.9.0 libpysal==4.14.1
+    pip install h3==4.5.0 esda==2.9.0 libpysal==4.14.1 statsmodels==0.15.*
     python3 scripts/reference/hotspots.py
 
 The tests only read the committed fixture; they never run Python.
@@ -26,6 +32,7 @@ import h3
 import numpy as np
 from esda.getisord import G_Local
 from libpysal.weights import W
+from statsmodels.stats.multitest import multipletests
 
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 
@@ -99,7 +106,13 @@ def gi_star(rows, res, k, bbox=None):
         warnings.simplefilter("ignore")
         g = G_Local(y, w, transform="B", star=True, permutations=0)
     order = {c: i for i, c in enumerate(w.id_order)}
-    return {c: [counts[c], float(g.Zs[order[c]])] for c in cells}
+    p = 2.0 * np.asarray(g.p_norm, dtype=float)
+    levels = np.zeros(len(p), dtype=int)
+    for alpha in (0.10, 0.05, 0.01):
+        reject, _, _, _ = multipletests(p, alpha=alpha, method="fdr_bh")
+        levels += reject.astype(int)
+    classes = np.sign(g.Zs).astype(int) * levels
+    return {c: [counts[c], float(g.Zs[order[c]]), int(classes[order[c]])] for c in cells}
 
 
 def main():
@@ -109,7 +122,11 @@ def main():
     central = (112.17, 30.98, 112.24, 31.05)
     fixture = {
         "generated_by": "scripts/reference/hotspots.py",
-        "libraries": {"h3": h3.__version__, "esda": __import__("esda").__version__},
+        "libraries": {
+            "h3": h3.__version__,
+            "esda": __import__("esda").__version__,
+            "statsmodels": __import__("statsmodels").__version__,
+        },
         "hexbins": [
             {"query": "res=6", "counts": hexbins(rows, 6)},
             {"query": "res=7", "counts": hexbins(rows, 7)},

@@ -23,6 +23,8 @@ pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
 #[derive(Clone, Debug)]
 pub struct Limits {
     slots: Arc<Semaphore>,
+    /// Requests waiting for a slot now.
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
     pub timeout: Duration,
     /// What the slots are for (`analytics`, `tiles`): the `work` label of the shed counter.
     work: &'static str,
@@ -42,6 +44,7 @@ impl Limits {
     pub fn new(slots: usize, timeout: Duration) -> Self {
         Self {
             slots: Arc::new(Semaphore::new(slots.max(1))),
+            waiting: Arc::default(),
             timeout,
             work: "analytics",
         }
@@ -69,9 +72,11 @@ impl Limits {
     /// # Errors
     /// [`ApiError::Overloaded`] when no slot frees in time.
     pub async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
-        if let Ok(Ok(slot)) =
-            tokio::time::timeout(QUEUE_WAIT, self.slots.clone().acquire_owned()).await
-        {
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let acquired = tokio::time::timeout(QUEUE_WAIT, self.slots.clone().acquire_owned()).await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        if let Ok(Ok(slot)) = acquired {
             return Ok(slot);
         }
         metrics::counter!("gridwatch_shed_requests_total", "reason" => "busy", "work" => self.work)
@@ -115,6 +120,12 @@ impl Limits {
                 joined.map_err(|e| ApiError::Internal(format!("{} task failed: {e}", self.work)))?
             }
         }
+    }
+
+    /// Requests waiting for a slot now (for tests and metrics).
+    #[must_use]
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Slots free now (for tests and metrics).

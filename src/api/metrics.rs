@@ -90,6 +90,14 @@ fn describe() {
         "1 when writes go to a store (GeoPackage or PostGIS), 0 when read-only."
     );
     metrics::describe_gauge!(
+        "gridwatch_analytics_waiting",
+        "Analytics requests waiting for a slot when scraped."
+    );
+    metrics::describe_gauge!(
+        "gridwatch_replication_following",
+        "1 while other replicas' committed writes reach this one (subscribed to PostGIS notifications)."
+    );
+    metrics::describe_gauge!(
         "gridwatch_cache_bytes",
         metrics::Unit::Bytes,
         "Memory a cache holds, by cache (tiles, tile_cells, answers, study_areas)."
@@ -219,11 +227,14 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         }
         metrics::gauge!("gridwatch_analytics_slots_free").set(state.limits.free() as f64);
         metrics::gauge!("gridwatch_tile_slots_free").set(state.tiles.draws.free() as f64);
+        metrics::gauge!("gridwatch_analytics_waiting").set(state.limits.waiting() as f64);
         metrics::gauge!("gridwatch_store_attached").set(if state.live.store().is_some() {
             1.0
         } else {
             0.0
         });
+        metrics::gauge!("gridwatch_replication_following")
+            .set(f64::from(u8::from(state.live.following())));
         let [tiles, cells] = state.tiles.usage();
         let (answers, answers_max) = state.answers.usage();
         let (areas, areas_max) = state.study_areas.usage();

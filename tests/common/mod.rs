@@ -103,7 +103,10 @@ pub struct Reply {
     pub status: StatusCode,
     pub content_type: String,
     pub headers: axum::http::HeaderMap,
+    /// The body as JSON (`Null` when it is not JSON: look at `body` then).
     pub json: serde_json::Value,
+    /// The body as text (lossy UTF-8), whatever it is.
+    pub body: String,
 }
 
 /// Sends `method path` with an optional body to the app over the bundled data.
@@ -164,6 +167,7 @@ pub async fn request_with_headers(
         content_type,
         headers,
         json,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
