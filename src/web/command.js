@@ -43,8 +43,8 @@ export class CommandCentre {
     const { map } = this.app;
     // Not ready again until the map is idle with the new data (the tests wait on this).
     this.app.busy();
-    map.getSource("incidents")?.setUrl(`${location.origin}/tiles/incidents,hexbins.json?${this.query()}`);
-    map.getSource("hotspots")?.setUrl(`${location.origin}/tiles/hotspots.json?${this.query()}`);
+    this.app.retile(map, "incidents", "incidents,hexbins", this.query());
+    this.app.retile(map, "hotspots", "hotspots", this.query());
     if (this.app.shown.has("emerging")) this.loadEmerging();
     this.hotClasses = null;
     this.app.keepInUrl();

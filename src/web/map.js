@@ -89,7 +89,19 @@ function idleThenReady() {
   }
 }
 
-const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), lang: () => lang, report, notice, json, map: null, keepInUrl, busy, idleThenReady };
+/// Points a vector source at new query parameters by its tile URLs. Not `setUrl`: that fetches
+/// the TileJSON again, and a second change while that fetch is under way aborts it, which can
+/// leave MapLibre waiting for a source that never loads (and the map never idle).
+/// (Before the source's first TileJSON has arrived, that TileJSON would overwrite the tiles, so
+/// then it is `setUrl` after all.)
+function retile(map, id, layers, query) {
+  const source = map.getSource(id);
+  if (!source) return;
+  if (source.tiles) source.setTiles([`${location.origin}/tiles/${layers}/{z}/{x}/{y}.mvt?${query}`]);
+  else source.setUrl(`${location.origin}/tiles/${layers}.json?${query}`);
+}
+
+const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), lang: () => lang, report, notice, json, map: null, keepInUrl, busy, idleThenReady, retile };
 const command = new CommandCentre(app);
 const planning = new CityPlanning(app);
 const patrol = new PatrolPlanning(app);

@@ -40,7 +40,6 @@ export class CityPlanning {
   }
 
   addLayers(map) {
-    map.getSource("service_gaps")?.setUrl(`${location.origin}/tiles/service_gaps.json?${this.query()}`);
     const empty = { type: "FeatureCollection", features: [] };
     // The gaps at city scale: H3 res-8 cells shaded by the households beyond the chosen life
     // circle (the server's own per-cell sums); the homes take over from z13.
@@ -88,7 +87,7 @@ export class CityPlanning {
   apply() {
     const { map } = this.app;
     this.app.busy();
-    map.getSource("service_gaps")?.setUrl(`${location.origin}/tiles/service_gaps.json?${this.query()}`);
+    this.app.retile(map, "service_gaps", "service_gaps", this.query());
     this.sites = null;
     map.getSource("sites")?.setData({ type: "FeatureCollection", features: [] });
     this.app.keepInUrl();

@@ -394,6 +394,25 @@ mod tests {
     }
 
     #[test]
+    fn roles_read_and_print_by_name_and_a_refusal_names_both() {
+        for (role, name) in [
+            (Role::Viewer, "viewer"),
+            (Role::Operator, "operator"),
+            (Role::Admin, "admin"),
+        ] {
+            assert_eq!(role.to_string(), name);
+            assert_eq!(name.parse::<Role>(), Ok(role));
+        }
+        assert!("root".parse::<Role>().is_err());
+        let a = access("viewer:look", Anonymous::Full);
+        let viewer = a.identify(&bearer("look")).unwrap();
+        let Err(ApiError::Forbidden(detail)) = a.require(&viewer, Role::Admin) else {
+            panic!("a viewer may not do an admin's work");
+        };
+        assert!(detail.contains("viewer") && detail.contains("admin"), "{detail}");
+    }
+
+    #[test]
     fn roles_include_the_lower_ones() {
         let a = access(
             "operator:op-secret, admin:admin-secret,viewer:look",
