@@ -409,7 +409,10 @@ mod tests {
         let Err(ApiError::Forbidden(detail)) = a.require(&viewer, Role::Admin) else {
             panic!("a viewer may not do an admin's work");
         };
-        assert!(detail.contains("viewer") && detail.contains("admin"), "{detail}");
+        assert!(
+            detail.contains("viewer") && detail.contains("admin"),
+            "{detail}"
+        );
     }
 
     #[test]
