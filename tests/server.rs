@@ -1,7 +1,7 @@
 //! The TCP server (`gridwatch::api::serve`): keep-alive connections dealt to two HTTP workers
 //! get the same answers as the app in process, and a shutdown stops the server even while
 //! idle keep-alive connections are open; SIGTERM to the binary lets the request in flight
-//! finish before the process exits.
+//! finish before the process exits, and does not wait for work nobody waits for.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -130,36 +130,20 @@ async fn workers_answer_as_the_app_does_and_stop_on_shutdown() {
 /// then the process exits cleanly and nothing listens any more.
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_lets_the_request_in_flight_finish() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gridwatch"))
-        .args([
-            "serve",
-            "--read-only",
-            "--max-analytics",
-            "2",
-            "--listen",
-            &address,
-            "--data",
-        ])
-        .arg(common::geodata_dir())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stream = None;
-    for _ in 0..600 {
-        if let Ok(s) = TcpStream::connect(&address).await {
-            stream = Some(s);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut stream = BufReader::new(stream.expect("the server listens within 30 s"));
+    let data = common::geodata_dir();
+    let mut server = Process::start(&[
+        "--read-only",
+        "--max-analytics",
+        "2",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(
+        server.logged("serving", Duration::from_secs(60)).await,
+        "the server listens: {:?}",
+        server.log.lock().unwrap()
+    );
+    let mut stream = BufReader::new(TcpStream::connect(&server.address).await.unwrap());
     assert_eq!(get(&mut stream, "/healthz").await.0, 200);
     // Every team's coverage, dosage and timing: the slowest analysis there is.
     let asked = tokio::spawn(async move {
@@ -171,50 +155,25 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         (answer, std::time::Instant::now())
     });
     // The analysis is under way once it holds one of the two analytics slots.
-    let mut watcher = BufReader::new(TcpStream::connect(&address).await.unwrap());
     let mut started = false;
     for _ in 0..600 {
-        let (_, metrics) = get(&mut watcher, "/metrics").await;
-        let metrics = String::from_utf8(metrics).unwrap();
-        if metrics
-            .lines()
-            .any(|l| l == "gridwatch_analytics_slots_free 1")
-        {
+        if server.analytics_slots_free().await < 2.0 {
             started = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert!(started, "the analysis takes a slot");
-    drop(watcher);
-    let pid = child.id().to_string();
     let signalled = std::time::Instant::now();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    // Within its 30 s drain, with room to spare.
+    let exit = server.terminate(Duration::from_secs(40)).await;
     let ((status, body), answered) = asked.await.unwrap();
     assert_eq!(status, 200);
     let teams: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(teams["features"].as_array().unwrap().len(), 222);
     assert!(answered > signalled, "the answer came after the signal");
-    let mut exit = None;
-    for _ in 0..800 {
-        exit = child.try_wait().unwrap();
-        if exit.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let Some(exit) = exit else {
-        let _ = child.kill();
-        panic!("the server did not exit within its 30 s drain");
-    };
-    assert!(exit.success(), "{exit:?}");
-    assert!(TcpStream::connect(&address).await.is_err());
+    assert!(exit.is_some_and(|e| e.success()), "{exit:?}");
+    assert!(TcpStream::connect(&server.address).await.is_err());
 }
 
 /// A server process of the test binary with its log lines gathered as they come.
@@ -271,8 +230,20 @@ impl Process {
 
     /// One GET on a new connection.
     async fn get(&self, path: &str) -> (u16, Vec<u8>) {
-        let mut stream = BufReader::new(TcpStream::connect(&self.address).await.unwrap());
-        get(&mut stream, path).await
+        self.get_owned(path.to_owned()).await
+    }
+
+    /// The analytics slots free now, as `/metrics` reports them.
+    async fn analytics_slots_free(&self) -> f64 {
+        let (status, metrics) = self.get("/metrics").await;
+        assert_eq!(status, 200);
+        String::from_utf8(metrics)
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("gridwatch_analytics_slots_free "))
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 
     /// One GET on a new connection, as a future that owns what it needs.
@@ -294,7 +265,8 @@ impl Process {
         ticks / 100.0
     }
 
-    /// Sends SIGTERM and waits (at most `limit`) for the exit.
+    /// Sends SIGTERM and waits (at most `limit`) for the exit (`None`: still running, then
+    /// killed).
     async fn terminate(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let pid = self.child.id().to_string();
         assert!(
@@ -313,6 +285,14 @@ impl Process {
         }
         let _ = self.child.kill();
         None
+    }
+}
+
+impl Drop for Process {
+    /// A failed test leaves no server behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -398,15 +378,7 @@ async fn a_street_extract_far_from_the_city_idles_and_sigterm_does_not_wait_for_
     for answer in futures_util::future::join_all(asked).await {
         assert_eq!(answer.0, 503);
     }
-    let (status, metrics) = server.get("/metrics").await;
-    assert_eq!(status, 200);
-    let metrics = String::from_utf8(metrics).unwrap();
-    let free: f64 = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("gridwatch_analytics_slots_free "))
-        .unwrap()
-        .parse()
-        .unwrap();
+    let free = server.analytics_slots_free().await;
     assert!(
         free <= 6.0,
         "the analyses hold their slots ({free} of 12 free)"

@@ -41,8 +41,8 @@ export class CityPlanning {
 
   addLayers(map) {
     const empty = { type: "FeatureCollection", features: [] };
-    // The gaps at city scale: H3 res-8 cells shaded by the households beyond the chosen life
-    // circle (the server's own per-cell sums); the homes take over from z13.
+    // The gaps at city scale: H3 res-8 cells shaded by the share of their households beyond
+    // the chosen life circle (the server's own per-cell sums); the homes take over from z13.
     map.addSource("gap-cells", { type: "geojson", data: this.cells ?? empty });
     map.addLayer({
       id: "gap-cells", type: "fill", source: "gap-cells", maxzoom: 14,

@@ -112,7 +112,7 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
             "per_community": named_sums(by_community, "community_id", &community_name),
             "per_grid": named_sums(by_grid, "grid_id", &grid_name),
             "h3_res": h3_res as u8,
-            "per_h3": per_h3,
+            "per_h3": per_cell_json(&per_h3),
             "standard": "GB 50180-2018 life circles: 5, 10, 15 minutes ≈ 300, 500, 1,000 m on foot",
         }),
     ))
@@ -147,23 +147,22 @@ fn with_features(params: &QueryParams) -> Result<Features, ApiError> {
 
 /// The H3 cells with households as features: households, and households beyond each
 /// threshold both as a list and as `beyond_{threshold}` (for map styles).
-fn cell_features(rows: &[Value], thresholds: &[f64]) -> Vec<Value> {
+fn cell_features(rows: &[(h3o::CellIndex, Vec<u64>)], thresholds: &[f64]) -> Vec<Value> {
     rows.iter()
-        .filter_map(|row| {
-            let cell: h3o::CellIndex = row["h3"].as_str()?.parse().ok()?;
+        .map(|(cell, sums)| {
             let mut properties = serde_json::Map::new();
-            properties.insert("h3".into(), row["h3"].clone());
-            properties.insert("households".into(), row["households"].clone());
-            properties.insert("households_beyond".into(), row["households_beyond"].clone());
-            for (i, t) in thresholds.iter().enumerate() {
-                properties.insert(format!("beyond_{t}"), row["households_beyond"][i].clone());
+            properties.insert("h3".into(), cell.to_string().into());
+            properties.insert("households".into(), sums[0].into());
+            properties.insert("households_beyond".into(), json!(sums[1..]));
+            for (t, beyond) in thresholds.iter().zip(&sums[1..]) {
+                properties.insert(format!("beyond_{t}"), (*beyond).into());
             }
-            Some(json!({
+            json!({
                 "type": "Feature",
-                "id": row["h3"],
-                "geometry": super::super::cell_geometry(cell),
+                "id": cell.to_string(),
+                "geometry": super::super::cell_geometry(*cell),
                 "properties": properties,
-            }))
+            })
         })
         .collect()
 }
@@ -201,17 +200,24 @@ fn named_sums(
 }
 
 /// Cells with households, by index: their households and households beyond each threshold.
-fn per_cell(by_cell: rustc_hash::FxHashMap<u64, Vec<u64>>) -> Vec<Value> {
-    let mut rows: Vec<(u64, Vec<u64>)> = by_cell.into_iter().collect();
+fn per_cell(by_cell: rustc_hash::FxHashMap<u64, Vec<u64>>) -> Vec<(h3o::CellIndex, Vec<u64>)> {
+    let mut rows: Vec<(h3o::CellIndex, Vec<u64>)> = by_cell
+        .into_iter()
+        .filter_map(|(cell, sums)| Some((h3o::CellIndex::try_from(cell).ok()?, sums)))
+        .collect();
     rows.sort_by_key(|r| r.0);
-    rows.into_iter()
-        .filter_map(|(cell, sums)| {
-            let cell = h3o::CellIndex::try_from(cell).ok()?;
-            Some(json!({
+    rows
+}
+
+/// The per-cell sums as the summary lists them.
+fn per_cell_json(rows: &[(h3o::CellIndex, Vec<u64>)]) -> Vec<Value> {
+    rows.iter()
+        .map(|(cell, sums)| {
+            json!({
                 "h3": cell.to_string(),
                 "households": sums[0],
                 "households_beyond": sums[1..],
-            }))
+            })
         })
         .collect()
 }
