@@ -17,7 +17,7 @@ use gridwatch::api::{AppState, TileCaches, Tokens, app};
 use gridwatch::index::{Engine, IncidentFilter};
 use gridwatch::live::Live;
 use gridwatch::tiles::layers::{
-    INCIDENT_POINTS_FROM, IncidentMode, LAYERS, hexbin_values, incident_tile, layer_features,
+    INCIDENT_POINTS_FROM, IncidentMode, LAYERS, Layer, hexbin_values, incident_tile, layer_features,
 };
 use gridwatch::tiles::mvt::{LayerContent, encode};
 use gridwatch::tiles::source::{StaticSources, TileSource};
@@ -65,15 +65,15 @@ fn report_biggest_tiles(state: &AppState) {
     let only = std::env::var("GRIDWATCH_TILE_SIZES").unwrap_or_default();
     for layer in LAYERS
         .iter()
-        .filter(|l| only == "all" || only.split(',').any(|n| n == l.name))
+        .filter(|l| only == "all" || only.split(',').any(|n| n == l.name()))
     {
-        let mut line = format!("{:>14}:", layer.name);
+        let mut line = format!("{:>14}:", layer.name());
         for z in layer.minzoom.max(8)..=layer.maxzoom {
             let (a, b) = (tile_at(z, 112.14, 31.09), tile_at(z, 112.27, 30.93));
             let mut biggest = (0usize, a);
             for x in a.x..=b.x {
                 for y in a.y..=b.y {
-                    let uri = format!("/tiles/{}/{z}/{x}/{y}.mvt", layer.name);
+                    let uri = format!("/tiles/{}/{z}/{x}/{y}.mvt", layer.name());
                     let bytes = body_len(&runtime, &router, &uri);
                     if bytes > biggest.0 {
                         biggest = (bytes, TileId { z, x, y });
@@ -113,7 +113,9 @@ fn tiles(c: &mut Criterion) {
     group_mode_cost(c, &res11);
     // The buildings prepared for tiles: the server does this once per layer version.
     let sources = StaticSources::default();
-    let buildings = sources.get(&engine, "buildings").expect("a static layer");
+    let buildings = sources
+        .get(&engine, Layer::Buildings)
+        .expect("a static layer");
     let mut group = c.benchmark_group("tiles_1m");
     group.bench_function("z14_buildings_incidents_uncached", |b| {
         b.iter(|| {
@@ -289,7 +291,7 @@ fn check_one_mode_per_zoom(state: &AppState) {
 /// The first tile of a zoom from a freshly prepared buildings layer: it also writes the
 /// buildings' command streams for that zoom.
 fn first_tile_of_its_zoom(group: &mut BenchmarkGroup<WallTime>, engine: &Engine, tile: TileId) {
-    let features = layer_features(engine, "buildings");
+    let features = layer_features(engine, Layer::Buildings);
     group.bench_function("z14_buildings_first_tile_of_its_zoom", |b| {
         b.iter_batched(
             || Arc::new(TileSource::new(&features)),

@@ -325,16 +325,21 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
 pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
     use rayon::prelude::*;
 
-    use crate::tiles::layers::{LAYERS, STATIC_LAYERS, spec};
+    use crate::tiles::layers::Layer;
     use crate::tiles::mvt::LayerContent;
     use crate::tiles::source::StaticSources;
     use crate::tiles::tile::TileId;
 
-    for name in &args.layers {
+    for layer in &args.layers {
         anyhow::ensure!(
-            STATIC_LAYERS.contains(&name.as_str()),
-            "`{name}` is not a static layer; export takes {}",
-            STATIC_LAYERS.join(", ")
+            layer.is_static(),
+            "`{layer}` is not a static layer; export takes {}",
+            Layer::ALL
+                .iter()
+                .filter(|l| l.is_static())
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     anyhow::ensure!(
@@ -374,9 +379,8 @@ pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
             let parts: Vec<(&str, LayerContent)> = args
                 .layers
                 .iter()
-                .filter_map(|name| spec(name))
-                .filter(|l| (l.minzoom..=l.maxzoom).contains(&tile.z))
-                .filter_map(|l| Some((l.name, LayerContent::Source(sources.get(&engine, l.name)?))))
+                .filter(|l| l.drawn_at(tile.z))
+                .filter_map(|&l| Some((l.as_str(), LayerContent::Source(sources.get(&engine, l)?))))
                 .collect();
             let bytes = crate::tiles::mvt::encode(tile, &parts);
             bar.inc(1);
@@ -390,12 +394,13 @@ pub fn export_tiles(args: &crate::config::ExportArgs) -> anyhow::Result<()> {
         writer.add(tile, bytes);
     }
     let count = writer.len();
-    let layers: Vec<serde_json::Value> = LAYERS
+    let layers: Vec<serde_json::Value> = Layer::ALL
         .iter()
-        .filter(|l| args.layers.iter().any(|n| n == l.name))
+        .filter(|l| args.layers.contains(l))
+        .map(|l| l.spec())
         .map(|l| {
             let fields: serde_json::Map<String, serde_json::Value> = l.fields.iter().map(|(k, t)| ((*k).to_owned(), (*t).into())).collect();
-            serde_json::json!({ "id": l.name, "description": l.description, "minzoom": l.minzoom.max(args.minzoom), "maxzoom": l.maxzoom.min(args.maxzoom), "fields": fields })
+            serde_json::json!({ "id": l.name(), "description": l.description, "minzoom": l.minzoom.max(args.minzoom), "maxzoom": l.maxzoom.min(args.maxzoom), "fields": fields })
         })
         .collect();
     let description = crate::tiles::pmtiles::Description {

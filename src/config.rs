@@ -59,7 +59,7 @@ pub struct ExportArgs {
         default_value = "districts,communities,grids,buildings,resources,patrol_routes",
         value_delimiter = ','
     )]
-    pub layers: Vec<String>,
+    pub layers: Vec<crate::tiles::layers::Layer>,
     #[arg(long, default_value_t = 6)]
     pub minzoom: u8,
     #[arg(long, default_value_t = 14)]

@@ -10,7 +10,7 @@ use std::io::Read;
 
 use flate2::read::GzDecoder;
 use gridwatch::config::ExportArgs;
-use gridwatch::tiles::layers::spec;
+use gridwatch::tiles::layers::Layer;
 use gridwatch::tiles::mvt::{LayerContent, encode};
 use gridwatch::tiles::pmtiles::tile_id;
 use gridwatch::tiles::source::StaticSources;
@@ -89,9 +89,13 @@ fn find(archive: &[u8], id: u64) -> Option<Vec<u8>> {
 #[test]
 fn the_exported_archive_holds_the_engines_tiles() {
     let out = std::env::temp_dir().join(format!("gridwatch-{}.pmtiles", std::process::id()));
-    let layers: Vec<String> = ["districts", "communities", "grids", "buildings"]
-        .map(String::from)
-        .to_vec();
+    let layers: Vec<Layer> = [
+        Layer::Districts,
+        Layer::Communities,
+        Layer::Grids,
+        Layer::Buildings,
+    ]
+    .to_vec();
     gridwatch::cli::export_tiles(&ExportArgs {
         out: out.clone(),
         layers: layers.clone(),
@@ -139,11 +143,11 @@ fn the_exported_archive_holds_the_engines_tiles() {
     ] {
         let parts: Vec<_> = layers
             .iter()
-            .filter(|n| spec(n).is_some_and(|l| (l.minzoom..=l.maxzoom).contains(&tile.z)))
-            .map(|n| {
+            .filter(|l| l.drawn_at(tile.z))
+            .map(|&l| {
                 (
-                    n.as_str(),
-                    LayerContent::Source(sources.get(&e, n).unwrap()),
+                    l.as_str(),
+                    LayerContent::Source(sources.get(&e, l).unwrap()),
                 )
             })
             .collect();

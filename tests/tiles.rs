@@ -393,7 +393,7 @@ async fn a_write_invalidates_the_cached_tiles_it_touches() {
 fn prepared_layers_draw_what_the_general_path_draws() {
     use geo::BoundingRect;
     use gridwatch::tiles::encode::{Commands, prepare};
-    use gridwatch::tiles::layers::{STATIC_LAYERS, layer_features, spec, street_minzoom};
+    use gridwatch::tiles::layers::{Layer, layer_features, street_minzoom};
     use gridwatch::tiles::source::{Scratch, StaticSources};
 
     let e = engine();
@@ -409,9 +409,8 @@ fn prepared_layers_draw_what_the_general_path_draws() {
                 x: cx + dx,
                 y: cy + dy,
             };
-            for name in STATIC_LAYERS {
-                let layer = spec(name).unwrap();
-                if !(layer.minzoom..=layer.maxzoom).contains(&z) {
+            for &name in Layer::ALL.iter().filter(|l| l.is_static()) {
+                if !name.drawn_at(z) {
                     continue;
                 }
                 let source = sources.get(&e, name).unwrap();
@@ -433,7 +432,7 @@ fn prepared_layers_draw_what_the_general_path_draws() {
                 let mut drawn = 0;
                 for f in &features {
                     // Streets come in by class: footpaths only from z15.
-                    let shown = name != "streets" || street_minzoom(f) <= z;
+                    let shown = name != Layer::Streets || street_minzoom(f) <= z;
                     let expected = prepare(tile, &f.geometry).filter(|_| shown).map(|g| {
                         let mut c = Commands::default();
                         let kind = c.geometry(&g);

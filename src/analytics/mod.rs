@@ -4,6 +4,9 @@
 //! - [`hexbin`]: incident counts per H3 cell at any resolution (the cell holding each incident,
 //!   computed once at load and ingest).
 //! - [`study_area`]: the cells a hot-spot analysis runs over, and their neighbour lists.
+//! - [`study_areas`]: those study areas cached by resolution, chosen areas and k.
+//! - [`hotspots`]: the study area's counts and their Gi*, the one pipeline behind the hot-spot
+//!   answer, its tiles and the patrol teams' hot cells.
 //! - [`gistar`]: Getis-Ord Gi* with FDR-corrected confidence classes.
 //! - [`emerging`]: emerging hot-spot analysis over a space-time cube (Gi* per bin,
 //!   Mann-Kendall trend, ArcGIS categories).
@@ -14,9 +17,11 @@ pub mod access;
 pub mod emerging;
 pub mod gistar;
 pub mod hexbin;
+pub mod hotspots;
 pub mod mann_kendall;
 pub mod patrol;
 pub mod significance;
 pub mod stats;
 pub mod streets;
 pub mod study_area;
+pub mod study_areas;

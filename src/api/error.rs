@@ -66,6 +66,21 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
+impl From<crate::analytics::hotspots::NotBinned> for ApiError {
+    fn from(e: crate::analytics::hotspots::NotBinned) -> Self {
+        Self::BadRequest(format!("`res`: {e}"))
+    }
+}
+
+impl From<crate::tiles::draw::DrawError> for ApiError {
+    fn from(e: crate::tiles::draw::DrawError) -> Self {
+        match e {
+            crate::tiles::draw::DrawError::NotBinned(e) => e.into(),
+            crate::tiles::draw::DrawError::Missing(what) => Self::Internal(what.into()),
+        }
+    }
+}
+
 impl From<BboxError> for ApiError {
     fn from(e: BboxError) -> Self {
         Self::BadRequest(format!("invalid bbox: {e}"))

@@ -1,9 +1,6 @@
 //! Closed vocabularies of the data model. Each is parsed once at the edge (`FromStr`) and carried
 //! as a one-byte enum afterwards, so filters compare integers, never strings.
 
-use std::fmt;
-use std::str::FromStr;
-
 /// A name that is not one of an enum's variants.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{given}`; expected one of: {expected}")]
@@ -39,12 +36,12 @@ macro_rules! named_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownVariant;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::model::UnknownVariant;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownVariant {
+                    _ => Err($crate::model::UnknownVariant {
                         what: $what,
                         given: s.chars().take(64).collect(),
                         expected: Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
@@ -53,8 +50,8 @@ macro_rules! named_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
@@ -73,6 +70,7 @@ macro_rules! named_enum {
         }
     };
 }
+pub(crate) use named_enum;
 
 named_enum!(
     /// What an incident is about (PRODUCT.md, data model).

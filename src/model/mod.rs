@@ -12,8 +12,13 @@ pub use entities::{
     Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Personal, Resource,
     Street,
 };
+pub(crate) use kinds::named_enum;
 pub use kinds::{
     BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind, StreetClass,
     UnknownVariant,
 };
 pub use period::{Period, PeriodError, format_local, parse_instant};
+
+/// Counts below this are suppressed for aggregate-only readers: a cell of one or two
+/// incidents can name a household.
+pub const SUPPRESS_BELOW: u64 = 3;

@@ -25,7 +25,7 @@ use super::encode::{
     Commands, SIMPLIFY_FROM, buffered_square, disjoint, finish_ring, inside, prepare_pixels,
     push_snapped, snap,
 };
-use super::layers::{Feature, layer_features, street_minzoom};
+use super::layers::{Feature, Layer, layer_features, street_minzoom};
 use super::pmtiles::tile_id;
 use super::protobuf;
 use super::streams::{DEEPEST, ZoomStreams};
@@ -488,9 +488,9 @@ pub(super) fn key_position(keys: &mut Vec<&'static str>, key: &'static str) -> u
 type AnyLayer = dyn Any + Send + Sync;
 
 struct Prepared {
-    name: &'static str,
-    /// The engine layer it was made from; a `Weak` keeps the address from being reused.
-    layer: Weak<AnyLayer>,
+    layer: Layer,
+    /// The engine records it was made from; a `Weak` keeps the address from being reused.
+    records: Weak<AnyLayer>,
     source: Arc<TileSource>,
 }
 
@@ -502,36 +502,36 @@ pub struct StaticSources {
 }
 
 impl StaticSources {
-    /// The source of static layer `name` in `engine`, or `None` if it is not a static layer.
-    pub fn get(&self, engine: &Engine, name: &str) -> Option<Arc<TileSource>> {
-        let (name, layer): (&'static str, Arc<AnyLayer>) = match name {
-            "districts" => ("districts", engine.districts.clone()),
-            "communities" => ("communities", engine.communities.clone()),
-            "grids" => ("grids", engine.grids.clone()),
-            "buildings" => ("buildings", engine.buildings.clone()),
-            "resources" => ("resources", engine.resources.clone()),
-            "streets" => ("streets", engine.streets.clone()),
-            "patrol_routes" => ("patrol_routes", engine.patrol_routes.clone()),
-            "patrol_coverage" => ("patrol_coverage", engine.patrol_routes.clone()),
-            _ => return None,
+    /// The source of static layer `layer` in `engine`, or `None` if it is not a static layer.
+    pub fn get(&self, engine: &Engine, layer: Layer) -> Option<Arc<TileSource>> {
+        let records: Arc<AnyLayer> = match layer {
+            Layer::Districts => engine.districts.clone(),
+            Layer::Communities => engine.communities.clone(),
+            Layer::Grids => engine.grids.clone(),
+            Layer::Buildings => engine.buildings.clone(),
+            Layer::Resources => engine.resources.clone(),
+            Layer::Streets => engine.streets.clone(),
+            Layer::PatrolRoutes | Layer::PatrolCoverage => engine.patrol_routes.clone(),
+            Layer::ServiceGaps | Layer::Incidents | Layer::Hexbins | Layer::Hotspots => {
+                return None;
+            }
         };
         let mut prepared = self.prepared.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(p) = prepared
-            .iter()
-            .find(|p| p.name == name && std::ptr::addr_eq(p.layer.as_ptr(), Arc::as_ptr(&layer)))
-        {
+        if let Some(p) = prepared.iter().find(|p| {
+            p.layer == layer && std::ptr::addr_eq(p.records.as_ptr(), Arc::as_ptr(&records))
+        }) {
             return Some(p.source.clone());
         }
-        let features = layer_features(engine, name);
-        let source = Arc::new(if name == "streets" {
+        let features = layer_features(engine, layer);
+        let source = Arc::new(if layer == Layer::Streets {
             TileSource::with_minzoom(&features, street_minzoom)
         } else {
             TileSource::new(&features)
         });
-        prepared.retain(|p| p.name != name);
+        prepared.retain(|p| p.layer != layer);
         prepared.push(Prepared {
-            name,
-            layer: Arc::downgrade(&layer),
+            layer,
+            records: Arc::downgrade(&records),
             source: source.clone(),
         });
         Some(source)

@@ -7,6 +7,7 @@ use rstar::RTree;
 use rstar::primitives::Line;
 
 use super::frame::Frame;
+use crate::model::{PatrolRoute, PatrolTrack};
 
 /// The route is measured in pieces of at most this length (metres).
 const STEP_M: f64 = 5.0;
@@ -56,4 +57,22 @@ pub fn route_walked_share(route: &MultiLineString, track: &LineString, within_m:
         }
     }
     if total > 0.0 { walked / total } else { 0.0 }
+}
+
+/// The share of its route each of `tracks` walked (within `within_m`), averaged over the
+/// tracks that follow one of `routes`; `None` without such tracks.
+#[must_use]
+pub fn tracks_walked_share(
+    routes: &[&PatrolRoute],
+    tracks: &[&PatrolTrack],
+    within_m: f64,
+) -> Option<f64> {
+    let walked: Vec<f64> = tracks
+        .iter()
+        .filter_map(|t| {
+            let route = routes.iter().find(|r| Some(r.id) == t.route_id)?;
+            Some(route_walked_share(&route.geometry, &t.geometry, within_m))
+        })
+        .collect();
+    (!walked.is_empty()).then(|| walked.iter().sum::<f64>() / walked.len() as f64)
 }

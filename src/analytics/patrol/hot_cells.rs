@@ -10,8 +10,13 @@
 //! 3. none when no cell of the community reaches [`MIN_INCIDENTS`]: such a team is listed
 //!    apart, not ranked.
 
-use h3o::CellIndex;
+use geo::Coord;
+use h3o::{CellIndex, LatLng, Resolution};
 use serde::Serialize;
+
+use crate::analytics::hotspots::{NotBinned, hot_spots};
+use crate::analytics::study_areas::StudyAreas;
+use crate::index::{Engine, IncidentFilter};
 
 /// How many of a community's own busiest cells stand in for city-wide hot spots.
 pub const TOP_CELLS: usize = 3;
@@ -80,6 +85,35 @@ pub fn hot_cells(
         }
     }
     chosen
+}
+
+/// The hot cells of every community for the incidents of `filter`: its res-9 cells of Gi*
+/// class ≥ +2 over the whole city, else its own busiest res-9 cells ([`hot_cells`]).
+///
+/// # Errors
+/// [`NotBinned`] if the incidents have no res-9 bins.
+pub fn city_hot_cells(
+    engine: &Engine,
+    areas: &StudyAreas,
+    filter: &IncidentFilter,
+) -> Result<Vec<HotCell>, NotBinned> {
+    let city = areas.get(engine, Resolution::Nine, &[], &[], 1);
+    let spots = hot_spots(engine, city, Resolution::Nine, filter)?;
+    Ok(hot_cells(
+        spots.cells(),
+        &spots.counts,
+        &spots.gi.class,
+        |cell| {
+            let c = LatLng::from(cell);
+            let community = engine
+                .place(Coord {
+                    x: c.lng(),
+                    y: c.lat(),
+                })
+                .1?;
+            engine.communities.position(community)
+        },
+    ))
 }
 
 #[cfg(test)]

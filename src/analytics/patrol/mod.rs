@@ -10,6 +10,7 @@
 //!   community's own busiest cells);
 //! - [`dosage`]: from GPS tracks, every visit to each hot-spot cell with its minutes, in
 //!   Koper's bands;
+//! - [`teams`]: every team measured four ways against its hot cells and ranked worst first;
 //! - [`timing`]: the hours of the week a team patrols against its community's incidents by
 //!   hour of week, and the start hour that would cover the most.
 //!
@@ -21,6 +22,7 @@ pub mod dosage;
 pub mod frame;
 pub mod hot_cells;
 pub mod suggest;
+pub mod teams;
 pub mod timing;
 
 #[cfg(test)]

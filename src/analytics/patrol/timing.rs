@@ -4,6 +4,7 @@
 //! patrol as long as the team's (its patrolled hours, as one block, wrapping round the week)
 //! would cover the most, with the score it would reach.
 
+use crate::index::{Engine, IncidentFilter};
 use crate::model::PatrolTrack;
 
 /// Hours in a week.
@@ -34,6 +35,20 @@ pub fn patrolled_hours<'a>(tracks: impl IntoIterator<Item = &'a PatrolTrack>) ->
         }
     }
     hours
+}
+
+/// The incidents of `filter` in community `community` (position) by hour of week.
+#[must_use]
+pub fn community_profile(engine: &Engine, filter: &IncidentFilter, community: u32) -> [u64; HOURS] {
+    let mine = IncidentFilter {
+        communities: vec![community],
+        ..filter.clone()
+    };
+    let mut profile = [0u64; HOURS];
+    engine.incidents.for_each_match(&mine, |r| {
+        profile[hour_of_week(engine.incidents.reported_at[r])] += 1;
+    });
+    profile
 }
 
 /// A team's timing.

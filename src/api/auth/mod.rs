@@ -76,9 +76,7 @@ pub enum Anonymous {
     None,
 }
 
-/// Counts below this are suppressed for aggregate-only readers: a cell of one or two
-/// incidents can name a household.
-pub const SUPPRESS_BELOW: u64 = 3;
+pub use crate::model::SUPPRESS_BELOW;
 
 /// What one caller may see of the incidents and tracks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

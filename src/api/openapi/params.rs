@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::api::ogc::CollectionId;
 use crate::model::{IncidentKind, IncidentStatus, ResourceKind};
-use crate::tiles::layers::LAYERS;
+use crate::tiles::layers::Layer;
 
 fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| name(*v)).collect()
@@ -326,7 +326,11 @@ pub(super) fn ogc_item() -> Vec<Value> {
 }
 
 fn tile_layers() -> String {
-    LAYERS.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")
+    Layer::ALL
+        .iter()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(super) fn tile() -> Vec<Value> {

@@ -25,19 +25,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
 
-use super::auth::SUPPRESS_BELOW;
-use super::v1::filters::{Filters, bin_level};
+use super::v1::filters::{Filters, resolution};
 use super::{ApiError, AppState, Caller, Limits, QueryParams};
-use crate::analytics::access::{BuildingAccess, Mode, building_access};
-use crate::analytics::gistar::gi_star;
 use crate::index::Engine;
 use crate::model::ResourceKind;
-use crate::tiles::layers::{
-    CellValue, INCIDENT_POINTS_FROM, IncidentMode, LayerSpec, STATIC_LAYERS, auto_resolution,
-    cell_features, hexbin_values, incident_counts, incident_tile, service_gap_features, spec,
-};
-use crate::tiles::mvt::{LayerContent, encode};
-use crate::tiles::source::StaticSources;
+use crate::tiles::draw::{AccessAsked, Draw, DrawCaches, TileQuery};
+use crate::tiles::layers::{Layer, auto_resolution};
 use crate::tiles::tile::TileId;
 use coding::Coding;
 
@@ -45,24 +38,14 @@ use coding::Coding;
 /// send.
 type Encoded = Arc<(Bytes, HeaderValue)>;
 
-/// The memory the per-query cell values may hold: the hot spots of the whole city at res 11
-/// are about 140,000 cells, some 40 MB.
-const CELLS_MAX_BYTES: u64 = 96 << 20;
-
-/// The tile caches: encoded tiles and per-query cell values, both bounded by the memory they
-/// hold (an entry of cell values may be a few bytes or tens of megabytes, so a count is no
-/// bound); and the slots for drawing tiles that count incidents.
+/// The tile caches: encoded tiles, bounded by the memory they hold, and what the per-query
+/// layers keep ([`DrawCaches`]); and the slots for drawing tiles that count incidents.
 #[derive(Clone)]
 pub struct TileCaches {
     /// Slots for drawing tiles that count incidents or compute Gi* (past them: a 503).
     pub draws: Limits,
     tiles: Cache<String, Encoded>,
-    cells: Cache<String, Arc<Vec<CellValue>>>,
-    /// The incident mode of each (selection, zoom) from z14.
-    modes: Cache<String, IncidentMode>,
-    /// Every building's nearest resource per (kinds, mode, data version), for `service_gaps`.
-    access: Cache<String, Arc<Vec<BuildingAccess>>>,
-    sources: Arc<StaticSources>,
+    drawing: DrawCaches,
 }
 
 impl Default for TileCaches {
@@ -83,18 +66,7 @@ impl TileCaches {
                 })
                 .max_capacity(bytes)
                 .build(),
-            cells: Cache::builder()
-                .weigher(|key: &String, values: &Arc<Vec<CellValue>>| {
-                    let bytes = key.len()
-                        + values.capacity() * std::mem::size_of::<CellValue>()
-                        + values.iter().map(CellValue::heap_bytes).sum::<usize>();
-                    u32::try_from(bytes).unwrap_or(u32::MAX)
-                })
-                .max_capacity(CELLS_MAX_BYTES)
-                .build(),
-            modes: Cache::new(1024),
-            access: Cache::new(32),
-            sources: Arc::default(),
+            drawing: DrawCaches::default(),
             draws: Limits::tiles(),
         }
     }
@@ -113,14 +85,14 @@ impl TileCaches {
     #[must_use]
     pub fn usage(&self) -> [(&'static str, u64, u64); 2] {
         self.tiles.run_pending_tasks();
-        self.cells.run_pending_tasks();
+        let (cells, cells_max) = self.drawing.cell_usage();
         [
             (
                 "tiles",
                 self.tiles.weighted_size(),
                 self.tiles.policy().max_capacity().unwrap_or(0),
             ),
-            ("tile_cells", self.cells.weighted_size(), CELLS_MAX_BYTES),
+            ("tile_cells", cells, cells_max),
         ]
     }
 }
@@ -129,21 +101,18 @@ const TILE_TYPE: &str = "application/vnd.mapbox-vector-tile";
 const CACHE_CONTROL: &str = "public, no-cache";
 
 /// The requested layers, known and deduplicated.
-pub(crate) fn layers(names: &str) -> Result<Vec<&'static LayerSpec>, ApiError> {
-    let mut out: Vec<&'static LayerSpec> = Vec::new();
+pub(crate) fn layers(names: &str) -> Result<Vec<Layer>, ApiError> {
+    let mut out: Vec<Layer> = Vec::new();
     for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let layer = spec(name).ok_or_else(|| {
-            let known: Vec<&str> = crate::tiles::layers::LAYERS
-                .iter()
-                .map(|l| l.name)
-                .collect();
+        let layer: Layer = name.parse().map_err(|_| {
+            let known: Vec<&str> = Layer::ALL.iter().map(|l| l.as_str()).collect();
             ApiError::NotFound(format!(
                 "there is no tile layer `{}`; layers: {}",
                 name.chars().take(40).collect::<String>(),
                 known.join(", ")
             ))
         })?;
-        if !out.iter().any(|l| l.name == layer.name) {
+        if !out.contains(&layer) {
             out.push(layer);
         }
     }
@@ -279,15 +248,15 @@ async fn draw(
         .ok_or_else(|| ApiError::NotFound("tiles are addressed as {z}/{x}/{y}.mvt".into()))?;
     let id = TileId::parse(&z, &x, y).map_err(|e| ApiError::BadRequest(e.0))?;
     let requested = layers(&names)?;
-    let drawn: Vec<&'static LayerSpec> = requested
+    let drawn: Vec<Layer> = requested
         .iter()
         .copied()
-        .filter(|l| (l.minzoom..=l.maxzoom).contains(&id.z))
+        .filter(|l| l.drawn_at(id.z))
         .collect();
     if drawn.is_empty() {
         let ranges: Vec<String> = requested
             .iter()
-            .map(|l| format!("{} {}–{}", l.name, l.minzoom, l.maxzoom))
+            .map(|l| format!("{l} {}–{}", l.spec().minzoom, l.spec().maxzoom))
             .collect();
         return Err(ApiError::NotFound(format!(
             "zoom {} is outside the layers' zoom ranges ({})",
@@ -301,35 +270,10 @@ async fn draw(
         .map(|c| c.scope.clone())
         .unwrap_or_default();
     let params = QueryParams::parse(parts.uri.query())?.within(scope);
-    let filters = Filters::parse(engine, &params, &["res", "access_kind", "mode"])?;
-    let access = if drawn.iter().any(|l| l.name == "service_gaps") {
-        Some(AccessAsked::parse(engine, &params)?)
-    } else {
-        None
-    };
-    let res = match params.get("res") {
-        Some(_) => super::v1::filters::resolution(&params, 9, 6..=11)?,
-        None => auto_resolution(id.z),
-    };
-    let names: Vec<&str> = drawn.iter().map(|l| l.name).collect();
-    let only_static = names.iter().all(|n| STATIC_LAYERS.contains(n));
-    // The per-query caches are keyed by the normalised query; static layers need none.
-    let query = if only_static {
-        String::new()
-    } else {
-        let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
-        pairs.sort_unstable();
-        serde_urlencoded::to_string(&pairs).unwrap_or_default() + &params.scope().cache_tag()
-    };
-    let aggregate = params.scope().aggregate;
     let request = Draw {
         tile: id,
-        names,
-        filters,
-        res,
-        query,
-        access,
-        aggregate,
+        query: tile_query(engine, &params, &drawn, id.z)?,
+        layers: drawn,
     };
     // A tile of prepared static layers takes 5 µs on average at z14 and about a millisecond at
     // worst (all six at z11, 65 KB; a few more the first time a layer or zoom is drawn): it is
@@ -337,14 +281,77 @@ async fn draw(
     // drawing it. Tiles that may count incidents or compute Gi* go to the blocking pool, within
     // the draw slots: a flood of them (each holding the snapshot it started on) sheds with a
     // 503 instead of growing threads and memory without bound.
-    if only_static {
-        request.draw(state, engine)
+    let draw = move |state: &AppState, engine: &Engine| -> Result<Encoded, ApiError> {
+        let bytes = request.draw(&state.tiles.drawing, &state.study_areas, engine)?;
+        let tag = etag(&bytes);
+        Ok(Arc::new((Bytes::from(bytes), tag)))
+    };
+    if only_static(&requested, id.z) {
+        draw(state, engine)
     } else {
         let slot = state.tiles.draws.slot().await?;
         let (state, engine) = (state.clone(), engine.clone());
         let draws = state.tiles.draws.clone();
-        draws.run(slot, move || request.draw(&state, &engine)).await
+        draws.run(slot, move || draw(&state, &engine)).await
     }
+}
+
+/// Whether every layer of `requested` drawn at zoom `z` is static.
+fn only_static(requested: &[Layer], z: u8) -> bool {
+    requested
+        .iter()
+        .filter(|l| l.drawn_at(z))
+        .all(|l| l.is_static())
+}
+
+/// The query of a tile of `drawn` at zoom `z`: the analytics filters, the cell resolution
+/// (`res`, else chosen by zoom), what `service_gaps` measures when it is drawn, and the query
+/// normalised for the per-query caches (none for static layers).
+fn tile_query(
+    engine: &Engine,
+    params: &QueryParams,
+    drawn: &[Layer],
+    z: u8,
+) -> Result<TileQuery, ApiError> {
+    let filters = Filters::parse(engine, params, &["res", "access_kind", "mode"])?;
+    let access = if drawn.contains(&Layer::ServiceGaps) {
+        Some(access_asked(engine, params)?)
+    } else {
+        None
+    };
+    let res = match params.get("res") {
+        Some(_) => resolution(params, 9, 6..=11)?,
+        None => auto_resolution(z),
+    };
+    let key = if drawn.iter().all(|l| l.is_static()) {
+        String::new()
+    } else {
+        let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
+        pairs.sort_unstable();
+        serde_urlencoded::to_string(&pairs).unwrap_or_default() + &params.scope().cache_tag()
+    };
+    Ok(TileQuery {
+        filter: filters.incidents,
+        communities: filters.communities,
+        grids: filters.grids,
+        res,
+        key,
+        access,
+        aggregate: params.scope().aggregate,
+    })
+}
+
+/// What `service_gaps` measures: `access_kind` (default service complexes) and `mode`.
+fn access_asked(engine: &Engine, params: &QueryParams) -> Result<AccessAsked, ApiError> {
+    let kinds = params
+        .get("access_kind")
+        .unwrap_or("service_complex")
+        .split(',')
+        .map(|k| k.trim().parse::<ResourceKind>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::BadRequest(format!("`access_kind`: {e}")))?;
+    let mode = super::v1::access_mode(engine, params)?;
+    Ok(AccessAsked { kinds, mode })
 }
 
 /// Tiles up to this size are compressed on the worker (well under a millisecond); bigger ones
@@ -372,160 +379,6 @@ async fn compressed(identity: &Encoded, coding: Coding) -> Result<Encoded, ApiEr
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|e| ApiError::Internal(format!("compression task failed: {e}")))?
-    }
-}
-
-/// One tile to draw.
-struct Draw {
-    tile: TileId,
-    names: Vec<&'static str>,
-    filters: Filters,
-    res: h3o::Resolution,
-    /// The normalised query, for the per-query caches.
-    query: String,
-    /// The resource kinds and mode of `service_gaps`, when drawn.
-    access: Option<AccessAsked>,
-    /// Counts only, small cells left out (an aggregate-only reader): the incident layer draws
-    /// no points.
-    aggregate: bool,
-}
-
-/// Hot-spot cells as an aggregate-only reader may see them: the class of every cell, the
-/// count only of cells of at least [`SUPPRESS_BELOW`] incidents.
-fn without_small_counts(values: &[CellValue]) -> Vec<CellValue> {
-    values
-        .iter()
-        .map(|v| {
-            let mut v = v.clone();
-            v.properties.retain(|(k, value)| {
-                *k != "count"
-                    || matches!(value, geozero::mvt::TileValue::Uint(n) if *n >= SUPPRESS_BELOW)
-            });
-            v
-        })
-        .collect()
-}
-
-/// The cells an aggregate-only reader may see: those of at least [`SUPPRESS_BELOW`]
-/// incidents.
-fn without_small_cells(values: &[CellValue]) -> Vec<CellValue> {
-    values
-        .iter()
-        .filter(|v| {
-            v.properties.iter().any(|(k, value)| {
-                *k == "count"
-                    && matches!(value, geozero::mvt::TileValue::Uint(n) if *n >= SUPPRESS_BELOW)
-            })
-        })
-        .cloned()
-        .collect()
-}
-
-/// What `service_gaps` measures: `access_kind` (default service complexes) and `mode`.
-struct AccessAsked {
-    kinds: Vec<ResourceKind>,
-    mode: Mode,
-}
-
-impl AccessAsked {
-    fn parse(engine: &Engine, params: &QueryParams) -> Result<Self, ApiError> {
-        let kinds = params
-            .get("access_kind")
-            .unwrap_or("service_complex")
-            .split(',')
-            .map(|k| k.trim().parse::<ResourceKind>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ApiError::BadRequest(format!("`access_kind`: {e}")))?;
-        let mode = super::v1::access_mode(engine, params)?;
-        Ok(Self { kinds, mode })
-    }
-}
-
-impl Draw {
-    /// The incident counts per cell at `res` for this request's query, as it may see them.
-    fn bins(&self, state: &AppState, engine: &Engine, res: h3o::Resolution) -> Arc<Vec<CellValue>> {
-        let key = format!("hexbins/{res}?{}#v{}", self.query, engine.version);
-        state.tiles.cells.get_with(key, || {
-            Arc::new(self.suppressed(hexbin_values(engine, &self.filters.incidents, res)))
-        })
-    }
-
-    /// `values` as this request may see them.
-    fn suppressed(&self, values: Vec<CellValue>) -> Vec<CellValue> {
-        if self.aggregate {
-            without_small_cells(&values)
-        } else {
-            values
-        }
-    }
-
-    fn draw(&self, state: &AppState, engine: &Engine) -> Result<Encoded, ApiError> {
-        let (id, res, query, filters) = (self.tile, self.res, &self.query, &self.filters);
-        let mut parts = Vec::with_capacity(self.names.len());
-        for name in &self.names {
-            let content = match *name {
-                "hexbins" => {
-                    LayerContent::Features(cell_features(&self.bins(state, engine, res), id))
-                }
-                "incidents" if self.aggregate => {
-                    // Counts at every zoom, never points.
-                    let res = if id.z >= INCIDENT_POINTS_FROM {
-                        h3o::Resolution::Eleven
-                    } else {
-                        res
-                    };
-                    LayerContent::Features(incident_counts(&self.bins(state, engine, res), id))
-                }
-                "incidents" => {
-                    let res = if id.z >= INCIDENT_POINTS_FROM {
-                        h3o::Resolution::Eleven
-                    } else {
-                        res
-                    };
-                    let values = self.bins(state, engine, res);
-                    LayerContent::Features(if id.z >= INCIDENT_POINTS_FROM {
-                        // One mode for every tile of this zoom and selection.
-                        let mode = state.tiles.modes.get_with(
-                            format!("incidents/{}?{query}#v{}", id.z, engine.version),
-                            || IncidentMode::of_zoom(&values, id.z),
-                        );
-                        incident_tile(engine, id, &filters.incidents, &values, mode)
-                    } else {
-                        incident_counts(&values, id)
-                    })
-                }
-                "hotspots" => {
-                    let values = hotspot_values(state, engine, filters, res, query)?;
-                    if self.aggregate {
-                        LayerContent::Features(cell_features(&without_small_counts(&values), id))
-                    } else {
-                        LayerContent::Features(cell_features(&values, id))
-                    }
-                }
-                "service_gaps" => {
-                    let asked = self.access.as_ref().ok_or_else(|| {
-                        ApiError::Internal("service_gaps drawn without its parameters".into())
-                    })?;
-                    let key = format!(
-                        "{:?}/{}#v{}",
-                        asked.kinds,
-                        asked.mode.as_str(),
-                        engine.version
-                    );
-                    let access = state.tiles.access.get_with(key, || {
-                        Arc::new(building_access(engine, &asked.kinds, asked.mode))
-                    });
-                    LayerContent::Features(service_gap_features(engine, &access, id))
-                }
-                other => LayerContent::Source(state.tiles.sources.get(engine, other).ok_or_else(
-                    || ApiError::Internal(format!("layer `{other}` has no tile source")),
-                )?),
-            };
-            parts.push((*name, content));
-        }
-        let bytes = encode(id, &parts);
-        let tag = etag(&bytes);
-        Ok(Arc::new((Bytes::from(bytes), tag)))
     }
 }
 
@@ -579,49 +432,6 @@ fn respond(
     response
 }
 
-/// Gi* of every cell of the study area at `res`, cached per query and data version.
-fn hotspot_values(
-    state: &AppState,
-    engine: &Engine,
-    filters: &Filters,
-    res: h3o::Resolution,
-    query: &str,
-) -> Result<Arc<Vec<CellValue>>, ApiError> {
-    let key = format!("hotspots/{res}?{query}#v{}", engine.version);
-    if let Some(values) = state.tiles.cells.get(&key) {
-        return Ok(values);
-    }
-    let level = bin_level(engine, res)?;
-    let area = state
-        .study_areas
-        .get(engine, res, &filters.communities, &filters.grids, 1);
-    let counts = area.0.counts(&engine.incidents, &filters.incidents, level);
-    let result = gi_star(&counts, &area.1);
-    let values: Vec<CellValue> = area
-        .0
-        .cells()
-        .iter()
-        .enumerate()
-        .map(|(i, cell)| {
-            CellValue::new(
-                *cell,
-                vec![
-                    ("h3", geozero::mvt::TileValue::Str(cell.to_string())),
-                    ("count", geozero::mvt::TileValue::Uint(counts[i] as u64)),
-                    ("gi_z", geozero::mvt::TileValue::Double(result.z[i])),
-                    (
-                        "class",
-                        geozero::mvt::TileValue::Sint(i64::from(result.class[i])),
-                    ),
-                ],
-            )
-        })
-        .collect();
-    let values = Arc::new(values);
-    state.tiles.cells.insert(key, values.clone());
-    Ok(values)
-}
-
 /// `GET /tiles/{layers}.json` (TileJSON) and `GET /tiles/style.json`.
 pub(super) async fn document(
     State(state): State<AppState>,
@@ -644,7 +454,7 @@ pub(super) async fn document(
     let params = QueryParams::parse(raw.as_deref())?;
     // The filters are checked now and carried into the tile URL.
     Filters::parse(&engine, &params, &["res", "access_kind", "mode"])?;
-    AccessAsked::parse(&engine, &params)?;
+    access_asked(&engine, &params)?;
     Ok(Json(style::tilejson(
         &engine,
         &base,

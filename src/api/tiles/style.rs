@@ -3,12 +3,13 @@
 use serde_json::{Value, json};
 
 use crate::index::Engine;
-use crate::tiles::layers::{LAYERS, LayerSpec};
+use crate::tiles::layers::{Layer, LayerSpec};
 
 /// TileJSON 3.0 for `layers` (one tile URL serving them all), with `query` carried into it.
 #[must_use]
-pub fn tilejson(engine: &Engine, base: &str, layers: &[&LayerSpec], query: &str) -> Value {
-    let names: Vec<&str> = layers.iter().map(|l| l.name).collect();
+pub fn tilejson(engine: &Engine, base: &str, layers: &[Layer], query: &str) -> Value {
+    let layers: Vec<&LayerSpec> = layers.iter().map(|l| l.spec()).collect();
+    let names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
     let suffix = if query.is_empty() {
         String::new()
     } else {
@@ -40,7 +41,7 @@ pub fn tilejson(engine: &Engine, base: &str, layers: &[&LayerSpec], query: &str)
         "bounds": bounds,
         "center": [centre[0], centre[1], 12],
         "vector_layers": layers.iter().map(|l| json!({
-            "id": l.name,
+            "id": l.name(),
             "description": l.description,
             "minzoom": l.minzoom,
             "maxzoom": l.maxzoom,
@@ -111,26 +112,31 @@ pub fn style(base: &str) -> Value {
     // Three sources: the static layers (cached across every filter), the incident layers
     // (their tile URLs carry the analytics filters a map chooses: `setUrl` with a query), and
     // Gi* (computed per filter, fetched only while shown).
-    let source_of = |layer: &str| match layer {
-        "incidents" | "hexbins" => "incidents",
-        "hotspots" => "hotspots",
-        "service_gaps" => "service_gaps",
-        "patrol_coverage" => "patrol_coverage",
-        _ => "gridwatch",
+    let source_of = |layer: Layer| match layer {
+        Layer::Incidents | Layer::Hexbins => "incidents",
+        Layer::Hotspots => "hotspots",
+        Layer::ServiceGaps => "service_gaps",
+        Layer::PatrolCoverage => "patrol_coverage",
+        Layer::Districts
+        | Layer::Communities
+        | Layer::Grids
+        | Layer::Streets
+        | Layer::Buildings
+        | Layer::Resources
+        | Layer::PatrolRoutes => "gridwatch",
     };
     let names_of = |source: &str| -> Vec<&str> {
-        LAYERS
+        Layer::ALL
             .iter()
-            .map(|l| l.name)
-            .filter(|n| source_of(n) == source)
+            .filter(|l| source_of(**l) == source)
+            .map(|l| l.as_str())
             .collect()
     };
-    let layer = |id: &str, source_layer: &str, kind: &str, minzoom: u8, paint: Value| {
-        let spec = LAYERS.iter().find(|l| l.name == source_layer).copied();
+    let layer = |id: &str, source_layer: Layer, kind: &str, minzoom: u8, paint: Value| {
         let source = source_of(source_layer);
         json!({
-            "id": id, "type": kind, "source": source, "source-layer": source_layer,
-            "minzoom": spec.map_or(minzoom, |s| s.minzoom.max(minzoom)),
+            "id": id, "type": kind, "source": source, "source-layer": source_layer.as_str(),
+            "minzoom": source_layer.spec().minzoom.max(minzoom),
             "paint": paint,
         })
     };
@@ -139,13 +145,13 @@ pub fn style(base: &str) -> Value {
         l
     };
     let label = |id: &str,
-                 source_layer: &str,
+                 source_layer: Layer,
                  minzoom: u8,
                  maxzoom: u8,
                  size: Value,
                  colour: &str| {
         json!({
-            "id": id, "type": "symbol", "source": "gridwatch", "source-layer": source_layer,
+            "id": id, "type": "symbol", "source": source_of(source_layer), "source-layer": source_layer.as_str(),
             "minzoom": minzoom, "maxzoom": maxzoom,
             "layout": { "text-field": ["get", "name"], "text-size": size, "text-max-width": 8,
                         "text-padding": 4 },
@@ -184,7 +190,7 @@ pub fn style(base: &str) -> Value {
         json!({ "id": "background", "type": "background", "paint": { "background-color": "#f4f1ea" } }),
         layer(
             "communities-fill",
-            "communities",
+            Layer::Communities,
             "fill",
             0,
             json!({
@@ -194,7 +200,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "streets-footpaths",
-                "streets",
+                Layer::Streets,
                 "line",
                 15,
                 json!({
@@ -208,7 +214,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "streets-casing",
-                "streets",
+                Layer::Streets,
                 "line",
                 10,
                 json!({
@@ -221,7 +227,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "streets",
-                "streets",
+                Layer::Streets,
                 "line",
                 10,
                 json!({
@@ -234,7 +240,7 @@ pub fn style(base: &str) -> Value {
         ),
         layer(
             "buildings",
-            "buildings",
+            Layer::Buildings,
             "fill",
             14,
             json!({
@@ -243,7 +249,7 @@ pub fn style(base: &str) -> Value {
         ),
         layer(
             "grids",
-            "grids",
+            Layer::Grids,
             "line",
             12,
             json!({
@@ -253,7 +259,7 @@ pub fn style(base: &str) -> Value {
         ),
         layer(
             "communities-line",
-            "communities",
+            Layer::Communities,
             "line",
             10,
             json!({
@@ -262,7 +268,7 @@ pub fn style(base: &str) -> Value {
         ),
         layer(
             "districts",
-            "districts",
+            Layer::Districts,
             "line",
             0,
             json!({
@@ -272,7 +278,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "hexbins",
-                "hexbins",
+                Layer::Hexbins,
                 "fill",
                 9,
                 json!({
@@ -289,7 +295,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "hotspots",
-                "hotspots",
+                Layer::Hotspots,
                 "fill",
                 9,
                 json!({
@@ -305,7 +311,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "service-gaps",
-                "service_gaps",
+                Layer::ServiceGaps,
                 "fill",
                 13,
                 json!({
@@ -320,7 +326,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "patrol-coverage",
-                "patrol_coverage",
+                Layer::PatrolCoverage,
                 "fill",
                 11,
                 json!({ "fill-color": "#2b8cbe", "fill-opacity": 0.18, "fill-outline-color": "#2b8cbe" }),
@@ -330,7 +336,7 @@ pub fn style(base: &str) -> Value {
         ),
         layer(
             "patrol_routes",
-            "patrol_routes",
+            Layer::PatrolRoutes,
             "line",
             13,
             json!({
@@ -339,7 +345,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "incident-counts",
-                "incidents",
+                Layer::Incidents,
                 "circle",
                 14,
                 json!({
@@ -353,7 +359,7 @@ pub fn style(base: &str) -> Value {
         with(
             layer(
                 "incidents",
-                "incidents",
+                Layer::Incidents,
                 "circle",
                 15,
                 json!({
@@ -378,7 +384,7 @@ pub fn style(base: &str) -> Value {
     for (id, minzoom, kinds) in RESOURCE_TIERS {
         let radius = if minzoom <= 11 { 6 } else { 4 };
         layers.push(with(
-            layer(id, "resources", "circle", minzoom, json!({
+            layer(id, Layer::Resources, "circle", minzoom, json!({
                 "circle-color": by_kind(&resource_colours, "#7f7f7f"),
                 "circle-radius": ["interpolate", ["linear"], ["zoom"], minzoom, radius, 17, radius + 3],
                 "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 })),
@@ -389,21 +395,21 @@ pub fn style(base: &str) -> Value {
     layers.extend([
         // Street names along the line, from z14 (local lanes appear there too).
         with(
-            with(label("street-labels", "streets", 14, 24, json!(11), "#6b604c"), "filter",
+            with(label("street-labels", Layer::Streets, 14, 24, json!(11), "#6b604c"), "filter",
                  json!(["!=", ["get", "name"], ""])),
             "layout", json!({ "text-field": ["get", "name"], "symbol-placement": "line",
                                "text-size": ["interpolate", ["linear"], ["zoom"], 14, 10, 17, 12],
                                "symbol-spacing": 300, "text-padding": 10 }),
         ),
-        label("district-labels", "districts", 6, 11, json!(15), "#4a3f6b"),
+        label("district-labels", Layer::Districts, 6, 11, json!(15), "#4a3f6b"),
         // A community split across tiles is labelled in each piece: wide padding keeps one.
         // From the command centre's opening zoom (12), smaller there so more of them fit.
-        with(label("community-labels", "communities", 12, 16, json!(12), "#5c4f36"), "layout",
+        with(label("community-labels", Layer::Communities, 12, 16, json!(12), "#5c4f36"), "layout",
              json!({ "text-field": ["get", "name"],
                      "text-size": ["interpolate", ["linear"], ["zoom"], 12, 10, 14, 12],
                      "text-max-width": 8, "text-padding": 60 })),
         with(
-            with(label("resource-labels", "resources", 15, 24, json!(11), "#1f3b57"),
+            with(label("resource-labels", Layer::Resources, 15, 24, json!(11), "#1f3b57"),
                  "filter", json!(["in", ["get", "kind"], ["literal", ["service_complex", "police_station"]]])),
             "layout", json!({ "text-field": ["get", "name"], "text-size": 11, "text-max-width": 8,
                                "text-anchor": "top", "text-offset": [0, 0.8], "text-optional": true }),

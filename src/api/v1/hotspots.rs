@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::filters::{Filters, bin_level, resolution};
 use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::emerging::{Step, cube_counts, emerging as emerging_patterns};
-use crate::analytics::gistar::gi_star;
+use crate::analytics::hotspots::hot_spots;
 use crate::analytics::study_area::{Neighbours, StudyArea};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
@@ -16,8 +16,8 @@ use crate::model::{Period, format_local};
 /// The largest space-time cube (cells × steps) an emerging analysis may build.
 const MAX_CUBE_BINS: usize = 4_000_000;
 
-/// The study area for these filters: the cached cover of the chosen areas, cut to the bbox's
-/// cells (by centre) when a bbox is given, so cells outside it do not count as zeros.
+/// The study area of `filters`: the cached cover of the chosen areas, cut to the bbox's cells
+/// (by centre) when a bbox is given, so cells outside it do not count as zeros.
 fn study_area(
     engine: &Engine,
     areas: &StudyAreas,
@@ -25,28 +25,13 @@ fn study_area(
     res: h3o::Resolution,
     k: u32,
 ) -> std::sync::Arc<(StudyArea, Neighbours)> {
-    let cover = areas.get(engine, res, &filters.communities, &filters.grids, k);
-    match filters.incidents.bbox {
-        None => cover,
-        Some(bbox) => {
-            let inside: Vec<h3o::CellIndex> = cover
-                .0
-                .cells()
-                .iter()
-                .copied()
-                .filter(|c| {
-                    let ll = h3o::LatLng::from(*c);
-                    bbox.rects().iter().any(|r| {
-                        (r.min().x..=r.max().x).contains(&ll.lng())
-                            && (r.min().y..=r.max().y).contains(&ll.lat())
-                    })
-                })
-                .collect();
-            let area = StudyArea::from_cells(inside);
-            let neighbours = area.neighbours(k);
-            std::sync::Arc::new((area, neighbours))
-        }
-    }
+    areas.within(
+        engine,
+        res,
+        (&filters.communities, &filters.grids),
+        k,
+        filters.incidents.bbox.as_ref(),
+    )
 }
 
 fn period_json(period: Period) -> Value {
@@ -63,18 +48,13 @@ pub fn hotspots(
     let res = resolution(params, 9, 6..=11)?;
     let k = params.integer("k", 1, 1..=3)? as u32;
     let area = study_area(engine, areas, &filters, res, k);
-    let (cells, neighbours) = (&area.0, &area.1);
-    if cells.is_empty() {
+    if area.0.is_empty() {
         return Err(ApiError::BadRequest(
             "the study area has no cells: widen the bbox or choose other areas".into(),
         ));
     }
-    let counts = cells.counts(
-        &engine.incidents,
-        &filters.incidents,
-        bin_level(engine, res)?,
-    );
-    let result = gi_star(&counts, neighbours);
+    let spots = hot_spots(engine, area, res, &filters.incidents)?;
+    let (cells, counts, result) = (&spots.area.0, &spots.counts, &spots.gi);
     let mut classes: BTreeMap<i8, usize> = (-3..=3).map(|c| (c, 0)).collect();
     let features = cells
         .cells()

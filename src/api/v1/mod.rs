@@ -13,7 +13,6 @@ pub(crate) mod ingest;
 mod nearest;
 mod patrol;
 mod stats;
-mod study_areas;
 mod walking;
 
 use std::sync::Arc;
@@ -27,9 +26,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+pub use crate::analytics::study_areas::StudyAreas;
 pub use access::mode as access_mode;
 pub use cache::AnswerCache;
-pub use study_areas::StudyAreas;
 
 use super::{ApiError, AppState, Caller, QueryParams};
 use crate::index::Engine;

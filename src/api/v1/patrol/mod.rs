@@ -10,21 +10,20 @@ mod suggest;
 
 pub use suggest::suggest;
 
-use geo::{Coord, MultiLineString};
-use h3o::{CellIndex, LatLng, Resolution};
+use geo::MultiLineString;
+use h3o::CellIndex;
 use serde_json::{Value, json};
 
-use super::filters::{Filters, bin_level};
+use super::filters::Filters;
 use super::{StudyAreas, cell_geometry, collection, rounded};
-use crate::analytics::gistar::gi_star;
-use crate::analytics::patrol::adherence::route_walked_share;
 use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
 use crate::analytics::patrol::dosage::{dosage as dose, visits};
-use crate::analytics::patrol::hot_cells::{HotCell, HotSource, hot_cells as choose_hot_cells};
-use crate::analytics::patrol::timing::{HOURS, hour_of_week, patrolled_hours, timing as time_of};
+use crate::analytics::patrol::hot_cells::{HotSource, city_hot_cells};
+use crate::analytics::patrol::teams::{ORDER, Team, rank, teams as measure_teams};
+use crate::analytics::patrol::timing::{community_profile, patrolled_hours, timing as time_of};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter};
-use crate::model::{PatrolRoute, PatrolTrack, Period, format_local};
+use crate::model::{PatrolTrack, Period, format_local};
 
 /// The default period: this many days up to the last incident.
 const DEFAULT_DAYS: i64 = 365;
@@ -72,38 +71,6 @@ fn metres(params: &QueryParams, key: &str, default: f64, max: f64) -> Result<f64
     }
 }
 
-/// The hot cells of every community for `filter` ([`crate::analytics::patrol::hot_cells`]):
-/// its cells of Gi* class ≥ +2 at res 9 city-wide, else its own busiest res-9 cells.
-fn hot_cells_by_community(
-    engine: &Engine,
-    areas: &StudyAreas,
-    filter: &IncidentFilter,
-) -> Result<Vec<HotCell>, ApiError> {
-    let area = areas.get(engine, Resolution::Nine, &[], &[], 1);
-    let (cells, neighbours) = (&area.0, &area.1);
-    let counts = cells.counts(
-        &engine.incidents,
-        filter,
-        bin_level(engine, Resolution::Nine)?,
-    );
-    let result = gi_star(&counts, neighbours);
-    Ok(choose_hot_cells(
-        cells.cells(),
-        &counts,
-        &result.class,
-        |cell| {
-            let c = LatLng::from(cell);
-            let community = engine
-                .place(Coord {
-                    x: c.lng(),
-                    y: c.lat(),
-                })
-                .1?;
-            engine.communities.position(community)
-        },
-    ))
-}
-
 /// The hot cells of `filter` in community `community` (position).
 fn hot_cells(
     engine: &Engine,
@@ -111,7 +78,7 @@ fn hot_cells(
     filter: &IncidentFilter,
     community: u32,
 ) -> Result<Vec<CellIndex>, ApiError> {
-    Ok(hot_cells_by_community(engine, areas, filter)?
+    Ok(city_hot_cells(engine, areas, filter)?
         .into_iter()
         .filter(|h| h.community == community)
         .map(|h| h.cell)
@@ -217,19 +184,6 @@ fn any_subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiErro
             "give exactly one of `route`, `track` or `community`".into(),
         )),
     }
-}
-
-/// The incidents of `filter` in community `community` (position) by hour of week.
-fn hour_profile(engine: &Engine, filter: &IncidentFilter, community: u32) -> [u64; HOURS] {
-    let mine = IncidentFilter {
-        communities: vec![community],
-        ..filter.clone()
-    };
-    let mut profile = [0u64; HOURS];
-    engine.incidents.for_each_match(&mine, |r| {
-        profile[hour_of_week(engine.incidents.reported_at[r])] += 1;
-    });
-    profile
 }
 
 fn period_json(filter: &IncidentFilter) -> Value {
@@ -390,7 +344,7 @@ pub fn timing(
     let filter = period_filter(engine, params, SUBJECT)?;
     let subject = subject(engine, params)?;
     let patrolled = patrolled_hours(&subject.tracks);
-    let profile = hour_profile(engine, &filter, subject.community);
+    let profile = community_profile(engine, &filter, subject.community);
     let t = time_of(&profile, &patrolled);
     let slot = |h: usize| json!({ "weekday": h / 24 + 1, "hour": h % 24 });
     Ok(collection(
@@ -411,70 +365,35 @@ pub fn timing(
     ))
 }
 
-/// What ranks a team: hot spots its routes reach, route walked, minutes at hot spots, timing.
-const MEASURES: usize = 4;
-
-/// What the rank is made of, as the answer and the page say it.
-const ORDER: &str = "worst first by the mean of four ranks (each worst first, ties sharing the better rank): hotspots_reached_share (the share of the community's hot spots its routes pass within 50 m), route_walked_share (the share of its routes its GPS tracks walked, 50 m), minutes_per_week_at_hotspots (GPS minutes in hot-spot cells) and timing_vs_best (the incidents in the hours it patrols, against the best block of the same length). Hot spots: the community's cells of Gi* class >= +2 city-wide, else its own busiest cells (hotspot_source). Teams whose community has no cell with 3 or more incidents in the period are listed apart, unranked.";
-
 /// `GET /api/v1/patrol/teams[?from=&to=&kind=]`: every community's team, worst first, by the
 /// mean of its ranks in four measures (see [`ORDER`]); teams with no hot spot to be judged on
 /// follow, unranked.
 pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
-    use rayon::prelude::*;
     params.only(&["kind", "from", "to"])?;
     let filter = period_filter(engine, params, SUBJECT)?;
-    let hot = hot_cells_by_community(engine, areas, &filter)?;
+    let hot = city_hot_cells(engine, areas, &filter)?;
     let scope = params.scope();
-    let rows: Vec<TeamRow> = (0..engine.communities.len() as u32)
-        .into_par_iter()
-        .filter(|&c| scope.sees(Some(engine.communities.items()[c as usize].id)))
-        .filter_map(|c| team_row(engine, c, &hot, &filter))
-        .collect();
-    let (ranked, apart): (Vec<TeamRow>, Vec<TeamRow>) =
-        rows.into_iter().partition(|r| r.measures.is_some());
-    let measures: Vec<[f64; MEASURES]> = ranked.iter().filter_map(|r| r.measures).collect();
-    // Rank each measure worst first (lowest value rank 1), then order by the mean rank.
-    let mut mean_rank = vec![0.0; ranked.len()];
-    for m in 0..MEASURES {
-        for (i, row) in measures.iter().enumerate() {
-            let worse = measures.iter().filter(|o| o[m] < row[m]).count();
-            mean_rank[i] += (worse + 1) as f64 / MEASURES as f64;
-        }
-    }
-    let mut order: Vec<usize> = (0..ranked.len()).collect();
-    order.sort_by(|&a, &b| {
-        mean_rank[a]
-            .total_cmp(&mean_rank[b])
-            .then(ranked[a].community.cmp(&ranked[b].community))
-    });
+    let all = measure_teams(engine, &hot, &filter, |id| scope.sees(Some(id)));
+    let order = rank(&all);
     let mut features: Vec<Value> = order
         .iter()
         .enumerate()
-        .map(|(rank, &i)| {
-            let mut f = ranked[i].feature.clone();
-            f["properties"]["rank"] = json!(rank + 1);
-            f["properties"]["mean_rank"] = json!(rounded(mean_rank[i], 2));
-            f
+        .map(|(place, &(i, mean_rank))| {
+            team_feature(engine, &all[i], Some((place + 1, rounded(mean_rank, 2))))
         })
         .collect();
-    features.extend(apart.iter().map(|r| {
-        let mut f = r.feature.clone();
-        f["properties"]["rank"] = Value::Null;
-        f["properties"]["mean_rank"] = Value::Null;
-        f
-    }));
+    let apart: Vec<&Team> = all.iter().filter(|t| t.measures().is_none()).collect();
+    features.extend(apart.iter().map(|t| team_feature(engine, t, None)));
     let by_source = |source| {
-        ranked
-            .iter()
-            .filter(|r| r.hotspot_source == Some(source))
+        all.iter()
+            .filter(|t| t.measures().is_some() && t.hotspot_source() == Some(source))
             .count()
     };
     Ok(collection(
         features,
         json!({
-            "teams": ranked.len() + apart.len(),
-            "ranked": ranked.len(),
+            "teams": all.len(),
+            "ranked": order.len(),
             "unranked": apart.len(),
             "judged_on_gi_star_hotspots": by_source(HotSource::GiStar),
             "judged_on_own_busiest_cells": by_source(HotSource::CommunityTop),
@@ -484,120 +403,37 @@ pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Resul
     ))
 }
 
-/// One team: its four measures (`None`: no hot spot to judge it on) and its feature.
-struct TeamRow {
-    community: u32,
-    measures: Option<[f64; MEASURES]>,
-    hotspot_source: Option<HotSource>,
-    feature: Value,
-}
-
-/// The share of its route each track walked (50 m), averaged over the tracks of a route;
-/// `None` without such tracks.
-fn walked_share(routes: &[&PatrolRoute], tracks: &[&PatrolTrack]) -> Option<f64> {
-    let walked: Vec<f64> = tracks
-        .iter()
-        .filter_map(|t| {
-            let route = routes.iter().find(|r| Some(r.id) == t.route_id)?;
-            Some(route_walked_share(
-                &route.geometry,
-                &t.geometry,
-                DEFAULT_BUFFER_M,
-            ))
-        })
-        .collect();
-    (!walked.is_empty()).then(|| walked.iter().sum::<f64>() / walked.len() as f64)
-}
-
-/// One team's row (`None`: a community without routes or tracks).
-fn team_row(engine: &Engine, c: u32, hot: &[HotCell], filter: &IncidentFilter) -> Option<TeamRow> {
-    let community = &engine.communities.items()[c as usize];
-    let routes: Vec<_> = engine
-        .patrol_routes
-        .items()
-        .iter()
-        .filter(|r| r.community_id == community.id)
-        .collect();
-    let tracks: Vec<&PatrolTrack> = engine
-        .patrol_tracks
-        .items()
-        .iter()
-        .filter(|t| t.community_id == community.id)
-        .collect();
-    if routes.is_empty() && tracks.is_empty() {
-        return None;
-    }
-    let mine: Vec<&HotCell> = hot.iter().filter(|h| h.community == c).collect();
-    let cells: Vec<CellIndex> = mine.iter().map(|h| h.cell).collect();
-    let hotspot_source = mine.first().map(|h| h.source);
-    let path = MultiLineString::new(
-        routes
-            .iter()
-            .flat_map(|r| r.geometry.0.iter().cloned())
-            .collect(),
-    );
-    let reached = if cells.is_empty() {
-        None
-    } else if path.0.is_empty() {
-        Some(0.0)
-    } else {
-        let cov = cover(engine, &path, c, DEFAULT_BUFFER_M, &cells, filter);
-        Some(cov.hotspots_reached.len() as f64 / cells.len() as f64)
-    };
-    let all: Vec<_> = tracks.iter().flat_map(|t| visits(t, &cells)).collect();
-    let from = tracks.iter().map(|t| t.started_at).min().unwrap_or(0);
-    let to = tracks.iter().map(|t| t.ended_at).max().unwrap_or(0);
-    let doses = dose(&cells, &all, from, to);
-    let per_week: f64 = doses.iter().map(|d| d.minutes_per_week).sum();
-    let walked_share = walked_share(&routes, &tracks);
-    let dosed: f64 = doses.iter().map(|d| d.minutes).sum();
-    let koper = if dosed > 0.0 {
-        Some(doses.iter().map(|d| d.koper_share * d.minutes).sum::<f64>() / dosed)
-    } else {
-        None
-    };
-    let profile = hour_profile(engine, filter, c);
-    let t = time_of(&profile, &patrolled_hours(tracks.iter().copied()));
-    let vs_best = if t.best_score > 0.0 {
-        t.score / t.best_score
-    } else {
-        0.0
-    };
-    let team = routes
-        .first()
-        .map(|r| r.team.clone())
-        .or_else(|| tracks.first().map(|t| t.team.clone()));
-    let at = geo::InteriorPoint::interior_point(&community.geometry);
-    let measures = reached.map(|r| [r, walked_share.unwrap_or(0.0), per_week, vs_best]);
-    Some(TeamRow {
-        community: c,
-        measures,
-        hotspot_source,
-        feature: json!({
-            "type": "Feature",
-            "id": community.id,
-            "geometry": at.map(|p| json!({ "type": "Point", "coordinates": [p.x(), p.y()] })),
-            "properties": {
-                "community_id": community.id,
-                "community": community.name,
-                "team": team,
-                "routes": routes.len(),
-                "route_ids": routes.iter().map(|r| r.id).collect::<Vec<_>>(),
-                "tracks": tracks.len(),
-                "hotspots": cells.len(),
-                "hotspot_source": hotspot_source,
-                "hotspot_incidents": mine.iter().map(|h| h.incidents).sum::<f64>(),
-                "hotspots_reached_share": reached.map(|r| rounded(r, 3)),
-                "route_walked_share": walked_share.map(|w| rounded(w, 3)),
-                "minutes_per_week_at_hotspots": rounded(per_week, 1),
-                "koper_share": koper.map(|k| rounded(k, 3)),
-                "incidents": t.incidents,
-                "timing_score": t.score,
-                "timing_vs_best": rounded(vs_best, 3),
-                "best_slot": { "weekday": t.best_start / 24 + 1, "hour": t.best_start % 24 },
-                "best_score": t.best_score,
-                "ranked": measures.is_some(),
-            },
-        }),
+/// One team as a point feature inside its community, with its `rank` and `mean_rank` (null
+/// when it is not ranked).
+fn team_feature(engine: &Engine, team: &Team, rank: Option<(usize, f64)>) -> Value {
+    let community = &engine.communities.items()[team.community as usize];
+    let t = &team.timing;
+    json!({
+        "type": "Feature",
+        "id": community.id,
+        "geometry": team.at.map(|p| json!({ "type": "Point", "coordinates": [p.x(), p.y()] })),
+        "properties": {
+            "community_id": community.id,
+            "community": community.name,
+            "team": team.team,
+            "routes": team.route_ids.len(),
+            "route_ids": team.route_ids,
+            "tracks": team.tracks,
+            "hotspots": team.hot.len(),
+            "hotspot_source": team.hotspot_source(),
+            "hotspot_incidents": team.hot.iter().map(|h| h.incidents).sum::<f64>(),
+            "hotspots_reached_share": team.reached_share.map(|r| rounded(r, 3)),
+            "route_walked_share": team.walked_share.map(|w| rounded(w, 3)),
+            "minutes_per_week_at_hotspots": rounded(team.minutes_per_week, 1),
+            "koper_share": team.koper_share.map(|k| rounded(k, 3)),
+            "incidents": t.incidents,
+            "timing_score": t.score,
+            "timing_vs_best": rounded(team.vs_best, 3),
+            "best_slot": { "weekday": t.best_start / 24 + 1, "hour": t.best_start % 24 },
+            "best_score": t.best_score,
+            "ranked": team.measures().is_some(),
+            "rank": rank.map(|r| r.0),
+            "mean_rank": rank.map(|r| r.1),
+        },
     })
 }

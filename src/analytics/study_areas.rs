@@ -7,6 +7,7 @@ use moka::sync::Cache;
 
 use crate::analytics::study_area::{Neighbours, StudyArea};
 use crate::index::Engine;
+use crate::model::Bbox;
 
 /// (resolution, community positions, grid positions, k, places version): a study area depends on
 /// the places only, so writes of incidents do not recompute it.
@@ -84,5 +85,39 @@ impl StudyAreas {
             let neighbours = area.neighbours(k);
             Arc::new((area, neighbours))
         })
+    }
+
+    /// [`Self::get`], cut to the cells whose centre lies in `bbox` when one is given, so cells
+    /// outside it do not count as zeros (the cut is not cached: it is a pass over the cells).
+    #[must_use]
+    pub fn within(
+        &self,
+        engine: &Engine,
+        res: h3o::Resolution,
+        (communities, grids): (&[u32], &[u32]),
+        k: u32,
+        bbox: Option<&Bbox>,
+    ) -> Arc<(StudyArea, Neighbours)> {
+        let cover = self.get(engine, res, communities, grids, k);
+        let Some(bbox) = bbox else {
+            return cover;
+        };
+        let rects = bbox.rects();
+        let inside: Vec<h3o::CellIndex> = cover
+            .0
+            .cells()
+            .iter()
+            .copied()
+            .filter(|c| {
+                let ll = h3o::LatLng::from(*c);
+                rects.iter().any(|r| {
+                    (r.min().x..=r.max().x).contains(&ll.lng())
+                        && (r.min().y..=r.max().y).contains(&ll.lat())
+                })
+            })
+            .collect();
+        let area = StudyArea::from_cells(inside);
+        let neighbours = area.neighbours(k);
+        Arc::new((area, neighbours))
     }
 }
