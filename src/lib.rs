@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod feed;
 pub mod geodata;
+pub mod geodesy;
 pub mod index;
 pub mod live;
 pub mod model;

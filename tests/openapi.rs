@@ -16,7 +16,7 @@ use gridwatch::api::AppState;
 use gridwatch::index::Engine;
 
 /// The paths the router declares, read from its sources (`.route("…"` under each file's
-/// prefix), as OpenAPI templates.
+/// prefix, and the rows `("/…", handler)` of the analytics table), as OpenAPI templates.
 fn router_paths() -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = BTreeSet::new();
@@ -27,8 +27,15 @@ fn router_paths() -> BTreeSet<String> {
         ("src/api/v1/ingest/mod.rs", "/api/v1"),
     ] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
-        for piece in text.split(".route(").skip(1) {
-            let piece = piece.trim_start();
+        let tabled = text
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("(\"/"))
+            .map(|rest| format!("\"/{rest}"));
+        let routed = text
+            .split(".route(")
+            .skip(1)
+            .map(|piece| piece.trim_start().to_owned());
+        for piece in routed.chain(tabled) {
             let Some(rest) = piece.strip_prefix('"') else {
                 continue;
             };

@@ -2,11 +2,12 @@
 //! communities or grids, including cells with no incidents (so the statistic is not biased to
 //! where incidents exist), and the cells' neighbour lists.
 
-use geo::{Contains, Intersects, LineString, MultiPolygon, Point, Polygon};
+use geo::{Contains, Intersects, MultiPolygon, Point, Polygon};
 use h3o::{CellIndex, LatLng, Resolution};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::geodesy::cell_polygon;
 use crate::index::{BinLevel, IncidentFilter, IncidentTable, NONE};
 
 /// Cells of one resolution, sorted, with their positions.
@@ -189,16 +190,7 @@ fn cover_polygon(polygon: &Polygon, res: Resolution) -> Vec<CellIndex> {
     let meets = |cell: CellIndex| {
         let centre = LatLng::from(cell);
         polygon.contains(&Point::new(centre.lng(), centre.lat())) || {
-            let hexagon = Polygon::new(
-                LineString::from(
-                    cell.boundary()
-                        .iter()
-                        .map(|v| (v.lng(), v.lat()))
-                        .collect::<Vec<_>>(),
-                ),
-                vec![],
-            );
-            hexagon.intersects(polygon)
+            cell_polygon(cell).intersects(polygon)
         }
     };
     let mut seen: FxHashSet<CellIndex> = FxHashSet::default();
@@ -224,6 +216,7 @@ fn cover_polygon(polygon: &Polygon, res: Resolution) -> Vec<CellIndex> {
 
 #[cfg(test)]
 mod tests {
+    use geo::LineString;
     use h3o::geom::{ContainmentMode, TilerBuilder};
 
     use super::*;

@@ -10,10 +10,12 @@ mod limits;
 mod metrics;
 mod ogc;
 mod openapi;
+pub mod params;
 mod query;
 mod server;
+mod state;
 mod tiles;
-mod v1;
+pub(crate) mod v1;
 mod web;
 
 use std::sync::Arc;
@@ -30,90 +32,12 @@ use tower_http::trace::TraceLayer;
 pub use error::ApiError;
 pub use query::QueryParams;
 pub use server::serve;
+pub use state::{AppState, Shared};
 pub use v1::{AnswerCache, StudyAreas};
 
-use crate::index::Engine;
-use crate::live::Live;
 pub use auth::{Access, Anonymous, Caller, Jwt, JwtKey, RateLimit, Role, Scope, Tokens};
 pub use limits::{Limits, QUEUE_WAIT};
 pub use tiles::TileCaches;
-
-/// Everything a handler may read, behind one pointer: axum clones the state for every
-/// request, and one reference count is cheaper than the five inside.
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-/// The state every request shares.
-pub struct Shared {
-    /// The current snapshot and the write path.
-    pub live: Arc<Live>,
-    /// Who may read and write what.
-    pub access: Arc<Access>,
-    /// Analytics answers by (query, data version).
-    pub answers: AnswerCache,
-    /// Hot-spot study areas by (resolution, areas, k, places version).
-    pub study_areas: StudyAreas,
-    /// Encoded tiles and per-query cell values, by data version.
-    pub tiles: tiles::TileCaches,
-    /// How many analytics computations may run at once, and for how long.
-    pub limits: Limits,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl AppState {
-    /// Read-only state over `engine` with empty caches (64 MiB of analytics answers) and no
-    /// tokens.
-    #[must_use]
-    pub fn new(engine: Engine) -> Self {
-        Self::with_live(Live::new(engine, None), Tokens::none())
-    }
-
-    /// State over a live dataset (with its store) and the write tokens, with the default tile
-    /// cache (256 MiB).
-    #[must_use]
-    pub fn with_live(live: Live, tokens: Tokens) -> Self {
-        Self::with_tile_cache(live, tokens, TileCaches::default())
-    }
-
-    /// State over a live dataset, the write tokens and the given tile caches.
-    #[must_use]
-    pub fn with_tile_cache(live: Live, tokens: Tokens, tiles: TileCaches) -> Self {
-        Self::with_limits(live, tokens, tiles, Limits::default())
-    }
-
-    /// State with the write tokens, the tile caches and the limits given (anonymous readers
-    /// see everything).
-    #[must_use]
-    pub fn with_limits(live: Live, tokens: Tokens, tiles: TileCaches, limits: Limits) -> Self {
-        Self::with_access(live, Access::from(tokens), tiles, limits)
-    }
-
-    /// State with every part given.
-    #[must_use]
-    pub fn with_access(live: Live, access: Access, tiles: TileCaches, limits: Limits) -> Self {
-        Self(Arc::new(Shared {
-            live: Arc::new(live),
-            access: Arc::new(access),
-            answers: AnswerCache::new(64 << 20),
-            study_areas: StudyAreas::default(),
-            tiles,
-            limits,
-        }))
-    }
-
-    /// The current snapshot.
-    #[must_use]
-    pub fn engine(&self) -> Arc<Engine> {
-        self.live.engine()
-    }
-}
 
 /// A geo geometry as GeoJSON.
 pub(crate) fn ogc_feature_geometry<G>(g: &G) -> geojson::Geometry

@@ -5,6 +5,7 @@ mod bbox;
 pub mod datum;
 mod entities;
 mod kinds;
+mod lonlat;
 mod period;
 
 pub use bbox::{Bbox, BboxError};
@@ -17,6 +18,7 @@ pub use kinds::{
     BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind, StreetClass,
     UnknownVariant,
 };
+pub use lonlat::LonLat;
 pub use period::{Period, PeriodError, format_local, parse_instant};
 
 /// Counts below this are suppressed for aggregate-only readers: a cell of one or two

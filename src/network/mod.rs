@@ -152,24 +152,7 @@ pub fn geodesic_m(a: Coord, b: Coord) -> f64 {
     Geodesic.distance(Point::from(a), Point::from(b))
 }
 
-/// The length of a short segment on the WGS 84 ellipsoid, metres: the local radii of curvature
-/// (meridian M, prime vertical N) at the mid-latitude scale the two differences. For street
-/// segments (under a few kilometres) it differs from the geodesic by under 1e-6 relatively,
-/// at a fraction of the cost of Karney's algorithm (the graph build of the bundled city fell
-/// from 207 to 178 ms with it; keeping each segment's R-tree envelope then took it to 72 ms).
-#[must_use]
-pub fn segment_m(a: Coord, b: Coord) -> f64 {
-    const A: f64 = 6_378_137.0;
-    const E2: f64 = 6.694_379_990_141_316e-3;
-    let phi = f64::midpoint(a.y, b.y).to_radians();
-    let (sin, cos) = phi.sin_cos();
-    let denom = 1.0 - E2 * sin * sin;
-    let prime_vertical = A / denom.sqrt();
-    let meridian = A * (1.0 - E2) / (denom * denom.sqrt());
-    let east = prime_vertical * cos * (b.x - a.x).to_radians();
-    let north = meridian * (b.y - a.y).to_radians();
-    east.hypot(north)
-}
+pub use crate::geodesy::segment_m;
 
 /// Each node's links, packed: offsets into one array (a loop edge gives its node one link).
 fn pack_links(nodes: usize, edges: &[Edge]) -> (Vec<u32>, Vec<Link>) {

@@ -22,22 +22,16 @@ use crate::index::Engine;
 use crate::model::ResourceKind;
 use crate::network::{Snap, SnapError, geodesic_m, segment_m};
 
-/// How distances are measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Walk,
-    Straight,
-}
-
-impl Mode {
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Walk => "walk",
-            Self::Straight => "straight",
-        }
+crate::model::named_enum!(
+    /// How distances are measured: on foot along the streets, or in a straight line.
+    Mode, "distance mode" {
+        Walk => "walk",
+        Straight => "straight",
     }
-}
+);
+
+/// The GB 50180-2018 life circles: 5, 10 and 15 minutes on foot, about 300, 500 and 1,000 m.
+pub const LIFE_CIRCLES_M: [f64; 3] = [300.0, 500.0, 1_000.0];
 
 /// One resource found, with its distance in the mode asked and in a straight line.
 #[derive(Debug, Clone, Copy, PartialEq)]

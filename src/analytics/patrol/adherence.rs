@@ -6,7 +6,7 @@ use geo::{BoundingRect, Coord, LineString, MultiLineString, Rect};
 use rstar::RTree;
 use rstar::primitives::Line;
 
-use super::frame::Frame;
+use crate::geodesy::Frame;
 use crate::model::{PatrolRoute, PatrolTrack};
 
 /// The route is measured in pieces of at most this length (metres).

@@ -19,7 +19,7 @@ use h3o::CellIndex;
 use rstar::primitives::Line;
 use rstar::{AABB, PointDistance, RTree};
 
-use super::frame::Frame;
+use crate::geodesy::Frame;
 use crate::index::{Engine, IncidentFilter};
 
 /// The default reach either side of a path (metres).

@@ -10,7 +10,7 @@
 use geo::Coord;
 use h3o::CellIndex;
 
-use super::frame::Frame;
+use crate::geodesy::Frame;
 use crate::model::PatrolTrack;
 
 /// The longest gap between fixes still walked through (seconds).

@@ -14,12 +14,11 @@
 //! - [`timing`]: the hours of the week a team patrols against its community's incidents by
 //!   hour of week, and the start hour that would cover the most.
 //!
-//! Geometry is drawn in a local metric frame ([`frame`]), never in degrees.
+//! Geometry is drawn in a local metric frame ([`crate::geodesy::Frame`]), never in degrees.
 
 pub mod adherence;
 pub mod coverage;
 pub mod dosage;
-pub mod frame;
 pub mod hot_cells;
 pub mod suggest;
 pub mod teams;

@@ -7,8 +7,8 @@ use h3o::{LatLng, Resolution};
 
 use super::coverage::coverage;
 use super::dosage::{Band, MAX_GAP_S, dosage, visits};
-use super::frame::Frame;
 use crate::geodata::Dataset;
+use crate::geodesy::Frame;
 use crate::index::{Engine, IncidentFilter};
 use crate::model::{Building, BuildingUse, Community, District, Grid, PatrolTrack};
 
@@ -271,4 +271,21 @@ fn a_cell_holding_the_whole_path_is_reached() {
         &IncidentFilter::default(),
     );
     assert_eq!(cov.hotspots_reached, vec![centre]);
+}
+
+/// Koper's bands at their edges, as the answer states them: pass under 2 minutes, short from 2
+/// to under 10, Koper from 10 to 16 inclusive, long beyond.
+#[test]
+fn koper_bands_close_where_the_answer_says() {
+    for (minutes, band) in [
+        (0.0, Band::Pass),
+        (1.999, Band::Pass),
+        (2.0, Band::Short),
+        (9.999, Band::Short),
+        (10.0, Band::Koper),
+        (16.0, Band::Koper),
+        (16.001, Band::Long),
+    ] {
+        assert_eq!(Band::of(minutes), band, "{minutes} min");
+    }
 }

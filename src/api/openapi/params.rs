@@ -80,7 +80,10 @@ pub(super) fn filters() -> Vec<Value> {
     ]
 }
 
-fn res(min: u64, max: u64, default: u64) -> Value {
+/// `res` from the coarsest analytics resolution to `max`.
+fn res(max: u8, default: u64) -> Value {
+    let min = u64::from(*crate::api::params::RESOLUTIONS.start());
+    let max = u64::from(max);
     query(
         "res",
         integer(min, max),
@@ -90,20 +93,20 @@ fn res(min: u64, max: u64, default: u64) -> Value {
 
 pub(super) fn hexbins() -> Vec<Value> {
     let mut p = filters();
-    p.push(res(6, 11, 9));
+    p.push(res(*crate::api::params::RESOLUTIONS.end(), 9));
     p
 }
 
 pub(super) fn hotspots() -> Vec<Value> {
     let mut p = filters();
-    p.push(res(6, 11, 9));
+    p.push(res(*crate::api::params::RESOLUTIONS.end(), 9));
     p.push(query("k", integer(1, 3), "neighbourhood rings (default 1)"));
     p
 }
 
 pub(super) fn emerging() -> Vec<Value> {
     let mut p = filters();
-    p.push(res(6, 10, 8));
+    p.push(res(crate::api::v1::MAX_EMERGING_RES, 8));
     p.push(query("k", integer(1, 2), "neighbourhood rings (default 1)"));
     p.push(query(
         "step",
@@ -349,7 +352,7 @@ pub(super) fn tile() -> Vec<Value> {
             .into_iter()
             .filter(|q| q["name"] != "community" && q["name"] != "grid" && q["name"] != "bbox"),
     );
-    p.push(res(6, 11, 9));
+    p.push(res(*crate::api::params::RESOLUTIONS.end(), 9));
     p.push(resource_kinds("access_kind"));
     p.push(mode());
     p

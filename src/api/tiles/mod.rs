@@ -25,10 +25,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
 
-use super::v1::filters::{Filters, resolution};
+use super::params::{RESOLUTIONS, mode, resolution, resource_kinds};
+use super::v1::filters::Filters;
 use super::{ApiError, AppState, Caller, Limits, QueryParams};
 use crate::index::Engine;
-use crate::model::ResourceKind;
 use crate::tiles::draw::{AccessAsked, Draw, DrawCaches, TileQuery};
 use crate::tiles::layers::{Layer, auto_resolution};
 use crate::tiles::tile::TileId;
@@ -320,7 +320,7 @@ fn tile_query(
         None
     };
     let res = match params.get("res") {
-        Some(_) => resolution(params, 9, 6..=11)?,
+        Some(_) => resolution(params, 9, RESOLUTIONS)?,
         None => auto_resolution(z),
     };
     let key = if drawn.iter().all(|l| l.is_static()) {
@@ -343,14 +343,11 @@ fn tile_query(
 
 /// What `service_gaps` measures: `access_kind` (default service complexes) and `mode`.
 fn access_asked(engine: &Engine, params: &QueryParams) -> Result<AccessAsked, ApiError> {
-    let kinds = params
-        .get("access_kind")
-        .unwrap_or("service_complex")
-        .split(',')
-        .map(|k| k.trim().parse::<ResourceKind>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ApiError::BadRequest(format!("`access_kind`: {e}")))?;
-    let mode = super::v1::access_mode(engine, params)?;
+    let kinds = resource_kinds(
+        "access_kind",
+        params.get("access_kind").unwrap_or("service_complex"),
+    )?;
+    let mode = mode(engine, params)?;
     Ok(AccessAsked { kinds, mode })
 }
 

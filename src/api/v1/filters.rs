@@ -119,23 +119,6 @@ impl Filters {
     }
 }
 
-/// Parses `res` within `range`, defaulting to `default`.
-///
-/// # Errors
-/// A value outside the range.
-pub fn resolution(
-    params: &QueryParams,
-    default: u8,
-    range: std::ops::RangeInclusive<u8>,
-) -> Result<h3o::Resolution, ApiError> {
-    let value = params.integer(
-        "res",
-        u64::from(default),
-        u64::from(*range.start())..=u64::from(*range.end()),
-    )?;
-    h3o::Resolution::try_from(value as u8).map_err(|e| ApiError::BadRequest(format!("`res`: {e}")))
-}
-
 /// The incidents' bins at `res` (every resolution [`resolution`] accepts has them).
 ///
 /// # Errors

@@ -4,14 +4,18 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::filters::{Filters, bin_level, resolution};
+use super::filters::{Filters, bin_level};
 use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::emerging::{Step, cube_counts, emerging as emerging_patterns};
 use crate::analytics::hotspots::hot_spots;
 use crate::analytics::study_area::{Neighbours, StudyArea};
+use crate::api::params::{RESOLUTIONS, resolution};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::{Period, format_local};
+
+/// The finest resolution of an emerging analysis (a cube at res 11 is far past the bin limit).
+pub const MAX_EMERGING_RES: u8 = 10;
 
 /// The largest space-time cube (cells × steps) an emerging analysis may build.
 const MAX_CUBE_BINS: usize = 4_000_000;
@@ -45,7 +49,7 @@ pub fn hotspots(
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res", "k"])?;
-    let res = resolution(params, 9, 6..=11)?;
+    let res = resolution(params, 9, RESOLUTIONS)?;
     let k = params.integer("k", 1, 1..=3)? as u32;
     let area = study_area(engine, areas, &filters, res, k);
     if area.0.is_empty() {
@@ -98,7 +102,7 @@ pub fn emerging(
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res", "k", "step"])?;
-    let res = resolution(params, 8, 6..=10)?;
+    let res = resolution(params, 8, *RESOLUTIONS.start()..=MAX_EMERGING_RES)?;
     let k = params.integer("k", 1, 1..=2)? as u32;
     let step = match params.get("step").unwrap_or("month") {
         "month" => Step::Month,

@@ -27,60 +27,38 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 pub use crate::analytics::study_areas::StudyAreas;
-pub use access::mode as access_mode;
 pub use cache::AnswerCache;
+pub use hotspots::MAX_EMERGING_RES;
 
 use super::{ApiError, AppState, Caller, QueryParams};
 use crate::index::Engine;
 
+/// The cached `GET` analytics: each path under `/api/v1` (without its slash, the answer's
+/// cache name) and what it computes. One table, so each is routed the same way.
+const ANSWERS: &[(&str, Compute)] = &[
+    ("/hexbins", hexbins::hexbins),
+    ("/hotspots", hotspots::hotspots),
+    ("/hotspots/emerging", hotspots::emerging),
+    ("/stats/grids", stats::grids),
+    ("/route", walking::route),
+    ("/access/gaps", access::gaps),
+    ("/access/fca", access::fca),
+    ("/nearest", nearest::nearest),
+    ("/isochrones", walking::isochrones),
+    ("/streets/summary", walking::summary),
+    ("/stats/communities", stats::communities),
+    ("/patrol/coverage", patrol::coverage),
+    ("/patrol/dosage", patrol::dosage),
+    ("/patrol/teams", patrol::teams),
+    ("/patrol/suggest", patrol::suggest),
+    ("/patrol/timing", patrol::timing),
+];
+
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let mut router = Router::new()
         .merge(ingest::router())
         .route("/events", get(events::events))
-        .route(
-            "/hexbins",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "hexbins", hexbins::hexbins)
-            }),
-        )
-        .route(
-            "/hotspots",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "hotspots", hotspots::hotspots)
-            }),
-        )
-        .route(
-            "/hotspots/emerging",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "emerging", hotspots::emerging)
-            }),
-        )
-        .route(
-            "/stats/grids",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "stats/grids", stats::grids)
-            }),
-        )
-        .route(
-            "/route",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "route", walking::route)
-            }),
-        )
-        .route(
-            "/access/gaps",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "access/gaps", access::gaps)
-            }),
-        )
-        .merge(patrol_routes())
-        .route(
-            "/access/fca",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "access/fca", access::fca)
-            }),
-        )
         .route(
             "/access/sites",
             post(
@@ -91,68 +69,20 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/nearest",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "nearest", nearest::nearest)
-            })
-            .post(
+            post(
                 |s: State<AppState>, c: Caller, h: HeaderMap, q: RawQuery, b: Body| {
                     answer_post(s, c, h, q, b, nearest::nearest_batch)
                 },
             ),
-        )
-        .route(
-            "/isochrones",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "isochrones", walking::isochrones)
-            }),
-        )
-        .route(
-            "/streets/summary",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "streets/summary", walking::summary)
-            }),
-        )
-        .route(
-            "/stats/communities",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "stats/communities", stats::communities)
-            }),
-        )
-}
-
-/// The `/api/v1/patrol` analytics.
-fn patrol_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/patrol/coverage",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "patrol/coverage", patrol::coverage)
-            }),
-        )
-        .route(
-            "/patrol/dosage",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "patrol/dosage", patrol::dosage)
-            }),
-        )
-        .route(
-            "/patrol/teams",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "patrol/teams", patrol::teams)
-            }),
-        )
-        .route(
-            "/patrol/suggest",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "patrol/suggest", patrol::suggest)
-            }),
-        )
-        .route(
-            "/patrol/timing",
-            get(|s: State<AppState>, c: Caller, q: RawQuery| {
-                answer(s, c, q, "patrol/timing", patrol::timing)
-            }),
-        )
+        );
+    for &(path, compute) in ANSWERS {
+        let name = &path[1..];
+        router = router.route(
+            path,
+            get(move |s: State<AppState>, c: Caller, q: RawQuery| answer(s, c, q, name, compute)),
+        );
+    }
+    router
 }
 
 /// What an analytics endpoint computes: the answer for the engine and parameters.
@@ -256,11 +186,9 @@ async fn answer_post(
 
 /// The polygon of an H3 cell as a GeoJSON geometry (counter-clockwise, closed).
 fn cell_geometry(cell: h3o::CellIndex) -> Value {
-    let mut ring: Vec<[f64; 2]> = cell.boundary().iter().map(|v| [v.lng(), v.lat()]).collect();
-    if let Some(first) = ring.first().copied() {
-        ring.push(first);
-    }
-    json!({ "type": "Polygon", "coordinates": [ring] })
+    json!(super::ogc_feature_geometry(&crate::geodesy::cell_polygon(
+        cell
+    )))
 }
 
 /// A FeatureCollection with a summary.
@@ -270,11 +198,4 @@ fn collection(features: Vec<Value>, summary: Value) -> Value {
     map.insert("summary".into(), summary);
     map.insert("features".into(), Value::Array(features));
     Value::Object(map)
-}
-
-/// `v` rounded to `decimals` places for an answer, never `-0` (an empty float sum is `-0.0`,
-/// and a small negative rounds to it).
-fn rounded(v: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    (v * scale).round() / scale + 0.0
 }

@@ -8,9 +8,10 @@ use geo::Coord;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::walking::{WALK_M_PER_MIN, point, round1, snap_limit};
+use super::walking::{WALK_M_PER_MIN, snap_limit};
 use super::{StudyAreas, collection};
 use crate::analytics::access::{Found, Mode, nearest_straight, nearest_walk};
+use crate::api::params::{point, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::ResourceKind;
@@ -40,7 +41,7 @@ impl Ask {
             },
             k: params.integer("k", 1, 1..=MAX_NEAREST)? as usize,
             max_m: params.integer("max_m", 5_000, 1..=MAX_NEAREST_M)? as f64,
-            mode: super::access::mode(engine, params)?,
+            mode: crate::api::params::mode(engine, params)?,
             snap_m: snap_limit(params)?,
         })
     }
@@ -67,11 +68,11 @@ impl Ask {
             "resource_id": r.id,
             "kind": r.kind,
             "name": r.name,
-            "distance_m": round1(f.distance_m),
+            "distance_m": rounded(f.distance_m, 1),
         });
         if self.mode == Mode::Walk {
-            properties["straight_m"] = json!(round1(f.straight_m));
-            properties["minutes"] = json!(round1(f.distance_m / WALK_M_PER_MIN));
+            properties["straight_m"] = json!(rounded(f.straight_m, 1));
+            properties["minutes"] = json!(rounded(f.distance_m / WALK_M_PER_MIN, 1));
         }
         properties
     }

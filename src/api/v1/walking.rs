@@ -8,7 +8,9 @@ use geo::{Coord, GeodesicArea};
 use serde_json::{Value, json};
 
 use super::{StudyAreas, collection};
+use crate::analytics::access::LIFE_CIRCLES_M;
 use crate::analytics::streets::summary as street_summary;
+use crate::api::params::{lon_lat, point, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::network::{DEFAULT_SNAP_LIMIT_M, Snap, SnapError, geodesic_m};
@@ -19,42 +21,6 @@ pub const WALK_M_PER_MIN: f64 = 1000.0 / 15.0;
 pub const MAX_ISOCHRONE_M: f64 = 5_000.0;
 /// At most this many isochrone distances per request.
 pub const MAX_ISOCHRONES: usize = 8;
-
-pub(super) fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
-/// Parses `LON,LAT` (WGS 84 degrees).
-fn lon_lat(params: &QueryParams, key: &str) -> Result<Coord, ApiError> {
-    let raw = params
-        .get(key)
-        .ok_or_else(|| ApiError::BadRequest(format!("`{key}` is required, as LON,LAT")))?;
-    let parts: Vec<f64> = raw
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| ApiError::BadRequest(format!("`{key}` must be LON,LAT in degrees")))?;
-    match parts[..] {
-        [lon, lat] => point(key, lon, lat),
-        _ => Err(ApiError::BadRequest(format!(
-            "`{key}` must be LON,LAT in degrees"
-        ))),
-    }
-}
-
-pub(super) fn point(what: &str, lon: f64, lat: f64) -> Result<Coord, ApiError> {
-    if lon.is_finite()
-        && lat.is_finite()
-        && (-180.0..=180.0).contains(&lon)
-        && (-90.0..=90.0).contains(&lat)
-    {
-        Ok(Coord { x: lon, y: lat })
-    } else {
-        Err(ApiError::BadRequest(format!(
-            "`{what}` is out of range: longitude −180..180, latitude −90..90"
-        )))
-    }
-}
 
 /// The snap limit (`snap_m`, default 300 m, at most 2 km).
 pub(super) fn snap_limit(params: &QueryParams) -> Result<f64, ApiError> {
@@ -96,13 +62,13 @@ pub fn route(
         "geometry": { "type": "LineString", "coordinates": coordinates },
         "properties": {
             "mode": "walk",
-            "length_m": round1(walk.length_m),
-            "straight_m": round1(straight),
+            "length_m": rounded(walk.length_m, 1),
+            "straight_m": rounded(straight, 1),
             "circuity": if straight > 0.0 { Some((walk.length_m / straight * 1000.0).round() / 1000.0) } else { None },
-            "minutes": round1(walk.length_m / WALK_M_PER_MIN),
-            "from_connector_m": round1(a.connector_m),
-            "to_connector_m": round1(b.connector_m),
-            "walk_m_per_min": round1(WALK_M_PER_MIN),
+            "minutes": rounded(walk.length_m / WALK_M_PER_MIN, 1),
+            "from_connector_m": rounded(a.connector_m, 1),
+            "to_connector_m": rounded(b.connector_m, 1),
+            "walk_m_per_min": rounded(WALK_M_PER_MIN, 1),
         },
     }))
 }
@@ -143,7 +109,7 @@ pub fn isochrones(
         }
     };
     let mut distances: Vec<f64> = match params.get("distances_m") {
-        None => vec![300.0, 500.0, 1000.0],
+        None => LIFE_CIRCLES_M.to_vec(),
         Some(raw) => raw
             .split(',')
             .map(|d| {
@@ -176,7 +142,7 @@ pub fn isochrones(
                 "geometry": geojson::Geometry::new(geojson::Value::from(&area)),
                 "properties": {
                     "distance_m": d,
-                    "minutes": round1(d / WALK_M_PER_MIN),
+                    "minutes": rounded(d / WALK_M_PER_MIN, 1),
                     "area_km2": (area.geodesic_area_unsigned() / 1e4).round() / 100.0,
                 },
             })
@@ -187,8 +153,8 @@ pub fn isochrones(
         json!({
             "mode": "walk",
             "from": [at.x, at.y],
-            "connector_m": round1(snap.connector_m),
-            "walk_m_per_min": round1(WALK_M_PER_MIN),
+            "connector_m": rounded(snap.connector_m, 1),
+            "walk_m_per_min": rounded(WALK_M_PER_MIN, 1),
             "method": "H3 res-10 cells holding the streets reached within each distance",
         }),
     ))

@@ -1,29 +1,18 @@
 //! The H3 cell layers (hexbins, hot spots: values per cell computed once per query) and the
 //! service gaps (every home with its distance to the nearest resource).
 
-use geo::{Intersects, LineString, Polygon};
+use geo::Intersects;
 use geozero::mvt::TileValue;
-use h3o::{CellIndex, Resolution};
+use h3o::Resolution;
 
 use super::static_features::{text, tile_rect, uint};
 use super::{CellValue, Feature};
+use crate::analytics::access::LIFE_CIRCLES_M;
 use crate::analytics::hexbin::hexbins;
 use crate::analytics::hotspots::HotSpots;
+use crate::geodesy::cell_polygon;
 use crate::index::{Engine, IncidentFilter};
 use crate::tiles::tile::TileId;
-
-/// The cell polygon as geo (counter-clockwise lon/lat).
-fn hexagon(cell: CellIndex) -> Polygon {
-    Polygon::new(
-        LineString::from(
-            cell.boundary()
-                .iter()
-                .map(|v| (v.lng(), v.lat()))
-                .collect::<Vec<_>>(),
-        ),
-        vec![],
-    )
-}
 
 /// Features of a cell layer: the cells of `values` whose hexagon meets the buffered tile.
 #[must_use]
@@ -41,7 +30,7 @@ pub fn cell_features(values: &[CellValue], tile: TileId) -> Vec<Feature> {
                 && c.lat() <= rect.max().y + margin
         })
         .filter_map(|v| {
-            let polygon = hexagon(v.cell);
+            let polygon = cell_polygon(v.cell);
             polygon.intersects(&rect).then(|| Feature {
                 id: u64::from(v.cell),
                 geometry: polygon.into(),
@@ -54,12 +43,12 @@ pub fn cell_features(values: &[CellValue], tile: TileId) -> Vec<Feature> {
 /// The life-circle band of a distance: the smallest of 300, 500 and 1,000 m holding it.
 #[must_use]
 pub fn life_circle_band(distance_m: f64) -> &'static str {
-    match distance_m {
-        d if d <= 300.0 => "300",
-        d if d <= 500.0 => "500",
-        d if d <= 1_000.0 => "1000",
-        _ => "beyond",
-    }
+    const NAMES: [&str; 3] = ["300", "500", "1000"];
+    LIFE_CIRCLES_M
+        .iter()
+        .zip(NAMES)
+        .find(|(m, _)| distance_m <= **m)
+        .map_or("beyond", |(_, name)| name)
 }
 
 /// The homes of `tile` with their distance to the nearest resource (`access`, by position in

@@ -13,7 +13,7 @@ mod tests;
 use geo::{BoundingRect, Coord, LineString, Polygon, Rect};
 use h3o::{CellIndex, LatLng};
 
-use super::frame::Frame;
+use crate::geodesy::Frame;
 use crate::index::Engine;
 use crate::network::Snap;
 use orienteering::{EXACT_MAX, Instance, solve};

@@ -7,9 +7,10 @@ use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
 use super::super::{StudyAreas, collection};
-use super::{kinds, metres, mode};
+use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
 use crate::analytics::access::fca::{Weight, two_step_fca};
+use crate::api::params::{metres, mode};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 

@@ -8,15 +8,13 @@ use serde_json::{Value, json};
 
 use super::super::filters::positions;
 use super::super::{StudyAreas, collection};
-use super::{kinds, mode};
+use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
-use crate::analytics::access::{BuildingAccess, building_access};
+use crate::analytics::access::{BuildingAccess, LIFE_CIRCLES_M, building_access};
+use crate::api::params::mode;
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::Building;
-
-/// GB 50180-2018's 5-, 10- and 15-minute life circles, metres on foot.
-pub const LIFE_CIRCLES_M: [f64; 3] = [300.0, 500.0, 1_000.0];
 
 /// The gaps (see the module documentation).
 pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {

@@ -14,10 +14,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::super::collection;
-use super::{kinds, mode_named, round1};
+use super::kinds;
 use crate::analytics::access::sites::{Objective, SiteQuery, choose_sites};
+use crate::api::params::{mode_named, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
+use crate::model::LonLat;
 
 /// The most sites asked for at once.
 pub const MAX_K: u64 = 50;
@@ -92,7 +94,7 @@ pub fn sites(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Valu
                 "properties": {
                     "rank": rank + 1,
                     "households_gained": site.households_gained,
-                    "household_metres_saved": round1(site.distance_saved),
+                    "household_metres_saved": rounded(site.distance_saved, 1),
                     "h3": cell,
                 },
             })
@@ -111,9 +113,9 @@ pub fn sites(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Valu
             "households_total": answer.households_total,
             "households_covered_before": answer.households_covered_before,
             "households_covered_after": answer.households_covered_after,
-            "weighted_distance_before_m": round1(answer.weighted_distance_before),
-            "weighted_distance_after_m": round1(answer.weighted_distance_after),
-            "optimality_bound": round1(answer.optimality_bound),
+            "weighted_distance_before_m": rounded(answer.weighted_distance_before, 1),
+            "weighted_distance_after_m": rounded(answer.weighted_distance_after, 1),
+            "optimality_bound": rounded(answer.optimality_bound, 1),
             "optimality_bound_of": match objective {
                 Objective::Coverage => "households_covered_after: no k candidates cover more",
                 Objective::PMedian => "weighted_distance_after_m: no k candidates reach less",
@@ -148,9 +150,7 @@ fn points(value: &Value) -> Result<Vec<Coord>, ApiError> {
                 [ref lon, ref lat, ..] => {
                     let (lon, lat) = (lon.as_f64(), lat.as_f64());
                     match (lon, lat) {
-                        (Some(lon), Some(lat))
-                            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
-                        {
+                        (Some(lon), Some(lat)) if LonLat::new(lon, lat).is_some() => {
                             Ok(Coord { x: lon, y: lat })
                         }
                         _ => Err(bad(format!("feature {i}: coordinates out of range"))),

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::api::ApiError;
 use crate::model::datum::Datum;
-use crate::model::{Incident, IncidentSource, IncidentStatus, Personal, parse_instant};
+use crate::model::{Incident, IncidentSource, IncidentStatus, LonLat, Personal, parse_instant};
 
 /// The properties an incoming incident may carry.
 const FIELDS: [&str; 8] = [
@@ -40,14 +40,14 @@ fn invalid(row: usize, field: &str, detail: impl std::fmt::Display) -> ApiError 
 
 /// Checks and converts one position.
 fn position(row: usize, lon: f64, lat: f64, datum: Datum) -> Result<(f64, f64), ApiError> {
-    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+    if !LonLat::is_lon(lon) {
         return Err(invalid(
             row,
             "lon",
             format!("{lon} is not a longitude in -180..180"),
         ));
     }
-    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+    if !LonLat::is_lat(lat) {
         return Err(invalid(
             row,
             "lat",

@@ -5,8 +5,8 @@ use geo::Point;
 use serde_json::Value;
 
 use crate::api::ApiError;
-use crate::model::Resource;
 use crate::model::datum::Datum;
+use crate::model::{LonLat, Resource};
 
 const FIELDS: [&str; 4] = ["id", "kind", "name", "capacity"];
 
@@ -31,7 +31,7 @@ pub fn from_geojson(body: &Value, datum: Datum) -> Result<Resource, ApiError> {
         .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))
         .ok_or_else(|| invalid("geometry", "must be a Point [longitude, latitude]"))?;
     let (lon, lat) = coords;
-    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+    if LonLat::new(lon, lat).is_none() {
         return Err(invalid(
             "geometry",
             format!("({lon}, {lat}) is not a longitude, latitude pair"),

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::datum::Datum;
-use crate::model::{PatrolTrack, parse_instant};
+use crate::model::{LonLat, PatrolTrack, parse_instant};
 
 /// The most points one track may have (a day at one fix per second).
 const MAX_POINTS: usize = 86_400;
@@ -98,11 +98,7 @@ fn track(
 }
 
 fn point(i: usize, lon: f64, lat: f64, datum: Datum) -> Result<Coord, ApiError> {
-    if !lon.is_finite()
-        || !lat.is_finite()
-        || !(-180.0..=180.0).contains(&lon)
-        || !(-90.0..=90.0).contains(&lat)
-    {
+    if LonLat::new(lon, lat).is_none() {
         return Err(invalid(format!(
             "point {}: ({lon}, {lat}) is not a longitude, latitude pair",
             i + 1

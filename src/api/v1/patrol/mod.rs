@@ -15,12 +15,13 @@ use h3o::CellIndex;
 use serde_json::{Value, json};
 
 use super::filters::Filters;
-use super::{StudyAreas, cell_geometry, collection, rounded};
+use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
 use crate::analytics::patrol::dosage::{dosage as dose, visits};
 use crate::analytics::patrol::hot_cells::{HotSource, city_hot_cells};
 use crate::analytics::patrol::teams::{ORDER, Team, rank, teams as measure_teams};
 use crate::analytics::patrol::timing::{community_profile, patrolled_hours, timing as time_of};
+use crate::api::params::{metres, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter};
 use crate::model::{PatrolTrack, Period, format_local};
@@ -55,21 +56,6 @@ fn period_filter(
 
 /// The parameters naming what a coverage, dosage or timing request is about.
 const SUBJECT: &[&str] = &["route", "track", "community", "buffer_m"];
-
-/// A distance parameter in metres above 0 and at most `max` (`default` when absent).
-fn metres(params: &QueryParams, key: &str, default: f64, max: f64) -> Result<f64, ApiError> {
-    match params.get(key) {
-        None => Ok(default),
-        Some(raw) => raw
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| *v > 0.0 && *v <= max)
-            .ok_or_else(|| {
-                ApiError::BadRequest(format!("`{key}` must be metres above 0 and at most {max}"))
-            }),
-    }
-}
 
 /// The hot cells of `filter` in community `community` (position).
 fn hot_cells(

@@ -6,9 +6,10 @@
 use h3o::{LatLng, Resolution};
 use serde_json::{Value, json};
 
-use super::{DEFAULT_BUFFER_M, cover, hot_cells, metres, period_filter};
+use super::{DEFAULT_BUFFER_M, cover, hot_cells, period_filter};
 use crate::analytics::patrol::coverage::Coverage;
 use crate::analytics::patrol::suggest::{Candidate, suggest as plan};
+use crate::api::params::{metres, rounded};
 use crate::api::v1::{StudyAreas, cell_geometry, collection};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter};
@@ -86,9 +87,9 @@ pub fn suggest(
             "community_id": route.community_id,
             "extra_m": extra_m,
             "buffer_m": buffer_m,
-            "base_length_m": round1(s.base_length_m),
-            "length_m": round1(s.length_m),
-            "added_m": round1((s.length_m - s.base_length_m).max(0.0)),
+            "base_length_m": rounded(s.base_length_m, 1),
+            "length_m": rounded(s.length_m, 1),
+            "added_m": rounded((s.length_m - s.base_length_m).max(0.0), 1),
             "uncovered_hotspots": candidates.len(),
             "visited": s.visits.iter().map(|v| v.cell.to_string()).collect::<Vec<_>>(),
             "incidents_gained": s.visits.iter().map(|v| v.weight).sum::<f64>().max(0.0),
@@ -115,7 +116,7 @@ fn features(
         "properties": {
             "feature": "suggested_route",
             "route_id": route_id,
-            "length_m": round1(s.length_m),
+            "length_m": rounded(s.length_m, 1),
         },
     })];
     for (rank, c) in candidates.iter().enumerate() {
@@ -162,15 +163,11 @@ fn coverage_json(c: &Coverage) -> Value {
     let households: u64 = c.grids.iter().map(|g| g.households).sum();
     let reached: u64 = c.grids.iter().map(|g| g.households_reached).sum();
     json!({
-        "length_m": round1(c.length_m),
+        "length_m": rounded(c.length_m, 1),
         "hotspots_reached": c.hotspots_reached.len(),
         "hotspots_missed": c.hotspots_missed.len(),
         "incidents_reached": c.incidents_reached,
         "incident_share": if c.incidents == 0 { 0.0 } else { c.incidents_reached as f64 / c.incidents as f64 },
         "households_covered_share": if households == 0 { 0.0 } else { reached as f64 / households as f64 },
     })
-}
-
-fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }
