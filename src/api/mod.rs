@@ -15,7 +15,7 @@ mod query;
 mod server;
 mod state;
 mod tiles;
-pub(crate) mod v1;
+mod v1;
 mod web;
 
 use std::sync::Arc;

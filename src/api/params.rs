@@ -72,6 +72,10 @@ pub fn point(what: &str, lon: f64, lat: f64) -> Result<Coord, ApiError> {
 /// The resolutions the incident analyses take: every one the incidents are binned at.
 pub const RESOLUTIONS: RangeInclusive<u8> = BIN_RESOLUTIONS;
 
+/// The finest resolution of an emerging hot-spot analysis (a cube at res 11 is far past the
+/// bin limit).
+pub const MAX_EMERGING_RES: u8 = 10;
+
 /// `res` within `range` (inside [`RESOLUTIONS`]), `default` when absent.
 ///
 /// # Errors

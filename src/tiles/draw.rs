@@ -177,17 +177,10 @@ impl Draw {
                     });
                     LayerContent::Features(service_gap_features(engine, &access, id))
                 }
-                Layer::Districts
-                | Layer::Communities
-                | Layer::Grids
-                | Layer::Streets
-                | Layer::Buildings
-                | Layer::Resources
-                | Layer::PatrolRoutes
-                | Layer::PatrolCoverage => LayerContent::Source(
+                static_layer => LayerContent::Source(
                     caches
                         .sources
-                        .get(engine, layer)
+                        .get(engine, static_layer)
                         .ok_or(DrawError::Missing("a static layer without a tile source"))?,
                 ),
             };

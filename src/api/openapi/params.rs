@@ -106,7 +106,7 @@ pub(super) fn hotspots() -> Vec<Value> {
 
 pub(super) fn emerging() -> Vec<Value> {
     let mut p = filters();
-    p.push(res(crate::api::v1::MAX_EMERGING_RES, 8));
+    p.push(res(crate::api::params::MAX_EMERGING_RES, 8));
     p.push(query("k", integer(1, 2), "neighbourhood rings (default 1)"));
     p.push(query(
         "step",

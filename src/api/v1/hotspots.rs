@@ -9,13 +9,10 @@ use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::emerging::{Step, cube_counts, emerging as emerging_patterns};
 use crate::analytics::hotspots::hot_spots;
 use crate::analytics::study_area::{Neighbours, StudyArea};
-use crate::api::params::{RESOLUTIONS, resolution};
+use crate::api::params::{MAX_EMERGING_RES, RESOLUTIONS, resolution};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::{Period, format_local};
-
-/// The finest resolution of an emerging analysis (a cube at res 11 is far past the bin limit).
-pub const MAX_EMERGING_RES: u8 = 10;
 
 /// The largest space-time cube (cells × steps) an emerging analysis may build.
 const MAX_CUBE_BINS: usize = 4_000_000;

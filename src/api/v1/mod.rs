@@ -28,7 +28,6 @@ use serde_json::{Value, json};
 
 pub use crate::analytics::study_areas::StudyAreas;
 pub use cache::AnswerCache;
-pub use hotspots::MAX_EMERGING_RES;
 
 use super::{ApiError, AppState, Caller, QueryParams};
 use crate::index::Engine;

@@ -13,17 +13,21 @@
 //! the index computes them.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
 use geo::{Geometry, LineString, MultiLineString, MultiPolygon};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+mod incidents;
+
+pub use incidents::{parse_incident_row, read_incidents, write_incidents};
+
 use super::osm::{self, FootDefaults};
 use super::{DataError, Dataset};
 use crate::model::{
-    Building, BuildingUse, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    Building, BuildingUse, Community, District, Grid, PatrolRoute, PatrolTrack, Resource,
     ResourceKind, Street, StreetClass, format_local, parse_instant,
 };
 
@@ -313,33 +317,6 @@ fn write_layer<P: Serialize>(
     out.flush().map_err(io)
 }
 
-/// Writes incidents as CSV.
-///
-/// # Errors
-/// I/O failures.
-pub fn write_incidents(path: &Path, incidents: &[Incident]) -> Result<(), DataError> {
-    let io = |e| DataError::io(path, e);
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path).map_err(io)?);
-    out.write_all(b"id,lon,lat,kind,reported_at,status,resolved_at,source\n")
-        .map_err(io)?;
-    for i in incidents {
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{}",
-            i.id,
-            i.lon,
-            i.lat,
-            i.kind,
-            format_local(i.reported_at),
-            i.status,
-            i.resolved_at.map(format_local).unwrap_or_default(),
-            i.source
-        )
-        .map_err(io)?;
-    }
-    out.flush().map_err(io)
-}
-
 /// Reads a dataset directory written by [`write_dir`] (or by hand in the same formats).
 ///
 /// # Errors
@@ -582,222 +559,5 @@ fn read_layer<P: DeserializeOwned, T>(
         .collect()
 }
 
-/// Reads `incidents.csv`. Rows are parsed by hand from byte records because this is the one
-/// file that reaches millions of rows (a `--scale` dataset).
-///
-/// # Errors
-/// A missing file or a malformed row, naming the line and field.
-pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, DataError> {
-    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
-    let mut lines = BufReader::with_capacity(1 << 20, file).lines();
-    let header = lines
-        .next()
-        .transpose()
-        .map_err(|e| DataError::io(path, e))?
-        .unwrap_or_default();
-    if header.trim() != "id,lon,lat,kind,reported_at,status,resolved_at,source" {
-        return Err(DataError::invalid(
-            path,
-            "header must be id,lon,lat,kind,reported_at,status,resolved_at,source",
-        ));
-    }
-    let mut out = Vec::new();
-    for (n, line) in lines.enumerate() {
-        let line = line.map_err(|e| DataError::io(path, e))?;
-        if line.is_empty() {
-            continue;
-        }
-        out.push(
-            parse_incident_row(&line)
-                .map_err(|e| DataError::invalid(path, format!("line {}: {e}", n + 2)))?,
-        );
-    }
-    Ok(out)
-}
-
-/// Parses one CSV row of `incidents.csv`.
-///
-/// # Errors
-/// A message naming the bad field.
-pub fn parse_incident_row(line: &str) -> Result<Incident, String> {
-    let f: Vec<&str> = line.split(',').collect();
-    if f.len() != 8 {
-        return Err(format!("expected 8 fields, found {}", f.len()));
-    }
-    let num = |i: usize, name: &str| {
-        f[i].parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| format!("{name} `{}` is not a number", f[i]))
-    };
-    let (lon, lat) = (num(1, "lon")?, num(2, "lat")?);
-    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-        return Err(format!("coordinates {lon},{lat} are out of range"));
-    }
-    Ok(Incident {
-        id: f[0]
-            .parse()
-            .map_err(|_| format!("id `{}` is not a positive integer", f[0]))?,
-        lon,
-        lat,
-        kind: f[3].parse().map_err(|e| format!("kind: {e}"))?,
-        reported_at: parse_instant(f[4]).map_err(|e| format!("reported_at: {e}"))?,
-        status: f[5].parse().map_err(|e| format!("status: {e}"))?,
-        resolved_at: if f[6].is_empty() {
-            None
-        } else {
-            Some(parse_instant(f[6]).map_err(|e| format!("resolved_at: {e}"))?)
-        },
-        source: f[7].parse().map_err(|e| format!("source: {e}"))?,
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use geo::{Point, Polygon};
-
-    #[test]
-    fn incident_rows_round_trip_and_bad_fields_are_named() {
-        let row = "7,112.2,31.01,dispute,2020-05-01T10:00:00+08:00,resolved,2020-05-02T10:00:00+08:00,hotline";
-        let i = parse_incident_row(row).unwrap();
-        assert_eq!(i.id, 7);
-        assert_eq!(i.resolved_at.unwrap() - i.reported_at, 86_400);
-        let err = parse_incident_row("7,112.2,31.01,riot,2020-05-01,open,,hotline").unwrap_err();
-        assert!(
-            err.starts_with("kind: unknown incident kind `riot`"),
-            "{err}"
-        );
-        assert!(parse_incident_row("7,NaN,31.01,dispute,2020-05-01,open,,hotline").is_err());
-        assert!(parse_incident_row("7,200,31.01,dispute,2020-05-01,open,,hotline").is_err());
-    }
-
-    #[test]
-    fn openstreetmap_streets_read_with_their_classes() {
-        let dir = std::env::temp_dir().join(format!("gw-osm-{}", std::process::id()));
-        write_dir(&dir, &Dataset::default()).unwrap();
-        let line =
-            r#""geometry":{"type":"LineString","coordinates":[[112.2,31.0],[112.201,31.0]]}"#;
-        let features = [
-            (r#""1""#, r#"{"highway":"motorway","name":"G55"}"#),
-            ("2", r#"{"highway":"residential","name":"白庙巷"}"#),
-            ("3", r#"{"highway":"footway"}"#),
-            ("4", r#"{"highway":"cycleway"}"#),
-            (
-                "8",
-                r#"{"highway":"cycleway","other_tags":"\"bicycle\"=>\"designated\",\"foot\"=>\"designated\""}"#,
-            ),
-            ("9", r#"{"highway":"construction"}"#),
-            ("5", r#"{"highway":"service","access":"private"}"#),
-            (
-                "6",
-                r#"{"highway":"service","access":"private","foot":"yes"}"#,
-            ),
-            ("7", r#"{"class":"secondary","name":"长宁街"}"#),
-        ]
-        .map(|(id, props)| {
-            format!(r#"{{"type":"Feature","id":{id},"properties":{props},{line}}}"#)
-        });
-        std::fs::write(
-            dir.join("streets.geojson"),
-            format!(
-                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-                features.join(",")
-            ),
-        )
-        .unwrap();
-        let streets = read_dir(&dir).unwrap().streets;
-        let got: Vec<(u64, StreetClass, bool, &str)> = streets
-            .iter()
-            .map(|s| (s.id, s.class, s.walkable, s.name.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (1, StreetClass::Arterial, false, "G55"),
-                (2, StreetClass::Local, true, "白庙巷"),
-                (3, StreetClass::Footpath, true, ""),
-                (4, StreetClass::Footpath, false, ""),
-                (8, StreetClass::Footpath, true, ""),
-                (5, StreetClass::Local, false, ""),
-                (6, StreetClass::Local, true, ""),
-                (7, StreetClass::Secondary, true, "长宁街"),
-            ]
-        );
-        // In Finland an untagged cycleway is a shared foot- and cycleway.
-        std::fs::write(dir.join("streets.meta.json"), r#"{"country":"FI"}"#).unwrap();
-        let finnish = read_dir(&dir).unwrap().streets;
-        assert!(finnish.iter().any(|s| s.id == 4 && s.walkable));
-        std::fs::write(dir.join("streets.meta.json"), "FI").unwrap();
-        let err = read_dir(&dir).unwrap_err().to_string();
-        assert!(err.contains("streets.meta.json"), "{err}");
-        std::fs::remove_file(dir.join("streets.meta.json")).unwrap();
-        std::fs::write(
-            dir.join("streets.geojson"),
-            format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":1,"properties":{{"name":"x"}},{line}}}]}}"#),
-        )
-        .unwrap();
-        let err = read_dir(&dir).unwrap_err().to_string();
-        assert!(
-            err.contains("needs `class` or OpenStreetMap's `highway`"),
-            "{err}"
-        );
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn a_dataset_in_gcj02_is_moved_to_wgs84() {
-        let (lon, lat) = (112.2, 31.03);
-        let (gx, gy) = crate::model::datum::wgs84_to_gcj02(lon, lat);
-        let mut data = Dataset {
-            streets: vec![Street {
-                id: 1,
-                class: StreetClass::Local,
-                name: String::new(),
-                walkable: true,
-                geometry: LineString::from(vec![(gx, gy), (gx, gy)]),
-            }],
-            ..Dataset::default()
-        };
-        data.to_wgs84(crate::model::datum::Datum::Gcj02);
-        let back = data.streets[0].geometry.0[0];
-        // GCJ-02 is inverted by iteration to well under a metre.
-        assert!(
-            (back.x - lon).abs() < 1e-5 && (back.y - lat).abs() < 1e-5,
-            "{back:?}"
-        );
-    }
-
-    #[test]
-    fn a_polygon_layer_reads_what_it_wrote() {
-        let dir = std::env::temp_dir().join(format!("gw-files-{}", std::process::id()));
-        let square = Polygon::new(
-            LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]),
-            vec![],
-        );
-        let data = Dataset {
-            grids: vec![Grid {
-                id: 3,
-                community_id: 1,
-                name: "g".into(),
-                households: 5,
-                population: 13,
-                geometry: square.clone(),
-            }],
-            resources: vec![Resource {
-                id: 1,
-                kind: ResourceKind::Clinic,
-                name: "c".into(),
-                capacity: 2,
-                geometry: Point::new(0.5, 0.5),
-                community_id: None,
-            }],
-            ..Dataset::default()
-        };
-        write_dir(&dir, &data).unwrap();
-        let back = read_dir(&dir).unwrap();
-        assert_eq!(back.grids[0].geometry, square);
-        assert_eq!(back.resources[0].kind, ResourceKind::Clinic);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
+mod tests;
