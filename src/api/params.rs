@@ -5,6 +5,7 @@
 use std::ops::RangeInclusive;
 
 use geo::Coord;
+use serde_json::{Value, json};
 
 use super::{ApiError, QueryParams};
 use crate::analytics::access::Mode;
@@ -17,6 +18,148 @@ use crate::model::{LonLat, ResourceKind};
 pub fn rounded(v: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (v * scale).round() / scale + 0.0
+}
+
+/// An integer query parameter as handlers read it and the OpenAPI document states it: one
+/// value for both, so the document cannot drift from the code.
+#[derive(Debug, Clone, Copy)]
+pub struct Integer {
+    pub key: &'static str,
+    pub default: u64,
+    pub min: u64,
+    pub max: u64,
+    pub about: &'static str,
+}
+
+impl Integer {
+    /// Its value in `params` (`default` when absent).
+    ///
+    /// # Errors
+    /// Not an integer, or out of range.
+    pub fn read(&self, params: &QueryParams) -> Result<u64, ApiError> {
+        params.integer(self.key, self.default, self.min..=self.max)
+    }
+
+    /// Its OpenAPI parameter object.
+    #[must_use]
+    pub fn doc(&self) -> Value {
+        query_doc(
+            self.key,
+            json!({ "type": "integer", "minimum": self.min, "maximum": self.max, "default": self.default }),
+            &format!("{} (default {})", self.about, self.default),
+        )
+    }
+}
+
+/// A distance in metres, above 0 and at most `max`, as handlers read it and the OpenAPI
+/// document states it.
+#[derive(Debug, Clone, Copy)]
+pub struct Metres {
+    pub key: &'static str,
+    /// `None`: the default depends on another parameter (`about` says how).
+    pub default: Option<f64>,
+    pub max: f64,
+    pub about: &'static str,
+}
+
+impl Metres {
+    /// Its value in `params`, or the default (`otherwise` when it has none of its own).
+    ///
+    /// # Errors
+    /// Not a number, or out of range.
+    pub fn read(&self, params: &QueryParams, otherwise: f64) -> Result<f64, ApiError> {
+        metres(
+            params,
+            self.key,
+            self.default.unwrap_or(otherwise),
+            self.max,
+        )
+    }
+
+    /// Its OpenAPI parameter object.
+    #[must_use]
+    pub fn doc(&self) -> Value {
+        let mut schema = json!({ "type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": self.max });
+        let about = match self.default {
+            Some(d) => {
+                schema["default"] = json!(d);
+                format!("{} (metres, default {d})", self.about)
+            }
+            None => format!("{} (metres)", self.about),
+        };
+        query_doc(self.key, schema, &about)
+    }
+}
+
+/// An H3 resolution parameter within [`RESOLUTIONS`], as handlers read it and the OpenAPI
+/// document states it.
+#[derive(Debug, Clone, Copy)]
+pub struct Res {
+    pub key: &'static str,
+    pub default: u8,
+    pub min: u8,
+    pub max: u8,
+    pub about: &'static str,
+}
+
+impl Res {
+    /// The analyses' `res`: `default`, up to `max`.
+    #[must_use]
+    pub const fn analyses(default: u8, max: u8) -> Self {
+        Self {
+            key: "res",
+            default,
+            min: *RESOLUTIONS.start(),
+            max,
+            about: "H3 resolution",
+        }
+    }
+
+    /// Its value in `params` (`default` when absent).
+    ///
+    /// # Errors
+    /// Out of range.
+    pub fn read(&self, params: &QueryParams) -> Result<h3o::Resolution, ApiError> {
+        let value = params.integer(
+            self.key,
+            u64::from(self.default),
+            u64::from(self.min)..=u64::from(self.max),
+        )?;
+        h3o::Resolution::try_from(value as u8)
+            .map_err(|e| ApiError::BadRequest(format!("`{}`: {e}", self.key)))
+    }
+
+    /// Its OpenAPI parameter object.
+    #[must_use]
+    pub fn doc(&self) -> Value {
+        Integer {
+            key: self.key,
+            default: u64::from(self.default),
+            min: u64::from(self.min),
+            max: u64::from(self.max),
+            about: self.about,
+        }
+        .doc()
+    }
+}
+
+/// An optional query parameter object.
+fn query_doc(name: &str, schema: Value, description: &str) -> Value {
+    let mut doc =
+        json!({ "name": name, "in": "query", "required": false, "description": description });
+    doc["schema"] = schema;
+    doc
+}
+
+/// The `mode` parameter's OpenAPI object, its values from [`Mode::ALL`].
+#[must_use]
+pub fn mode_doc() -> Value {
+    let names: Vec<&str> = Mode::ALL.iter().map(|m| m.as_str()).collect();
+    query_doc(
+        "mode",
+        json!({ "type": "string", "enum": names }),
+        "distance along streets or in a straight line (default walk when the dataset has streets)",
+    )
 }
 
 /// A distance parameter in metres: a number in `(0, max]`, or `default` when absent.
@@ -76,22 +219,10 @@ pub const RESOLUTIONS: RangeInclusive<u8> = BIN_RESOLUTIONS;
 /// bin limit).
 pub const MAX_EMERGING_RES: u8 = 10;
 
-/// `res` within `range` (inside [`RESOLUTIONS`]), `default` when absent.
-///
-/// # Errors
-/// A value outside the range.
-pub fn resolution(
-    params: &QueryParams,
-    default: u8,
-    range: RangeInclusive<u8>,
-) -> Result<h3o::Resolution, ApiError> {
-    let value = params.integer(
-        "res",
-        u64::from(default),
-        u64::from(*range.start())..=u64::from(*range.end()),
-    )?;
-    h3o::Resolution::try_from(value as u8).map_err(|e| ApiError::BadRequest(format!("`res`: {e}")))
-}
+/// `res` of the hexbins, hot spots and tiles: every binned resolution, 9 by default.
+pub const RES: Res = Res::analyses(9, *RESOLUTIONS.end());
+/// `res` of an emerging hot-spot analysis: 8 by default, at most [`MAX_EMERGING_RES`].
+pub const EMERGING_RES: Res = Res::analyses(8, MAX_EMERGING_RES);
 
 /// Resource kinds from a comma list given as `key`.
 ///

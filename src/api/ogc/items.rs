@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::features::{FilterType, OgcFeature};
+use crate::api::params::Integer;
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter, IncidentTable, Layer, NONE};
 use crate::model::{Bbox, Period, format_local};
@@ -12,6 +13,23 @@ use crate::model::{Bbox, Period, format_local};
 pub const DEFAULT_LIMIT: u64 = 100;
 /// The largest page; larger `limit`s are refused.
 pub const MAX_LIMIT: u64 = 10_000;
+
+/// `limit`: the page size.
+pub const LIMIT: Integer = Integer {
+    key: "limit",
+    default: DEFAULT_LIMIT,
+    min: 1,
+    max: MAX_LIMIT,
+    about: "page size",
+};
+/// `offset`: the first feature of the page.
+pub const OFFSET: Integer = Integer {
+    key: "offset",
+    default: 0,
+    min: 0,
+    max: u32::MAX as u64,
+    about: "first feature",
+};
 
 const PAGING_KEYS: [&str; 5] = ["bbox", "limit", "offset", "datetime", "f"];
 
@@ -49,8 +67,8 @@ impl Common {
             )));
         }
         Ok(Self {
-            limit: params.integer("limit", DEFAULT_LIMIT, 1..=MAX_LIMIT)? as usize,
-            offset: params.integer("offset", 0, 0..=u64::from(u32::MAX))? as usize,
+            limit: LIMIT.read(params)? as usize,
+            offset: OFFSET.read(params)? as usize,
             bbox: params.get("bbox").map(str::parse).transpose()?,
             period: params.get("datetime").map(Period::parse_ogc).transpose()?,
         })

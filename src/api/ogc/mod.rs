@@ -5,6 +5,8 @@ mod collections;
 mod features;
 mod items;
 
+pub(super) use items::{LIMIT, OFFSET};
+
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};

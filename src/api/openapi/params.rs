@@ -2,7 +2,12 @@
 
 use serde_json::{Value, json};
 
-use crate::api::ogc::CollectionId;
+use crate::api::ogc::{CollectionId, LIMIT, OFFSET};
+use crate::api::params::{EMERGING_RES, RES, mode_doc};
+use crate::api::v1::parameters::{
+    BUFFER_M, CATCHMENT_M, EMERGING_K, EXTRA_M, H3_RES, HOTSPOT_K, MAX_M, NEAREST_K, SIGMA_M,
+    SNAP_M,
+};
 use crate::model::{IncidentKind, IncidentStatus, ResourceKind};
 use crate::tiles::layers::Layer;
 
@@ -80,34 +85,23 @@ pub(super) fn filters() -> Vec<Value> {
     ]
 }
 
-/// `res` from the coarsest analytics resolution to `max`.
-fn res(max: u8, default: u64) -> Value {
-    let min = u64::from(*crate::api::params::RESOLUTIONS.start());
-    let max = u64::from(max);
-    query(
-        "res",
-        integer(min, max),
-        &format!("H3 resolution (default {default})"),
-    )
-}
-
 pub(super) fn hexbins() -> Vec<Value> {
     let mut p = filters();
-    p.push(res(*crate::api::params::RESOLUTIONS.end(), 9));
+    p.push(RES.doc());
     p
 }
 
 pub(super) fn hotspots() -> Vec<Value> {
     let mut p = filters();
-    p.push(res(*crate::api::params::RESOLUTIONS.end(), 9));
-    p.push(query("k", integer(1, 3), "neighbourhood rings (default 1)"));
+    p.push(RES.doc());
+    p.push(HOTSPOT_K.doc());
     p
 }
 
 pub(super) fn emerging() -> Vec<Value> {
     let mut p = filters();
-    p.push(res(crate::api::params::MAX_EMERGING_RES, 8));
-    p.push(query("k", integer(1, 2), "neighbourhood rings (default 1)"));
+    p.push(EMERGING_RES.doc());
+    p.push(EMERGING_K.doc());
     p.push(query(
         "step",
         json!({ "type": "string", "enum": ["month", "week"] }),
@@ -117,19 +111,11 @@ pub(super) fn emerging() -> Vec<Value> {
 }
 
 fn mode() -> Value {
-    query(
-        "mode",
-        json!({ "type": "string", "enum": ["walk", "straight"] }),
-        "distance along streets or in a straight line (default walk)",
-    )
+    mode_doc()
 }
 
 fn snap() -> Value {
-    query(
-        "snap_m",
-        number(0.0, 1_000.0),
-        "how far a point may be from the network (metres)",
-    )
+    SNAP_M.doc()
 }
 
 fn resource_kinds(name: &str) -> Value {
@@ -173,12 +159,8 @@ pub(super) fn isochrones() -> Vec<Value> {
 pub(super) fn nearest_common() -> Vec<Value> {
     vec![
         resource_kinds("kind"),
-        query("k", integer(1, 50), "how many (default 1)"),
-        query(
-            "max_m",
-            number(0.0, 50_000.0),
-            "the farthest (metres, default 5,000)",
-        ),
+        NEAREST_K.doc(),
+        MAX_M.doc(),
         mode(),
         snap(),
     ]
@@ -204,11 +186,7 @@ pub(super) fn gaps() -> Vec<Value> {
         query("community", string(), "community ids"),
         query("grid", string(), "grid ids"),
         mode(),
-        query(
-            "h3_res",
-            integer(5, 11),
-            "resolution of the per-cell sums and cell features (default 9)",
-        ),
+        H3_RES.doc(),
         query(
             "features",
             json!({ "type": "string", "enum": ["true", "false", "cells"] }),
@@ -220,18 +198,14 @@ pub(super) fn gaps() -> Vec<Value> {
 pub(super) fn fca() -> Vec<Value> {
     vec![
         resource_kinds("kind"),
-        query(
-            "catchment_m",
-            number(0.0, 10_000.0),
-            "catchment (metres, default 1,000)",
-        ),
+        CATCHMENT_M.doc(),
         query(
             "weights",
             json!({ "type": "string", "enum": ["uniform", "e2sfca", "gaussian"] }),
             "distance decay",
         ),
         query("steps", string(), "e2sfca steps as M:W,..."),
-        query("sigma_m", number(0.0, 10_000.0), "gaussian width (metres)"),
+        SIGMA_M.doc(),
         mode(),
     ]
 }
@@ -245,11 +219,7 @@ pub(super) fn subject() -> Vec<Value> {
             integer(0, u64::MAX),
             "a community id (all its routes and tracks)",
         ),
-        query(
-            "buffer_m",
-            number(0.0, 1_000.0),
-            "reach (metres, default 50)",
-        ),
+        BUFFER_M.doc(),
     ];
     p.extend(period());
     p
@@ -274,16 +244,8 @@ pub(super) fn period() -> Vec<Value> {
 pub(super) fn suggest() -> Vec<Value> {
     let mut p = vec![
         required_query("route", integer(0, u64::MAX), "the patrol route to extend"),
-        query(
-            "extra_m",
-            number(0.0, 10_000.0),
-            "extra length (metres, default 1,000)",
-        ),
-        query(
-            "buffer_m",
-            number(0.0, 1_000.0),
-            "reach (metres, default 50)",
-        ),
+        EXTRA_M.doc(),
+        BUFFER_M.doc(),
     ];
     p.extend(period());
     p
@@ -304,8 +266,8 @@ pub(super) fn ogc_collection() -> Vec<Value> {
 pub(super) fn ogc_items() -> Vec<Value> {
     vec![
         collection(),
-        query("limit", integer(1, 10_000), "page size (default 100)"),
-        query("offset", integer(0, u64::MAX), "first feature"),
+        LIMIT.doc(),
+        OFFSET.doc(),
         query("bbox", string(), "minLon,minLat,maxLon,maxLat"),
         query(
             "datetime",
@@ -352,7 +314,7 @@ pub(super) fn tile() -> Vec<Value> {
             .into_iter()
             .filter(|q| q["name"] != "community" && q["name"] != "grid" && q["name"] != "bbox"),
     );
-    p.push(res(*crate::api::params::RESOLUTIONS.end(), 9));
+    p.push(RES.doc());
     p.push(resource_kinds("access_kind"));
     p.push(mode());
     p

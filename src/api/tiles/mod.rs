@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
 
-use super::params::{RESOLUTIONS, mode, resolution, resource_kinds};
+use super::params::{RES, mode, resource_kinds};
 use super::v1::filters::Filters;
 use super::{ApiError, AppState, Caller, Limits, QueryParams};
 use crate::index::Engine;
@@ -320,7 +320,7 @@ fn tile_query(
         None
     };
     let res = match params.get("res") {
-        Some(_) => resolution(params, 9, RESOLUTIONS)?,
+        Some(_) => RES.read(params)?,
         None => auto_resolution(z),
     };
     let key = if drawn.iter().all(|l| l.is_static()) {

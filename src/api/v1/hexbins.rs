@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::filters::{Filters, bin_level};
 use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::hexbin::hexbins as count_bins;
-use crate::api::params::{RESOLUTIONS, resolution};
+use crate::api::params::RES;
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::{IncidentKind, format_local};
@@ -17,7 +17,7 @@ pub fn hexbins(
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res"])?;
-    let res = resolution(params, 9, RESOLUTIONS)?;
+    let res = RES.read(params)?;
     let bins = count_bins(
         &engine.incidents,
         &filters.incidents,

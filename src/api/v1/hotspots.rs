@@ -9,10 +9,25 @@ use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::emerging::{Step, cube_counts, emerging as emerging_patterns};
 use crate::analytics::hotspots::hot_spots;
 use crate::analytics::study_area::{Neighbours, StudyArea};
-use crate::api::params::{MAX_EMERGING_RES, RESOLUTIONS, resolution};
+use crate::api::params::{EMERGING_RES, Integer, RES};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::{Period, format_local};
+
+/// `k` of the hot spots: neighbourhood rings.
+pub const HOTSPOT_K: Integer = Integer {
+    key: "k",
+    default: 1,
+    min: 1,
+    max: 3,
+    about: "neighbourhood rings",
+};
+
+/// `k` of an emerging analysis (a cube's neighbourhoods grow with the steps).
+pub const EMERGING_K: Integer = Integer {
+    max: 2,
+    ..HOTSPOT_K
+};
 
 /// The largest space-time cube (cells × steps) an emerging analysis may build.
 const MAX_CUBE_BINS: usize = 4_000_000;
@@ -46,8 +61,8 @@ pub fn hotspots(
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res", "k"])?;
-    let res = resolution(params, 9, RESOLUTIONS)?;
-    let k = params.integer("k", 1, 1..=3)? as u32;
+    let res = RES.read(params)?;
+    let k = HOTSPOT_K.read(params)? as u32;
     let area = study_area(engine, areas, &filters, res, k);
     if area.0.is_empty() {
         return Err(ApiError::BadRequest(
@@ -99,8 +114,8 @@ pub fn emerging(
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
     let filters = Filters::parse(engine, params, &["res", "k", "step"])?;
-    let res = resolution(params, 8, *RESOLUTIONS.start()..=MAX_EMERGING_RES)?;
-    let k = params.integer("k", 1, 1..=2)? as u32;
+    let res = EMERGING_RES.read(params)?;
+    let k = EMERGING_K.read(params)? as u32;
     let step = match params.get("step").unwrap_or("month") {
         "month" => Step::Month,
         "week" => Step::Week,

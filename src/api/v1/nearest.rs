@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::walking::{WALK_M_PER_MIN, snap_limit};
 use super::{StudyAreas, collection};
 use crate::analytics::access::{Found, Mode, nearest_straight, nearest_walk};
+use crate::api::params::Integer;
 use crate::api::params::{point, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
@@ -20,6 +21,22 @@ use crate::model::ResourceKind;
 pub const MAX_NEAREST: u64 = 50;
 /// The farthest searched (metres).
 pub const MAX_NEAREST_M: u64 = 50_000;
+/// `k`: how many resources per point.
+pub const NEAREST_K: Integer = Integer {
+    key: "k",
+    default: 1,
+    min: 1,
+    max: MAX_NEAREST,
+    about: "how many",
+};
+/// `max_m`: the farthest a resource may be.
+pub const MAX_M: Integer = Integer {
+    key: "max_m",
+    default: 5_000,
+    min: 1,
+    max: MAX_NEAREST_M,
+    about: "the farthest, metres",
+};
 /// The most points in one `POST`.
 pub const MAX_BATCH: usize = 10_000;
 
@@ -39,8 +56,8 @@ impl Ask {
                 None => Vec::new(),
                 Some(list) => super::access::kinds(list)?,
             },
-            k: params.integer("k", 1, 1..=MAX_NEAREST)? as usize,
-            max_m: params.integer("max_m", 5_000, 1..=MAX_NEAREST_M)? as f64,
+            k: NEAREST_K.read(params)? as usize,
+            max_m: MAX_M.read(params)? as f64,
             mode: crate::api::params::mode(engine, params)?,
             snap_m: snap_limit(params)?,
         })

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::{StudyAreas, collection};
 use crate::analytics::access::LIFE_CIRCLES_M;
 use crate::analytics::streets::summary as street_summary;
-use crate::api::params::{lon_lat, point, rounded};
+use crate::api::params::{Integer, lon_lat, point, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::network::{DEFAULT_SNAP_LIMIT_M, Snap, SnapError, geodesic_m};
@@ -22,9 +22,18 @@ pub const MAX_ISOCHRONE_M: f64 = 5_000.0;
 /// At most this many isochrone distances per request.
 pub const MAX_ISOCHRONES: usize = 8;
 
-/// The snap limit (`snap_m`, default 300 m, at most 2 km).
+/// `snap_m`: how far a point may be from the walking network.
+pub const SNAP_M: Integer = Integer {
+    key: "snap_m",
+    default: DEFAULT_SNAP_LIMIT_M as u64,
+    min: 1,
+    max: 2_000,
+    about: "how far a point may be from the network, metres",
+};
+
+/// The snap limit (`snap_m`).
 pub(super) fn snap_limit(params: &QueryParams) -> Result<f64, ApiError> {
-    Ok(params.integer("snap_m", DEFAULT_SNAP_LIMIT_M as u64, 1..=2_000)? as f64)
+    Ok(SNAP_M.read(params)? as f64)
 }
 
 /// Joins `at` to the network, or says why it cannot (422).

@@ -10,14 +10,26 @@ use super::super::{StudyAreas, collection};
 use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
 use crate::analytics::access::fca::{Weight, two_step_fca};
-use crate::api::params::{metres, mode};
+use crate::api::params::{Metres, mode};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 
-/// The default catchment: GB 50180-2018's 15-minute life circle on foot.
-pub const DEFAULT_CATCHMENT_M: f64 = 1_000.0;
 /// The widest catchment served.
 pub const MAX_CATCHMENT_M: f64 = 10_000.0;
+/// `catchment_m`, by default GB 50180-2018's 15-minute life circle on foot.
+pub const CATCHMENT_M: Metres = Metres {
+    key: "catchment_m",
+    default: Some(1_000.0),
+    max: MAX_CATCHMENT_M,
+    about: "catchment",
+};
+/// `sigma_m`: the gaussian decay's width.
+pub const SIGMA_M: Metres = Metres {
+    key: "sigma_m",
+    default: None,
+    max: MAX_CATCHMENT_M,
+    about: "gaussian width, by default half the catchment",
+};
 /// How many of the lowest-scoring grids the summary lists.
 const LOWEST: usize = 10;
 
@@ -25,7 +37,7 @@ const LOWEST: usize = 10;
 pub fn fca(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
     params.only(&["kind", "catchment_m", "weights", "steps", "sigma_m", "mode"])?;
     let kinds = kinds(params.get("kind").unwrap_or("service_complex"))?;
-    let catchment_m = metres(params, "catchment_m", DEFAULT_CATCHMENT_M, MAX_CATCHMENT_M)?;
+    let catchment_m = CATCHMENT_M.read(params, 0.0)?;
     let weight = weight(params, catchment_m)?;
     let mode = mode(engine, params)?;
     let answer = two_step_fca(engine, &kinds, catchment_m, &weight, mode);
@@ -138,7 +150,7 @@ fn weight(params: &QueryParams, catchment_m: f64) -> Result<Weight, ApiError> {
     match kind {
         "uniform" => Ok(Weight::Uniform),
         "gaussian" => Ok(Weight::Gaussian {
-            sigma_m: metres(params, "sigma_m", catchment_m / 2.0, MAX_CATCHMENT_M)?,
+            sigma_m: SIGMA_M.read(params, catchment_m / 2.0)?,
         }),
         "e2sfca" => match params.get("steps") {
             None => Ok(Weight::thirds(catchment_m)),

@@ -11,7 +11,7 @@ use super::super::{StudyAreas, collection};
 use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
 use crate::analytics::access::{BuildingAccess, LIFE_CIRCLES_M, building_access};
-use crate::api::params::mode;
+use crate::api::params::{Res, mode};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::Building;
@@ -116,10 +116,17 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
     ))
 }
 
-/// `h3_res`: the resolution of the per-cell sums (5–11, default 9).
+/// `h3_res`: the resolution of the per-cell sums and cell features.
+pub const H3_RES: Res = Res {
+    key: "h3_res",
+    default: 9,
+    min: 5,
+    max: 11,
+    about: "resolution of the per-cell sums and cell features",
+};
+
 fn h3_res(params: &QueryParams) -> Result<h3o::Resolution, ApiError> {
-    h3o::Resolution::try_from(params.integer("h3_res", 9, 5..=11)? as u8)
-        .map_err(|e| ApiError::BadRequest(format!("`h3_res`: {e}")))
+    H3_RES.read(params)
 }
 
 /// What the features are: the homes beyond the smallest threshold (`features=true`, the

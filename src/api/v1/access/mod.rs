@@ -6,8 +6,8 @@ mod fca;
 mod gaps;
 mod sites;
 
-pub use fca::fca;
-pub use gaps::gaps;
+pub use fca::{CATCHMENT_M, SIGMA_M, fca};
+pub use gaps::{H3_RES, gaps};
 pub use sites::sites;
 
 use crate::api::ApiError;

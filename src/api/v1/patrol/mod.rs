@@ -8,7 +8,7 @@
 
 mod suggest;
 
-pub use suggest::suggest;
+pub use suggest::{EXTRA_M, suggest};
 
 use geo::MultiLineString;
 use h3o::CellIndex;
@@ -21,7 +21,7 @@ use crate::analytics::patrol::dosage::{dosage as dose, visits};
 use crate::analytics::patrol::hot_cells::{HotSource, city_hot_cells};
 use crate::analytics::patrol::teams::{ORDER, Team, rank, teams as measure_teams};
 use crate::analytics::patrol::timing::{community_profile, patrolled_hours, timing as time_of};
-use crate::api::params::{metres, rounded};
+use crate::api::params::{Metres, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter};
 use crate::model::{PatrolTrack, Period, format_local};
@@ -53,6 +53,14 @@ fn period_filter(
     }
     Ok(filter)
 }
+
+/// `buffer_m`: how far a patrol reaches.
+pub const BUFFER_M: Metres = Metres {
+    key: "buffer_m",
+    default: Some(DEFAULT_BUFFER_M),
+    max: 1_000.0,
+    about: "reach",
+};
 
 /// The parameters naming what a coverage, dosage or timing request is about.
 const SUBJECT: &[&str] = &["route", "track", "community", "buffer_m"];
@@ -184,7 +192,7 @@ pub fn coverage(
 ) -> Result<Value, ApiError> {
     let filter = period_filter(engine, params, SUBJECT)?;
     let subject = subject(engine, params)?;
-    let buffer_m = metres(params, "buffer_m", DEFAULT_BUFFER_M, 1_000.0)?;
+    let buffer_m = BUFFER_M.read(params, 0.0)?;
     if subject.path.0.iter().all(|l| l.0.len() < 2) {
         return Err(ApiError::Unprocessable(
             "the patrol has no path to buffer".into(),

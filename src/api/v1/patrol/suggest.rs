@@ -6,16 +6,21 @@
 use h3o::{LatLng, Resolution};
 use serde_json::{Value, json};
 
-use super::{DEFAULT_BUFFER_M, cover, hot_cells, period_filter};
+use super::{BUFFER_M, cover, hot_cells, period_filter};
 use crate::analytics::patrol::coverage::Coverage;
 use crate::analytics::patrol::suggest::{Candidate, suggest as plan};
-use crate::api::params::{metres, rounded};
+use crate::api::params::{Metres, rounded};
 use crate::api::v1::{StudyAreas, cell_geometry, collection};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter};
 
-/// The default extra length a suggestion may add (metres).
-const DEFAULT_EXTRA_M: f64 = 1_000.0;
+/// `extra_m`: the length a suggestion may add.
+pub const EXTRA_M: Metres = Metres {
+    key: "extra_m",
+    default: Some(1_000.0),
+    max: 10_000.0,
+    about: "extra length",
+};
 
 /// The answer to `GET /api/v1/patrol/suggest` (see the module's documentation).
 pub fn suggest(
@@ -37,8 +42,8 @@ pub fn suggest(
         .get(id)
         .filter(|r| params.scope().sees(Some(r.community_id)))
         .ok_or_else(|| ApiError::NotFound(format!("no patrol route {id}")))?;
-    let extra_m = metres(params, "extra_m", DEFAULT_EXTRA_M, 10_000.0)?;
-    let buffer_m = metres(params, "buffer_m", DEFAULT_BUFFER_M, 1_000.0)?;
+    let extra_m = EXTRA_M.read(params, 0.0)?;
+    let buffer_m = BUFFER_M.read(params, 0.0)?;
     let community = engine
         .communities
         .position(route.community_id)
