@@ -143,6 +143,45 @@ impl Res {
     }
 }
 
+/// A parameter taking one of a closed set of names, as handlers read it and the OpenAPI
+/// document states it.
+#[derive(Debug, Clone, Copy)]
+pub struct Choice {
+    pub key: &'static str,
+    pub names: &'static [&'static str],
+    pub default: &'static str,
+    pub about: &'static str,
+}
+
+impl Choice {
+    /// The name given (`default` when absent).
+    ///
+    /// # Errors
+    /// A name not among `names`.
+    pub fn read<'a>(&self, params: &'a QueryParams) -> Result<&'a str, ApiError> {
+        match params.get(self.key) {
+            None => Ok(self.default),
+            Some(name) if self.names.contains(&name) => Ok(name),
+            Some(other) => Err(ApiError::BadRequest(format!(
+                "`{}` is one of {}, not `{}`",
+                self.key,
+                self.names.join(", "),
+                other.chars().take(32).collect::<String>()
+            ))),
+        }
+    }
+
+    /// Its OpenAPI parameter object.
+    #[must_use]
+    pub fn doc(&self) -> Value {
+        query_doc(
+            self.key,
+            json!({ "type": "string", "enum": self.names, "default": self.default }),
+            &format!("{} (default {})", self.about, self.default),
+        )
+    }
+}
+
 /// An optional query parameter object.
 fn query_doc(name: &str, schema: Value, description: &str) -> Value {
     let mut doc =

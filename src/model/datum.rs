@@ -18,6 +18,11 @@ pub enum Datum {
     Bd09,
 }
 
+impl Datum {
+    /// The names `FromStr` takes (in any case), as the API documents them.
+    pub const NAMES: [&'static str; 3] = ["wgs84", "gcj02", "bd09"];
+}
+
 impl std::str::FromStr for Datum {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -164,5 +169,7 @@ mod tests {
         assert_eq!(Datum::Gcj02.to_wgs84(2.35, 48.85), (2.35, 48.85));
         assert_eq!("GCJ02".parse::<Datum>(), Ok(Datum::Gcj02));
         assert!("utm".parse::<Datum>().is_err());
+        let parsed: Vec<Datum> = Datum::NAMES.iter().map(|n| n.parse().unwrap()).collect();
+        assert_eq!(parsed, [Datum::Wgs84, Datum::Gcj02, Datum::Bd09]);
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::features::{FilterType, OgcFeature};
-use crate::api::params::Integer;
+use crate::api::params::{Choice, Integer};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter, IncidentTable, Layer, NONE};
 use crate::model::{Bbox, Period, format_local};
@@ -13,6 +13,14 @@ use crate::model::{Bbox, Period, format_local};
 pub const DEFAULT_LIMIT: u64 = 100;
 /// The largest page; larger `limit`s are refused.
 pub const MAX_LIMIT: u64 = 10_000;
+
+/// `f`: the format (GeoJSON, whichever name).
+pub const FORMAT: Choice = Choice {
+    key: "f",
+    names: &["json", "geojson"],
+    default: "json",
+    about: "format",
+};
 
 /// `limit`: the page size.
 pub const LIMIT: Integer = Integer {
@@ -59,13 +67,7 @@ impl Common {
             .chain(filters.iter().map(|(k, _)| *k))
             .collect();
         params.only(&allowed)?;
-        if let Some(f) = params.get("f")
-            && !matches!(f, "json" | "geojson")
-        {
-            return Err(ApiError::BadRequest(format!(
-                "format `{f}` is not offered; use f=json"
-            )));
-        }
+        FORMAT.read(params)?;
         Ok(Self {
             limit: LIMIT.read(params)? as usize,
             offset: OFFSET.read(params)? as usize,

@@ -5,7 +5,7 @@ mod collections;
 mod features;
 mod items;
 
-pub(super) use items::{LIMIT, OFFSET};
+pub(super) use items::{FORMAT, LIMIT, OFFSET};
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};

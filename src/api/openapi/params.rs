@@ -2,12 +2,13 @@
 
 use serde_json::{Value, json};
 
-use crate::api::ogc::{CollectionId, LIMIT, OFFSET};
+use crate::api::ogc::{CollectionId, FORMAT, LIMIT, OFFSET};
 use crate::api::params::{EMERGING_RES, RES, mode_doc};
 use crate::api::v1::parameters::{
-    BUFFER_M, CATCHMENT_M, EMERGING_K, EXTRA_M, H3_RES, HOTSPOT_K, MAX_M, NEAREST_K, SIGMA_M,
-    SNAP_M,
+    BUFFER_M, CATCHMENT_M, EMERGING_K, EXTRA_M, FEATURES, H3_RES, HOTSPOT_K, MAX_M, NEAREST_K,
+    SIGMA_M, SNAP_M, STEP, WEIGHTS,
 };
+use crate::model::datum::Datum;
 use crate::model::{IncidentKind, IncidentStatus, ResourceKind};
 use crate::tiles::layers::Layer;
 
@@ -102,11 +103,7 @@ pub(super) fn emerging() -> Vec<Value> {
     let mut p = filters();
     p.push(EMERGING_RES.doc());
     p.push(EMERGING_K.doc());
-    p.push(query(
-        "step",
-        json!({ "type": "string", "enum": ["month", "week"] }),
-        "time step (default month)",
-    ));
+    p.push(STEP.doc());
     p
 }
 
@@ -187,11 +184,7 @@ pub(super) fn gaps() -> Vec<Value> {
         query("grid", string(), "grid ids"),
         mode(),
         H3_RES.doc(),
-        query(
-            "features",
-            json!({ "type": "string", "enum": ["true", "false", "cells"] }),
-            "the homes beyond the smallest threshold (true, default), none (false), or the H3 cells with their households beyond each threshold (cells)",
-        ),
+        FEATURES.doc(),
     ]
 }
 
@@ -199,11 +192,7 @@ pub(super) fn fca() -> Vec<Value> {
     vec![
         resource_kinds("kind"),
         CATCHMENT_M.doc(),
-        query(
-            "weights",
-            json!({ "type": "string", "enum": ["uniform", "e2sfca", "gaussian"] }),
-            "distance decay",
-        ),
+        WEIGHTS.doc(),
         query("steps", string(), "e2sfca steps as M:W,..."),
         SIGMA_M.doc(),
         mode(),
@@ -274,7 +263,7 @@ pub(super) fn ogc_items() -> Vec<Value> {
             string(),
             "an instant or an interval a/b (`..` open)",
         ),
-        query("f", json!({ "type": "string", "enum": ["json"] }), "format"),
+        FORMAT.doc(),
         query(
             "kind",
             string(),
@@ -343,7 +332,7 @@ pub(super) fn track_query() -> Vec<Value> {
     vec![
         query(
             "datum",
-            json!({ "type": "string", "enum": ["wgs84", "gcj02", "bd09"] }),
+            json!({ "type": "string", "enum": Datum::NAMES }),
             "the coordinates' datum (default wgs84)",
         ),
         query(
@@ -359,7 +348,7 @@ pub(super) fn track_query() -> Vec<Value> {
 pub(super) fn datum() -> Vec<Value> {
     vec![query(
         "datum",
-        json!({ "type": "string", "enum": ["wgs84", "gcj02", "bd09"] }),
+        json!({ "type": "string", "enum": Datum::NAMES }),
         "the coordinates' datum (default wgs84)",
     )]
 }

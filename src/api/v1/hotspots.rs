@@ -9,7 +9,7 @@ use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::emerging::{Step, cube_counts, emerging as emerging_patterns};
 use crate::analytics::hotspots::hot_spots;
 use crate::analytics::study_area::{Neighbours, StudyArea};
-use crate::api::params::{EMERGING_RES, Integer, RES};
+use crate::api::params::{Choice, EMERGING_RES, Integer, RES};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::{Period, format_local};
@@ -27,6 +27,14 @@ pub const HOTSPOT_K: Integer = Integer {
 pub const EMERGING_K: Integer = Integer {
     max: 2,
     ..HOTSPOT_K
+};
+
+/// `step`: the cube's time step.
+pub const STEP: Choice = Choice {
+    key: "step",
+    names: &["month", "week"],
+    default: "month",
+    about: "time step",
 };
 
 /// The largest space-time cube (cells × steps) an emerging analysis may build.
@@ -116,14 +124,10 @@ pub fn emerging(
     let filters = Filters::parse(engine, params, &["res", "k", "step"])?;
     let res = EMERGING_RES.read(params)?;
     let k = EMERGING_K.read(params)? as u32;
-    let step = match params.get("step").unwrap_or("month") {
-        "month" => Step::Month,
-        "week" => Step::Week,
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "`step` must be week or month, not `{other}`"
-            )));
-        }
+    let step = if STEP.read(params)? == "week" {
+        Step::Week
+    } else {
+        Step::Month
     };
     let period = filters.closed_period(engine);
     let bounds = step.bounds(period.start.unwrap_or(0), period.end.unwrap_or(0));

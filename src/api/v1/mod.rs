@@ -34,8 +34,8 @@ use super::{ApiError, AppState, Caller, QueryParams};
 /// The typed parameters of these endpoints, for the OpenAPI document: the same values the
 /// handlers read.
 pub(super) mod parameters {
-    pub use super::access::{CATCHMENT_M, H3_RES, SIGMA_M};
-    pub use super::hotspots::{EMERGING_K, HOTSPOT_K};
+    pub use super::access::{CATCHMENT_M, FEATURES, H3_RES, SIGMA_M, WEIGHTS};
+    pub use super::hotspots::{EMERGING_K, HOTSPOT_K, STEP};
     pub use super::nearest::{MAX_M, NEAREST_K};
     pub use super::patrol::{BUFFER_M, EXTRA_M};
     pub use super::walking::SNAP_M;

@@ -10,7 +10,7 @@ use super::super::{StudyAreas, collection};
 use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
 use crate::analytics::access::fca::{Weight, two_step_fca};
-use crate::api::params::{Metres, mode};
+use crate::api::params::{Choice, Metres, mode};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 
@@ -22,6 +22,13 @@ pub const CATCHMENT_M: Metres = Metres {
     default: Some(1_000.0),
     max: MAX_CATCHMENT_M,
     about: "catchment",
+};
+/// `weights`: how demand decays with distance.
+pub const WEIGHTS: Choice = Choice {
+    key: "weights",
+    names: &["uniform", "e2sfca", "gaussian"],
+    default: "uniform",
+    about: "distance decay",
 };
 /// `sigma_m`: the gaussian decay's width.
 pub const SIGMA_M: Metres = Metres {
@@ -140,7 +147,7 @@ fn means(sums: FxHashMap<u64, (f64, f64)>) -> Vec<(u64, f64, f64)> {
 /// The weight from `weights=uniform|e2sfca|gaussian`, `steps=M:W,...` and `sigma_m=`.
 fn weight(params: &QueryParams, catchment_m: f64) -> Result<Weight, ApiError> {
     let bad = |m: &str| ApiError::BadRequest(m.to_string());
-    let kind = params.get("weights").unwrap_or("uniform");
+    let kind = WEIGHTS.read(params)?;
     if params.get("steps").is_some() && kind != "e2sfca" {
         return Err(bad("`steps` goes with `weights=e2sfca`"));
     }
@@ -178,9 +185,8 @@ fn weight(params: &QueryParams, catchment_m: f64) -> Result<Weight, ApiError> {
                 Ok(Weight::Steps(steps))
             }
         },
-        other => Err(ApiError::BadRequest(format!(
-            "`weights` is uniform, e2sfca or gaussian, not `{}`",
-            other.chars().take(32).collect::<String>()
+        other => Err(ApiError::Internal(format!(
+            "`weights` {other} read but not handled"
         ))),
     }
 }

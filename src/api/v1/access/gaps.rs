@@ -11,7 +11,7 @@ use super::super::{StudyAreas, collection};
 use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
 use crate::analytics::access::{BuildingAccess, LIFE_CIRCLES_M, building_access};
-use crate::api::params::{Res, mode};
+use crate::api::params::{Choice, Res, mode};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
 use crate::model::Building;
@@ -139,15 +139,20 @@ enum Features {
     Cells,
 }
 
+/// `features`: what the answer's features are.
+pub const FEATURES: Choice = Choice {
+    key: "features",
+    names: &["true", "false", "cells"],
+    default: "true",
+    about: "the homes beyond the smallest threshold (true), none (false), or the H3 cells with their households beyond each threshold (cells)",
+};
+
 fn with_features(params: &QueryParams) -> Result<Features, ApiError> {
-    match params.get("features") {
-        None | Some("true") => Ok(Features::Homes),
-        Some("false") => Ok(Features::None),
-        Some("cells") => Ok(Features::Cells),
-        Some(_) => Err(ApiError::BadRequest(
-            "`features` is true, false or cells".into(),
-        )),
-    }
+    Ok(match FEATURES.read(params)? {
+        "false" => Features::None,
+        "cells" => Features::Cells,
+        _ => Features::Homes,
+    })
 }
 
 /// The H3 cells with households as features: households, and households beyond each

@@ -6,8 +6,8 @@ mod fca;
 mod gaps;
 mod sites;
 
-pub use fca::{CATCHMENT_M, SIGMA_M, fca};
-pub use gaps::{H3_RES, gaps};
+pub use fca::{CATCHMENT_M, SIGMA_M, WEIGHTS, fca};
+pub use gaps::{FEATURES, H3_RES, gaps};
 pub use sites::sites;
 
 use crate::api::ApiError;
