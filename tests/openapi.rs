@@ -182,3 +182,75 @@ async fn openapi_spec_validator_accepts_the_document() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains("OK"), "{said}");
 }
+
+/// Each typed answer validates against the response schema the document states for it
+/// (closed objects: a field the schema does not name fails), with the OpenAPI 3.0 schema
+/// validator of `openapi-schema-validator`. Skipped like the document check above.
+#[tokio::test]
+async fn typed_answers_match_their_documented_schemas() {
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import openapi_schema_validator"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("GRIDWATCH_REQUIRE_OPENAPI_VALIDATOR").is_none(),
+            "openapi-schema-validator is required here but not installed"
+        );
+        eprintln!("skipped: no openapi-schema-validator");
+        return;
+    }
+    let state = AppState::new(Engine::clone(&engine()));
+    let document = request_to(state.clone(), "GET", "/api/openapi.json", None)
+        .await
+        .json;
+    // The typed schemas sit beside the generic ones without replacing them.
+    assert!(document["components"]["schemas"]["Feature"]["properties"]["id"]["oneOf"].is_array());
+    let dir = std::env::temp_dir().join(format!("gridwatch-answers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("openapi.json"), document.to_string()).unwrap();
+    let asked = [
+        ("/api/v1/hexbins", "/api/v1/hexbins?res=8&kind=dispute"),
+        ("/api/v1/hotspots", "/api/v1/hotspots?res=9"),
+        (
+            "/api/v1/hotspots/emerging",
+            "/api/v1/hotspots/emerging?res=8&step=month",
+        ),
+    ];
+    for (i, (path, uri)) in asked.iter().enumerate() {
+        let reply = request_to(state.clone(), "GET", uri, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        assert!(
+            !reply.json["features"].as_array().unwrap().is_empty(),
+            "{uri}"
+        );
+        std::fs::write(dir.join(format!("{i}.json")), &reply.body).unwrap();
+        let schema = &document["paths"][path]["get"]["responses"]["200"]["content"]["application/geo+json"]
+            ["schema"];
+        assert!(schema["$ref"].is_string(), "{path}: {schema}");
+    }
+    let script = r#"
+import json, sys
+from openapi_schema_validator import OAS30Validator
+doc = json.load(open(sys.argv[1] + "/openapi.json"))
+for i, path in enumerate(sys.argv[2:]):
+    schema = dict(doc["paths"][path]["get"]["responses"]["200"]["content"]["application/geo+json"]["schema"])
+    schema["components"] = doc["components"]
+    answer = json.load(open(sys.argv[1] + "/" + str(i) + ".json"))
+    OAS30Validator(schema).validate(answer)
+    # the check can fail: a field the schema does not name is refused
+    answer["summary"]["not_documented"] = 1
+    assert not OAS30Validator(schema).is_valid(answer), path
+print("OK")
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&dir)
+        .args(asked.iter().map(|(p, _)| *p))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.contains("OK"), "{said}");
+}

@@ -1,7 +1,9 @@
 //! `GET /api/openapi.json`: an OpenAPI 3.0 document of every endpoint, linked from the OGC
 //! landing page as `service-desc`. It is built from [`endpoints::ENDPOINTS`], with every
 //! enumeration (incident kinds, statuses, sources, resource kinds, collections, tile layers)
-//! taken from the code itself; `tests/openapi.rs` checks that each route of the router is in
+//! taken from the code itself, each typed parameter's range and default from the value the
+//! handler reads (`api::params`), and the typed answers' response schemas generated from their
+//! types (`v1::answer`, schemars); `tests/openapi.rs` checks that each route of the router is in
 //! it, that nothing in it is missing from the router, and that it parses as OpenAPI 3.0.
 
 mod endpoints;
@@ -29,14 +31,16 @@ pub(super) async fn openapi(headers: HeaderMap) -> Response {
 /// The whole document, for a server reached at `base`.
 #[must_use]
 pub fn document(base: &str) -> Value {
+    // Typed answers state their own schemas, written into `components/schemas`.
+    let mut generator = schemars::generate::SchemaSettings::openapi3().into_generator();
     let mut paths = Map::new();
     for e in ENDPOINTS {
         let item = paths
             .entry(e.path.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
-        item[e.method] = operation(e);
+        item[e.method] = operation(e, &mut generator);
     }
-    json!({
+    let mut document = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "gridwatch",
@@ -88,17 +92,24 @@ pub fn document(base: &str) -> Value {
                 },
             },
         },
-    })
+    });
+    if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
+        // Typed names (`Answer_…`, `Cell_…`) never replace the generic ones above.
+        for (name, schema) in generator.take_definitions(true) {
+            schemas.entry(name).or_insert(schema);
+        }
+    }
+    document
 }
 
 /// One operation object.
-fn operation(e: &Endpoint) -> Value {
+fn operation(e: &Endpoint, generator: &mut schemars::SchemaGenerator) -> Value {
     let mut op = json!({
         "tags": [e.tag],
         "summary": e.summary,
         "operationId": operation_id(e),
         "parameters": (e.params)(),
-        "responses": responses(e),
+        "responses": responses(e, generator),
     });
     if !e.body.is_empty() {
         let content: Map<String, Value> = e
@@ -141,13 +152,30 @@ fn body_schema(media: &str) -> Value {
     }
 }
 
-fn responses(e: &Endpoint) -> Value {
+fn responses(e: &Endpoint, generator: &mut schemars::SchemaGenerator) -> Value {
     let (status, media) = e.ok;
-    let schema = match media {
-        m if m.contains("geo+json") => json!({ "$ref": "#/components/schemas/FeatureCollection" }),
-        m if m.contains("json") => json!({ "type": "object", "additionalProperties": true }),
-        "application/vnd.mapbox-vector-tile" => json!({ "type": "string", "format": "binary" }),
-        _ => json!({ "type": "string" }),
+    let typed = e
+        .path
+        .strip_prefix("/api/v1")
+        .filter(|_| e.method == "get")
+        .and_then(|p| {
+            super::v1::answer::SCHEMAS
+                .iter()
+                .find(|(path, _)| *path == p)
+                .map(|(_, schema)| *schema)
+        });
+    let schema = match (media, typed) {
+        (_, Some(schema)) => schema(generator).to_value(),
+        (m, None) if m.contains("geo+json") => {
+            json!({ "$ref": "#/components/schemas/FeatureCollection" })
+        }
+        (m, None) if m.contains("json") => {
+            json!({ "type": "object", "additionalProperties": true })
+        }
+        ("application/vnd.mapbox-vector-tile", None) => {
+            json!({ "type": "string", "format": "binary" })
+        }
+        (_, None) => json!({ "type": "string" }),
     };
     let mut responses = Map::new();
     responses.insert(

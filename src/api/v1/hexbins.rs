@@ -1,14 +1,15 @@
 //! `GET /api/v1/hexbins`: incident counts per H3 cell, with per-kind counts.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
+use super::StudyAreas;
+use super::answer::{Feature, HexbinProperties, HexbinSummary, Hexbins};
 use super::filters::{Filters, bin_level};
-use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::hexbin::hexbins as count_bins;
 use crate::api::params::RES;
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
-use crate::model::{IncidentKind, format_local};
+use crate::model::IncidentKind;
 
 /// Hexbins of the filtered incidents at `res` 6..=11 (default 9).
 pub fn hexbins(
@@ -34,29 +35,31 @@ pub fn hexbins(
     let features = shown
         .iter()
         .map(|b| {
-            let counts: Map<String, Value> = IncidentKind::ALL
+            let counts = IncidentKind::ALL
                 .iter()
                 .filter(|k| b.by_kind[**k as usize] > 0)
                 .filter(|k| scope.shows_count(u64::from(b.by_kind[**k as usize])))
-                .map(|k| (k.as_str().to_owned(), b.by_kind[*k as usize].into()))
+                .map(|k| (k.as_str().to_owned(), b.by_kind[*k as usize]))
                 .collect();
-            json!({
-                "type": "Feature",
-                "id": b.cell.to_string(),
-                "geometry": cell_geometry(b.cell),
-                "properties": { "h3": b.cell.to_string(), "count": b.count, "counts": counts },
-            })
+            Feature::cell(
+                b.cell,
+                HexbinProperties {
+                    h3: b.cell.to_string(),
+                    count: b.count,
+                    counts,
+                },
+            )
         })
         .collect();
-    let period = filters.closed_period(engine);
-    Ok(collection(
+    Hexbins::new(
         features,
-        json!({
-            "total": total,
-            "cells": shown.len(),
-            "suppressed_cells": bins.len() - shown.len(),
-            "res": u8::from(res),
-            "period": { "from": period.start.map(format_local), "to": period.end.map(format_local) },
-        }),
-    ))
+        HexbinSummary {
+            total,
+            cells: shown.len(),
+            suppressed_cells: bins.len() - shown.len(),
+            res: u8::from(res),
+            period: filters.closed_period(engine).into(),
+        },
+    )
+    .into_value()
 }

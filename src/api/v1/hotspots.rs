@@ -2,17 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::StudyAreas;
+use super::answer::{
+    Emerging, EmergingProperties, EmergingSummary, Feature, HotspotProperties, HotspotSummary,
+    Hotspots,
+};
 use super::filters::{Filters, bin_level};
-use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::emerging::{Step, cube_counts, emerging as emerging_patterns};
 use crate::analytics::hotspots::hot_spots;
 use crate::analytics::study_area::{Neighbours, StudyArea};
 use crate::api::params::{Choice, EMERGING_RES, Integer, RES};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
-use crate::model::{Period, format_local};
 
 /// `k` of the hot spots: neighbourhood rings.
 pub const HOTSPOT_K: Integer = Integer {
@@ -58,10 +61,6 @@ fn study_area(
     )
 }
 
-fn period_json(period: Period) -> Value {
-    json!({ "from": period.start.map(format_local), "to": period.end.map(format_local) })
-}
-
 /// Gi* hot spots at `res` (6..=11, default 9) with neighbourhood `k` (1..=3, default 1).
 pub fn hotspots(
     engine: &Engine,
@@ -86,33 +85,34 @@ pub fn hotspots(
         .enumerate()
         .map(|(i, cell)| {
             *classes.entry(result.class[i]).or_default() += 1;
-            json!({
-                "type": "Feature",
-                "id": cell.to_string(),
-                "geometry": cell_geometry(*cell),
-                "properties": {
-                    "h3": cell.to_string(), "count": counts[i], "gi_z": result.z[i],
-                    "p": result.p[i], "class": result.class[i],
+            Feature::cell(
+                *cell,
+                HotspotProperties {
+                    h3: cell.to_string(),
+                    count: counts[i],
+                    gi_z: result.z[i],
+                    p: result.p[i],
+                    class: result.class[i],
                 },
-            })
+            )
         })
         .collect();
-    let classes: BTreeMap<String, usize> = classes
-        .into_iter()
-        .map(|(c, n)| (c.to_string(), n))
-        .collect();
-    Ok(collection(
+    Hotspots::new(
         features,
-        json!({
-            "cells": cells.len(),
-            "total": counts.iter().sum::<f64>(),
-            "res": u8::from(res),
-            "k": k,
-            "classes": classes,
-            "correction": "fdr",
-            "period": period_json(filters.closed_period(engine)),
-        }),
-    ))
+        HotspotSummary {
+            cells: cells.len(),
+            total: counts.iter().sum::<f64>(),
+            res: u8::from(res),
+            k,
+            classes: classes
+                .into_iter()
+                .map(|(c, n)| (c.to_string(), n))
+                .collect(),
+            correction: "fdr",
+            period: filters.closed_period(engine).into(),
+        },
+    )
+    .into_value()
 }
 
 /// Emerging hot spots at `res` (6..=10, default 8), `step` week or month (default), `k` 1..=2.
@@ -166,33 +166,32 @@ pub fn emerging(
             *categories
                 .entry(category.as_str().unwrap_or_default().to_owned())
                 .or_default() += 1;
-            json!({
-                "type": "Feature",
-                "id": cell.to_string(),
-                "geometry": cell_geometry(*cell),
-                "properties": {
-                    "h3": cell.to_string(),
-                    "category": category,
-                    "count": counts[i * steps..(i + 1) * steps].iter().sum::<f64>(),
-                    "trend_z": pattern.trend.z,
-                    "trend_p": pattern.trend.p,
-                    "hot_steps": pattern.hot_steps,
-                    "cold_steps": pattern.cold_steps,
+            Feature::cell(
+                *cell,
+                EmergingProperties {
+                    h3: cell.to_string(),
+                    category: pattern.category,
+                    count: counts[i * steps..(i + 1) * steps].iter().sum::<f64>(),
+                    trend_z: pattern.trend.z,
+                    trend_p: pattern.trend.p,
+                    hot_steps: pattern.hot_steps,
+                    cold_steps: pattern.cold_steps,
                 },
-            })
+            )
         })
         .collect();
-    Ok(collection(
+    Emerging::new(
         features,
-        json!({
-            "cells": cells.len(),
-            "steps": steps,
-            "step": if step == Step::Month { "month" } else { "week" },
-            "res": u8::from(res),
-            "k": k,
-            "time_window": 1,
-            "categories": categories,
-            "period": period_json(period),
-        }),
-    ))
+        EmergingSummary {
+            cells: cells.len(),
+            steps,
+            step: if step == Step::Month { "month" } else { "week" },
+            res: u8::from(res),
+            k,
+            time_window: 1,
+            categories,
+            period: period.into(),
+        },
+    )
+    .into_value()
 }

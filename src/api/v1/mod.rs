@@ -4,6 +4,7 @@
 //! the async runtime and cached per (query, data version).
 
 mod access;
+pub(super) mod answer;
 mod cache;
 mod events;
 pub(crate) mod filters;
