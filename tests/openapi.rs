@@ -215,6 +215,7 @@ async fn typed_answers_match_their_documented_schemas() {
             "/api/v1/hotspots/emerging",
             "/api/v1/hotspots/emerging?res=8&step=month",
         ),
+        ("/api/v1/patrol/teams", "/api/v1/patrol/teams"),
     ];
     for (i, (path, uri)) in asked.iter().enumerate() {
         let reply = request_to(state.clone(), "GET", uri, None).await;

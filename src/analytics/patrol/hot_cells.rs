@@ -24,7 +24,7 @@ pub const TOP_CELLS: usize = 3;
 pub const MIN_INCIDENTS: f64 = 3.0;
 
 /// Why a cell is one of its community's hot spots.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HotSource {
     /// A Gi* hot spot (class ≥ +2) of the whole city.

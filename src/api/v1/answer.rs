@@ -34,16 +34,16 @@ pub enum PolygonType {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Answer_{S}")]
-pub struct Collection<P, S> {
+pub struct Collection<P, S, G = CellPolygon, I = String> {
     #[serde(rename = "type")]
     pub kind: CollectionType,
     pub summary: S,
-    pub features: Vec<Feature<P>>,
+    pub features: Vec<Feature<P, G, I>>,
 }
 
-impl<P: Serialize, S: Serialize> Collection<P, S> {
+impl<P: Serialize, S: Serialize, G: Serialize, I: Serialize> Collection<P, S, G, I> {
     /// The collection of `features` with `summary`.
-    pub fn new(features: Vec<Feature<P>>, summary: S) -> Self {
+    pub fn new(features: Vec<Feature<P, G, I>>, summary: S) -> Self {
         Self {
             kind: CollectionType::FeatureCollection,
             summary,
@@ -60,17 +60,28 @@ impl<P: Serialize, S: Serialize> Collection<P, S> {
     }
 }
 
-/// One H3 cell as a GeoJSON feature: its index as `id`, its hexagon, its `properties`.
+/// A GeoJSON feature: by default an H3 cell, its index as `id` and its hexagon as geometry.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Cell_{P}")]
-pub struct Feature<P> {
+#[schemars(rename = "Feature_{P}")]
+pub struct Feature<P, G = CellPolygon, I = String> {
     #[serde(rename = "type")]
     pub kind: FeatureType,
-    /// The cell's H3 index.
-    pub id: String,
-    pub geometry: CellPolygon,
+    pub id: I,
+    pub geometry: G,
     pub properties: P,
+}
+
+impl<P, G, I> Feature<P, G, I> {
+    /// The feature `id` at `geometry` with `properties`.
+    pub fn new(id: I, geometry: G, properties: P) -> Self {
+        Self {
+            kind: FeatureType::Feature,
+            id,
+            geometry,
+            properties,
+        }
+    }
 }
 
 impl<P> Feature<P> {
@@ -102,6 +113,30 @@ impl CellPolygon {
         Self {
             kind: PolygonType::Polygon,
             coordinates: vec![polygon.exterior().coords().map(|c| [c.x, c.y]).collect()],
+        }
+    }
+}
+
+/// The `type` of a point.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+pub enum PointType {
+    Point,
+}
+
+/// A GeoJSON `Point` (lon, lat).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointGeometry {
+    #[serde(rename = "type")]
+    pub kind: PointType,
+    pub coordinates: [f64; 2],
+}
+
+impl From<geo::Point> for PointGeometry {
+    fn from(p: geo::Point) -> Self {
+        Self {
+            kind: PointType::Point,
+            coordinates: [p.x(), p.y()],
         }
     }
 }
@@ -200,12 +235,75 @@ pub struct EmergingSummary {
     pub period: PeriodOut,
 }
 
+/// An hour of the week: weekday 1 (Monday) to 7, hour 0 to 23, local time.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    pub weekday: usize,
+    pub hour: usize,
+}
+
+impl Slot {
+    /// The slot of hour of week `h` (Monday 00:00 is 0).
+    #[must_use]
+    pub fn of(h: usize) -> Self {
+        Self {
+            weekday: h / 24 + 1,
+            hour: h % 24,
+        }
+    }
+}
+
+/// `GET /api/v1/patrol/teams`: one team, at a point inside its community.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamProperties {
+    pub community_id: u64,
+    pub community: String,
+    pub team: Option<String>,
+    pub routes: usize,
+    pub route_ids: Vec<u64>,
+    pub tracks: usize,
+    /// The hot cells it is judged on.
+    pub hotspots: usize,
+    pub hotspot_source: Option<crate::analytics::patrol::hot_cells::HotSource>,
+    pub hotspot_incidents: f64,
+    pub hotspots_reached_share: Option<f64>,
+    pub route_walked_share: Option<f64>,
+    pub minutes_per_week_at_hotspots: f64,
+    pub koper_share: Option<f64>,
+    pub incidents: u64,
+    pub timing_score: f64,
+    pub timing_vs_best: f64,
+    pub best_slot: Slot,
+    pub best_score: f64,
+    pub ranked: bool,
+    /// 1 is the worst; `null` for a team with nothing to be judged on.
+    pub rank: Option<usize>,
+    pub mean_rank: Option<f64>,
+}
+
+/// `GET /api/v1/patrol/teams`: how many teams, on what they are judged, the rank's rule.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamSummary {
+    pub teams: usize,
+    pub ranked: usize,
+    pub unranked: usize,
+    pub judged_on_gi_star_hotspots: usize,
+    pub judged_on_own_busiest_cells: usize,
+    pub period: PeriodOut,
+    pub order: &'static str,
+}
+
 /// `GET /api/v1/hexbins`.
 pub type Hexbins = Collection<HexbinProperties, HexbinSummary>;
 /// `GET /api/v1/hotspots`.
 pub type Hotspots = Collection<HotspotProperties, HotspotSummary>;
 /// `GET /api/v1/hotspots/emerging`.
 pub type Emerging = Collection<EmergingProperties, EmergingSummary>;
+/// `GET /api/v1/patrol/teams`: community ids as feature ids, a point or `null` as geometry.
+pub type Teams = Collection<TeamProperties, TeamSummary, Option<PointGeometry>, u64>;
 
 /// Writes a type's schema into the generator's definitions and returns its reference.
 pub type SchemaOf = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
@@ -216,4 +314,5 @@ pub const SCHEMAS: &[(&str, SchemaOf)] = &[
     ("/hexbins", |g| g.subschema_for::<Hexbins>()),
     ("/hotspots", |g| g.subschema_for::<Hotspots>()),
     ("/hotspots/emerging", |g| g.subschema_for::<Emerging>()),
+    ("/patrol/teams", |g| g.subschema_for::<Teams>()),
 ];

@@ -44,15 +44,6 @@ impl IncidentMode {
             Self::Points
         }
     }
-
-    /// Its name, for tile fields and documents.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Points => "points",
-            Self::Counts => "counts",
-        }
-    }
 }
 
 /// The most incidents of `res11` (hexbins at res 11, each counted at its cell centre) in any

@@ -14,6 +14,7 @@ use geo::MultiLineString;
 use h3o::CellIndex;
 use serde_json::{Value, json};
 
+use super::answer::{Feature, PointGeometry, Slot, TeamProperties, TeamSummary, Teams};
 use super::filters::Filters;
 use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
@@ -369,7 +370,7 @@ pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Resul
     let scope = params.scope();
     let all = measure_teams(engine, &hot, &filter, |id| scope.sees(Some(id)));
     let order = rank(&all);
-    let mut features: Vec<Value> = order
+    let mut features: Vec<_> = order
         .iter()
         .enumerate()
         .map(|(place, &(i, mean_rank))| {
@@ -383,51 +384,55 @@ pub fn teams(engine: &Engine, areas: &StudyAreas, params: &QueryParams) -> Resul
             .filter(|t| t.measures().is_some() && t.hotspot_source() == Some(source))
             .count()
     };
-    Ok(collection(
+    Teams::new(
         features,
-        json!({
-            "teams": all.len(),
-            "ranked": order.len(),
-            "unranked": apart.len(),
-            "judged_on_gi_star_hotspots": by_source(HotSource::GiStar),
-            "judged_on_own_busiest_cells": by_source(HotSource::CommunityTop),
-            "period": period_json(&filter),
-            "order": ORDER,
-        }),
-    ))
+        TeamSummary {
+            teams: all.len(),
+            ranked: order.len(),
+            unranked: apart.len(),
+            judged_on_gi_star_hotspots: by_source(HotSource::GiStar),
+            judged_on_own_busiest_cells: by_source(HotSource::CommunityTop),
+            period: filter.period.into(),
+            order: ORDER,
+        },
+    )
+    .into_value()
 }
 
 /// One team as a point feature inside its community, with its `rank` and `mean_rank` (null
 /// when it is not ranked).
-fn team_feature(engine: &Engine, team: &Team, rank: Option<(usize, f64)>) -> Value {
+fn team_feature(
+    engine: &Engine,
+    team: &Team,
+    rank: Option<(usize, f64)>,
+) -> Feature<TeamProperties, Option<PointGeometry>, u64> {
     let community = &engine.communities.items()[team.community as usize];
     let t = &team.timing;
-    json!({
-        "type": "Feature",
-        "id": community.id,
-        "geometry": team.at.map(|p| json!({ "type": "Point", "coordinates": [p.x(), p.y()] })),
-        "properties": {
-            "community_id": community.id,
-            "community": community.name,
-            "team": team.team,
-            "routes": team.route_ids.len(),
-            "route_ids": team.route_ids,
-            "tracks": team.tracks,
-            "hotspots": team.hot.len(),
-            "hotspot_source": team.hotspot_source(),
-            "hotspot_incidents": team.hot.iter().map(|h| h.incidents).sum::<f64>(),
-            "hotspots_reached_share": team.reached_share.map(|r| rounded(r, 3)),
-            "route_walked_share": team.walked_share.map(|w| rounded(w, 3)),
-            "minutes_per_week_at_hotspots": rounded(team.minutes_per_week, 1),
-            "koper_share": team.koper_share.map(|k| rounded(k, 3)),
-            "incidents": t.incidents,
-            "timing_score": t.score,
-            "timing_vs_best": rounded(team.vs_best, 3),
-            "best_slot": { "weekday": t.best_start / 24 + 1, "hour": t.best_start % 24 },
-            "best_score": t.best_score,
-            "ranked": team.measures().is_some(),
-            "rank": rank.map(|r| r.0),
-            "mean_rank": rank.map(|r| r.1),
+    Feature::new(
+        community.id,
+        team.at.map(PointGeometry::from),
+        TeamProperties {
+            community_id: community.id,
+            community: community.name.clone(),
+            team: team.team.clone(),
+            routes: team.route_ids.len(),
+            route_ids: team.route_ids.clone(),
+            tracks: team.tracks,
+            hotspots: team.hot.len(),
+            hotspot_source: team.hotspot_source(),
+            hotspot_incidents: team.hot.iter().map(|h| h.incidents).sum::<f64>(),
+            hotspots_reached_share: team.reached_share.map(|r| rounded(r, 3)),
+            route_walked_share: team.walked_share.map(|w| rounded(w, 3)),
+            minutes_per_week_at_hotspots: rounded(team.minutes_per_week, 1),
+            koper_share: team.koper_share.map(|k| rounded(k, 3)),
+            incidents: t.incidents,
+            timing_score: t.score,
+            timing_vs_best: rounded(team.vs_best, 3),
+            best_slot: Slot::of(t.best_start),
+            best_score: t.best_score,
+            ranked: team.measures().is_some(),
+            rank: rank.map(|r| r.0),
+            mean_rank: rank.map(|r| r.1),
         },
-    })
+    )
 }
