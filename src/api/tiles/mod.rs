@@ -281,12 +281,13 @@ async fn draw(
     // drawing it. Tiles that may count incidents or compute Gi* go to the blocking pool, within
     // the draw slots: a flood of them (each holding the snapshot it started on) sheds with a
     // 503 instead of growing threads and memory without bound.
+    let only_static = request.only_static();
     let draw = move |state: &AppState, engine: &Engine| -> Result<Encoded, ApiError> {
         let bytes = request.draw(&state.tiles.drawing, &state.study_areas, engine)?;
         let tag = etag(&bytes);
         Ok(Arc::new((Bytes::from(bytes), tag)))
     };
-    if only_static(&requested, id.z) {
+    if only_static {
         draw(state, engine)
     } else {
         let slot = state.tiles.draws.slot().await?;
@@ -294,14 +295,6 @@ async fn draw(
         let draws = state.tiles.draws.clone();
         draws.run(slot, move || draw(&state, &engine)).await
     }
-}
-
-/// Whether every layer of `requested` drawn at zoom `z` is static.
-fn only_static(requested: &[Layer], z: u8) -> bool {
-    requested
-        .iter()
-        .filter(|l| l.drawn_at(z))
-        .all(|l| l.is_static())
 }
 
 /// The query of a tile of `drawn` at zoom `z`: the analytics filters, the cell resolution
@@ -324,6 +317,7 @@ fn tile_query(
         None => auto_resolution(z),
     };
     let key = if drawn.iter().all(|l| l.is_static()) {
+        // Static layers are the same for every query: no per-query cache key.
         String::new()
     } else {
         let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
