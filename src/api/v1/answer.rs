@@ -296,6 +296,86 @@ pub struct TeamSummary {
     pub order: &'static str,
 }
 
+/// What a patrol answer is about: a route (with its team), a track (with its team) or a
+/// community's routes and tracks.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatrolSubject {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+}
+
+/// `GET /api/v1/patrol/dosage`: one visit of a track to a hot cell.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitOut {
+    pub track_id: u64,
+    pub entry: String,
+    pub exit: String,
+    pub minutes: f64,
+    /// Koper's band: pass, short, koper or long.
+    pub class: &'static str,
+}
+
+/// `GET /api/v1/patrol/dosage`: one hot cell's dose.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DosageProperties {
+    pub h3: String,
+    pub minutes: f64,
+    pub minutes_per_week: f64,
+    pub koper_share: f64,
+    pub longest_gap_h: f64,
+    pub visits: Vec<VisitOut>,
+}
+
+/// `GET /api/v1/patrol/dosage`: the tracks' window and what was counted.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DosageSummary {
+    pub subject: PatrolSubject,
+    pub tracks: usize,
+    pub window: PeriodOut,
+    pub hotspots: usize,
+    pub visits: usize,
+    pub period: PeriodOut,
+    pub bands: &'static str,
+}
+
+/// No properties (an answer whose features list is empty).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoProperties {}
+
+/// `GET /api/v1/patrol/timing`: the patrolled hours against the incidents by hour of week.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimingSummary {
+    pub subject: PatrolSubject,
+    pub tracks: usize,
+    pub incidents: u64,
+    pub timing_score: f64,
+    pub patrolled_hours: Vec<Slot>,
+    pub patrol_length_h: usize,
+    pub best_slot: Slot,
+    pub best_score: f64,
+    /// Incidents per hour of week, Monday 00:00 first.
+    pub profile: Vec<u64>,
+    pub period: PeriodOut,
+    pub hours: &'static str,
+}
+
+/// `GET /api/v1/patrol/dosage`.
+pub type Dosage = Collection<DosageProperties, DosageSummary>;
+/// `GET /api/v1/patrol/timing`: no features, the summary is the answer.
+pub type Timing = Collection<NoProperties, TimingSummary>;
+
 /// `GET /api/v1/hexbins`.
 pub type Hexbins = Collection<HexbinProperties, HexbinSummary>;
 /// `GET /api/v1/hotspots`.
@@ -315,4 +395,6 @@ pub const SCHEMAS: &[(&str, SchemaOf)] = &[
     ("/hotspots", |g| g.subschema_for::<Hotspots>()),
     ("/hotspots/emerging", |g| g.subschema_for::<Emerging>()),
     ("/patrol/teams", |g| g.subschema_for::<Teams>()),
+    ("/patrol/dosage", |g| g.subschema_for::<Dosage>()),
+    ("/patrol/timing", |g| g.subschema_for::<Timing>()),
 ];

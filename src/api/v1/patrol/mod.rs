@@ -14,7 +14,10 @@ use geo::MultiLineString;
 use h3o::CellIndex;
 use serde_json::{Value, json};
 
-use super::answer::{Feature, PointGeometry, Slot, TeamProperties, TeamSummary, Teams};
+use super::answer::{
+    Dosage, DosageProperties, DosageSummary, Feature, PatrolSubject, PeriodOut, PointGeometry,
+    Slot, TeamProperties, TeamSummary, Teams, Timing, TimingSummary, VisitOut,
+};
 use super::filters::Filters;
 use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
@@ -85,7 +88,7 @@ struct Subject {
     community: u32,
     path: MultiLineString,
     tracks: Vec<PatrolTrack>,
-    describe: Value,
+    describe: PatrolSubject,
 }
 
 /// The subject `params` name, if the caller may see its community (another community's route,
@@ -138,7 +141,11 @@ fn any_subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiErro
                     .filter(|t| t.route_id == Some(r))
                     .cloned()
                     .collect(),
-                describe: json!({ "route_id": r, "team": route.team }),
+                describe: PatrolSubject {
+                    route_id: Some(r),
+                    team: Some(route.team.clone()),
+                    ..PatrolSubject::default()
+                },
             })
         }
         (None, Some(t), None) => {
@@ -150,7 +157,11 @@ fn any_subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiErro
                 community: community_position(track.community_id)?,
                 path: MultiLineString::new(vec![track.geometry.clone()]),
                 tracks: vec![track.clone()],
-                describe: json!({ "track_id": t, "team": track.team }),
+                describe: PatrolSubject {
+                    track_id: Some(t),
+                    team: Some(track.team.clone()),
+                    ..PatrolSubject::default()
+                },
             })
         }
         (None, None, Some(c)) => {
@@ -172,7 +183,10 @@ fn any_subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiErro
                     .filter(|t| t.community_id == c)
                     .cloned()
                     .collect(),
-                describe: json!({ "community_id": c }),
+                describe: PatrolSubject {
+                    community_id: Some(c),
+                    ..PatrolSubject::default()
+                },
             })
         }
         _ => Err(ApiError::BadRequest(
@@ -291,42 +305,48 @@ pub fn dosage(
     let to = subject.tracks.iter().map(|t| t.ended_at).max().unwrap_or(0);
     let rows = dose(&hot, &all, from, to);
     let round = |v: f64| rounded(v, 2);
-    let features: Vec<Value> = rows
+    let features = rows
         .iter()
         .map(|d| {
-            json!({
-                "type": "Feature",
-                "id": d.cell.to_string(),
-                "geometry": cell_geometry(d.cell),
-                "properties": {
-                    "h3": d.cell.to_string(),
-                    "minutes": round(d.minutes),
-                    "minutes_per_week": round(d.minutes_per_week),
-                    "koper_share": round(d.koper_share),
-                    "longest_gap_h": round(d.longest_gap_h),
-                    "visits": d.visits.iter().map(|v| json!({
-                        "track_id": v.track,
-                        "entry": format_local(v.entry.floor() as i64),
-                        "exit": format_local(v.exit.ceil() as i64),
-                        "minutes": round(v.minutes()),
-                        "class": v.band().as_str(),
-                    })).collect::<Vec<_>>(),
+            Feature::cell(
+                d.cell,
+                DosageProperties {
+                    h3: d.cell.to_string(),
+                    minutes: round(d.minutes),
+                    minutes_per_week: round(d.minutes_per_week),
+                    koper_share: round(d.koper_share),
+                    longest_gap_h: round(d.longest_gap_h),
+                    visits: d
+                        .visits
+                        .iter()
+                        .map(|v| VisitOut {
+                            track_id: v.track,
+                            entry: format_local(v.entry.floor() as i64),
+                            exit: format_local(v.exit.ceil() as i64),
+                            minutes: round(v.minutes()),
+                            class: v.band().as_str(),
+                        })
+                        .collect(),
                 },
-            })
+            )
         })
         .collect();
-    Ok(collection(
+    Dosage::new(
         features,
-        json!({
-            "subject": subject.describe,
-            "tracks": subject.tracks.len(),
-            "window": { "from": format_local(from), "to": format_local(to) },
-            "hotspots": hot.len(),
-            "visits": all.len(),
-            "period": period_json(&filter),
-            "bands": "pass < 2 min, short 2–10, koper 10–16, long > 16 (Koper 1995)",
-        }),
-    ))
+        DosageSummary {
+            tracks: subject.tracks.len(),
+            subject: subject.describe,
+            window: PeriodOut {
+                from: Some(format_local(from)),
+                to: Some(format_local(to)),
+            },
+            hotspots: hot.len(),
+            visits: all.len(),
+            period: filter.period.into(),
+            bands: "pass < 2 min, short 2–10, koper 10–16, long > 16 (Koper 1995)",
+        },
+    )
+    .into_value()
 }
 
 /// `GET /api/v1/patrol/timing?community=[&from=&to=&kind=]`: the hours the team patrols
@@ -341,23 +361,28 @@ pub fn timing(
     let patrolled = patrolled_hours(&subject.tracks);
     let profile = community_profile(engine, &filter, subject.community);
     let t = time_of(&profile, &patrolled);
-    let slot = |h: usize| json!({ "weekday": h / 24 + 1, "hour": h % 24 });
-    Ok(collection(
+    Timing::new(
         Vec::new(),
-        json!({
-            "subject": subject.describe,
-            "tracks": subject.tracks.len(),
-            "incidents": t.incidents,
-            "timing_score": t.score,
-            "patrolled_hours": patrolled.iter().enumerate().filter(|(_, p)| **p).map(|(h, _)| slot(h)).collect::<Vec<_>>(),
-            "patrol_length_h": t.length_h,
-            "best_slot": slot(t.best_start),
-            "best_score": t.best_score,
-            "profile": profile.to_vec(),
-            "period": period_json(&filter),
-            "hours": "hour of week in local time (UTC+08), weekday 1 = Monday",
-        }),
-    ))
+        TimingSummary {
+            tracks: subject.tracks.len(),
+            subject: subject.describe,
+            incidents: t.incidents,
+            timing_score: t.score,
+            patrolled_hours: patrolled
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| **p)
+                .map(|(h, _)| Slot::of(h))
+                .collect(),
+            patrol_length_h: t.length_h,
+            best_slot: Slot::of(t.best_start),
+            best_score: t.best_score,
+            profile: profile.to_vec(),
+            period: filter.period.into(),
+            hours: "hour of week in local time (UTC+08), weekday 1 = Monday",
+        },
+    )
+    .into_value()
 }
 
 /// `GET /api/v1/patrol/teams[?from=&to=&kind=]`: every community's team, worst first, by the
