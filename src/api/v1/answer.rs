@@ -296,6 +296,138 @@ pub struct TeamSummary {
     pub order: &'static str,
 }
 
+/// The `type` of a line string.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+pub enum LineStringType {
+    LineString,
+}
+
+/// The `type` of a multi-polygon.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+pub enum MultiPolygonType {
+    MultiPolygon,
+}
+
+/// A GeoJSON `LineString` (lon, lat).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineStringGeometry {
+    #[serde(rename = "type")]
+    pub kind: LineStringType,
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+/// A GeoJSON `MultiPolygon` (lon, lat; exterior rings counter-clockwise).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MultiPolygonGeometry {
+    #[serde(rename = "type")]
+    pub kind: MultiPolygonType,
+    pub coordinates: Vec<Vec<Vec<[f64; 2]>>>,
+}
+
+impl From<&geo::MultiPolygon> for MultiPolygonGeometry {
+    fn from(m: &geo::MultiPolygon) -> Self {
+        let ring = |r: &geo::LineString| r.coords().map(|c| [c.x, c.y]).collect::<Vec<_>>();
+        Self {
+            kind: MultiPolygonType::MultiPolygon,
+            coordinates: m
+                .0
+                .iter()
+                .map(|p| {
+                    std::iter::once(ring(p.exterior()))
+                        .chain(p.interiors().iter().map(ring))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A GeoJSON feature without an id (a walk, an isochrone: nothing to name them by).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Unnamed_{P}")]
+pub struct Unnamed<P, G> {
+    #[serde(rename = "type")]
+    pub kind: FeatureType,
+    pub geometry: G,
+    pub properties: P,
+}
+
+impl<P, G> Unnamed<P, G> {
+    /// The feature at `geometry` with `properties`.
+    pub fn new(geometry: G, properties: P) -> Self {
+        Self {
+            kind: FeatureType::Feature,
+            geometry,
+            properties,
+        }
+    }
+}
+
+/// `GET /api/v1/route`: the walk.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteProperties {
+    pub mode: &'static str,
+    pub length_m: f64,
+    pub straight_m: f64,
+    /// Walk over straight line; `null` when the two points are one.
+    pub circuity: Option<f64>,
+    pub minutes: f64,
+    pub from_connector_m: f64,
+    pub to_connector_m: f64,
+    pub walk_m_per_min: f64,
+}
+
+/// `GET /api/v1/isochrones`: one distance's reach.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IsochroneProperties {
+    pub distance_m: f64,
+    pub minutes: f64,
+    pub area_km2: f64,
+}
+
+/// `GET /api/v1/isochrones`: where the walks start and how they are drawn.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IsochroneSummary {
+    pub mode: &'static str,
+    pub from: [f64; 2],
+    pub connector_m: f64,
+    pub walk_m_per_min: f64,
+    pub method: &'static str,
+}
+
+/// A collection of features without ids, with a summary.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Unnamed_{S}")]
+pub struct UnnamedCollection<P, S, G> {
+    #[serde(rename = "type")]
+    pub kind: CollectionType,
+    pub summary: S,
+    pub features: Vec<Unnamed<P, G>>,
+}
+
+impl<P: Serialize, S: Serialize, G: Serialize> UnnamedCollection<P, S, G> {
+    /// As the JSON value the analytics cache stores.
+    ///
+    /// # Errors
+    /// A value serde cannot write (not one of ours).
+    pub fn into_value(self) -> Result<Value, ApiError> {
+        serde_json::to_value(self).map_err(|e| ApiError::Internal(format!("an answer: {e}")))
+    }
+}
+
+/// `GET /api/v1/route`.
+pub type Route = Unnamed<RouteProperties, LineStringGeometry>;
+/// `GET /api/v1/isochrones`.
+pub type Isochrones =
+    UnnamedCollection<IsochroneProperties, IsochroneSummary, MultiPolygonGeometry>;
+
 /// What a patrol answer is about: a route (with its team), a track (with its team) or a
 /// community's routes and tracks.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
@@ -397,4 +529,6 @@ pub const SCHEMAS: &[(&str, SchemaOf)] = &[
     ("/patrol/teams", |g| g.subschema_for::<Teams>()),
     ("/patrol/dosage", |g| g.subschema_for::<Dosage>()),
     ("/patrol/timing", |g| g.subschema_for::<Timing>()),
+    ("/route", |g| g.subschema_for::<Route>()),
+    ("/isochrones", |g| g.subschema_for::<Isochrones>()),
 ];

@@ -7,6 +7,10 @@
 use geo::{Coord, GeodesicArea};
 use serde_json::{Value, json};
 
+use super::answer::{
+    CollectionType, IsochroneProperties, IsochroneSummary, Isochrones, LineStringGeometry,
+    LineStringType, MultiPolygonGeometry, Route, RouteProperties, Unnamed,
+};
 use super::{StudyAreas, collection};
 use crate::analytics::access::LIFE_CIRCLES_M;
 use crate::analytics::streets::summary as street_summary;
@@ -65,21 +69,25 @@ pub fn route(
         )
     })?;
     let straight = geodesic_m(from, to);
-    let coordinates: Vec<[f64; 2]> = walk.path.iter().map(|c| [c.x, c.y]).collect();
-    Ok(json!({
-        "type": "Feature",
-        "geometry": { "type": "LineString", "coordinates": coordinates },
-        "properties": {
-            "mode": "walk",
-            "length_m": rounded(walk.length_m, 1),
-            "straight_m": rounded(straight, 1),
-            "circuity": if straight > 0.0 { Some((walk.length_m / straight * 1000.0).round() / 1000.0) } else { None },
-            "minutes": rounded(walk.length_m / WALK_M_PER_MIN, 1),
-            "from_connector_m": rounded(a.connector_m, 1),
-            "to_connector_m": rounded(b.connector_m, 1),
-            "walk_m_per_min": rounded(WALK_M_PER_MIN, 1),
+    let geometry = LineStringGeometry {
+        kind: LineStringType::LineString,
+        coordinates: walk.path.iter().map(|c| [c.x, c.y]).collect(),
+    };
+    let route = Route::new(
+        geometry,
+        RouteProperties {
+            mode: "walk",
+            length_m: rounded(walk.length_m, 1),
+            straight_m: rounded(straight, 1),
+            circuity: (straight > 0.0)
+                .then(|| (walk.length_m / straight * 1000.0).round() / 1000.0),
+            minutes: rounded(walk.length_m / WALK_M_PER_MIN, 1),
+            from_connector_m: rounded(a.connector_m, 1),
+            to_connector_m: rounded(b.connector_m, 1),
+            walk_m_per_min: rounded(WALK_M_PER_MIN, 1),
         },
-    }))
+    );
+    serde_json::to_value(route).map_err(|e| ApiError::Internal(format!("an answer: {e}")))
 }
 
 /// `GET /api/v1/isochrones?lon=&lat=` (or `resource=ID`) `&distances_m=300,500,1000`: one
@@ -142,31 +150,32 @@ pub fn isochrones(
     distances.sort_by(|a, b| b.total_cmp(a));
     distances.dedup();
     let snap = join(engine, "lon,lat", at, snap_limit(params)?)?;
-    let features: Vec<Value> = distances
+    let features = distances
         .iter()
         .map(|&d| {
             let area = engine.network.isochrone(&snap, d);
-            json!({
-                "type": "Feature",
-                "geometry": geojson::Geometry::new(geojson::Value::from(&area)),
-                "properties": {
-                    "distance_m": d,
-                    "minutes": rounded(d / WALK_M_PER_MIN, 1),
-                    "area_km2": (area.geodesic_area_unsigned() / 1e4).round() / 100.0,
+            Unnamed::new(
+                MultiPolygonGeometry::from(&area),
+                IsochroneProperties {
+                    distance_m: d,
+                    minutes: rounded(d / WALK_M_PER_MIN, 1),
+                    area_km2: (area.geodesic_area_unsigned() / 1e4).round() / 100.0,
                 },
-            })
+            )
         })
         .collect();
-    Ok(collection(
+    Isochrones {
+        kind: CollectionType::FeatureCollection,
+        summary: IsochroneSummary {
+            mode: "walk",
+            from: [at.x, at.y],
+            connector_m: rounded(snap.connector_m, 1),
+            walk_m_per_min: rounded(WALK_M_PER_MIN, 1),
+            method: "H3 res-10 cells holding the streets reached within each distance",
+        },
         features,
-        json!({
-            "mode": "walk",
-            "from": [at.x, at.y],
-            "connector_m": rounded(snap.connector_m, 1),
-            "walk_m_per_min": rounded(WALK_M_PER_MIN, 1),
-            "method": "H3 res-10 cells holding the streets reached within each distance",
-        }),
-    ))
+    }
+    .into_value()
 }
 
 /// `GET /api/v1/streets/summary`: the network's parts, lengths by class, unreached
