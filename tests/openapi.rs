@@ -150,21 +150,30 @@ async fn the_ogc_landing_page_links_it_and_declares_oas30() {
     );
 }
 
+/// Whether Python can import `module` (both come with `openapi-spec-validator`). Without it the
+/// test is skipped, unless `GRIDWATCH_REQUIRE_OPENAPI_VALIDATOR` is set: then it fails.
+fn python_module(module: &str) -> bool {
+    let probe = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .status();
+    if probe.is_ok_and(|s| s.success()) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("GRIDWATCH_REQUIRE_OPENAPI_VALIDATOR").is_none(),
+        "{module} is required here but not installed (pip install openapi-spec-validator)"
+    );
+    eprintln!("skipped: no {module} (pip install openapi-spec-validator)");
+    false
+}
+
 /// The document passes `openapi-spec-validator` (from `PyPI`), which checks it against the OpenAPI
 /// 3.0 schema and its rules (references resolve, path parameters declared, operation ids
 /// unique). Skipped without the validator unless `GRIDWATCH_REQUIRE_OPENAPI_VALIDATOR` is set
 /// (scripts/test-all installs it and sets it).
 #[tokio::test]
 async fn openapi_spec_validator_accepts_the_document() {
-    let probe = std::process::Command::new("python3")
-        .args(["-c", "import openapi_spec_validator"])
-        .status();
-    if !probe.is_ok_and(|s| s.success()) {
-        assert!(
-            std::env::var_os("GRIDWATCH_REQUIRE_OPENAPI_VALIDATOR").is_none(),
-            "openapi-spec-validator is required here but not installed"
-        );
-        eprintln!("skipped: no openapi-spec-validator (pip install openapi-spec-validator)");
+    if !python_module("openapi_spec_validator") {
         return;
     }
     let state = AppState::new(Engine::clone(&engine()));
@@ -188,15 +197,7 @@ async fn openapi_spec_validator_accepts_the_document() {
 /// validator of `openapi-schema-validator`. Skipped like the document check above.
 #[tokio::test]
 async fn typed_answers_match_their_documented_schemas() {
-    let probe = std::process::Command::new("python3")
-        .args(["-c", "import openapi_schema_validator"])
-        .status();
-    if !probe.is_ok_and(|s| s.success()) {
-        assert!(
-            std::env::var_os("GRIDWATCH_REQUIRE_OPENAPI_VALIDATOR").is_none(),
-            "openapi-schema-validator is required here but not installed"
-        );
-        eprintln!("skipped: no openapi-schema-validator");
+    if !python_module("openapi_schema_validator") {
         return;
     }
     let state = AppState::new(Engine::clone(&engine()));
