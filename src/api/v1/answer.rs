@@ -428,6 +428,37 @@ pub type Route = Unnamed<RouteProperties, LineStringGeometry>;
 pub type Isochrones =
     UnnamedCollection<IsochroneProperties, IsochroneSummary, MultiPolygonGeometry>;
 
+/// `GET /api/v1/nearest`: one resource found (also each entry of a `POST` point's `nearest`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NearestProperties {
+    /// 1 is the nearest.
+    pub rank: usize,
+    pub resource_id: u64,
+    pub kind: &'static str,
+    pub name: String,
+    pub distance_m: f64,
+    /// On foot only: the straight-line distance and the minutes of the walk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub straight_m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+}
+
+/// `GET /api/v1/nearest`: what was asked and how many were found.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NearestSummary {
+    pub mode: &'static str,
+    pub from: [f64; 2],
+    pub k: usize,
+    pub max_m: f64,
+    pub found: usize,
+}
+
+/// `GET /api/v1/nearest`: resource ids as feature ids, each at its point.
+pub type Nearest = Collection<NearestProperties, NearestSummary, PointGeometry, u64>;
+
 /// What a patrol answer is about: a route (with its team), a track (with its team) or a
 /// community's routes and tracks.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
@@ -530,5 +561,6 @@ pub const SCHEMAS: &[(&str, SchemaOf)] = &[
     ("/patrol/dosage", |g| g.subschema_for::<Dosage>()),
     ("/patrol/timing", |g| g.subschema_for::<Timing>()),
     ("/route", |g| g.subschema_for::<Route>()),
+    ("/nearest", |g| g.subschema_for::<Nearest>()),
     ("/isochrones", |g| g.subschema_for::<Isochrones>()),
 ];

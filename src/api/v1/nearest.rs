@@ -8,6 +8,7 @@ use geo::Coord;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::answer::{Feature, Nearest, NearestProperties, NearestSummary, PointGeometry};
 use super::walking::{WALK_M_PER_MIN, snap_limit};
 use super::{StudyAreas, collection};
 use crate::analytics::access::{Found, Mode, nearest_straight, nearest_walk};
@@ -77,21 +78,19 @@ impl Ask {
         }
     }
 
-    /// One found resource as JSON properties.
-    fn describe(&self, engine: &Engine, rank: usize, f: &Found) -> Value {
+    /// One found resource's properties.
+    fn describe(&self, engine: &Engine, rank: usize, f: &Found) -> NearestProperties {
         let r = &engine.resources.items()[f.resource as usize];
-        let mut properties = json!({
-            "rank": rank + 1,
-            "resource_id": r.id,
-            "kind": r.kind,
-            "name": r.name,
-            "distance_m": rounded(f.distance_m, 1),
-        });
-        if self.mode == Mode::Walk {
-            properties["straight_m"] = json!(rounded(f.straight_m, 1));
-            properties["minutes"] = json!(rounded(f.distance_m / WALK_M_PER_MIN, 1));
+        let walk = self.mode == Mode::Walk;
+        NearestProperties {
+            rank: rank + 1,
+            resource_id: r.id,
+            kind: r.kind.as_str(),
+            name: r.name.clone(),
+            distance_m: rounded(f.distance_m, 1),
+            straight_m: walk.then(|| rounded(f.straight_m, 1)),
+            minutes: walk.then(|| rounded(f.distance_m / WALK_M_PER_MIN, 1)),
         }
-        properties
     }
 }
 
@@ -116,23 +115,29 @@ pub fn nearest(
     let found = ask
         .find(engine, at)
         .map_err(|e| ApiError::Unprocessable(format!("`lon,lat`: {e}")))?;
-    let features: Vec<Value> = found
+    let features = found
         .iter()
         .enumerate()
         .map(|(rank, f)| {
             let r = &engine.resources.items()[f.resource as usize];
-            json!({
-                "type": "Feature",
-                "id": r.id,
-                "geometry": { "type": "Point", "coordinates": [r.geometry.x(), r.geometry.y()] },
-                "properties": ask.describe(engine, rank, f),
-            })
+            Feature::new(
+                r.id,
+                PointGeometry::from(r.geometry),
+                ask.describe(engine, rank, f),
+            )
         })
         .collect();
-    Ok(collection(
+    Nearest::new(
         features,
-        json!({ "mode": ask.mode.as_str(), "from": [at.x, at.y], "k": ask.k, "max_m": ask.max_m, "found": found.len() }),
-    ))
+        NearestSummary {
+            mode: ask.mode.as_str(),
+            from: [at.x, at.y],
+            k: ask.k,
+            max_m: ask.max_m,
+            found: found.len(),
+        },
+    )
+    .into_value()
 }
 
 /// `POST /api/v1/nearest` with the same query parameters (without `lon`, `lat`) and a
@@ -194,11 +199,13 @@ pub fn nearest_batch(
             match answer {
                 Ok(found) => {
                     found_any += usize::from(!found.is_empty());
-                    properties["nearest"] = found
-                        .iter()
-                        .enumerate()
-                        .map(|(rank, f)| ask.describe(engine, rank, f))
-                        .collect();
+                    properties["nearest"] = json!(
+                        found
+                            .iter()
+                            .enumerate()
+                            .map(|(rank, f)| ask.describe(engine, rank, f))
+                            .collect::<Vec<_>>()
+                    );
                 }
                 Err(e) => properties["error"] = json!(e),
             }
