@@ -230,6 +230,7 @@ async fn typed_answers_match_their_documented_schemas() {
             "/api/v1/route?from=112.17889,31.00581&to=112.1746234,31.0073217",
         ),
         ("/api/v1/isochrones", "/api/v1/isochrones?resource=15"),
+        ("/api/v1/streets/summary", "/api/v1/streets/summary"),
         (
             "/api/v1/nearest",
             "/api/v1/nearest?lon=112.2&lat=31.03&k=3&kind=police_post,school",

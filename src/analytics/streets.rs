@@ -20,7 +20,8 @@ pub const CIRCUITY_MIN_STRAIGHT_M: f64 = 100.0;
 pub const CIRCUITY_SEARCH_M: f64 = 6_000.0;
 
 /// Lengths of the streets by class, kilometres (geodesic).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct LengthByClass {
     pub arterial: f64,
     pub secondary: f64,
@@ -31,7 +32,8 @@ pub struct LengthByClass {
 }
 
 /// A connected part of the network.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Component {
     pub nodes: usize,
     pub edges: usize,
@@ -40,7 +42,8 @@ pub struct Component {
 }
 
 /// Buildings the network does not reach, by reason.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Unreachable {
     /// Farther than the snap limit from any walkable street.
     pub beyond_snap_limit: usize,
@@ -51,7 +54,8 @@ pub struct Unreachable {
 }
 
 /// Walking against straight-line distance from homes to the community office.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CommunityCircuity {
     pub community_id: u64,
     pub office_id: Option<u64>,
@@ -62,7 +66,8 @@ pub struct CommunityCircuity {
 }
 
 /// The whole summary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct StreetSummary {
     pub streets: usize,
     pub length_km: LengthByClass,

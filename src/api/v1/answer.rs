@@ -459,6 +459,26 @@ pub struct NearestSummary {
 /// `GET /api/v1/nearest`: resource ids as feature ids, each at its point.
 pub type Nearest = Collection<NearestProperties, NearestSummary, PointGeometry, u64>;
 
+/// `GET /api/v1/streets/summary`: one community's walk from its homes to its office.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CircuityProperties {
+    pub community_id: u64,
+    pub name: String,
+    pub office_id: Option<u64>,
+    pub homes: usize,
+    pub median_circuity: Option<f64>,
+    pub median_walk_m: Option<f64>,
+}
+
+/// `GET /api/v1/streets/summary`: communities by id, each as its outline.
+pub type StreetsSummary = Collection<
+    CircuityProperties,
+    crate::analytics::streets::StreetSummary,
+    MultiPolygonGeometry,
+    u64,
+>;
+
 /// What a patrol answer is about: a route (with its team), a track (with its team) or a
 /// community's routes and tracks.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
@@ -562,5 +582,6 @@ pub const SCHEMAS: &[(&str, SchemaOf)] = &[
     ("/patrol/timing", |g| g.subschema_for::<Timing>()),
     ("/route", |g| g.subschema_for::<Route>()),
     ("/nearest", |g| g.subschema_for::<Nearest>()),
+    ("/streets/summary", |g| g.subschema_for::<StreetsSummary>()),
     ("/isochrones", |g| g.subschema_for::<Isochrones>()),
 ];

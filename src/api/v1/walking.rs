@@ -5,13 +5,14 @@
 //! (a 15-minute walk ≈ 1,000 m).
 
 use geo::{Coord, GeodesicArea};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::answer::{
-    CollectionType, IsochroneProperties, IsochroneSummary, Isochrones, LineStringGeometry,
-    LineStringType, MultiPolygonGeometry, Route, RouteProperties, Unnamed,
+    CircuityProperties, CollectionType, Feature, IsochroneProperties, IsochroneSummary, Isochrones,
+    LineStringGeometry, LineStringType, MultiPolygonGeometry, Route, RouteProperties,
+    StreetsSummary, Unnamed,
 };
-use super::{StudyAreas, collection};
+use super::StudyAreas;
 use crate::analytics::access::LIFE_CIRCLES_M;
 use crate::analytics::streets::summary as street_summary;
 use crate::api::params::{Integer, lon_lat, point, rounded};
@@ -188,26 +189,24 @@ pub fn summary(
 ) -> Result<Value, ApiError> {
     params.only(&[])?;
     let summary = street_summary(engine, true);
-    let features: Vec<Value> = summary
+    let features = summary
         .communities
         .iter()
         .filter_map(|c| {
             let community = engine.communities.get(c.community_id)?;
-            Some(json!({
-                "type": "Feature",
-                "id": c.community_id,
-                "geometry": geojson::Geometry::new(geojson::Value::from(&community.geometry)),
-                "properties": {
-                    "community_id": c.community_id,
-                    "name": community.name,
-                    "office_id": c.office_id,
-                    "homes": c.homes,
-                    "median_circuity": c.median_circuity,
-                    "median_walk_m": c.median_walk_m,
+            Some(Feature::new(
+                c.community_id,
+                MultiPolygonGeometry::from(&community.geometry),
+                CircuityProperties {
+                    community_id: c.community_id,
+                    name: community.name.clone(),
+                    office_id: c.office_id,
+                    homes: c.homes,
+                    median_circuity: c.median_circuity,
+                    median_walk_m: c.median_walk_m,
                 },
-            }))
+            ))
         })
         .collect();
-    let summary = serde_json::to_value(&summary).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(collection(features, summary))
+    StreetsSummary::new(features, summary).into_value()
 }
