@@ -7,12 +7,12 @@
 use geo::{Coord, GeodesicArea};
 use serde_json::Value;
 
+use super::StudyAreas;
 use super::answer::{
     CircuityProperties, CollectionType, Feature, IsochroneProperties, IsochroneSummary, Isochrones,
     LineStringGeometry, LineStringType, MultiPolygonGeometry, Route, RouteProperties,
     StreetsSummary, Unnamed,
 };
-use super::StudyAreas;
 use crate::analytics::access::LIFE_CIRCLES_M;
 use crate::analytics::streets::summary as street_summary;
 use crate::api::params::{Integer, lon_lat, point, rounded};
