@@ -73,20 +73,25 @@ async function json(path) {
   return response.json();
 }
 
-/// Readiness for tests and scripts: false while data loads, true once the map is idle after
-/// the last load.
-function busy() { state.ready = false; }
+/// Readiness for tests and scripts: false while data loads, true once the map has loaded every
+/// tile after the last load. Polled rather than waiting for one `idle` event: an `idle` that
+/// fires before the listener is attached left the map never ready. Each `busy` or new wait
+/// retires the older waits, so a stale one cannot call a newer load ready.
+function busy() {
+  state.ready = false;
+  state.readyToken = (state.readyToken ?? 0) + 1;
+}
 function idleThenReady() {
   const map = app.map;
   if (!map) return;
-  if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) {
-    // Already idle, or about to become busy with what was just asked: check after a frame.
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      if (map.loaded() && map.areTilesLoaded()) state.ready = true; else map.once("idle", () => { state.ready = true; });
-    }));
-  } else {
-    map.once("idle", () => { state.ready = true; });
-  }
+  const token = (state.readyToken = (state.readyToken ?? 0) + 1);
+  const check = () => {
+    if (token !== state.readyToken) return;
+    if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) state.ready = true;
+    else setTimeout(check, 100);
+  };
+  // After two frames, so a source just pointed at new tiles has started to load them.
+  requestAnimationFrame(() => requestAnimationFrame(check));
 }
 
 /// Points a vector source at new query parameters by its tile URLs. Not `setUrl`: that fetches
