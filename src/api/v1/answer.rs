@@ -12,6 +12,14 @@ use serde_json::Value;
 use super::ApiError;
 use crate::model::{Period, format_local};
 
+/// Any typed answer as the JSON value the analytics cache stores.
+///
+/// # Errors
+/// A value serde cannot write (not one of ours).
+pub fn to_value<T: Serialize>(answer: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(answer).map_err(|e| ApiError::Internal(format!("an answer: {e}")))
+}
+
 /// The `type` of a collection.
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
 pub enum CollectionType {
@@ -56,7 +64,7 @@ impl<P: Serialize, S: Serialize, G: Serialize, I: Serialize> Collection<P, S, G,
     /// # Errors
     /// A value serde cannot write (not one of ours).
     pub fn into_value(self) -> Result<Value, ApiError> {
-        serde_json::to_value(self).map_err(|e| ApiError::Internal(format!("an answer: {e}")))
+        to_value(&self)
     }
 }
 
@@ -418,7 +426,7 @@ impl<P: Serialize, S: Serialize, G: Serialize> UnnamedCollection<P, S, G> {
     /// # Errors
     /// A value serde cannot write (not one of ours).
     pub fn into_value(self) -> Result<Value, ApiError> {
-        serde_json::to_value(self).map_err(|e| ApiError::Internal(format!("an answer: {e}")))
+        to_value(&self)
     }
 }
 

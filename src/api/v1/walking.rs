@@ -11,7 +11,7 @@ use super::StudyAreas;
 use super::answer::{
     CircuityProperties, CollectionType, Feature, IsochroneProperties, IsochroneSummary, Isochrones,
     LineStringGeometry, LineStringType, MultiPolygonGeometry, Route, RouteProperties,
-    StreetsSummary, Unnamed,
+    StreetsSummary, Unnamed, to_value,
 };
 use crate::analytics::access::LIFE_CIRCLES_M;
 use crate::analytics::streets::summary as street_summary;
@@ -88,7 +88,7 @@ pub fn route(
             walk_m_per_min: rounded(WALK_M_PER_MIN, 1),
         },
     );
-    serde_json::to_value(route).map_err(|e| ApiError::Internal(format!("an answer: {e}")))
+    to_value(&route)
 }
 
 /// `GET /api/v1/isochrones?lon=&lat=` (or `resource=ID`) `&distances_m=300,500,1000`: one
