@@ -192,6 +192,114 @@ async fn openapi_spec_validator_accepts_the_document() {
     assert!(said.contains("OK"), "{said}");
 }
 
+/// Points for `POST /api/v1/nearest`, one with an id, one without.
+const BATCH: &str = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[112.2,31.03]}},
+        {"type":"Feature","geometry":{"type":"Point","coordinates":[112.19,31.02]}}]}"#;
+/// (method, documented path, request, body): every typed answer, and each variant of a
+/// feature type that has several.
+const ASKED: &[(&str, &str, &str, Option<&str>)] = &[
+    (
+        "get",
+        "/api/v1/hexbins",
+        "/api/v1/hexbins?res=8&kind=dispute",
+        None,
+    ),
+    ("get", "/api/v1/hotspots", "/api/v1/hotspots?res=9", None),
+    (
+        "get",
+        "/api/v1/hotspots/emerging",
+        "/api/v1/hotspots/emerging?res=8&step=month",
+        None,
+    ),
+    ("get", "/api/v1/stats/grids", "/api/v1/stats/grids", None),
+    (
+        "get",
+        "/api/v1/stats/communities",
+        "/api/v1/stats/communities?from=2021-01-01&to=2021-03-31",
+        None,
+    ),
+    ("get", "/api/v1/patrol/teams", "/api/v1/patrol/teams", None),
+    (
+        "get",
+        "/api/v1/patrol/coverage",
+        "/api/v1/patrol/coverage?community=1",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/patrol/suggest",
+        "/api/v1/patrol/suggest?route=1",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/patrol/dosage",
+        "/api/v1/patrol/dosage?community=1&from=2021-01-01&to=2021-12-31",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/patrol/timing",
+        "/api/v1/patrol/timing?community=1&from=2021-01-01&to=2021-12-31",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/route",
+        "/api/v1/route?from=112.17889,31.00581&to=112.1746234,31.0073217",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/isochrones",
+        "/api/v1/isochrones?resource=15",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/streets/summary",
+        "/api/v1/streets/summary",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/nearest",
+        "/api/v1/nearest?lon=112.2&lat=31.03&k=3&kind=police_post,school",
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/nearest",
+        "/api/v1/nearest?k=2",
+        Some(BATCH),
+    ),
+    (
+        "get",
+        "/api/v1/access/gaps",
+        "/api/v1/access/gaps?thresholds_m=300",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/access/gaps",
+        "/api/v1/access/gaps?features=cells&h3_res=8",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/access/fca",
+        "/api/v1/access/fca?weights=e2sfca",
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/access/sites",
+        "/api/v1/access/sites",
+        Some(r#"{"k":2,"threshold_m":500}"#),
+    ),
+];
+
 /// Each typed answer validates against the response schema the document states for it
 /// (closed objects: a field the schema does not name fails), with the OpenAPI 3.0 schema
 /// validator of `openapi-schema-validator`. Skipped like the document check above.
@@ -209,36 +317,9 @@ async fn typed_answers_match_their_documented_schemas() {
     let dir = std::env::temp_dir().join(format!("gridwatch-answers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("openapi.json"), document.to_string()).unwrap();
-    let asked = [
-        ("/api/v1/hexbins", "/api/v1/hexbins?res=8&kind=dispute"),
-        ("/api/v1/hotspots", "/api/v1/hotspots?res=9"),
-        (
-            "/api/v1/hotspots/emerging",
-            "/api/v1/hotspots/emerging?res=8&step=month",
-        ),
-        ("/api/v1/patrol/teams", "/api/v1/patrol/teams"),
-        (
-            "/api/v1/patrol/dosage",
-            "/api/v1/patrol/dosage?community=1&from=2021-01-01&to=2021-12-31",
-        ),
-        (
-            "/api/v1/patrol/timing",
-            "/api/v1/patrol/timing?community=1&from=2021-01-01&to=2021-12-31",
-        ),
-        (
-            "/api/v1/route",
-            "/api/v1/route?from=112.17889,31.00581&to=112.1746234,31.0073217",
-        ),
-        ("/api/v1/isochrones", "/api/v1/isochrones?resource=15"),
-        ("/api/v1/streets/summary", "/api/v1/streets/summary"),
-        (
-            "/api/v1/nearest",
-            "/api/v1/nearest?lon=112.2&lat=31.03&k=3&kind=police_post,school",
-        ),
-    ];
-    for (i, (path, uri)) in asked.iter().enumerate() {
-        let reply = request_to(state.clone(), "GET", uri, None).await;
-        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+    for (i, (method, path, uri, body)) in ASKED.iter().enumerate() {
+        let reply = request_to(state.clone(), &method.to_uppercase(), uri, *body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.json);
         // Timing answers in its summary alone, a route is one feature; every other answer
         // here has features.
         let features = reply.json["features"].as_array().map_or(0, Vec::len);
@@ -247,33 +328,61 @@ async fn typed_answers_match_their_documented_schemas() {
             "{uri}"
         );
         std::fs::write(dir.join(format!("{i}.json")), &reply.body).unwrap();
-        let schema = &document["paths"][path]["get"]["responses"]["200"]["content"]["application/geo+json"]
+        let schema = &document["paths"][path][method]["responses"]["200"]["content"]["application/geo+json"]
             ["schema"];
-        assert!(schema["$ref"].is_string(), "{path}: {schema}");
+        assert!(schema["$ref"].is_string(), "{method} {path}: {schema}");
+    }
+    // Every typed answer is asked in ASKED.
+    for typed in typed_answers(&document) {
+        assert!(
+            ASKED
+                .iter()
+                .any(|(m, p, _, _)| (*m, *p) == (typed.0.as_str(), typed.1.as_str())),
+            "{typed:?} is typed but not validated here"
+        );
     }
     let script = r#"
 import json, sys
 from openapi_schema_validator import OAS30Validator
 doc = json.load(open(sys.argv[1] + "/openapi.json"))
-for i, path in enumerate(sys.argv[2:]):
-    schema = dict(doc["paths"][path]["get"]["responses"]["200"]["content"]["application/geo+json"]["schema"])
+for i, asked in enumerate(sys.argv[2:]):
+    method, path = asked.split(" ", 1)
+    schema = dict(doc["paths"][path][method]["responses"]["200"]["content"]["application/geo+json"]["schema"])
     schema["components"] = doc["components"]
     answer = json.load(open(sys.argv[1] + "/" + str(i) + ".json"))
     OAS30Validator(schema).validate(answer)
     # the check can fail: a field the schema does not name is refused
     (answer["summary"] if "summary" in answer else answer["properties"])["not_documented"] = 1
-    assert not OAS30Validator(schema).is_valid(answer), path
+    assert not OAS30Validator(schema).is_valid(answer), asked
 print("OK")
 "#;
     let out = std::process::Command::new("python3")
         .arg("-c")
         .arg(script)
         .arg(&dir)
-        .args(asked.iter().map(|(p, _)| *p))
+        .args(ASKED.iter().map(|(m, p, _, _)| format!("{m} {p}")))
         .output()
         .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     let said =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && said.contains("OK"), "{said}");
+}
+
+/// The (method, path) of every answer the document gives a typed (`Answer_…`) schema.
+fn typed_answers(document: &serde_json::Value) -> Vec<(String, String)> {
+    let mut typed = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let schema =
+                &operation["responses"]["200"]["content"]["application/geo+json"]["schema"]["$ref"];
+            if schema
+                .as_str()
+                .is_some_and(|r| r.starts_with("#/components/schemas/Answer_"))
+            {
+                typed.push((method.clone(), path.clone()));
+            }
+        }
+    }
+    typed
 }

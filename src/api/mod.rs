@@ -39,14 +39,6 @@ pub use auth::{Access, Anonymous, Caller, Jwt, JwtKey, RateLimit, Role, Scope, T
 pub use limits::{Limits, QUEUE_WAIT};
 pub use tiles::TileCaches;
 
-/// A geo geometry as GeoJSON.
-pub(crate) fn ogc_feature_geometry<G>(g: &G) -> geojson::Geometry
-where
-    for<'a> geojson::Value: From<&'a G>,
-{
-    geojson::Geometry::new(geojson::Value::from(g))
-}
-
 /// `Cache-Control` of every answer that sets none itself (and of tile errors).
 const NO_CACHE: &str = "no-cache";
 

@@ -11,7 +11,7 @@ pub struct UnknownVariant {
 }
 
 /// Declares a `#[repr(u8)]` enum with its `snake_case` names, `ALL`, `as_str`, `FromStr`,
-/// `Display` and serde impls that use those names.
+/// `Display`, serde impls that use those names and a JSON schema that enumerates them.
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -59,6 +59,16 @@ macro_rules! named_enum {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "enum": [$($text),+] })
             }
         }
 

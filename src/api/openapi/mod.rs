@@ -154,16 +154,12 @@ fn body_schema(media: &str) -> Value {
 
 fn responses(e: &Endpoint, generator: &mut schemars::SchemaGenerator) -> Value {
     let (status, media) = e.ok;
-    let typed = e
-        .path
-        .strip_prefix("/api/v1")
-        .filter(|_| e.method == "get")
-        .and_then(|p| {
-            super::v1::answer::SCHEMAS
-                .iter()
-                .find(|(path, _)| *path == p)
-                .map(|(_, schema)| *schema)
-        });
+    let typed = e.path.strip_prefix("/api/v1").and_then(|p| {
+        super::v1::answer::SCHEMAS
+            .iter()
+            .find(|(method, path, _)| *method == e.method && *path == p)
+            .map(|(_, _, schema)| *schema)
+    });
     let schema = match (media, typed) {
         (_, Some(schema)) => schema(generator).to_value(),
         (m, None) if m.contains("geo+json") => {

@@ -25,7 +25,7 @@ use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub use crate::analytics::study_areas::StudyAreas;
 pub use cache::AnswerCache;
@@ -192,20 +192,4 @@ async fn answer_post(
         })
         .await?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
-}
-
-/// The polygon of an H3 cell as a GeoJSON geometry (counter-clockwise, closed).
-fn cell_geometry(cell: h3o::CellIndex) -> Value {
-    json!(super::ogc_feature_geometry(&crate::geodesy::cell_polygon(
-        cell
-    )))
-}
-
-/// A FeatureCollection with a summary.
-fn collection(features: Vec<Value>, summary: Value) -> Value {
-    let mut map = serde_json::Map::new();
-    map.insert("type".into(), "FeatureCollection".into());
-    map.insert("summary".into(), summary);
-    map.insert("features".into(), Value::Array(features));
-    Value::Object(map)
 }

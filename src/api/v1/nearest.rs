@@ -6,11 +6,14 @@
 
 use geo::Coord;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::answer::{Feature, Nearest, NearestProperties, NearestSummary, PointGeometry};
+use super::StudyAreas;
+use super::answer::{
+    BatchPoint, BatchPointProperties, CollectionType, Feature, FeatureType, Nearest, NearestBatch,
+    NearestBatchSummary, NearestProperties, NearestSummary, PointGeometry, to_value,
+};
 use super::walking::{WALK_M_PER_MIN, snap_limit};
-use super::{StudyAreas, collection};
 use crate::analytics::access::{Found, Mode, nearest_straight, nearest_walk};
 use crate::api::params::Integer;
 use crate::api::params::{point, rounded};
@@ -190,46 +193,48 @@ pub fn nearest_batch(
         .map(|(_, at)| ask.find(engine, *at))
         .collect();
     let mut found_any = 0;
-    let out: Vec<Value> = points
-        .iter()
+    let features = points
+        .into_iter()
         .zip(&answers)
         .enumerate()
-        .map(|(i, ((id, at), answer))| {
-            let mut properties = json!({ "index": i });
+        .map(|(index, ((id, at), answer))| {
+            let mut properties = BatchPointProperties {
+                index,
+                nearest: None,
+                error: None,
+            };
             match answer {
                 Ok(found) => {
                     found_any += usize::from(!found.is_empty());
-                    properties["nearest"] = json!(
+                    properties.nearest = Some(
                         found
                             .iter()
                             .enumerate()
                             .map(|(rank, f)| ask.describe(engine, rank, f))
-                            .collect::<Vec<_>>()
+                            .collect(),
                     );
                 }
-                Err(e) => properties["error"] = json!(e),
+                Err(e) => properties.error = Some(e.clone()),
             }
-            let mut feature = json!({
-                "type": "Feature",
-                "geometry": { "type": "Point", "coordinates": [at.x, at.y] },
-                "properties": properties,
-            });
-            if !id.is_null() {
-                feature["id"] = id.clone();
+            BatchPoint {
+                kind: FeatureType::Feature,
+                id: Some(id).filter(|id| !id.is_null()),
+                geometry: PointGeometry::from(geo::Point(at)),
+                properties,
             }
-            feature
         })
         .collect();
-    Ok(collection(
-        out,
-        json!({
-            "mode": ask.mode.as_str(),
-            "k": ask.k,
-            "max_m": ask.max_m,
-            "points": points.len(),
-            "points_with_a_resource": found_any,
-            "points_not_joined": answers.iter().filter(|a| a.is_err()).count(),
-            "max_points": MAX_BATCH,
-        }),
-    ))
+    to_value(&NearestBatch {
+        kind: CollectionType::FeatureCollection,
+        summary: NearestBatchSummary {
+            mode: ask.mode.as_str(),
+            k: ask.k,
+            max_m: ask.max_m,
+            points: answers.len(),
+            points_with_a_resource: found_any,
+            points_not_joined: answers.iter().filter(|a| a.is_err()).count(),
+            max_points: MAX_BATCH,
+        },
+        features,
+    })
 }

@@ -2,12 +2,15 @@
 //! households, change against the previous period of equal length, resolution, and the
 //! hour × weekday profile of the selection.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
+use super::StudyAreas;
+use super::answer::{
+    AnyGeometry, AreaFigures, AreaStatsSummary, CommunityStats, CommunityStatsProperties, Feature,
+    GridStats, GridStatsProperties, PeriodOut, WeekProfile,
+};
 use super::filters::Filters;
-use super::{StudyAreas, collection};
 use crate::analytics::stats::{AreaStats, by_area, time_profile};
-use crate::api::ogc_feature_geometry;
 use crate::api::{ApiError, QueryParams, Scope};
 use crate::index::Engine;
 use crate::model::{IncidentKind, Period, format_local};
@@ -25,7 +28,7 @@ pub fn grids(
             && (filters.communities.is_empty()
                 || filters.communities.contains(&engine.grid_community[g]))
     };
-    let rows = compute(
+    let (stats, summary) = compute(
         engine,
         &filters,
         &engine.incidents.grid,
@@ -40,10 +43,19 @@ pub fn grids(
         .filter(|(g, _)| chosen(*g))
         .map(|(g, grid)| {
             let community_id = engine.communities.items()[engine.grid_community[g] as usize].id;
-            feature(grid.id, ogc_feature_geometry(&grid.geometry), json!({ "name": grid.name, "community_id": community_id, "households": grid.households }), &rows.0[g], params.scope())
+            Feature::new(
+                grid.id,
+                AnyGeometry::of(&grid.geometry),
+                GridStatsProperties {
+                    name: grid.name.clone(),
+                    community_id,
+                    households: grid.households,
+                    figures: figures(&stats[g], params.scope()),
+                },
+            )
         })
         .collect();
-    Ok(collection(features, rows.1))
+    GridStats::new(features, summary).into_value()
 }
 
 /// Per-community statistics.
@@ -68,7 +80,7 @@ pub fn communities(
         (filters.communities.is_empty() || filters.communities.contains(&c))
             && (filters.grids.is_empty() || grid_communities.contains(&c))
     };
-    let rows = compute(
+    let (stats, summary) = compute(
         engine,
         &filters,
         &engine.incidents.community,
@@ -82,16 +94,19 @@ pub fn communities(
         .enumerate()
         .filter(|(c, _)| chosen(*c as u32))
         .map(|(c, community)| {
-            feature(
+            Feature::new(
                 community.id,
-                ogc_feature_geometry(&community.geometry),
-                json!({ "name": community.name, "district_id": community.district_id, "households": community.households }),
-                &rows.0[c],
-                params.scope(),
+                AnyGeometry::of(&community.geometry),
+                CommunityStatsProperties {
+                    name: community.name.clone(),
+                    district_id: community.district_id,
+                    households: community.households,
+                    figures: figures(&stats[c], params.scope()),
+                },
             )
         })
         .collect();
-    Ok(collection(features, rows.1))
+    CommunityStats::new(features, summary).into_value()
 }
 
 /// The statistics of every area and the summary.
@@ -101,7 +116,7 @@ fn compute(
     area_of_row: &[u32],
     households: &[u32],
     scope: &Scope,
-) -> (Vec<AreaStats>, Value) {
+) -> (Vec<AreaStats>, AreaStatsSummary) {
     let period = filters.closed_period(engine);
     let mut current = filters.incidents.clone();
     current.period = period;
@@ -129,73 +144,48 @@ fn compute(
                 .collect()
         })
         .collect();
-    let in_areas: u64 = stats.iter().map(|s| u64::from(s.count)).sum();
-    let total: u32 = profile.iter().flatten().sum();
-    let summary = json!({
-        "total": total,
-        "in_areas": in_areas,
-        "period": { "from": format_local(start), "to": format_local(end) },
-        "previous_period": { "from": previous_period.start.map(format_local), "to": previous_period.end.map(format_local) },
-        "profile": { "rows": "weekday, 0 = Monday", "columns": "hour of day, UTC+08:00", "counts": shown_profile },
-    });
+    let summary = AreaStatsSummary {
+        total: profile.iter().flatten().sum(),
+        in_areas: stats.iter().map(|s| u64::from(s.count)).sum(),
+        period: PeriodOut {
+            from: Some(format_local(start)),
+            to: Some(format_local(end)),
+        },
+        previous_period: previous_period.into(),
+        profile: WeekProfile {
+            rows: "weekday, 0 = Monday",
+            columns: "hour of day, UTC+08:00",
+            counts: shown_profile,
+        },
+    };
     (stats, summary)
 }
 
-/// One area's feature; for an aggregate-only reader, an area of fewer than
-/// [`crate::api::auth::SUPPRESS_BELOW`] incidents shows no figures (`suppressed: true`), and
+/// One area's figures; for an aggregate-only reader, an area of fewer than
+/// [`crate::model::SUPPRESS_BELOW`] incidents (now or in the previous period) shows none, and
 /// no kind of fewer is listed.
-fn feature(
-    id: u64,
-    geometry: geojson::Geometry,
-    mut properties: Value,
-    s: &AreaStats,
-    scope: &Scope,
-) -> Value {
-    let counts: Map<String, Value> = IncidentKind::ALL
-        .iter()
-        .filter(|k| s.by_kind[**k as usize] > 0)
-        .filter(|k| scope.shows_count(u64::from(s.by_kind[**k as usize])))
-        .map(|k| (k.as_str().to_owned(), s.by_kind[*k as usize].into()))
-        .collect();
+fn figures(s: &AreaStats, scope: &Scope) -> AreaFigures {
     let suppressed = !scope.shows_count(u64::from(s.count))
         || s.previous.is_some_and(|p| !scope.shows_count(u64::from(p)));
-    if let Value::Object(map) = &mut properties
-        && suppressed
-    {
-        for key in [
-            "count",
-            "rate_per_1000_households",
-            "previous_count",
-            "change_pct",
-            "resolved_share",
-            "median_hours_to_resolve",
-        ] {
-            map.insert(key.into(), Value::Null);
-        }
-        map.insert("counts".into(), Map::new().into());
-        map.insert("suppressed".into(), true.into());
-    } else if let Value::Object(map) = &mut properties {
-        map.insert("count".into(), s.count.into());
-        map.insert("counts".into(), counts.into());
-        map.insert(
-            "rate_per_1000_households".into(),
-            json!(s.rate_per_1000_households),
-        );
-        map.insert("previous_count".into(), json!(s.previous));
-        map.insert("change_pct".into(), json!(s.change_pct));
-        map.insert("resolved_share".into(), json!(s.resolved_share));
-        map.insert(
-            "median_hours_to_resolve".into(),
-            json!(s.median_hours_to_resolve),
-        );
+    if suppressed {
+        return AreaFigures {
+            suppressed: true,
+            ..AreaFigures::default()
+        };
     }
-    let mut feature = Map::new();
-    feature.insert("type".into(), "Feature".into());
-    feature.insert("id".into(), id.into());
-    feature.insert(
-        "geometry".into(),
-        serde_json::to_value(geometry).unwrap_or(Value::Null),
-    );
-    feature.insert("properties".into(), properties);
-    Value::Object(feature)
+    AreaFigures {
+        count: Some(s.count),
+        counts: IncidentKind::ALL
+            .iter()
+            .map(|&k| (k, s.by_kind[k as usize]))
+            .filter(|&(_, n)| n > 0 && scope.shows_count(u64::from(n)))
+            .map(|(k, n)| (k.as_str().to_owned(), n))
+            .collect(),
+        rate_per_1000_households: s.rate_per_1000_households,
+        previous_count: s.previous,
+        change_pct: s.change_pct,
+        resolved_share: s.resolved_share,
+        median_hours_to_resolve: s.median_hours_to_resolve,
+        suppressed: false,
+    }
 }

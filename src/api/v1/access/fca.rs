@@ -4,9 +4,13 @@
 //! with its score Aᵢ, and per grid and community the household-weighted mean score.
 
 use rustc_hash::FxHashMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::super::{StudyAreas, collection};
+use super::super::StudyAreas;
+use super::super::answer::{
+    CommunityScore, Fca, FcaProperties, FcaSummary, Feature, GridScore, PointGeometry, WeightOut,
+    WeightStep,
+};
 use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
 use crate::analytics::access::fca::{Weight, two_step_fca};
@@ -52,25 +56,23 @@ pub fn fca(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result
     let resources = engine.resources.items();
     let buildings = engine.buildings.items();
     let centroids = building_centroids(engine);
-    let mut features: Vec<Value> = answer
+    let mut features: Vec<Feature<FcaProperties, PointGeometry>> = answer
         .ratios
         .iter()
         .map(|r| {
             let resource = &resources[r.resource as usize];
-            json!({
-                "type": "Feature",
-                "id": format!("resource.{}", resource.id),
-                "geometry": { "type": "Point", "coordinates": [resource.geometry.x(), resource.geometry.y()] },
-                "properties": {
-                    "feature": "resource",
-                    "resource_id": resource.id,
-                    "kind": resource.kind,
-                    "name": resource.name,
-                    "capacity": resource.capacity,
-                    "demand": r.demand,
-                    "ratio": r.ratio,
+            Feature::new(
+                format!("resource.{}", resource.id),
+                PointGeometry::from(resource.geometry),
+                FcaProperties::Resource {
+                    resource_id: resource.id,
+                    kind: resource.kind,
+                    name: resource.name.clone(),
+                    capacity: resource.capacity,
+                    demand: r.demand,
+                    ratio: r.ratio,
                 },
-            })
+            )
         })
         .collect();
     let mut grids: FxHashMap<u64, (f64, f64)> = FxHashMap::default();
@@ -90,58 +92,67 @@ pub fn fca(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result
                 sums.1 += households * score;
             }
         }
-        let c = centroids[b as usize];
-        features.push(json!({
-            "type": "Feature",
-            "id": format!("building.{}", building.id),
-            "geometry": { "type": "Point", "coordinates": [c.x, c.y] },
-            "properties": {
-                "feature": "building",
-                "building_id": building.id,
-                "households": building.households,
-                "score": score,
-                "grid_id": building.grid_id,
-                "community_id": building.community_id,
+        features.push(Feature::new(
+            format!("building.{}", building.id),
+            PointGeometry::from(geo::Point(centroids[b as usize])),
+            FcaProperties::Building {
+                building_id: building.id,
+                households: building.households,
+                score,
+                grid_id: building.grid_id,
+                community_id: building.community_id,
             },
-        }));
+        ));
     }
-    let per_grid = means(grids);
+    let per_grid: Vec<GridScore> = means(grids)
+        .map(|(grid_id, mean_score, households)| GridScore {
+            grid_id,
+            households,
+            mean_score,
+        })
+        .collect();
     let mut lowest = per_grid.clone();
-    lowest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    lowest.sort_by(|a, b| {
+        a.mean_score
+            .total_cmp(&b.mean_score)
+            .then(a.grid_id.cmp(&b.grid_id))
+    });
     lowest.truncate(LOWEST);
-    let rows = |rows: Vec<(u64, f64, f64)>, key: &str| -> Vec<Value> {
-        rows.into_iter()
-            .map(|(id, mean, households)| json!({ key: id, "households": households, "mean_score": mean }))
-            .collect()
-    };
-    Ok(collection(
+    Fca::new(
         features,
-        json!({
-            "mode": mode.as_str(),
-            "kinds": kinds,
-            "catchment_m": catchment_m,
-            "weights": describe(&weight),
-            "resources": answer.ratios.len(),
-            "resources_with_demand": answer.ratios.iter().filter(|r| r.ratio.is_some()).count(),
-            "supply_reached": answer.supply_reached,
-            "households_times_score": weighted_sum,
-            "per_grid": rows(per_grid, "grid_id"),
-            "lowest_grids": rows(lowest, "grid_id"),
-            "per_community": rows(means(communities), "community_id"),
-            "method": "2SFCA (Luo & Wang 2003) as PySAL access two_stage_fca: R_j = S_j / Σ W(d)·P over the households within the catchment (inclusive), A_i = Σ W(d)·R_j; Σ P_i·A_i equals the supply of the resources with demand in reach",
-        }),
-    ))
+        FcaSummary {
+            mode: mode.as_str(),
+            kinds,
+            catchment_m,
+            weights: describe(&weight),
+            resources: answer.ratios.len(),
+            resources_with_demand: answer.ratios.iter().filter(|r| r.ratio.is_some()).count(),
+            supply_reached: answer.supply_reached,
+            households_times_score: weighted_sum,
+            per_grid,
+            lowest_grids: lowest,
+            per_community: means(communities)
+                .map(|(community_id, mean_score, households)| CommunityScore {
+                    community_id,
+                    households,
+                    mean_score,
+                })
+                .collect(),
+            method: "2SFCA (Luo & Wang 2003) as PySAL access two_stage_fca: R_j = S_j / Σ W(d)·P over the households within the catchment (inclusive), A_i = Σ W(d)·R_j; Σ P_i·A_i equals the supply of the resources with demand in reach",
+        },
+    )
+    .into_value()
 }
 
 /// Household-weighted mean score per key, by id: (id, mean, households).
-fn means(sums: FxHashMap<u64, (f64, f64)>) -> Vec<(u64, f64, f64)> {
+fn means(sums: FxHashMap<u64, (f64, f64)>) -> impl Iterator<Item = (u64, f64, f64)> {
     let mut rows: Vec<(u64, f64, f64)> = sums
         .into_iter()
         .filter(|(_, (h, _))| *h > 0.0)
         .map(|(id, (h, s))| (id, s / h, h))
         .collect();
     rows.sort_by_key(|r| r.0);
-    rows
+    rows.into_iter()
 }
 
 /// The weight from `weights=uniform|e2sfca|gaussian`, `steps=M:W,...` and `sigma_m=`.
@@ -191,13 +202,15 @@ fn weight(params: &QueryParams, catchment_m: f64) -> Result<Weight, ApiError> {
     }
 }
 
-fn describe(weight: &Weight) -> Value {
+fn describe(weight: &Weight) -> WeightOut {
     match weight {
-        Weight::Uniform => json!({ "type": "uniform" }),
-        Weight::Steps(steps) => json!({
-            "type": "e2sfca",
-            "steps": steps.iter().map(|(m, w)| json!({ "up_to_m": m, "weight": w })).collect::<Vec<_>>(),
-        }),
-        Weight::Gaussian { sigma_m } => json!({ "type": "gaussian", "sigma_m": sigma_m }),
+        Weight::Uniform => WeightOut::Uniform {},
+        Weight::Steps(steps) => WeightOut::E2sfca {
+            steps: steps
+                .iter()
+                .map(|&(up_to_m, weight)| WeightStep { up_to_m, weight })
+                .collect(),
+        },
+        Weight::Gaussian { sigma_m } => WeightOut::Gaussian { sigma_m: *sigma_m },
     }
 }

@@ -4,17 +4,22 @@
 //! Default thresholds are GB 50180-2018's life circles for a walk: 5 minutes ≈ 300 m, 10 minutes
 //! ≈ 500 m, 15 minutes ≈ 800–1,000 m (the upper figure is used).
 
-use serde_json::{Value, json};
+use rustc_hash::FxHashMap;
+use serde_json::Value;
 
+use super::super::StudyAreas;
+use super::super::answer::{
+    AnyGeometry, CellBeyond, CellSums, CommunityBeyond, Feature, GapId, GapProperties, Gaps,
+    GapsSummary, GridBeyond, HomeBeyond, ThresholdReach,
+};
 use super::super::filters::positions;
-use super::super::{StudyAreas, collection};
 use super::kinds;
 use crate::analytics::access::catchment::building_centroids;
 use crate::analytics::access::{BuildingAccess, LIFE_CIRCLES_M, building_access};
-use crate::api::params::{Choice, Res, mode};
+use crate::api::params::{Choice, Res, mode, rounded};
 use crate::api::{ApiError, QueryParams};
 use crate::index::Engine;
-use crate::model::Building;
+use crate::model::{Building, ResourceKind};
 
 /// The gaps (see the module documentation).
 pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Result<Value, ApiError> {
@@ -44,12 +49,7 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
         .collect();
 
     let access = building_access(engine, &kinds, mode);
-    let mut beyond = vec![(0u64, 0u64); thresholds.len()];
-    let (mut households_total, mut buildings_total) = (0u64, 0u64);
-    let mut by_community: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
-    let mut by_grid: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
-    // Per H3 cell of the building's centroid: households in it, then beyond each threshold.
-    let mut by_cell: rustc_hash::FxHashMap<u64, Vec<u64>> = rustc_hash::FxHashMap::default();
+    let mut tally = Tally::new(&thresholds, h3_res);
     let centroids = building_centroids(engine);
     let mut features = Vec::new();
     for ((b, a), c) in engine.buildings.items().iter().zip(&access).zip(&centroids) {
@@ -59,61 +59,127 @@ pub fn gaps(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
         if !chosen || b.households == 0 {
             continue;
         }
-        households_total += u64::from(b.households);
-        buildings_total += 1;
         let exceeded = thresholds.iter().filter(|&&t| a.distance_m > t).count();
-        for slot in &mut beyond[..exceeded] {
-            slot.0 += u64::from(b.households);
-            slot.1 += 1;
-        }
-        for (key, map) in [
-            (b.community_id, &mut by_community),
-            (b.grid_id, &mut by_grid),
-        ] {
-            if let Some(id) = key {
-                let sums = map.entry(id).or_insert_with(|| vec![0; thresholds.len()]);
-                for s in &mut sums[..exceeded] {
-                    *s += u64::from(b.households);
-                }
-            }
-        }
-        if let Ok(ll) = h3o::LatLng::new(c.y, c.x) {
-            let sums = by_cell
-                .entry(u64::from(ll.to_cell(h3_res)))
-                .or_insert_with(|| vec![0; thresholds.len() + 1]);
-            sums[0] += u64::from(b.households);
-            for s in &mut sums[1..=exceeded] {
-                *s += u64::from(b.households);
-            }
-        }
+        tally.add(b, *c, exceeded);
         if exceeded > 0 && with_features == Features::Homes {
             features.push(unserved(engine, b, a, thresholds[exceeded - 1]));
         }
     }
-    let community_name = |id| engine.communities.get(id).map(|c| c.name.clone());
-    let grid_name = |id| engine.grids.get(id).map(|g| g.name.clone());
-    let per_h3 = per_cell(by_cell);
+    let per_h3 = per_cell(std::mem::take(&mut tally.by_cell));
     if with_features == Features::Cells {
         features = cell_features(&per_h3, &thresholds);
     }
-    Ok(collection(
-        features,
-        json!({
-            "mode": mode.as_str(),
-            "kinds": kinds,
-            "thresholds_m": thresholds,
-            "households_total": households_total,
-            "buildings_total": buildings_total,
-            "beyond": thresholds.iter().zip(&beyond).map(|(t, (h, n))| json!({
-                "threshold_m": t, "households_beyond": h, "buildings_beyond": n,
-            })).collect::<Vec<Value>>(),
-            "per_community": named_sums(by_community, "community_id", &community_name),
-            "per_grid": named_sums(by_grid, "grid_id", &grid_name),
-            "h3_res": h3_res as u8,
-            "per_h3": per_cell_json(&per_h3),
-            "standard": "GB 50180-2018 life circles: 5, 10, 15 minutes ≈ 300, 500, 1,000 m on foot",
-        }),
-    ))
+    let mut summary = tally.summary(engine, mode.as_str(), kinds);
+    summary.per_h3 = per_h3
+        .into_iter()
+        .map(|(cell, sums)| CellSums {
+            h3: cell.to_string(),
+            households: sums[0],
+            households_beyond: sums[1..].to_vec(),
+        })
+        .collect();
+    Gaps::new(features, summary).into_value()
+}
+
+/// The households (and buildings) beyond each threshold: city-wide, per community, per grid
+/// and per H3 cell of the building's centroid.
+struct Tally<'a> {
+    thresholds: &'a [f64],
+    h3_res: h3o::Resolution,
+    /// Households and buildings beyond each threshold.
+    beyond: Vec<(u64, u64)>,
+    households: u64,
+    buildings: u64,
+    by_community: FxHashMap<u64, Vec<u64>>,
+    by_grid: FxHashMap<u64, Vec<u64>>,
+    /// Households in the cell, then beyond each threshold.
+    by_cell: FxHashMap<u64, Vec<u64>>,
+}
+
+impl<'a> Tally<'a> {
+    fn new(thresholds: &'a [f64], h3_res: h3o::Resolution) -> Self {
+        Self {
+            thresholds,
+            h3_res,
+            beyond: vec![(0, 0); thresholds.len()],
+            households: 0,
+            buildings: 0,
+            by_community: FxHashMap::default(),
+            by_grid: FxHashMap::default(),
+            by_cell: FxHashMap::default(),
+        }
+    }
+
+    /// Counts building `b` (centroid `c`), beyond the first `exceeded` thresholds.
+    fn add(&mut self, b: &Building, c: geo::Coord, exceeded: usize) {
+        let households = u64::from(b.households);
+        let n = self.thresholds.len();
+        self.households += households;
+        self.buildings += 1;
+        for slot in &mut self.beyond[..exceeded] {
+            slot.0 += households;
+            slot.1 += 1;
+        }
+        for (key, map) in [
+            (b.community_id, &mut self.by_community),
+            (b.grid_id, &mut self.by_grid),
+        ] {
+            if let Some(id) = key {
+                let sums = map.entry(id).or_insert_with(|| vec![0; n]);
+                for s in &mut sums[..exceeded] {
+                    *s += households;
+                }
+            }
+        }
+        if let Ok(ll) = h3o::LatLng::new(c.y, c.x) {
+            let sums = self
+                .by_cell
+                .entry(u64::from(ll.to_cell(self.h3_res)))
+                .or_insert_with(|| vec![0; n + 1]);
+            sums[0] += households;
+            for s in &mut sums[1..=exceeded] {
+                *s += households;
+            }
+        }
+    }
+
+    /// The summary, without its per-cell sums.
+    fn summary(self, engine: &Engine, mode: &'static str, kinds: Vec<ResourceKind>) -> GapsSummary {
+        GapsSummary {
+            mode,
+            kinds,
+            thresholds_m: self.thresholds.to_vec(),
+            households_total: self.households,
+            buildings_total: self.buildings,
+            beyond: self
+                .thresholds
+                .iter()
+                .zip(&self.beyond)
+                .map(|(&threshold_m, &(households, buildings))| ThresholdReach {
+                    threshold_m,
+                    households_beyond: households,
+                    buildings_beyond: buildings,
+                })
+                .collect(),
+            per_community: by_id(self.by_community)
+                .map(|(community_id, households_beyond)| CommunityBeyond {
+                    name: engine.communities.get(community_id).map(|c| c.name.clone()),
+                    community_id,
+                    households_beyond,
+                })
+                .collect(),
+            per_grid: by_id(self.by_grid)
+                .map(|(grid_id, households_beyond)| GridBeyond {
+                    name: engine.grids.get(grid_id).map(|g| g.name.clone()),
+                    grid_id,
+                    households_beyond,
+                })
+                .collect(),
+            h3_res: self.h3_res as u8,
+            per_h3: Vec::new(),
+            standard: "GB 50180-2018 life circles: 5, 10, 15 minutes ≈ 300, 500, 1,000 m on foot",
+        }
+    }
 }
 
 /// `h3_res`: the resolution of the per-cell sums and cell features.
@@ -157,79 +223,67 @@ fn with_features(params: &QueryParams) -> Result<Features, ApiError> {
 
 /// The H3 cells with households as features: households, and households beyond each
 /// threshold both as a list and as `beyond_{threshold}` (for map styles).
-fn cell_features(rows: &[(h3o::CellIndex, Vec<u64>)], thresholds: &[f64]) -> Vec<Value> {
+fn cell_features(
+    rows: &[(h3o::CellIndex, Vec<u64>)],
+    thresholds: &[f64],
+) -> Vec<Feature<GapProperties, AnyGeometry, GapId>> {
     rows.iter()
         .map(|(cell, sums)| {
-            let mut properties = serde_json::Map::new();
-            properties.insert("h3".into(), cell.to_string().into());
-            properties.insert("households".into(), sums[0].into());
-            properties.insert("households_beyond".into(), json!(sums[1..]));
-            for (t, beyond) in thresholds.iter().zip(&sums[1..]) {
-                properties.insert(format!("beyond_{t}"), (*beyond).into());
-            }
-            json!({
-                "type": "Feature",
-                "id": cell.to_string(),
-                "geometry": super::super::cell_geometry(*cell),
-                "properties": properties,
-            })
+            Feature::new(
+                GapId::Cell(cell.to_string()),
+                AnyGeometry::cell(*cell),
+                GapProperties::Cell(CellBeyond {
+                    h3: cell.to_string(),
+                    households: sums[0],
+                    households_beyond: sums[1..].to_vec(),
+                    beyond: thresholds
+                        .iter()
+                        .zip(&sums[1..])
+                        .map(|(t, beyond)| (format!("beyond_{t}"), *beyond))
+                        .collect(),
+                }),
+            )
         })
         .collect()
 }
 
 /// A building beyond `beyond_m`, as a feature.
-fn unserved(engine: &Engine, b: &Building, a: &BuildingAccess, beyond_m: f64) -> Value {
-    let nearest = a.nearest.map(|r| engine.resources.items()[r as usize].id);
-    json!({
-        "type": "Feature",
-        "id": b.id,
-        "geometry": geojson::Geometry::new(geojson::Value::from(&b.geometry)),
-        "properties": {
-            "building_id": b.id,
-            "households": b.households,
-            "distance_m": a.distance_m.is_finite().then(|| (a.distance_m * 10.0).round() / 10.0),
-            "nearest_id": nearest,
-            "beyond_m": beyond_m,
-            "grid_id": b.grid_id,
-            "community_id": b.community_id,
-        },
-    })
+fn unserved(
+    engine: &Engine,
+    b: &Building,
+    a: &BuildingAccess,
+    beyond_m: f64,
+) -> Feature<GapProperties, AnyGeometry, GapId> {
+    Feature::new(
+        GapId::Building(b.id),
+        AnyGeometry::of(&b.geometry),
+        GapProperties::Home(HomeBeyond {
+            building_id: b.id,
+            households: b.households,
+            distance_m: a.distance_m.is_finite().then(|| rounded(a.distance_m, 1)),
+            nearest_id: a.nearest.map(|r| engine.resources.items()[r as usize].id),
+            beyond_m,
+            grid_id: b.grid_id,
+            community_id: b.community_id,
+        }),
+    )
 }
 
-/// Households beyond each threshold per community or grid (`key`), by id, with names.
-fn named_sums(
-    map: rustc_hash::FxHashMap<u64, Vec<u64>>,
-    key: &str,
-    name: &dyn Fn(u64) -> Option<String>,
-) -> Vec<Value> {
+/// Households beyond each threshold per community or grid id, by id.
+fn by_id(map: FxHashMap<u64, Vec<u64>>) -> impl Iterator<Item = (u64, Vec<u64>)> {
     let mut rows: Vec<(u64, Vec<u64>)> = map.into_iter().collect();
     rows.sort_by_key(|r| r.0);
     rows.into_iter()
-        .map(|(id, s)| json!({ key: id, "name": name(id), "households_beyond": s }))
-        .collect()
 }
 
 /// Cells with households, by index: their households and households beyond each threshold.
-fn per_cell(by_cell: rustc_hash::FxHashMap<u64, Vec<u64>>) -> Vec<(h3o::CellIndex, Vec<u64>)> {
+fn per_cell(by_cell: FxHashMap<u64, Vec<u64>>) -> Vec<(h3o::CellIndex, Vec<u64>)> {
     let mut rows: Vec<(h3o::CellIndex, Vec<u64>)> = by_cell
         .into_iter()
         .filter_map(|(cell, sums)| Some((h3o::CellIndex::try_from(cell).ok()?, sums)))
         .collect();
     rows.sort_by_key(|r| r.0);
     rows
-}
-
-/// The per-cell sums as the summary lists them.
-fn per_cell_json(rows: &[(h3o::CellIndex, Vec<u64>)]) -> Vec<Value> {
-    rows.iter()
-        .map(|(cell, sums)| {
-            json!({
-                "h3": cell.to_string(),
-                "households": sums[0],
-                "households_beyond": sums[1..],
-            })
-        })
-        .collect()
 }
 
 /// `thresholds_m`, ascending (default [`LIFE_CIRCLES_M`]).

@@ -11,9 +11,9 @@
 
 use geo::Coord;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::super::collection;
+use super::super::answer::{Feature, PointGeometry, SiteProperties, Sites, SitesSummary};
 use super::kinds;
 use crate::analytics::access::sites::{Objective, SiteQuery, choose_sites};
 use crate::api::params::{mode_named, rounded};
@@ -79,7 +79,7 @@ pub fn sites(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Valu
         candidates,
     };
     let answer = choose_sites(engine, &query);
-    let features: Vec<Value> = answer
+    let features = answer
         .sites
         .iter()
         .enumerate()
@@ -87,42 +87,46 @@ pub fn sites(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Valu
             let cell = h3o::LatLng::new(site.at.y, site.at.x)
                 .ok()
                 .map(|ll| ll.to_cell(h3o::Resolution::Nine).to_string());
-            json!({
-                "type": "Feature",
-                "id": rank + 1,
-                "geometry": { "type": "Point", "coordinates": [site.at.x, site.at.y] },
-                "properties": {
-                    "rank": rank + 1,
-                    "households_gained": site.households_gained,
-                    "household_metres_saved": rounded(site.distance_saved, 1),
-                    "h3": cell,
+            Feature::new(
+                rank + 1,
+                PointGeometry::from(geo::Point(site.at)),
+                SiteProperties {
+                    rank: rank + 1,
+                    households_gained: site.households_gained,
+                    household_metres_saved: rounded(site.distance_saved, 1),
+                    h3: cell,
                 },
-            })
+            )
         })
         .collect();
-    Ok(collection(
+    Sites::new(
         features,
-        json!({
-            "mode": mode.as_str(),
-            "kinds": kinds,
-            "objective": objective.as_str(),
-            "k": k,
-            "threshold_m": threshold_m,
-            "candidates": answer.candidates,
-            "candidates_from": if given { "request" } else { "built-up H3 res-9 cells without a site of the kind, centres moved onto the nearest walkable street" },
-            "households_total": answer.households_total,
-            "households_covered_before": answer.households_covered_before,
-            "households_covered_after": answer.households_covered_after,
-            "weighted_distance_before_m": rounded(answer.weighted_distance_before, 1),
-            "weighted_distance_after_m": rounded(answer.weighted_distance_after, 1),
-            "optimality_bound": rounded(answer.optimality_bound, 1),
-            "optimality_bound_of": match objective {
+        SitesSummary {
+            mode: mode.as_str(),
+            kinds,
+            objective: objective.as_str(),
+            k,
+            threshold_m,
+            candidates: answer.candidates,
+            candidates_from: if given {
+                "request"
+            } else {
+                "built-up H3 res-9 cells without a site of the kind, centres moved onto the nearest walkable street"
+            },
+            households_total: answer.households_total,
+            households_covered_before: answer.households_covered_before,
+            households_covered_after: answer.households_covered_after,
+            weighted_distance_before_m: rounded(answer.weighted_distance_before, 1),
+            weighted_distance_after_m: rounded(answer.weighted_distance_after, 1),
+            optimality_bound: rounded(answer.optimality_bound, 1),
+            optimality_bound_of: match objective {
                 Objective::Coverage => "households_covered_after: no k candidates cover more",
                 Objective::PMedian => "weighted_distance_after_m: no k candidates reach less",
             },
-            "method": "lazy greedy, then the best single exchanges while one improves; the bound is the smaller of the greedy guarantee and the value plus the k largest gains left",
-        }),
-    ))
+            method: "lazy greedy, then the best single exchanges while one improves; the bound is the smaller of the greedy guarantee and the value plus the k largest gains left",
+        },
+    )
+    .into_value()
 }
 
 /// The Points of a GeoJSON FeatureCollection (or a bare array of Point features).

@@ -12,14 +12,15 @@ pub use suggest::{EXTRA_M, suggest};
 
 use geo::MultiLineString;
 use h3o::CellIndex;
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::StudyAreas;
 use super::answer::{
-    Dosage, DosageProperties, DosageSummary, Feature, PatrolSubject, PeriodOut, PointGeometry,
-    Slot, TeamProperties, TeamSummary, Teams, Timing, TimingSummary, VisitOut,
+    AnyGeometry, Coverage, CoverageProperties, CoverageSummary, Dosage, DosageProperties,
+    DosageSummary, Feature, PatrolSubject, PeriodOut, PointGeometry, Slot, TeamProperties,
+    TeamSummary, Teams, Timing, TimingSummary, VisitOut,
 };
 use super::filters::Filters;
-use super::{StudyAreas, cell_geometry, collection};
 use crate::analytics::patrol::coverage::{DEFAULT_BUFFER_M, coverage as cover};
 use crate::analytics::patrol::dosage::{dosage as dose, visits};
 use crate::analytics::patrol::hot_cells::{HotSource, city_hot_cells};
@@ -195,10 +196,6 @@ fn any_subject(engine: &Engine, params: &QueryParams) -> Result<Subject, ApiErro
     }
 }
 
-fn period_json(filter: &IncidentFilter) -> Value {
-    json!({ "from": filter.period.start.map(format_local), "to": filter.period.end.map(format_local) })
-}
-
 /// `GET /api/v1/patrol/coverage?route=|track=|community=[&buffer_m=50][&from=&to=&kind=]`.
 pub fn coverage(
     engine: &Engine,
@@ -222,63 +219,67 @@ pub fn coverage(
         &hot,
         &filter,
     );
-    let share = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let mut features: Vec<Value> = c
+    let mut features: Vec<Feature<CoverageProperties, AnyGeometry>> = c
         .grids
         .iter()
         .map(|g| {
             let grid = &engine.grids.items()[g.grid as usize];
-            json!({
-                "type": "Feature",
-                "id": format!("grid.{}", grid.id),
-                "geometry": geojson::Geometry::new(geojson::Value::from(&grid.geometry)),
-                "properties": {
-                    "feature": "grid",
-                    "grid_id": grid.id,
-                    "name": grid.name,
-                    "area_covered_share": g.area_share,
-                    "buildings_covered_share": share(g.buildings_reached as u64, g.buildings as u64),
-                    "households_covered_share": share(g.households_reached, g.households),
-                    "buildings": g.buildings,
-                    "households": g.households,
-                    "hotspots_reached": g.hotspots_reached,
-                    "hotspots_missed": g.hotspots_missed,
+            Feature::new(
+                format!("grid.{}", grid.id),
+                AnyGeometry::of(&grid.geometry),
+                CoverageProperties::Grid {
+                    grid_id: grid.id,
+                    name: grid.name.clone(),
+                    area_covered_share: g.area_share,
+                    buildings_covered_share: share(g.buildings_reached as u64, g.buildings as u64),
+                    households_covered_share: share(g.households_reached, g.households),
+                    buildings: g.buildings,
+                    households: g.households,
+                    hotspots_reached: g.hotspots_reached,
+                    hotspots_missed: g.hotspots_missed,
                 },
-            })
+            )
         })
         .collect();
     for cell in &c.hotspots_missed {
-        features.push(json!({
-            "type": "Feature",
-            "id": format!("missed.{cell}"),
-            "geometry": cell_geometry(*cell),
-            "properties": { "feature": "missed_hotspot", "h3": cell.to_string() },
-        }));
+        features.push(Feature::new(
+            format!("missed.{cell}"),
+            AnyGeometry::cell(*cell),
+            CoverageProperties::MissedHotspot {
+                h3: cell.to_string(),
+            },
+        ));
     }
-    features.push(json!({
-        "type": "Feature",
-        "id": "buffer",
-        "geometry": geojson::Geometry::new(geojson::Value::from(&c.buffer)),
-        "properties": { "feature": "buffer", "buffer_m": buffer_m },
-    }));
+    features.push(Feature::new(
+        "buffer".into(),
+        AnyGeometry::of(&c.buffer),
+        CoverageProperties::Buffer { buffer_m },
+    ));
     let community = &engine.communities.items()[subject.community as usize];
-    Ok(collection(
+    let names = |cells: &[CellIndex]| cells.iter().map(ToString::to_string).collect();
+    Coverage::new(
         features,
-        json!({
-            "subject": subject.describe,
-            "community_id": community.id,
-            "buffer_m": buffer_m,
-            "length_m": rounded(c.length_m, 1),
-            "buffer_area_m2": c.buffer_area_m2.round(),
-            "hotspots_reached": c.hotspots_reached.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "hotspots_missed": c.hotspots_missed.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "incidents": c.incidents,
-            "incidents_reached": c.incidents_reached,
-            "incident_share": share(c.incidents_reached as u64, c.incidents as u64),
-            "period": period_json(&filter),
-            "hotspots": "the community's res-9 cells of Gi* class ≥ +2 city-wide for the period and kinds, else its own busiest cells (3 at most, of 3 or more incidents)",
-        }),
-    ))
+        CoverageSummary {
+            subject: subject.describe,
+            community_id: community.id,
+            buffer_m,
+            length_m: rounded(c.length_m, 1),
+            buffer_area_m2: c.buffer_area_m2.round(),
+            hotspots_reached: names(&c.hotspots_reached),
+            hotspots_missed: names(&c.hotspots_missed),
+            incidents: c.incidents,
+            incidents_reached: c.incidents_reached,
+            incident_share: share(c.incidents_reached as u64, c.incidents as u64),
+            period: filter.period.into(),
+            hotspots: "the community's res-9 cells of Gi* class ≥ +2 city-wide for the period and kinds, else its own busiest cells (3 at most, of 3 or more incidents)",
+        },
+    )
+    .into_value()
+}
+
+/// `a / b`, 0 when `b` is 0.
+fn share(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// `GET /api/v1/patrol/dosage?track=|route=|community=[&from=&to=&kind=]`: per hot cell of the

@@ -4,13 +4,16 @@
 //! after.
 
 use h3o::{LatLng, Resolution};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{BUFFER_M, cover, hot_cells, period_filter};
 use crate::analytics::patrol::coverage::Coverage;
 use crate::analytics::patrol::suggest::{Candidate, suggest as plan};
 use crate::api::params::{Metres, rounded};
-use crate::api::v1::{StudyAreas, cell_geometry, collection};
+use crate::api::v1::StudyAreas;
+use crate::api::v1::answer::{
+    AnyGeometry, CoverageFigures, Feature, Suggest, SuggestProperties, SuggestSummary,
+};
 use crate::api::{ApiError, QueryParams};
 use crate::index::{Engine, IncidentFilter};
 
@@ -84,27 +87,28 @@ pub fn suggest(
     extended.0[chosen] = s.path.clone();
     let after = cover(engine, &extended, community, buffer_m, &hot, &filter);
     let features = features(route.id, &s, &candidates, &after);
-    Ok(collection(
+    Suggest::new(
         features,
-        json!({
-            "route_id": route.id,
-            "team": route.team,
-            "community_id": route.community_id,
-            "extra_m": extra_m,
-            "buffer_m": buffer_m,
-            "base_length_m": rounded(s.base_length_m, 1),
-            "length_m": rounded(s.length_m, 1),
-            "added_m": rounded((s.length_m - s.base_length_m).max(0.0), 1),
-            "uncovered_hotspots": candidates.len(),
-            "visited": s.visits.iter().map(|v| v.cell.to_string()).collect::<Vec<_>>(),
-            "incidents_gained": s.visits.iter().map(|v| v.weight).sum::<f64>().max(0.0),
-            "before": coverage_json(&before),
-            "after": coverage_json(&after),
-            "exact": s.exact,
-            "period": super::period_json(&filter),
-            "method": "orienteering on the fixed loop: exact (Held–Karp detours per stretch, then the best disjoint combination) up to 8 hot spots; beyond, greedy insertion by incidents per extra metre with 2-opt, or the exact answer over the 8 heaviest if better. Each hot spot is visited at the street node within reach of its cell that is nearest the loop on foot.",
-        }),
-    ))
+        SuggestSummary {
+            route_id: route.id,
+            team: route.team.clone(),
+            community_id: route.community_id,
+            extra_m,
+            buffer_m,
+            base_length_m: rounded(s.base_length_m, 1),
+            length_m: rounded(s.length_m, 1),
+            added_m: rounded((s.length_m - s.base_length_m).max(0.0), 1),
+            uncovered_hotspots: candidates.len(),
+            visited: s.visits.iter().map(|v| v.cell.to_string()).collect(),
+            incidents_gained: s.visits.iter().map(|v| v.weight).sum::<f64>().max(0.0),
+            before: figures(&before),
+            after: figures(&after),
+            exact: s.exact,
+            period: filter.period.into(),
+            method: "orienteering on the fixed loop: exact (Held–Karp detours per stretch, then the best disjoint combination) up to 8 hot spots; beyond, greedy insertion by incidents per extra metre with 2-opt, or the exact answer over the 8 heaviest if better. Each hot spot is visited at the street node within reach of its cell that is nearest the loop on foot.",
+        },
+    )
+    .into_value()
 }
 
 /// The suggested route, then each uncovered hot spot by rank.
@@ -113,34 +117,30 @@ fn features(
     s: &crate::analytics::patrol::suggest::Suggestion,
     candidates: &[Candidate],
     after: &Coverage,
-) -> Vec<Value> {
-    let mut features: Vec<Value> = vec![json!({
-        "type": "Feature",
-        "id": "suggested",
-        "geometry": geojson::Geometry::new(geojson::Value::from(&s.path)),
-        "properties": {
-            "feature": "suggested_route",
-            "route_id": route_id,
-            "length_m": rounded(s.length_m, 1),
+) -> Vec<Feature<SuggestProperties, AnyGeometry>> {
+    let mut features = vec![Feature::new(
+        "suggested".to_owned(),
+        AnyGeometry::of(&s.path),
+        SuggestProperties::SuggestedRoute {
+            route_id,
+            length_m: rounded(s.length_m, 1),
         },
-    })];
+    )];
     for (rank, c) in candidates.iter().enumerate() {
         let visit = s.visits.iter().position(|v| v.cell == c.cell);
-        features.push(json!({
-            "type": "Feature",
-            "id": format!("gap.{}", c.cell),
-            "geometry": cell_geometry(c.cell),
-            "properties": {
-                "feature": "uncovered_hotspot",
-                "h3": c.cell.to_string(),
-                "rank": rank + 1,
-                "incidents": c.weight,
-                "visited": visit.is_some(),
-                "visit_order": visit.map(|v| v + 1),
-                "reached_after": after.hotspots_reached.contains(&c.cell),
-                "street_within_reach": !s.unreachable.contains(&c.cell),
+        features.push(Feature::new(
+            format!("gap.{}", c.cell),
+            AnyGeometry::cell(c.cell),
+            SuggestProperties::UncoveredHotspot {
+                h3: c.cell.to_string(),
+                rank: rank + 1,
+                incidents: c.weight,
+                visited: visit.is_some(),
+                visit_order: visit.map(|v| v + 1),
+                reached_after: after.hotspots_reached.contains(&c.cell),
+                street_within_reach: !s.unreachable.contains(&c.cell),
             },
-        }));
+        ));
     }
     features
 }
@@ -164,15 +164,16 @@ fn incidents_in(engine: &Engine, filter: &IncidentFilter, cells: &[h3o::CellInde
     counts
 }
 
-fn coverage_json(c: &Coverage) -> Value {
+/// A coverage's figures, as the summary gives them before and after.
+fn figures(c: &Coverage) -> CoverageFigures {
     let households: u64 = c.grids.iter().map(|g| g.households).sum();
     let reached: u64 = c.grids.iter().map(|g| g.households_reached).sum();
-    json!({
-        "length_m": rounded(c.length_m, 1),
-        "hotspots_reached": c.hotspots_reached.len(),
-        "hotspots_missed": c.hotspots_missed.len(),
-        "incidents_reached": c.incidents_reached,
-        "incident_share": if c.incidents == 0 { 0.0 } else { c.incidents_reached as f64 / c.incidents as f64 },
-        "households_covered_share": if households == 0 { 0.0 } else { reached as f64 / households as f64 },
-    })
+    CoverageFigures {
+        length_m: rounded(c.length_m, 1),
+        hotspots_reached: c.hotspots_reached.len(),
+        hotspots_missed: c.hotspots_missed.len(),
+        incidents_reached: c.incidents_reached,
+        incident_share: super::share(c.incidents_reached as u64, c.incidents as u64),
+        households_covered_share: super::share(reached, households),
+    }
 }
