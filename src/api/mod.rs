@@ -12,6 +12,7 @@ mod ogc;
 mod openapi;
 pub mod params;
 mod query;
+mod routes;
 mod server;
 mod state;
 mod tiles;
@@ -22,7 +23,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
-use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -45,16 +45,16 @@ const NO_CACHE: &str = "no-cache";
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     metrics::install();
-    let api = Router::new()
-        .route("/", get(web::page))
-        .route("/metrics", get(metrics::metrics))
-        .route("/web/{*path}", get(web::file))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/api/openapi.json", get(openapi::openapi))
-        .nest("/ogc", ogc::router())
-        .nest("/api/v1", v1::router())
-        .route("/tiles/{name}", get(tiles::document))
+    let mut api = Router::new();
+    let mut tiles = Router::new();
+    for e in routes::ENDPOINTS {
+        if routes::is_tile(e) {
+            tiles = tiles.route(e.route(), (e.handler)());
+        } else {
+            api = api.route(e.route(), (e.handler)());
+        }
+    }
+    let api = api
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(axum::middleware::from_fn_with_state(
@@ -74,13 +74,7 @@ pub fn app(state: AppState) -> Router {
         ));
     // Tiles set their own coding, CORS and cache headers (see `tiles::tile`): those three
     // layers cost more per request than sending a cached tile.
-    let tiles = Router::new()
-        .route(
-            "/tiles/{layers}/{z}/{x}/{y}",
-            get(tiles::tile)
-                .options(tiles::preflight)
-                .fallback(method_not_allowed),
-        )
+    let tiles = tiles
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::admit_and_count,

@@ -7,12 +7,11 @@ mod items;
 
 pub(super) use items::{FORMAT, LIMIT, OFFSET};
 
+use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 
 pub(crate) use self::collections::CollectionId;
@@ -23,17 +22,6 @@ use super::{ApiError, AppState, Caller, QueryParams, Scope};
 use crate::index::Engine;
 
 const GEOJSON: &str = "application/geo+json";
-
-/// The `/ogc` routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(landing))
-        .route("/conformance", get(conformance))
-        .route("/collections", get(list_collections))
-        .route("/collections/{collection}", get(collection))
-        .route("/collections/{collection}/items", get(items))
-        .route("/collections/{collection}/items/{fid}", get(item))
-}
 
 /// The scheme and authority clients reached us by, for absolute links.
 pub(crate) fn base_url(headers: &HeaderMap) -> String {
@@ -54,7 +42,10 @@ fn no_params(raw: Option<&str>) -> Result<(), ApiError> {
     QueryParams::parse(raw)?.only(&["f"])
 }
 
-async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+pub(in crate::api) async fn landing(
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     no_params(raw.as_deref())?;
     let base = base_url(&headers);
     Ok(Json(json!({
@@ -69,7 +60,7 @@ async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Json<Val
     })))
 }
 
-async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+pub(in crate::api) async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
     no_params(raw.as_deref())?;
     Ok(Json(json!({
         "conformsTo": [
@@ -80,7 +71,7 @@ async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
     })))
 }
 
-async fn list_collections(
+pub(in crate::api) async fn list_collections(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -115,7 +106,7 @@ fn collection_id(name: &str) -> Result<CollectionId, ApiError> {
     })
 }
 
-async fn collection(
+pub(in crate::api) async fn collection(
     State(state): State<AppState>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
@@ -175,7 +166,7 @@ fn records_allowed(id: CollectionId, caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
-async fn items(
+pub(in crate::api) async fn items(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
@@ -223,7 +214,7 @@ async fn items(
     Ok(geojson_response(&body))
 }
 
-async fn item(
+pub(in crate::api) async fn item(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,

@@ -1,19 +1,18 @@
 //! `GET /api/openapi.json`: an OpenAPI 3.0 document of every endpoint, linked from the OGC
-//! landing page as `service-desc`. It is built from [`endpoints::ENDPOINTS`], with every
+//! landing page as `service-desc`. It is built from [`super::routes::ENDPOINTS`], with every
 //! enumeration (incident kinds, statuses, sources, resource kinds, collections, tile layers)
 //! taken from the code itself, each typed parameter's range and default from the value the
 //! handler reads (`api::params`), and the typed answers' response schemas generated from their
 //! types (`v1::answer`, schemars); `tests/openapi.rs` checks that each route of the router is in
 //! it, that nothing in it is missing from the router, and that it parses as OpenAPI 3.0.
 
-mod endpoints;
-mod params;
+pub(super) mod params;
 
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-pub use endpoints::{ENDPOINTS, Endpoint};
+use super::routes::{ENDPOINTS, Endpoint, TAGS};
 
 /// The media type of the document (OGC API – Features, Part 1, `oas30`).
 pub const MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.0";
@@ -49,7 +48,7 @@ pub fn document(base: &str) -> Value {
             "license": { "name": "see the repository" },
         },
         "servers": [{ "url": base }],
-        "tags": endpoints::TAGS.iter().map(|(name, description)| json!({ "name": name, "description": description })).collect::<Vec<_>>(),
+        "tags": TAGS.iter().map(|(name, description)| json!({ "name": name, "description": description })).collect::<Vec<_>>(),
         "paths": paths,
         "components": {
             "securitySchemes": {
@@ -154,12 +153,7 @@ fn body_schema(media: &str) -> Value {
 
 fn responses(e: &Endpoint, generator: &mut schemars::SchemaGenerator) -> Value {
     let (status, media) = e.ok;
-    let typed = e.path.strip_prefix("/api/v1").and_then(|p| {
-        super::v1::answer::SCHEMAS
-            .iter()
-            .find(|(method, path, _)| *method == e.method && *path == p)
-            .map(|(_, _, schema)| *schema)
-    });
+    let typed = e.schema;
     let schema = match (media, typed) {
         (_, Some(schema)) => schema(generator).to_value(),
         (m, None) if m.contains("geo+json") => {

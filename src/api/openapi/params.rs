@@ -57,12 +57,12 @@ fn list_of(values: &[&str], what: &str, name: &str) -> Value {
     )
 }
 
-pub(super) fn no_params() -> Vec<Value> {
+pub(in crate::api) fn no_params() -> Vec<Value> {
     Vec::new()
 }
 
 /// `kind`, `from`, `to`, `community`, `grid`, `bbox`, `status`.
-pub(super) fn filters() -> Vec<Value> {
+pub(in crate::api) fn filters() -> Vec<Value> {
     vec![
         list_of(
             &names(IncidentKind::ALL, IncidentKind::as_str),
@@ -86,20 +86,20 @@ pub(super) fn filters() -> Vec<Value> {
     ]
 }
 
-pub(super) fn hexbins() -> Vec<Value> {
+pub(in crate::api) fn hexbins() -> Vec<Value> {
     let mut p = filters();
     p.push(RES.doc());
     p
 }
 
-pub(super) fn hotspots() -> Vec<Value> {
+pub(in crate::api) fn hotspots() -> Vec<Value> {
     let mut p = filters();
     p.push(RES.doc());
     p.push(HOTSPOT_K.doc());
     p
 }
 
-pub(super) fn emerging() -> Vec<Value> {
+pub(in crate::api) fn emerging() -> Vec<Value> {
     let mut p = filters();
     p.push(EMERGING_RES.doc());
     p.push(EMERGING_K.doc());
@@ -123,7 +123,7 @@ fn resource_kinds(name: &str) -> Value {
     )
 }
 
-pub(super) fn route() -> Vec<Value> {
+pub(in crate::api) fn route() -> Vec<Value> {
     vec![
         required_query("from", string(), "LON,LAT"),
         required_query("to", string(), "LON,LAT"),
@@ -131,7 +131,7 @@ pub(super) fn route() -> Vec<Value> {
     ]
 }
 
-pub(super) fn isochrones() -> Vec<Value> {
+pub(in crate::api) fn isochrones() -> Vec<Value> {
     vec![
         query(
             "lon",
@@ -153,7 +153,7 @@ pub(super) fn isochrones() -> Vec<Value> {
     ]
 }
 
-pub(super) fn nearest_common() -> Vec<Value> {
+pub(in crate::api) fn nearest_common() -> Vec<Value> {
     vec![
         resource_kinds("kind"),
         NEAREST_K.doc(),
@@ -163,7 +163,7 @@ pub(super) fn nearest_common() -> Vec<Value> {
     ]
 }
 
-pub(super) fn nearest() -> Vec<Value> {
+pub(in crate::api) fn nearest() -> Vec<Value> {
     let mut p = vec![
         required_query("lon", number(-180.0, 180.0), "longitude"),
         required_query("lat", number(-90.0, 90.0), "latitude"),
@@ -172,7 +172,7 @@ pub(super) fn nearest() -> Vec<Value> {
     p
 }
 
-pub(super) fn gaps() -> Vec<Value> {
+pub(in crate::api) fn gaps() -> Vec<Value> {
     vec![
         resource_kinds("kind"),
         query(
@@ -188,7 +188,7 @@ pub(super) fn gaps() -> Vec<Value> {
     ]
 }
 
-pub(super) fn fca() -> Vec<Value> {
+pub(in crate::api) fn fca() -> Vec<Value> {
     vec![
         resource_kinds("kind"),
         CATCHMENT_M.doc(),
@@ -199,7 +199,7 @@ pub(super) fn fca() -> Vec<Value> {
     ]
 }
 
-pub(super) fn subject() -> Vec<Value> {
+pub(in crate::api) fn subject() -> Vec<Value> {
     let mut p = vec![
         query("route", integer(0, u64::MAX), "a patrol route id"),
         query("track", integer(0, u64::MAX), "a patrol track id"),
@@ -214,7 +214,7 @@ pub(super) fn subject() -> Vec<Value> {
     p
 }
 
-pub(super) fn period() -> Vec<Value> {
+pub(in crate::api) fn period() -> Vec<Value> {
     vec![
         list_of(
             &names(IncidentKind::ALL, IncidentKind::as_str),
@@ -230,7 +230,7 @@ pub(super) fn period() -> Vec<Value> {
     ]
 }
 
-pub(super) fn suggest() -> Vec<Value> {
+pub(in crate::api) fn suggest() -> Vec<Value> {
     let mut p = vec![
         required_query("route", integer(0, u64::MAX), "the patrol route to extend"),
         EXTRA_M.doc(),
@@ -248,11 +248,11 @@ fn collection() -> Value {
     )
 }
 
-pub(super) fn ogc_collection() -> Vec<Value> {
+pub(in crate::api) fn ogc_collection() -> Vec<Value> {
     vec![collection()]
 }
 
-pub(super) fn ogc_items() -> Vec<Value> {
+pub(in crate::api) fn ogc_items() -> Vec<Value> {
     vec![
         collection(),
         LIMIT.doc(),
@@ -272,7 +272,7 @@ pub(super) fn ogc_items() -> Vec<Value> {
     ]
 }
 
-pub(super) fn ogc_item() -> Vec<Value> {
+pub(in crate::api) fn ogc_item() -> Vec<Value> {
     vec![
         collection(),
         path("fid", integer(0, u64::MAX), "the feature id"),
@@ -287,7 +287,7 @@ fn tile_layers() -> String {
         .join(", ")
 }
 
-pub(super) fn tile() -> Vec<Value> {
+pub(in crate::api) fn tile() -> Vec<Value> {
     let mut p = vec![
         path(
             "layers",
@@ -309,7 +309,7 @@ pub(super) fn tile() -> Vec<Value> {
     p
 }
 
-pub(super) fn tile_document() -> Vec<Value> {
+pub(in crate::api) fn tile_document() -> Vec<Value> {
     vec![path(
         "name",
         string(),
@@ -320,7 +320,7 @@ pub(super) fn tile_document() -> Vec<Value> {
     )]
 }
 
-pub(super) fn web_file() -> Vec<Value> {
+pub(in crate::api) fn web_file() -> Vec<Value> {
     vec![path(
         "path",
         string(),
@@ -328,7 +328,7 @@ pub(super) fn web_file() -> Vec<Value> {
     )]
 }
 
-pub(super) fn track_query() -> Vec<Value> {
+pub(in crate::api) fn track_query() -> Vec<Value> {
     vec![
         query(
             "datum",
@@ -345,7 +345,7 @@ pub(super) fn track_query() -> Vec<Value> {
     ]
 }
 
-pub(super) fn datum() -> Vec<Value> {
+pub(in crate::api) fn datum() -> Vec<Value> {
     vec![query(
         "datum",
         json!({ "type": "string", "enum": Datum::NAMES }),
@@ -353,6 +353,6 @@ pub(super) fn datum() -> Vec<Value> {
     )]
 }
 
-pub(super) fn incident_id() -> Vec<Value> {
+pub(in crate::api) fn incident_id() -> Vec<Value> {
     vec![path("id", integer(0, u64::MAX), "the incident id")]
 }

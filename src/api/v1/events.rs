@@ -48,7 +48,7 @@ fn reset() -> Event {
 
 /// The stream: the catch-up, then live events until the server closes the feed. A client too
 /// slow to keep up with the channel gets a `reset` and stays connected.
-pub(super) async fn events(
+pub(in crate::api) async fn events(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,

@@ -18,17 +18,25 @@ mod walking;
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use serde_json::Value;
 
 pub use crate::analytics::study_areas::StudyAreas;
 pub use cache::AnswerCache;
+
+pub(super) use access::{fca, gaps, sites};
+pub(super) use events::events;
+pub(super) use hexbins::hexbins;
+pub(super) use hotspots::{emerging, hotspots};
+pub(super) use nearest::{nearest, nearest_batch};
+pub(super) use patrol::{coverage, dosage, suggest, teams, timing};
+pub(super) use stats::{communities as community_stats, grids as grid_stats};
+pub(super) use walking::{isochrones, route, summary as street_summary};
 
 use super::{ApiError, AppState, Caller, QueryParams};
 
@@ -43,56 +51,19 @@ pub(super) mod parameters {
 }
 use crate::index::Engine;
 
-/// The cached `GET` analytics: each path under `/api/v1` (without its slash, the answer's
-/// cache name) and what it computes. One table, so each is routed the same way.
-const ANSWERS: &[(&str, Compute)] = &[
-    ("/hexbins", hexbins::hexbins),
-    ("/hotspots", hotspots::hotspots),
-    ("/hotspots/emerging", hotspots::emerging),
-    ("/stats/grids", stats::grids),
-    ("/route", walking::route),
-    ("/access/gaps", access::gaps),
-    ("/access/fca", access::fca),
-    ("/nearest", nearest::nearest),
-    ("/isochrones", walking::isochrones),
-    ("/streets/summary", walking::summary),
-    ("/stats/communities", stats::communities),
-    ("/patrol/coverage", patrol::coverage),
-    ("/patrol/dosage", patrol::dosage),
-    ("/patrol/teams", patrol::teams),
-    ("/patrol/suggest", patrol::suggest),
-    ("/patrol/timing", patrol::timing),
-];
+/// What serves a cached `GET` analytics endpoint: `name` (its path under `/api/v1`, the
+/// answer's cache name) computed by `compute`.
+pub(in crate::api) fn cached(name: &'static str, compute: Compute) -> MethodRouter<AppState> {
+    get(move |s: State<AppState>, c: Caller, q: RawQuery| answer(s, c, q, name, compute))
+}
 
-/// The `/api/v1` routes.
-pub fn router() -> Router<AppState> {
-    let mut router = Router::new()
-        .merge(ingest::router())
-        .route("/events", get(events::events))
-        .route(
-            "/access/sites",
-            post(
-                |s: State<AppState>, c: Caller, h: HeaderMap, q: RawQuery, b: Body| {
-                    answer_post(s, c, h, q, b, access::sites)
-                },
-            ),
-        )
-        .route(
-            "/nearest",
-            post(
-                |s: State<AppState>, c: Caller, h: HeaderMap, q: RawQuery, b: Body| {
-                    answer_post(s, c, h, q, b, nearest::nearest_batch)
-                },
-            ),
-        );
-    for &(path, compute) in ANSWERS {
-        let name = &path[1..];
-        router = router.route(
-            path,
-            get(move |s: State<AppState>, c: Caller, q: RawQuery| answer(s, c, q, name, compute)),
-        );
-    }
-    router
+/// What serves a `POST` analytics question computed by `compute`.
+pub(in crate::api) fn posted(compute: PostCompute) -> MethodRouter<AppState> {
+    post(
+        move |s: State<AppState>, c: Caller, h: HeaderMap, q: RawQuery, b: Body| {
+            answer_post(s, c, h, q, b, compute)
+        },
+    )
 }
 
 /// What an analytics endpoint computes: the answer for the engine and parameters.

@@ -177,32 +177,3 @@ pub struct NoProperties {}
 
 /// Writes a type's schema into the generator's definitions and returns its reference.
 pub type SchemaOf = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
-
-/// The response schema of each typed answer, by its method and path under `/api/v1`, for the
-/// OpenAPI document.
-pub const SCHEMAS: &[(&str, &str, SchemaOf)] = &[
-    ("get", "/hexbins", |g| g.subschema_for::<Hexbins>()),
-    ("get", "/hotspots", |g| g.subschema_for::<Hotspots>()),
-    ("get", "/hotspots/emerging", |g| {
-        g.subschema_for::<Emerging>()
-    }),
-    ("get", "/stats/grids", |g| g.subschema_for::<GridStats>()),
-    ("get", "/stats/communities", |g| {
-        g.subschema_for::<CommunityStats>()
-    }),
-    ("get", "/route", |g| g.subschema_for::<Route>()),
-    ("get", "/access/gaps", |g| g.subschema_for::<Gaps>()),
-    ("get", "/access/fca", |g| g.subschema_for::<Fca>()),
-    ("post", "/access/sites", |g| g.subschema_for::<Sites>()),
-    ("get", "/nearest", |g| g.subschema_for::<Nearest>()),
-    ("post", "/nearest", |g| g.subschema_for::<NearestBatch>()),
-    ("get", "/isochrones", |g| g.subschema_for::<Isochrones>()),
-    ("get", "/streets/summary", |g| {
-        g.subschema_for::<StreetsSummary>()
-    }),
-    ("get", "/patrol/coverage", |g| g.subschema_for::<Coverage>()),
-    ("get", "/patrol/dosage", |g| g.subschema_for::<Dosage>()),
-    ("get", "/patrol/teams", |g| g.subschema_for::<Teams>()),
-    ("get", "/patrol/suggest", |g| g.subschema_for::<Suggest>()),
-    ("get", "/patrol/timing", |g| g.subschema_for::<Timing>()),
-];

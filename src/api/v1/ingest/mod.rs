@@ -10,12 +10,10 @@ pub(crate) mod resources;
 pub(crate) mod tracks;
 
 use axum::Json;
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{patch, post};
 use serde_json::{Value, json};
 
 use crate::api::{ApiError, AppState, Caller, QueryParams, Role};
@@ -24,15 +22,6 @@ use crate::model::datum::Datum;
 
 /// The largest request body accepted (a batch of about 50,000 incidents as GeoJSON).
 pub const MAX_BODY_BYTES: usize = 16 << 20;
-
-/// The write routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/incidents", post(post_incidents))
-        .route("/incidents/{id}", patch(patch_incident))
-        .route("/patrol/tracks", post(post_track))
-        .route("/resources", post(post_resource))
-}
 
 impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
@@ -106,7 +95,7 @@ fn created(body: Value) -> Response {
 }
 
 /// `POST /api/v1/incidents`: a GeoJSON Feature or FeatureCollection, or `text/csv`.
-async fn post_incidents(
+pub(in crate::api) async fn post_incidents(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
@@ -142,7 +131,7 @@ async fn post_incidents(
 }
 
 /// `PATCH /api/v1/incidents/{id}`: `{"status": "assigned" | "resolved", "resolved_at": ...}`.
-async fn patch_incident(
+pub(in crate::api) async fn patch_incident(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -168,7 +157,7 @@ async fn patch_incident(
 }
 
 /// `POST /api/v1/patrol/tracks`: a GeoJSON LineString Feature with per-vertex `times`, or GPX.
-async fn post_track(
+pub(in crate::api) async fn post_track(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
@@ -206,7 +195,7 @@ async fn post_track(
 }
 
 /// `POST /api/v1/resources` (admin): a GeoJSON Point Feature; with an `id`, replaces it.
-async fn post_resource(
+pub(in crate::api) async fn post_resource(
     State(state): State<AppState>,
     caller: Caller,
     RawQuery(raw): RawQuery,

@@ -1,0 +1,477 @@
+//! Every endpoint: its handler, its parameters and its answer's schema, in one table that
+//! builds both the router ([`super::app`]) and the OpenAPI document ([`super::openapi`]), so
+//! neither can name an endpoint the other lacks. Enumerations come from the code (`ALL` of
+//! each kind), so they cannot drift.
+
+use axum::routing::{MethodRouter, get, patch, post};
+use schemars::SchemaGenerator;
+use serde_json::Value;
+
+#[allow(
+    clippy::wildcard_imports,
+    reason = "the table names a parameter set per endpoint"
+)]
+use super::openapi::params::*;
+use super::v1::answer::{self as typed, SchemaOf};
+use super::v1::{cached, posted};
+use super::{AppState, health, metrics, ogc, openapi, tiles, v1, web};
+
+/// One operation.
+pub struct Endpoint {
+    /// `get`, `post` or `patch`.
+    pub method: &'static str,
+    /// The OpenAPI path template.
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub params: fn() -> Vec<Value>,
+    /// The request body's media types (none: no body).
+    pub body: &'static [&'static str],
+    /// The success status and media type.
+    pub ok: (u16, &'static str),
+    /// The role a write needs (`None`: a read).
+    pub role: Option<&'static str>,
+    /// What serves it.
+    pub handler: fn() -> MethodRouter<AppState>,
+    /// The route's template when it differs from `path` (a wildcard, a suffix axum cannot
+    /// match inside a segment).
+    pub route: Option<&'static str>,
+    /// The answer's typed schema (`None`: the generic one for the media type).
+    pub schema: Option<SchemaOf>,
+}
+
+impl Endpoint {
+    /// The template the router matches.
+    #[must_use]
+    pub fn route(&self) -> &'static str {
+        self.route.unwrap_or(self.path)
+    }
+
+    /// Routed at `route` rather than at `path`.
+    const fn at(self, route: &'static str) -> Self {
+        Self {
+            route: Some(route),
+            ..self
+        }
+    }
+
+    /// Answering with the typed schema `schema`.
+    const fn typed(self, schema: SchemaOf) -> Self {
+        Self {
+            schema: Some(schema),
+            ..self
+        }
+    }
+}
+
+/// The tags, in the order a reader meets them.
+pub const TAGS: &[(&str, &str)] = &[
+    ("page", "The web map, its files, health and metrics"),
+    ("ogc", "OGC API – Features, Part 1: Core and GeoJSON"),
+    (
+        "analytics",
+        "Hexbins, Gi* hot spots, emerging hot spots, statistics",
+    ),
+    (
+        "streets",
+        "Walking routes, isochrones, nearest resources, the street summary",
+    ),
+    ("access", "Service gaps, 2SFCA, new sites"),
+    (
+        "patrol",
+        "Patrol coverage, dosage, timing, ranking and route suggestions",
+    ),
+    (
+        "tiles",
+        "Mapbox Vector Tiles, TileJSON and the MapLibre style",
+    ),
+    ("writes", "Incidents, patrol tracks and resources"),
+];
+
+const JSON: &str = "application/json";
+const GEOJSON: &str = "application/geo+json";
+
+/// A `GET` read answered 200 with `media`.
+const fn read(
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    params: fn() -> Vec<Value>,
+    media: &'static str,
+    handler: fn() -> MethodRouter<AppState>,
+) -> Endpoint {
+    Endpoint {
+        method: "get",
+        path,
+        tag,
+        summary,
+        params,
+        body: &[],
+        ok: (200, media),
+        role: None,
+        handler,
+        route: None,
+        schema: None,
+    }
+}
+
+/// A `GET` read answered 200 with GeoJSON (most analytics).
+const fn geojson_read(
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    params: fn() -> Vec<Value>,
+    handler: fn() -> MethodRouter<AppState>,
+) -> Endpoint {
+    read(path, tag, summary, params, GEOJSON, handler)
+}
+
+/// A `POST` analytics question answered 200 with GeoJSON (nothing is written).
+const fn question(
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    params: fn() -> Vec<Value>,
+    body: &'static [&'static str],
+    handler: fn() -> MethodRouter<AppState>,
+) -> Endpoint {
+    Endpoint {
+        method: "post",
+        ..read(path, tag, summary, params, GEOJSON, handler)
+    }
+    .with_body(body)
+}
+
+/// A write needing `role`, answered `status` with `media`.
+#[allow(clippy::too_many_arguments, reason = "one row of the table")]
+const fn write(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: fn() -> Vec<Value>,
+    body: &'static [&'static str],
+    ok: (u16, &'static str),
+    role: &'static str,
+    handler: fn() -> MethodRouter<AppState>,
+) -> Endpoint {
+    Endpoint {
+        method,
+        ok,
+        role: Some(role),
+        ..read(path, "writes", summary, params, JSON, handler)
+    }
+    .with_body(body)
+}
+
+impl Endpoint {
+    const fn with_body(self, body: &'static [&'static str]) -> Self {
+        Self { body, ..self }
+    }
+}
+
+/// Every endpoint.
+pub const ENDPOINTS: &[Endpoint] = &[
+    read("/", "page", "The web map", no_params, "text/html", || {
+        get(web::page)
+    }),
+    read(
+        "/web/{path}",
+        "page",
+        "A file of the web map",
+        web_file,
+        "text/javascript",
+        || get(web::file),
+    )
+    .at("/web/{*path}"),
+    read(
+        "/healthz",
+        "page",
+        "The process runs",
+        no_params,
+        JSON,
+        || get(health::healthz),
+    ),
+    read(
+        "/readyz",
+        "page",
+        "The data is loaded: counts per layer",
+        no_params,
+        JSON,
+        || get(health::readyz),
+    ),
+    read(
+        "/metrics",
+        "page",
+        "Prometheus metrics",
+        no_params,
+        "text/plain",
+        || get(metrics::metrics),
+    ),
+    read(
+        "/api/openapi.json",
+        "page",
+        "This document",
+        no_params,
+        openapi::MEDIA_TYPE,
+        || get(openapi::openapi),
+    ),
+    read("/ogc", "ogc", "Landing page", no_params, JSON, || {
+        get(ogc::landing)
+    }),
+    read(
+        "/ogc/conformance",
+        "ogc",
+        "Conformance classes",
+        no_params,
+        JSON,
+        || get(ogc::conformance),
+    ),
+    read(
+        "/ogc/collections",
+        "ogc",
+        "The collections with their extents",
+        no_params,
+        JSON,
+        || get(ogc::list_collections),
+    ),
+    read(
+        "/ogc/collections/{collection}",
+        "ogc",
+        "One collection",
+        ogc_collection,
+        JSON,
+        || get(ogc::collection),
+    ),
+    geojson_read(
+        "/ogc/collections/{collection}/items",
+        "ogc",
+        "Features, filtered and paged",
+        ogc_items,
+        || get(ogc::items),
+    ),
+    geojson_read(
+        "/ogc/collections/{collection}/items/{fid}",
+        "ogc",
+        "One feature (an incident's personal fields for operator and admin tokens)",
+        ogc_item,
+        || get(ogc::item),
+    ),
+    read(
+        "/api/v1/events",
+        "analytics",
+        "Server-Sent Events: one `change` per committed write (resume with Last-Event-ID)",
+        no_params,
+        "text/event-stream",
+        || get(v1::events),
+    ),
+    geojson_read(
+        "/api/v1/hexbins",
+        "analytics",
+        "Incident counts per H3 cell",
+        hexbins,
+        || cached("hexbins", v1::hexbins),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Hexbins>),
+    geojson_read(
+        "/api/v1/hotspots",
+        "analytics",
+        "Getis–Ord Gi* hot and cold spots (FDR-corrected classes)",
+        hotspots,
+        || cached("hotspots", v1::hotspots),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Hotspots>),
+    geojson_read(
+        "/api/v1/hotspots/emerging",
+        "analytics",
+        "Emerging hot-spot categories (ArcGIS definitions)",
+        emerging,
+        || cached("hotspots/emerging", v1::emerging),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Emerging>),
+    geojson_read(
+        "/api/v1/stats/grids",
+        "analytics",
+        "Per-grid counts, rates, change, resolution",
+        filters,
+        || cached("stats/grids", v1::grid_stats),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::GridStats>),
+    geojson_read(
+        "/api/v1/stats/communities",
+        "analytics",
+        "Per-community counts, rates, change, resolution",
+        filters,
+        || cached("stats/communities", v1::community_stats),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::CommunityStats>),
+    geojson_read("/api/v1/route", "streets", "A walking route", route, || {
+        cached("route", v1::route)
+    })
+    .typed(SchemaGenerator::subschema_for::<typed::Route>),
+    geojson_read(
+        "/api/v1/isochrones",
+        "streets",
+        "Walking isochrones",
+        isochrones,
+        || cached("isochrones", v1::isochrones),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Isochrones>),
+    geojson_read(
+        "/api/v1/nearest",
+        "streets",
+        "The nearest resources of a point",
+        nearest,
+        || cached("nearest", v1::nearest),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Nearest>),
+    question(
+        "/api/v1/nearest",
+        "streets",
+        "The nearest resources of many points (a FeatureCollection of Points)",
+        nearest_common,
+        &[GEOJSON, JSON],
+        || posted(v1::nearest_batch),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::NearestBatch>),
+    geojson_read(
+        "/api/v1/streets/summary",
+        "streets",
+        "The walking network and each community's circuity",
+        no_params,
+        || cached("streets/summary", v1::street_summary),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::StreetsSummary>),
+    geojson_read(
+        "/api/v1/access/gaps",
+        "access",
+        "Homes beyond each life-circle distance",
+        gaps,
+        || cached("access/gaps", v1::gaps),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Gaps>),
+    geojson_read(
+        "/api/v1/access/fca",
+        "access",
+        "Two-step floating catchment area",
+        fca,
+        || cached("access/fca", v1::fca),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Fca>),
+    question(
+        "/api/v1/access/sites",
+        "access",
+        "Where to build k new sites (coverage or p-median)",
+        no_params,
+        &[JSON],
+        || posted(v1::sites),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Sites>),
+    geojson_read(
+        "/api/v1/patrol/coverage",
+        "patrol",
+        "What a route, track or community's routes reach",
+        subject,
+        || cached("patrol/coverage", v1::coverage),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Coverage>),
+    geojson_read(
+        "/api/v1/patrol/dosage",
+        "patrol",
+        "Visits and minutes at hot spots, in Koper's bands",
+        subject,
+        || cached("patrol/dosage", v1::dosage),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Dosage>),
+    geojson_read(
+        "/api/v1/patrol/timing",
+        "patrol",
+        "Patrolled hours against incidents by hour of week; the best slot",
+        subject,
+        || cached("patrol/timing", v1::timing),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Timing>),
+    geojson_read(
+        "/api/v1/patrol/teams",
+        "patrol",
+        "Every team, worst first",
+        period,
+        || cached("patrol/teams", v1::teams),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Teams>),
+    geojson_read(
+        "/api/v1/patrol/suggest",
+        "patrol",
+        "A route extension reaching missed hot spots",
+        suggest,
+        || cached("patrol/suggest", v1::suggest),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Suggest>),
+    read(
+        "/tiles/{name}",
+        "tiles",
+        "TileJSON of layers, or the MapLibre style",
+        tile_document,
+        JSON,
+        || get(tiles::document),
+    ),
+    read(
+        "/tiles/{layers}/{z}/{x}/{y}.mvt",
+        "tiles",
+        "A vector tile of one or more layers",
+        tile,
+        "application/vnd.mapbox-vector-tile",
+        || {
+            get(tiles::tile)
+                .options(tiles::preflight)
+                .fallback(super::method_not_allowed)
+        },
+    )
+    .at("/tiles/{layers}/{z}/{x}/{y}"),
+    write(
+        "post",
+        "/api/v1/incidents",
+        "Add incidents (a batch is all or nothing)",
+        datum,
+        &[GEOJSON, "text/csv"],
+        (201, JSON),
+        "operator",
+        || post(v1::ingest::post_incidents),
+    ),
+    write(
+        "patch",
+        "/api/v1/incidents/{id}",
+        "Move an incident forward (assigned, resolved)",
+        incident_id,
+        &[JSON],
+        (200, GEOJSON),
+        "operator",
+        || patch(v1::ingest::patch_incident),
+    ),
+    write(
+        "post",
+        "/api/v1/patrol/tracks",
+        "Add a patrol track (GeoJSON with times, or GPX)",
+        track_query,
+        &[GEOJSON, "application/gpx+xml"],
+        (201, JSON),
+        "operator",
+        || post(v1::ingest::post_track),
+    ),
+    write(
+        "post",
+        "/api/v1/resources",
+        "Add or replace a resource",
+        datum,
+        &[GEOJSON],
+        (201, JSON),
+        "admin",
+        || post(v1::ingest::post_resource),
+    ),
+];
+
+/// The tile route: it sets its own coding, CORS and cache headers, so [`super::app`] routes it
+/// outside the layers every other answer passes through.
+#[must_use]
+pub fn is_tile(e: &Endpoint) -> bool {
+    e.ok.1 == "application/vnd.mapbox-vector-tile"
+}
