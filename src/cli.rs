@@ -28,6 +28,14 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
         Options {
             seed: args.seed,
             incidents: args.scale,
+            city: match (args.city_code, &args.city_name) {
+                (Some(code), Some(name)) => crate::model::City {
+                    code,
+                    name: name.clone(),
+                },
+                _ => crate::model::City::jingmen(),
+            },
+            centre: args.centre,
         },
     )
     .with_context(|| format!("generating from {}", args.sources.display()))?;
@@ -36,8 +44,10 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
     spinner.finish_and_clear();
     let d = &generated.dataset;
     eprintln!(
-        "wrote {}: {} districts, {} communities, {} grids, {} buildings, {} resources, {} streets, {} patrol routes, {} tracks, {} incidents in {:.1} s",
+        "wrote {} ({} {}): {} districts, {} communities, {} grids, {} buildings, {} resources, {} streets, {} patrol routes, {} tracks, {} incidents in {:.1} s",
         args.out.display(),
+        d.city.name,
+        d.city.code,
         d.districts.len(),
         d.communities.len(),
         d.grids.len(),

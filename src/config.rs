@@ -179,6 +179,31 @@ pub struct GenerateArgs {
     /// written somewhere other than geodata/).
     #[arg(long, default_value_t = DEFAULT_INCIDENTS)]
     pub scale: usize,
+    /// Another city: its 6-digit administrative division code (Jingmen, the default, is
+    /// 420800). Jingmen's shapes are given the code; ids stay, stores key rows by city.
+    #[arg(long, requires = "city_name")]
+    pub city_code: Option<crate::model::CityCode>,
+    /// The city's name.
+    #[arg(long, requires = "city_code")]
+    pub city_name: Option<String>,
+    /// Where the city's centre goes, `LON,LAT` (WGS 84); the city keeps its size and shape.
+    /// A moved city is written without `truth.json` (the planted truth names Jingmen's places).
+    #[arg(long, value_parser = parse_centre)]
+    pub centre: Option<crate::model::LonLat>,
+}
+
+/// `LON,LAT` in range.
+fn parse_centre(s: &str) -> Result<crate::model::LonLat, String> {
+    let (lon, lat) = s
+        .split_once(',')
+        .ok_or_else(|| format!("`{s}` is not LON,LAT"))?;
+    let number = |v: &str| {
+        v.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("`{v}` is not a number"))
+    };
+    crate::model::LonLat::new(number(lon)?, number(lat)?)
+        .ok_or_else(|| format!("`{s}` is out of range: longitude −180..180, latitude −90..90"))
 }
 
 #[cfg(test)]

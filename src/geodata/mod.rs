@@ -11,12 +11,14 @@ use std::path::{Path, PathBuf};
 pub use files::{read_dir, write_dir};
 
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
+    Building, City, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
 
 /// Every layer of a dataset, as read from disk (derived fields not yet filled).
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
+    /// The city every entity belongs to (`city.json`).
+    pub city: City,
     pub districts: Vec<District>,
     pub communities: Vec<Community>,
     pub grids: Vec<Grid>,
@@ -34,40 +36,45 @@ impl Dataset {
     /// Converts every coordinate from `datum` to WGS 84 (a city's own files are often in
     /// GCJ-02 or BD-09); nothing to do for WGS 84.
     pub fn to_wgs84(&mut self, datum: crate::model::datum::Datum) {
-        use geo::MapCoordsInPlace;
         if datum == crate::model::datum::Datum::Wgs84 {
             return;
         }
-        let convert = |c: geo::Coord| {
+        self.map_coords(|c| {
             let (x, y) = datum.to_wgs84(c.x, c.y);
             geo::Coord { x, y }
-        };
+        });
+    }
+
+    /// Applies `f` to every coordinate of every layer.
+    pub fn map_coords(&mut self, f: impl Fn(geo::Coord) -> geo::Coord + Copy) {
+        use geo::MapCoordsInPlace;
         self.districts
             .iter_mut()
-            .for_each(|d| d.geometry.map_coords_in_place(convert));
+            .for_each(|d| d.geometry.map_coords_in_place(f));
         self.communities
             .iter_mut()
-            .for_each(|c| c.geometry.map_coords_in_place(convert));
+            .for_each(|c| c.geometry.map_coords_in_place(f));
         self.grids
             .iter_mut()
-            .for_each(|g| g.geometry.map_coords_in_place(convert));
+            .for_each(|g| g.geometry.map_coords_in_place(f));
         self.buildings
             .iter_mut()
-            .for_each(|b| b.geometry.map_coords_in_place(convert));
+            .for_each(|b| b.geometry.map_coords_in_place(f));
         self.resources
             .iter_mut()
-            .for_each(|r| r.geometry.map_coords_in_place(convert));
+            .for_each(|r| r.geometry.map_coords_in_place(f));
         self.streets
             .iter_mut()
-            .for_each(|s| s.geometry.map_coords_in_place(convert));
+            .for_each(|s| s.geometry.map_coords_in_place(f));
         self.patrol_routes
             .iter_mut()
-            .for_each(|r| r.geometry.map_coords_in_place(convert));
+            .for_each(|r| r.geometry.map_coords_in_place(f));
         self.patrol_tracks
             .iter_mut()
-            .for_each(|t| t.geometry.map_coords_in_place(convert));
+            .for_each(|t| t.geometry.map_coords_in_place(f));
         for i in &mut self.incidents {
-            (i.lon, i.lat) = datum.to_wgs84(i.lon, i.lat);
+            let c = f(geo::Coord { x: i.lon, y: i.lat });
+            (i.lon, i.lat) = (c.x, c.y);
         }
     }
 }

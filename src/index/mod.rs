@@ -25,7 +25,7 @@ pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};
 
 use crate::geodata::Dataset;
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
+    Building, City, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
     ResourceKind, Street,
 };
 use crate::network::{StreetGraph, StreetLine};
@@ -80,6 +80,8 @@ impl ResourcePoints {
 /// `Engine` that reuses every layer it does not change.
 #[derive(Clone)]
 pub struct Engine {
+    /// The city every entity here belongs to.
+    pub city: Arc<City>,
     pub districts: Arc<Layer<District>>,
     pub communities: Arc<Layer<Community>>,
     pub grids: Arc<Layer<Grid>>,
@@ -240,6 +242,7 @@ impl Engine {
         let incidents = IncidentTable::build(data.incidents, &grids, &grid_community, &locator);
         let version = next_version();
         Ok(Self {
+            city: Arc::new(data.city),
             districts: Arc::new(districts),
             communities: Arc::new(communities),
             grids: Arc::new(grids),

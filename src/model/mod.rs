@@ -2,6 +2,7 @@
 //! and the parsed query newtypes (`Bbox`, `Period`). Nothing here does I/O.
 
 mod bbox;
+mod city;
 pub mod datum;
 mod entities;
 mod kinds;
@@ -9,6 +10,7 @@ mod lonlat;
 mod period;
 
 pub use bbox::{Bbox, BboxError};
+pub use city::{City, CityCode, CityCodeError, JINGMEN};
 pub use entities::{
     Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Personal, Resource,
     Street,

@@ -39,6 +39,7 @@ fn square(id: u64, east_m: f64, north_m: f64, side_m: f64) -> Polygon {
 fn city(buildings: Vec<Building>) -> Engine {
     let area = square(0, -1_000.0, -1_000.0, 3_000.0);
     Engine::build(Dataset {
+        city: crate::model::City::default(),
         districts: vec![District {
             id: 1,
             name: "d".into(),

@@ -27,7 +27,7 @@ pub use incidents::{parse_incident_row, read_incidents, write_incidents};
 use super::osm::{self, FootDefaults};
 use super::{DataError, Dataset};
 use crate::model::{
-    Building, BuildingUse, Community, District, Grid, PatrolRoute, PatrolTrack, Resource,
+    Building, BuildingUse, City, Community, District, Grid, PatrolRoute, PatrolTrack, Resource,
     ResourceKind, Street, StreetClass, format_local, parse_instant,
 };
 
@@ -187,6 +187,7 @@ struct FeatureOut<'a, P> {
 #[expect(clippy::too_many_lines, reason = "one writer per layer, in file order")]
 pub fn write_dir(dir: &Path, data: &Dataset) -> Result<(), DataError> {
     std::fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
+    write_city(dir, &data.city)?;
     write_layer(
         &dir.join("districts.geojson"),
         data.districts.iter().map(|d| {
@@ -317,6 +318,30 @@ fn write_layer<P: Serialize>(
     out.flush().map_err(io)
 }
 
+/// The file naming a dataset's city.
+pub const CITY_FILE: &str = "city.json";
+
+/// Writes `city.json`.
+fn write_city(dir: &Path, city: &City) -> Result<(), DataError> {
+    let path = dir.join(CITY_FILE);
+    let json =
+        serde_json::to_string_pretty(city).map_err(|e| DataError::invalid(&path, e.to_string()))?;
+    std::fs::write(&path, json + "\n").map_err(|e| DataError::io(&path, e))
+}
+
+/// Reads `city.json`; a directory without one is of the seed city, Jingmen (it predates
+/// cities).
+fn read_city(dir: &Path) -> Result<City, DataError> {
+    let path = dir.join(CITY_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes).map_err(|e| DataError::invalid(&path, e.to_string()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(City::jingmen()),
+        Err(e) => Err(DataError::io(&path, e)),
+    }
+}
+
 /// Reads a dataset directory written by [`write_dir`] (or by hand in the same formats).
 ///
 /// # Errors
@@ -325,6 +350,7 @@ fn write_layer<P: Serialize>(
 #[expect(clippy::too_many_lines, reason = "one reader per layer, in file order")]
 pub fn read_dir(dir: &Path) -> Result<Dataset, DataError> {
     Ok(Dataset {
+        city: read_city(dir)?,
         districts: read_layer(
             &dir.join("districts.geojson"),
             |id, p: DistrictProps, g, path| {

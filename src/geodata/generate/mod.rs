@@ -12,6 +12,7 @@ mod buildings;
 mod city;
 mod incidents;
 mod patrols;
+mod relocate;
 mod resources;
 mod river_gap;
 mod shapes;
@@ -32,16 +33,22 @@ pub use river_gap::RiverGapBuilding;
 pub use streets::River;
 
 use super::{DataError, Dataset};
-use crate::model::District;
+use crate::model::{City, District, LonLat};
+
+pub use relocate::{centre_of, relocate};
 
 /// The seed of the bundled dataset.
 pub const DEFAULT_SEED: u64 = 20_190_101;
 
 /// What to generate.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub seed: u64,
     pub incidents: usize,
+    /// The city generated: the seed city, Jingmen, unless another is asked for.
+    pub city: City,
+    /// Where the city's centre goes (`None`: where Jingmen's is).
+    pub centre: Option<LonLat>,
 }
 
 impl Default for Options {
@@ -49,6 +56,8 @@ impl Default for Options {
         Self {
             seed: DEFAULT_SEED,
             incidents: DEFAULT_INCIDENTS,
+            city: City::jingmen(),
+            centre: None,
         }
     }
 }
@@ -77,7 +86,9 @@ pub struct Truth {
 /// A generated dataset and its truth.
 pub struct Generated {
     pub dataset: Dataset,
-    pub truth: Truth,
+    /// `None` for a city moved elsewhere (`Options::centre`): the truth's places are the seed
+    /// city's.
+    pub truth: Option<Truth>,
 }
 
 /// Generates the city from the real references in `sources` (see `geodata/sources/README.md`).
@@ -138,19 +149,25 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
         grid_households[p.grid] += p.building.households;
     }
     let (communities, grids) = city::finish(&community_shapes, &grid_shapes, &grid_households);
+    let mut dataset = Dataset {
+        city: City::jingmen(),
+        districts,
+        communities,
+        grids,
+        buildings: placed.into_iter().map(|p| p.building).collect(),
+        resources,
+        streets,
+        patrol_routes,
+        patrol_tracks,
+        incidents,
+    };
+    let moved = options.centre.is_some();
+    if options.city != dataset.city || moved {
+        relocate(&mut dataset, options.city, options.centre);
+    }
     Ok(Generated {
-        dataset: Dataset {
-            districts,
-            communities,
-            grids,
-            buildings: placed.into_iter().map(|p| p.building).collect(),
-            resources,
-            streets,
-            patrol_routes,
-            patrol_tracks,
-            incidents,
-        },
-        truth: Truth {
+        dataset,
+        truth: (!moved).then_some(Truth {
             seed: options.seed,
             incidents: options.incidents,
             hotspots,
@@ -159,7 +176,7 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             river_gap,
             evening_disputes,
             patrols,
-        },
+        }),
     })
 }
 
@@ -187,7 +204,14 @@ fn wrong_hours_communities(
 pub fn write(out: &Path, generated: &Generated) -> Result<(), DataError> {
     super::write_dir(out, &generated.dataset)?;
     let path = out.join("truth.json");
-    let json = serde_json::to_string_pretty(&generated.truth)
+    let Some(truth) = &generated.truth else {
+        // A moved city has no truth of its own: leave none that names other places.
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DataError::io(&path, e)),
+            _ => Ok(()),
+        };
+    };
+    let json = serde_json::to_string_pretty(truth)
         .map_err(|e| DataError::invalid(&path, e.to_string()))?;
     std::fs::write(&path, json + "\n").map_err(|e| DataError::io(&path, e))
 }

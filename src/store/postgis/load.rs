@@ -115,6 +115,7 @@ pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
         })
         .collect::<Result<_, StoreError>>()?;
     Ok(Dataset {
+        city: crate::model::City::default(),
         districts,
         communities,
         grids,
