@@ -127,22 +127,17 @@ fn report_network(engine: &Engine) {
 /// An unreadable dataset or store, an unreachable database, bad tokens, or an address that
 /// cannot be bound.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let access = access(args)?;
+    let access = Arc::new(access(args)?);
+    if args.database_url.is_some() && args.data.len() > 1 {
+        anyhow::bail!(
+            "one PostGIS database serves one city for now: give one --data with --database-url"
+        );
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let served = runtime.block_on(async move {
-        let (live, postgis) = open_live(args).await?;
         if !access.has_credentials() {
             tracing::warn!("no write tokens configured (GRIDWATCH_TOKENS, --tokens-file or --jwt-*): writes will be refused");
         }
-        let engine = live.engine();
-        if let Some(id) = access
-            .tokens
-            .bound_communities()
-            .find(|&id| engine.communities.position(id).is_none())
-        {
-            anyhow::bail!("a token is bound to community {id}, which the data does not have");
-        }
-        drop(engine);
         let limits = {
             let default = crate::api::Limits::default();
             crate::api::Limits::new(
@@ -151,22 +146,41 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
                 std::time::Duration::from_secs_f64(args.analytics_timeout_s),
             )
         };
-        let state = AppState::with_access(
-            live,
-            access,
-            crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20),
-            limits,
-        );
-        if let Some(store) = postgis {
-            tokio::spawn(crate::replication::follow(store, state.live.clone()));
+        // One tile cache and one set of analytics slots for every city: they share the
+        // memory and the cores. Keys hold the data version, unique across cities.
+        let tiles = crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20);
+        let mut cities: Vec<AppState> = Vec::new();
+        for (i, dir) in args.data.iter().enumerate() {
+            let (live, postgis) = open_live(args, dir, i).await?;
+            let engine = live.engine();
+            if let Some(other) = cities.iter().find(|c| c.engine().city.code == engine.city.code) {
+                anyhow::bail!(
+                    "{} and another dataset are both city {} ({})",
+                    dir.display(),
+                    engine.city.code,
+                    other.engine().city.name
+                );
+            }
+            let state =
+                AppState::with_shared_access(live, access.clone(), tiles.clone(), limits.clone());
+            if let Some(store) = postgis {
+                tokio::spawn(crate::replication::follow(store, state.live.clone()));
+            }
+            // After start-up: the hexbin levels not binned at load, and the network report
+            // (every building joins the network), each a moment's work.
+            tokio::task::spawn_blocking(move || {
+                engine.incidents.bin_all_levels();
+                report_network(&engine);
+            });
+            cities.push(state);
         }
-        // After start-up: the hexbin levels not binned at load, and the network report
-        // (every building joins the network), each a moment's work.
-        let engine = state.engine();
-        tokio::task::spawn_blocking(move || {
-            engine.incidents.bin_all_levels();
-            report_network(&engine);
-        });
+        if let Some(id) = access.tokens.bound_communities().find(|&id| {
+            cities
+                .iter()
+                .all(|c| c.engine().communities.position(id).is_none())
+        }) {
+            anyhow::bail!("a token is bound to community {id}, which the data does not have");
+        }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("binding {}", args.listen))?;
@@ -174,14 +188,17 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             .http_workers
             .or_else(|| std::thread::available_parallelism().ok())
             .map_or(2, std::num::NonZero::get);
-        tracing::info!(listen = %args.listen, workers, "serving; the map is at /");
-        let live = state.live.clone();
+        let codes: Vec<String> = cities.iter().map(|c| c.engine().city.code.to_string()).collect();
+        tracing::info!(listen = %args.listen, workers, cities = %codes.join(","), "serving; the map is at /");
+        let lives: Vec<_> = cities.iter().map(|c| c.live.clone()).collect();
         let shutdown = async move {
             shutdown_signal().await;
             // Event streams never finish by themselves: end them so connections drain.
-            live.feed().close();
+            for live in lives {
+                live.feed().close();
+            }
         };
-        crate::api::serve(listener, crate::api::app(state), workers, shutdown)
+        crate::api::serve(listener, crate::api::app_of(&cities), workers, shutdown)
             .await
             .context("serving HTTP")
     });
@@ -255,20 +272,24 @@ fn tokens(args: &ServeArgs) -> anyhow::Result<Tokens> {
     Ok(tokens)
 }
 
-/// The live dataset from the chosen store: PostGIS (filled from `--data` when empty), the
-/// GeoPackage (created from `--data` on first start), or `--data` alone when read-only.
-async fn open_live(args: &ServeArgs) -> anyhow::Result<(Live, Option<Arc<PgStore>>)> {
+/// The live dataset of the city in `dir` (the `index`-th given) from the chosen store:
+/// PostGIS (filled from `dir` when empty), the GeoPackage (created from `dir` on first start;
+/// the first city's at `--store`, each other's beside it), or `dir` alone when read-only.
+async fn open_live(
+    args: &ServeArgs,
+    dir: &std::path::Path,
+    index: usize,
+) -> anyhow::Result<(Live, Option<Arc<PgStore>>)> {
+    let dir = dir.to_path_buf();
     if args.read_only {
-        let data = args.data.clone();
-        let engine = tokio::task::spawn_blocking(move || load_engine(&data)).await??;
+        let engine = tokio::task::spawn_blocking(move || load_engine(&dir)).await??;
         tracing::info!("read-only: no store, writes are refused");
         return Ok((Live::new(engine, None), None));
     }
     if let Some(url) = &args.database_url {
         let store = Arc::new(PgStore::connect(url).await?);
         if store.is_empty().await? {
-            tracing::info!(store = %store.describe(), data = %args.data.display(), "the database is empty; importing the dataset");
-            let dir = args.data.clone();
+            tracing::info!(store = %store.describe(), data = %dir.display(), "the database is empty; importing the dataset");
             let engine = tokio::task::spawn_blocking(move || load_engine(&dir)).await??;
             crate::store::postgis::import(store.pool(), &engine, &indicatif::ProgressBar::hidden())
                 .await?;
@@ -277,7 +298,18 @@ async fn open_live(args: &ServeArgs) -> anyhow::Result<(Live, Option<Arc<PgStore
         let dynamic: Arc<dyn Store> = store.clone();
         return Ok((Live::new(engine, Some(dynamic)), Some(store)));
     }
-    let (path, dir) = (args.store.clone(), args.data.clone());
+    let path = if index == 0 {
+        args.store.clone()
+    } else {
+        let city = crate::geodata::files::read_city(&dir)
+            .with_context(|| format!("reading the city of {}", dir.display()))?;
+        let stem = args
+            .store
+            .file_stem()
+            .map_or_else(|| "gridwatch".into(), |s| s.to_string_lossy().into_owned());
+        args.store
+            .with_file_name(format!("{stem}-{}.gpkg", city.code))
+    };
     let (store, seeded) =
         tokio::task::spawn_blocking(move || GpkgStore::open_or_create(&path, || load_engine(&dir)))
             .await??;

@@ -74,11 +74,19 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "GRIDWATCH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Dataset directory: what a new store starts with.
-    #[arg(long, env = "GRIDWATCH_DATA", default_value = "geodata")]
-    pub data: PathBuf,
+    /// Dataset directory: what a new store starts with. Give several (repeated, or comma
+    /// separated) to serve several cities, each under `/cities/{code}/`; the first is also
+    /// served unprefixed.
+    #[arg(
+        long,
+        env = "GRIDWATCH_DATA",
+        default_value = "geodata",
+        value_delimiter = ','
+    )]
+    pub data: Vec<PathBuf>,
     /// The embedded store (a GeoPackage), created from `--data` on first start. Used when no
-    /// database is given.
+    /// database is given. The first city's; each other city's is beside it, named
+    /// `{stem}-{code}.gpkg`.
     #[arg(long, env = "GRIDWATCH_STORE", default_value = "data/gridwatch.gpkg")]
     pub store: PathBuf,
     /// PostgreSQL + PostGIS to use as the store instead (`postgres://user:password@host/db`).

@@ -2,6 +2,7 @@
 //! knows axum.
 
 mod auth;
+mod cities;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
@@ -29,6 +30,7 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use cities::app_of;
 pub use error::ApiError;
 pub use query::QueryParams;
 pub use server::serve;

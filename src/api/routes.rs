@@ -3,7 +3,7 @@
 //! neither can name an endpoint the other lacks. Enumerations come from the code (`ALL` of
 //! each kind), so they cannot drift.
 
-use axum::routing::{MethodRouter, get, patch, post};
+use axum::routing::{MethodRouter, any, get, patch, post};
 use schemars::SchemaGenerator;
 use serde_json::Value;
 
@@ -183,6 +183,31 @@ pub const ENDPOINTS: &[Endpoint] = &[
         || get(web::file),
     )
     .at("/web/{*path}"),
+    read(
+        "/cities",
+        "page",
+        "The cities this process serves (every path is also served under /cities/{code}/; the unprefixed paths are the first city's)",
+        no_params,
+        JSON,
+        || get(super::cities::list),
+    ),
+    read(
+        "/cities/{code}",
+        "page",
+        "A city this process does not serve: a 404 naming those it does (a served city's code leads to its own paths)",
+        city_code,
+        JSON,
+        || any(super::cities::unknown),
+    ),
+    read(
+        "/cities/{code}/{path}",
+        "page",
+        "Any path of a city this process does not serve: the same 404",
+        city_path,
+        JSON,
+        || any(super::cities::unknown),
+    )
+    .at("/cities/{code}/{*path}"),
     read(
         "/healthz",
         "page",

@@ -27,6 +27,8 @@ pub struct Shared {
     pub tiles: TileCaches,
     /// How many analytics computations may run at once, and for how long.
     pub limits: Limits,
+    /// The cities served beside this one, itself included (set by [`super::app_of`]).
+    pub cities: super::cities::Served,
 }
 
 impl std::ops::Deref for AppState {
@@ -68,13 +70,25 @@ impl AppState {
     /// State with every part given.
     #[must_use]
     pub fn with_access(live: Live, access: Access, tiles: TileCaches, limits: Limits) -> Self {
+        Self::with_shared_access(live, Arc::new(access), tiles, limits)
+    }
+
+    /// State whose access, tile caches and limits other cities' states share.
+    #[must_use]
+    pub fn with_shared_access(
+        live: Live,
+        access: Arc<Access>,
+        tiles: TileCaches,
+        limits: Limits,
+    ) -> Self {
         Self(Arc::new(Shared {
             live: Arc::new(live),
-            access: Arc::new(access),
+            access,
             answers: AnswerCache::new(64 << 20),
             study_areas: StudyAreas::default(),
             tiles,
             limits,
+            cities: super::cities::Served::default(),
         }))
     }
 
@@ -82,5 +96,17 @@ impl AppState {
     #[must_use]
     pub fn engine(&self) -> Arc<Engine> {
         self.live.engine()
+    }
+
+    /// A handle that does not keep the state alive (for the other cities' lists).
+    #[must_use]
+    pub fn downgrade(&self) -> std::sync::Weak<Shared> {
+        Arc::downgrade(&self.0)
+    }
+
+    /// The state behind a handle from [`Self::downgrade`], while it lives.
+    #[must_use]
+    pub fn upgrade(weak: &std::sync::Weak<Shared>) -> Option<Self> {
+        weak.upgrade().map(Self)
     }
 }

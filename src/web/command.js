@@ -2,7 +2,7 @@
 // button stepping through weeks or months), the headline for the current view, emerging hot
 // spots, the figures of a clicked grid or community, hot cells flagged as writes arrive, and
 // exports of the view (PNG with its legend) and of the analysis (GeoJSON, CSV).
-import { INCIDENT_KINDS, EMERGING_COLOURS } from "/web/i18n.js";
+import { INCIDENT_KINDS, EMERGING_COLOURS } from "./i18n.js";
 
 const DAY = 86_400_000;
 const iso = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10); // local (UTC+08) date
@@ -164,9 +164,9 @@ export class CommandCentre {
     const token = (this.headlineToken = Symbol("headline"));
     try {
       const [all, open, hot] = await Promise.all([
-        this.app.json(`/api/v1/hexbins?${this.query({ res: 9, bbox })}`),
-        this.app.json(`/api/v1/hexbins?${this.query({ res: 9, bbox, status: "open" })}`),
-        this.app.json(`/api/v1/hotspots?${this.query({ res: 9, bbox })}`),
+        this.app.json(`api/v1/hexbins?${this.query({ res: 9, bbox })}`),
+        this.app.json(`api/v1/hexbins?${this.query({ res: 9, bbox, status: "open" })}`),
+        this.app.json(`api/v1/hotspots?${this.query({ res: 9, bbox })}`),
       ]);
       if (token !== this.headlineToken) return;
       const classes = new Map(hot.features.map((f) => [f.properties.h3, f.properties.class]));
@@ -198,7 +198,7 @@ export class CommandCentre {
 
   async loadEmerging() {
     try {
-      const answer = await this.app.json(`/api/v1/hotspots/emerging?${this.query({ res: 8, step: "month" })}`);
+      const answer = await this.app.json(`api/v1/hotspots/emerging?${this.query({ res: 8, step: "month" })}`);
       this.app.map.getSource("emerging")?.setData(answer);
     } catch (e) {
       this.app.report(`${this.app.t("failed")}${e.message}`);
@@ -215,12 +215,12 @@ export class CommandCentre {
     map.setFilter("selected-community", ["==", ["id"], selected.kind === "communities" ? selected.id : -1]);
     const panel = document.getElementById("details");
     try {
-      const stats = await this.app.json(`/api/v1/stats/${selected.kind}?${this.query({ [key]: selected.id })}`);
+      const stats = await this.app.json(`api/v1/stats/${selected.kind}?${this.query({ [key]: selected.id })}`);
       const feature = stats.features[0];
       if (!feature) return;
       const p = feature.properties;
       const items = await this.app.json(
-        `/ogc/collections/incidents/items?${key}_id=${selected.id}&datetime=${this.from}/${this.to}&limit=10000` +
+        `ogc/collections/incidents/items?${key}_id=${selected.id}&datetime=${this.from}/${this.to}&limit=10000` +
         (this.kinds.size ? `&kind=${[...this.kinds].join(",")}` : ""));
       const months = new Map();
       for (const f of items.features) {
@@ -266,7 +266,7 @@ export class CommandCentre {
     let y = 24;
     const x = canvas.width / ratio + 16;
     g.fillStyle = "#2b2b2b";
-    g.fillText(`${this.app.t("title")} · ${this.from} – ${this.to}`, x, y);
+    g.fillText(`${document.title.replace("gridwatch · ", "")} · ${this.from} – ${this.to}`, x, y);
     for (const row of rows) {
       y += 20;
       g.fillStyle = row.querySelector(".swatch")?.style.background || "#999";
@@ -280,7 +280,7 @@ export class CommandCentre {
   /// The hexbins of the current filters at the view's resolution, as GeoJSON or CSV.
   async exportAnalysis(format) {
     const res = Math.max(6, Math.min(11, Math.round(this.app.map.getZoom()) - 4));
-    const answer = await this.app.json(`/api/v1/hexbins?${this.query({ res })}`);
+    const answer = await this.app.json(`api/v1/hexbins?${this.query({ res })}`);
     if (format === "geojson") {
       const blob = new Blob([JSON.stringify(answer)], { type: "application/geo+json" });
       download(URL.createObjectURL(blob), `hexbins-res${res}-${this.from}-${this.to}.geojson`);

@@ -1,7 +1,7 @@
 // The page's words in Chinese (the default) and English, and the names of kinds.
 export const TEXT = {
   zh: {
-    title: "荆门网格治理地图", layers: "图层", legend: "图例", switch: "English", filters: "筛选",
+    title: "荆门网格治理地图", gridmap: "网格治理地图", layers: "图层", legend: "图例", switch: "English", filters: "筛选",
     base: "行政区与社区", grids: "网格", buildings: "建筑", heat: "事件热力（六边形）",
     hotspots: "热点（Gi*）", emerging: "新兴热点", incidents: "事件", routes: "巡逻路线",
     resources: "服务设施", labels: "名称", few: "少", many: "多", unmanaged: "无物业小区",
@@ -35,7 +35,7 @@ export const TEXT = {
     weekdays: ["一", "二", "三", "四", "五", "六", "日"],
   },
   en: {
-    title: "Jingmen grid governance map", layers: "Layers", legend: "Legend", switch: "中文", filters: "Filters",
+    title: "Jingmen grid governance map", gridmap: "grid governance map", layers: "Layers", legend: "Legend", switch: "中文", filters: "Filters",
     base: "Districts and communities", grids: "Grids", buildings: "Buildings", heat: "Incident heat (hexbins)",
     hotspots: "Hot spots (Gi*)", emerging: "Emerging hot spots", incidents: "Incidents", routes: "Patrol routes",
     resources: "Resources", labels: "Names", few: "few", many: "many", unmanaged: "compound without management",

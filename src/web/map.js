@@ -3,11 +3,11 @@
 // URL, live updates, three modes — the command centre's filters and figures (command.js),
 // patrol planning (patrol.js) and city planning's access analyses (planning.js) — and a
 // readiness signal with collected errors for the browser tests (window.gridwatch).
-import * as maplibregl from "/web/vendor/maplibre-gl-6.20.0/maplibre-gl.mjs";
-import { TEXT, KIND_NAMES } from "/web/i18n.js";
-import { CommandCentre } from "/web/command.js";
-import { CityPlanning } from "/web/planning.js";
-import { PatrolPlanning } from "/web/patrol.js";
+import * as maplibregl from "./vendor/maplibre-gl-6.20.0/maplibre-gl.mjs";
+import { TEXT, KIND_NAMES } from "./i18n.js";
+import { CommandCentre } from "./command.js";
+import { CityPlanning } from "./planning.js";
+import { PatrolPlanning } from "./patrol.js";
 
 // MapLibre's worker (its module fetched and compiled) starts now, beside the style's fetch and
 // the WebGL set-up, rather than when the map is made: the tiles wait for it.
@@ -22,6 +22,10 @@ let lang = params.get("lang") === "en" ? "en" : "zh";
 const kiosk = params.get("kiosk") === "1";
 if (kiosk) document.body.classList.add("kiosk");
 const t = (key) => TEXT[lang][key] ?? key;
+// Every address is the page's city's: relative to the base the server wrote (`/` for the
+// first city, `/cities/{code}/` for the others, under a proxy's prefix if any).
+const here = (path) => new URL(path, document.baseURI).href;
+const city = { code: document.querySelector('meta[name="gridwatch-city"]')?.content, name: null, centre: null };
 const kindName = (k) => KIND_NAMES[lang][k] ?? k.replaceAll("_", " ");
 
 // Toggle groups: the style layers each switches, and the modes it is on by default in.
@@ -102,8 +106,8 @@ function idleThenReady() {
 function retile(map, id, layers, query) {
   const source = map.getSource(id);
   if (!source) return;
-  if (source.tiles) source.setTiles([`${location.origin}/tiles/${layers}/{z}/{x}/{y}.mvt?${query}`]);
-  else source.setUrl(`${location.origin}/tiles/${layers}.json?${query}`);
+  if (source.tiles) source.setTiles([`${here(`tiles/${layers}`)}/{z}/{x}/{y}.mvt?${query}`]);
+  else source.setUrl(here(`tiles/${layers}.json?${query}`));
 }
 
 const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), lang: () => lang, report, notice, json, map: null, keepInUrl, busy, idleThenReady, retile };
@@ -167,6 +171,7 @@ function paintColours(style, id, property) {
 function renderPanel(map, style) {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  showCity();
   document.getElementById("lang").textContent = t("switch");
   for (const b of document.querySelectorAll("#modes button")) {
     b.textContent = t(`mode_${b.dataset.mode}`);
@@ -256,7 +261,7 @@ function renderPanel(map, style) {
 // their own layer, the incident tiles are fetched anew (the server keys them by version), and
 // the headline (with cells that turned hot) is refreshed.
 function follow(map) {
-  const events = new EventSource("/api/v1/events");
+  const events = new EventSource("api/v1/events");
   const status = document.getElementById("status");
   const asOf = () => {
     status.textContent = `${t("asof")} ${new Date().toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB")}` +
@@ -292,12 +297,38 @@ function follow(map) {
   events.addEventListener("error", () => { status.textContent = t("offline"); });
 }
 
+/// The cities this process serves, for the switcher, and this page's city's name and extent.
+/// A proxy that routes only this city's paths answers no list: the switcher stays hidden.
+async function loadCities() {
+  const list = document.querySelector('meta[name="gridwatch-cities"]')?.content ?? "/cities";
+  let answer;
+  try {
+    answer = await json(new URL(list, location.href).href);
+  } catch {
+    return;
+  }
+  const mine = answer.cities.find((c) => c.code === city.code) ?? answer.cities[0];
+  Object.assign(city, { code: mine.code, name: mine.name, centre: mine.centre });
+  const select = document.getElementById("city");
+  select.replaceChildren(...answer.cities.map((c) => new Option(`${c.name} ${c.code}`, c.links[0].href, false, c.code === city.code)));
+  select.hidden = answer.cities.length < 2;
+  select.addEventListener("change", () => { location.href = select.value; });
+  showCity();
+}
+
+/// The title names the page's city (Jingmen's own title, in both languages, for Jingmen).
+function showCity() {
+  const title = city.name && city.code !== "420800" ? `${city.name} ${t("gridmap")}` : t("title");
+  document.querySelector('[data-i18n="title"]').textContent = title;
+  document.title = `gridwatch · ${title}`;
+}
+
 /// The map over the server's style, its view kept in the URL's hash.
 function makeMap(style) {
   return new maplibregl.Map({
     container: "map",
     style,
-    center: [112.205, 31.02],
+    center: city.centre ?? [112.205, 31.02],
     zoom: 12,
     hash: "view",
     localIdeographFontFamily: "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
@@ -313,12 +344,13 @@ async function start() {
     report(t("nowebgl"));
     return;
   }
-  const style = await json("/tiles/style.json");
+  await loadCities();
+  const style = await json("tiles/style.json");
   // The time-based sources start at the filters in the URL.
-  style.sources.incidents.url = `${location.origin}/tiles/incidents,hexbins.json?${command.query()}`;
-  style.sources.hotspots.url = `${location.origin}/tiles/hotspots.json?${command.query()}`;
-  style.sources.service_gaps.url = `${location.origin}/tiles/service_gaps.json?${planning.query()}`;
-  style.sources.patrol_coverage.url = `${location.origin}/tiles/patrol_coverage.json`;
+  style.sources.incidents.url = here(`tiles/incidents,hexbins.json?${command.query()}`);
+  style.sources.hotspots.url = here(`tiles/hotspots.json?${command.query()}`);
+  style.sources.service_gaps.url = here(`tiles/service_gaps.json?${planning.query()}`);
+  style.sources.patrol_coverage.url = here("tiles/patrol_coverage.json");
   document.body.dataset.mode = mode;
   let map;
   try {

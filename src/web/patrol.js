@@ -76,7 +76,7 @@ export class PatrolPlanning {
   /// The ranking (once), then the chosen team's figures.
   async load() {
     try {
-      this.teams ??= await this.app.json("/api/v1/patrol/teams");
+      this.teams ??= await this.app.json("api/v1/patrol/teams");
     } catch (e) {
       this.app.report(`${this.app.t("failed")}${e.message}`);
       return;
@@ -101,9 +101,9 @@ export class PatrolPlanning {
     const q = `community=${this.team}`;
     try {
       const [coverage, dosage, timing] = await Promise.all([
-        this.app.json(`/api/v1/patrol/coverage?${q}`),
-        this.app.json(`/api/v1/patrol/dosage?${q}`),
-        this.app.json(`/api/v1/patrol/timing?${q}`),
+        this.app.json(`api/v1/patrol/coverage?${q}`),
+        this.app.json(`api/v1/patrol/dosage?${q}`),
+        this.app.json(`api/v1/patrol/timing?${q}`),
       ]);
       this.view = { coverage, dosage, timing };
     } catch (e) {
@@ -135,7 +135,7 @@ export class PatrolPlanning {
     const extra = Number.parseFloat(document.getElementById("suggest-extra").value);
     this.app.busy();
     try {
-      this.suggestion = await this.app.json(`/api/v1/patrol/suggest?route=${route}&extra_m=${extra}`);
+      this.suggestion = await this.app.json(`api/v1/patrol/suggest?route=${route}&extra_m=${extra}`);
     } catch (e) {
       this.app.report(`${this.app.t("failed")}${e.message}`);
       this.app.idleThenReady();

@@ -159,7 +159,7 @@ export class CityPlanning {
   async summary() {
     const q = new URLSearchParams({ kind: this.kind, mode: this.mode, features: "cells", h3_res: "8" });
     try {
-      const answer = await this.app.json(`/api/v1/access/gaps?${q}`);
+      const answer = await this.app.json(`api/v1/access/gaps?${q}`);
       this.gaps = answer.summary;
       this.cells = { type: "FeatureCollection", features: answer.features };
       this.app.map.getSource("gap-cells")?.setData(this.cells);
@@ -216,13 +216,13 @@ export class CityPlanning {
     button.disabled = true;
     this.app.busy();
     try {
-      const response = await fetch("/api/v1/access/sites", {
+      const response = await fetch("api/v1/access/sites", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ kind: this.kind, k: this.k, threshold_m: this.threshold, mode: this.mode }),
       });
       const body = await response.json();
-      if (!response.ok) throw new Error(`/api/v1/access/sites (${response.status}) ${body.detail ?? ""}`);
+      if (!response.ok) throw new Error(`api/v1/access/sites (${response.status}) ${body.detail ?? ""}`);
       this.sites = body;
       this.app.map.getSource("sites")?.setData(body);
       this.renderDetails();
@@ -241,7 +241,7 @@ export class CityPlanning {
     this.app.busy();
     try {
       const q = new URLSearchParams({ resource: String(resource.id), distances_m: LIFE_CIRCLES.join(",") });
-      const answer = await this.app.json(`/api/v1/isochrones?${q}`);
+      const answer = await this.app.json(`api/v1/isochrones?${q}`);
       // Largest first, so the smaller circles draw on top.
       answer.features.sort((a, b) => b.properties.distance_m - a.properties.distance_m);
       this.app.map.getSource("isochrones")?.setData(answer);

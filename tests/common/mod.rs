@@ -132,7 +132,18 @@ pub async fn request_with_headers(
     body: Option<&str>,
     headers: &[(&str, &str)],
 ) -> Reply {
-    let app = app(state);
+    send(app(state), method, path, body, headers).await
+}
+
+/// Sends `method path` with extra headers to `router` (an application of many cities).
+pub async fn send(
+    router: axum::Router,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let app = router;
     let mut request = Request::builder()
         .method(method)
         .uri(path)

@@ -65,7 +65,7 @@ impl CollectionId {
 
     const fn description(self) -> &'static str {
         match self {
-            Self::Districts => "County-level districts of Jingmen (real boundaries).",
+            Self::Districts => "County-level districts, each under its national division code.",
             Self::Communities => "Urban communities (社区), each under one district.",
             Self::Grids => {
                 "Grids (网格), the street-level management units that tile each community."

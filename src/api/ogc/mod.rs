@@ -23,8 +23,14 @@ use crate::index::Engine;
 
 const GEOJSON: &str = "application/geo+json";
 
-/// The scheme and authority clients reached us by, for absolute links.
+/// Where clients reached this application, for absolute links: the scheme, the authority and
+/// the path prefix it is served under (a city's, a proxy's).
 pub(crate) fn base_url(headers: &HeaderMap) -> String {
+    format!("{}{}", host_url(headers), super::cities::prefix(headers))
+}
+
+/// The scheme and authority clients reached us by.
+pub(crate) fn host_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -43,6 +49,7 @@ fn no_params(raw: Option<&str>) -> Result<(), ApiError> {
 }
 
 pub(in crate::api) async fn landing(
+    State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
@@ -50,7 +57,7 @@ pub(in crate::api) async fn landing(
     let base = base_url(&headers);
     Ok(Json(json!({
         "title": "gridwatch",
-        "description": "Communities, grids, buildings, resources, incidents and patrols of Jingmen as OGC API – Features.",
+        "description": format!("Communities, grids, buildings, resources, incidents and patrols of {} ({}) as OGC API – Features.", state.engine().city.name, state.engine().city.code),
         "links": [
             { "href": format!("{base}/ogc"), "rel": "self", "type": "application/json", "title": "This document" },
             { "href": format!("{base}/ogc/conformance"), "rel": "conformance", "type": "application/json", "title": "Conformance classes" },

@@ -44,7 +44,7 @@ pub fn document(base: &str) -> Value {
         "info": {
             "title": "gridwatch",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Spatial analytics for community governance in Jingmen: OGC API – Features, vector tiles, hot spots, patrol coverage and dosage, walking access, and the write API. Reads are open unless the server says otherwise (--anonymous); writes need a bearer token (a static token or a JWT) of the right role, perhaps bound to communities.",
+            "description": "Spatial analytics for community governance, one city or many (`/cities`): OGC API – Features, vector tiles, hot spots, patrol coverage and dosage, walking access, and the write API. Reads are open unless the server says otherwise (--anonymous); writes need a bearer token (a static token or a JWT) of the right role, perhaps bound to communities.",
             "license": { "name": "see the repository" },
         },
         "servers": [{ "url": base }],

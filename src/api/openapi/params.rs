@@ -328,6 +328,24 @@ pub(in crate::api) fn web_file() -> Vec<Value> {
     )]
 }
 
+pub(in crate::api) fn city_code() -> Vec<Value> {
+    vec![path(
+        "code",
+        json!({ "type": "string", "pattern": "^[0-9]{6}$" }),
+        "a city's 6-digit administrative division code (GET /cities lists those served)",
+    )]
+}
+
+pub(in crate::api) fn city_path() -> Vec<Value> {
+    let mut params = city_code();
+    params.push(path(
+        "path",
+        string(),
+        "any path of the one-city application",
+    ));
+    params
+}
+
 pub(in crate::api) fn track_query() -> Vec<Value> {
     vec![
         query(

@@ -434,7 +434,7 @@ pub(super) async fn document(
     let engine = state.engine();
     if name == "style.json" {
         QueryParams::parse(raw.as_deref())?.only(&[])?;
-        return Ok(Json(style::style(&base)).into_response());
+        return Ok(Json(style::style(&base, &engine.city.name)).into_response());
     }
     let names = name.strip_suffix(".json").ok_or_else(|| {
         ApiError::NotFound(format!(

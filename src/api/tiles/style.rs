@@ -33,7 +33,7 @@ pub fn tilejson(engine: &Engine, base: &str, layers: &[Layer], query: &str) -> V
         "tilejson": "3.0.0",
         "name": names.join(","),
         "description": layers.iter().map(|l| l.description).collect::<Vec<_>>().join("; "),
-        "attribution": "gridwatch synthetic Jingmen; district boundaries from geodata/sources",
+        "attribution": format!("gridwatch synthetic {}; district boundaries from geodata/sources", engine.city.name),
         "scheme": "xyz",
         "tiles": [format!("{base}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt{suffix}", names.join(","))],
         "minzoom": minzoom,
@@ -108,7 +108,7 @@ fn by_kind(pairs: &[(&str, &str)], fallback: &str) -> Value {
 /// routes' reach (`patrol-coverage`) are in the style but hidden (the map turns them on).
 #[must_use]
 #[expect(clippy::too_many_lines, reason = "one declarative style document")]
-pub fn style(base: &str) -> Value {
+pub fn style(base: &str, city: &str) -> Value {
     // Three sources: the static layers (cached across every filter), the incident layers
     // (their tile URLs carry the analytics filters a map chooses: `setUrl` with a query), and
     // Gi* (computed per filter, fetched only while shown).
@@ -422,7 +422,7 @@ pub fn style(base: &str) -> Value {
             "gridwatch": {
                 "type": "vector",
                 "url": format!("{base}/tiles/{}.json", names_of("gridwatch").join(",")),
-                "attribution": "gridwatch synthetic Jingmen"
+                "attribution": format!("gridwatch synthetic {city}")
             },
             "incidents": {
                 "type": "vector",

@@ -329,9 +329,14 @@ fn write_city(dir: &Path, city: &City) -> Result<(), DataError> {
     std::fs::write(&path, json + "\n").map_err(|e| DataError::io(&path, e))
 }
 
-/// Reads `city.json`; a directory without one is of the seed city, Jingmen (it predates
+/// Reads `city.json`.
+///
+/// # Errors
+/// An unreadable or malformed file.
+///
+/// A directory without one is of the seed city, Jingmen (it predates
 /// cities).
-fn read_city(dir: &Path) -> Result<City, DataError> {
+pub fn read_city(dir: &Path) -> Result<City, DataError> {
     let path = dir.join(CITY_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => {

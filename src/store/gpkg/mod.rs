@@ -191,6 +191,12 @@ impl GpkgStore {
 /// Writes every layer of `engine` in one transaction.
 fn write_snapshot(connection: &mut Connection, engine: &Engine) -> Result<(), StoreError> {
     let tx = connection.transaction()?;
+    tx.execute_batch(include_str!("city.sql"))?;
+    tx.execute("DELETE FROM gridwatch_city", [])?;
+    tx.execute(
+        "INSERT INTO gridwatch_city (code, name) VALUES (?1, ?2)",
+        rusqlite::params![engine.city.code.to_string(), engine.city.name],
+    )?;
     rows::insert_districts(&tx, engine.districts.items())?;
     rows::insert_communities(&tx, engine.communities.items())?;
     rows::insert_grids(&tx, engine.grids.items())?;

@@ -6,7 +6,7 @@ use rusqlite::{Connection, Row, Transaction, params};
 use super::time;
 use crate::geodata::Dataset;
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
+    Building, City, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
 use crate::store::geometry::{from_gpkg, to_gpkg};
 use crate::store::{PlacedIncident, StoreError};
@@ -270,7 +270,10 @@ pub fn update_extents(tx: &Transaction) -> Result<(), StoreError> {
 /// built on another thread from the layers already read.
 pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), StoreError> {
     let tx = c.transaction()?;
-    let mut data = Dataset::default();
+    let mut data = Dataset {
+        city: city(&tx)?,
+        ..Dataset::default()
+    };
     {
         let mut st =
             tx.prepare("SELECT id, geom, name, name_en, central_city FROM districts ORDER BY id")?;
@@ -442,4 +445,24 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
     data.incidents = incidents?;
     drop(tx);
     Ok((data, prebuilt?))
+}
+
+/// The store's city (Jingmen for a store that predates cities).
+fn city(tx: &rusqlite::Transaction<'_>) -> Result<City, StoreError> {
+    let has_table: bool = tx.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'gridwatch_city'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(City::jingmen());
+    }
+    let (code, name): (String, String) =
+        tx.query_row("SELECT code, name FROM gridwatch_city", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let code = code.parse().map_err(|e: crate::model::CityCodeError| {
+        StoreError::Failed(format!("gridwatch_city: {e}"))
+    })?;
+    Ok(City { code, name })
 }
