@@ -128,11 +128,6 @@ fn report_network(engine: &Engine) {
 /// cannot be bound.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let access = Arc::new(access(args)?);
-    if args.database_url.is_some() && args.data.len() > 1 {
-        anyhow::bail!(
-            "one PostGIS database serves one city for now: give one --data with --database-url"
-        );
-    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let served = runtime.block_on(async move {
         if !access.has_credentials() {
@@ -150,13 +145,11 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         // memory and the cores. Keys hold the data version, unique across cities.
         let tiles = crate::api::TileCaches::with_bytes(args.tile_cache_mb << 20);
         let mut cities: Vec<AppState> = Vec::new();
-        for (i, dir) in args.data.iter().enumerate() {
-            let (live, postgis) = open_live(args, dir, i).await?;
+        for (live, postgis) in open_cities(args).await? {
             let engine = live.engine();
             if let Some(other) = cities.iter().find(|c| c.engine().city.code == engine.city.code) {
                 anyhow::bail!(
-                    "{} and another dataset are both city {} ({})",
-                    dir.display(),
+                    "two datasets are both city {} ({})",
                     engine.city.code,
                     other.engine().city.name
                 );
@@ -272,54 +265,110 @@ fn tokens(args: &ServeArgs) -> anyhow::Result<Tokens> {
     Ok(tokens)
 }
 
-/// The live dataset of the city in `dir` (the `index`-th given) from the chosen store:
-/// PostGIS (filled from `dir` when empty), the GeoPackage (created from `dir` on first start;
-/// the first city's at `--store`, each other's beside it), or `dir` alone when read-only.
-async fn open_live(
-    args: &ServeArgs,
-    dir: &std::path::Path,
-    index: usize,
-) -> anyhow::Result<(Live, Option<Arc<PgStore>>)> {
-    let dir = dir.to_path_buf();
-    if args.read_only {
-        let engine = tokio::task::spawn_blocking(move || load_engine(&dir)).await??;
-        tracing::info!("read-only: no store, writes are refused");
-        return Ok((Live::new(engine, None), None));
+/// The live datasets of the cities served: from PostGIS ([`open_postgis`]), or for each
+/// `--data` directory its GeoPackage (created from it on first start; the first city's at
+/// `--store`, each other's beside it) or, read-only, the directory alone.
+async fn open_cities(args: &ServeArgs) -> anyhow::Result<Vec<(Live, Option<Arc<PgStore>>)>> {
+    if let Some(url) = &args.database_url
+        && !args.read_only
+    {
+        return open_postgis(args, url).await;
     }
-    if let Some(url) = &args.database_url {
-        let store = Arc::new(PgStore::connect(url).await?);
+    anyhow::ensure!(
+        args.cities.is_empty(),
+        "--cities chooses among the cities of a database: give --database-url, or only the --data directories to serve"
+    );
+    let mut opened = Vec::new();
+    for (index, dir) in args.data.iter().enumerate() {
+        let dir = dir.clone();
+        if args.read_only {
+            let engine = tokio::task::spawn_blocking(move || load_engine(&dir)).await??;
+            tracing::info!(city = %engine.city.code, "read-only: no store, writes are refused");
+            opened.push((Live::new(engine, None), None));
+            continue;
+        }
+        let path = if index == 0 {
+            args.store.clone()
+        } else {
+            let city = crate::geodata::files::read_city(&dir)
+                .with_context(|| format!("reading the city of {}", dir.display()))?;
+            let stem = args
+                .store
+                .file_stem()
+                .map_or_else(|| "gridwatch".into(), |s| s.to_string_lossy().into_owned());
+            args.store
+                .with_file_name(format!("{stem}-{}.gpkg", city.code))
+        };
+        let (store, seeded) = tokio::task::spawn_blocking(move || {
+            GpkgStore::open_or_create(&path, || load_engine(&dir))
+        })
+        .await??;
+        let engine = if let Some(engine) = seeded {
+            tracing::info!(store = %store.describe(), "created the store from the dataset");
+            engine
+        } else {
+            load_snapshot(&store).await?
+        };
+        opened.push((Live::new(engine, Some(Arc::new(store))), None));
+    }
+    Ok(opened)
+}
+
+/// The cities of a PostGIS database (a Citus coordinator or a plain PostGIS): each `--data`
+/// city the database does not hold yet is imported first; then `--cities` (or every city in
+/// the database) is loaded, each reading only its own rows.
+async fn open_postgis(
+    args: &ServeArgs,
+    url: &str,
+) -> anyhow::Result<Vec<(Live, Option<Arc<PgStore>>)>> {
+    let mut database: Option<PgStore> = None;
+    for dir in &args.data {
+        let city = crate::geodata::files::read_city(dir)
+            .with_context(|| format!("reading the city of {}", dir.display()))?;
+        let store = match &database {
+            Some(db) => db.for_city(city),
+            None => PgStore::connect(url, city).await?,
+        };
         if store.is_empty().await? {
-            tracing::info!(store = %store.describe(), data = %dir.display(), "the database is empty; importing the dataset");
+            tracing::info!(store = %store.describe(), data = %dir.display(), "the database has no rows of this city; importing the dataset");
+            let dir = dir.clone();
             let engine = tokio::task::spawn_blocking(move || load_engine(&dir)).await??;
             crate::store::postgis::import(store.pool(), &engine, &indicatif::ProgressBar::hidden())
                 .await?;
         }
+        database.get_or_insert(store);
+    }
+    let Some(database) = database else {
+        anyhow::bail!("give at least one --data directory");
+    };
+    let held = database.cities().await?;
+    let chosen: Vec<crate::model::City> = if args.cities.is_empty() {
+        held.clone()
+    } else {
+        args.cities
+            .iter()
+            .map(|code| {
+                held.iter()
+                    .find(|c| c.code == *code)
+                    .cloned()
+                    .ok_or_else(|| {
+                        let names: Vec<String> = held.iter().map(|c| c.code.to_string()).collect();
+                        anyhow::anyhow!(
+                            "the database holds no city {code}; it holds {}",
+                            names.join(", ")
+                        )
+                    })
+            })
+            .collect::<anyhow::Result<_>>()?
+    };
+    let mut opened = Vec::new();
+    for city in chosen {
+        let store = Arc::new(database.for_city(city));
         let engine = load_snapshot(store.as_ref()).await?;
         let dynamic: Arc<dyn Store> = store.clone();
-        return Ok((Live::new(engine, Some(dynamic)), Some(store)));
+        opened.push((Live::new(engine, Some(dynamic)), Some(store)));
     }
-    let path = if index == 0 {
-        args.store.clone()
-    } else {
-        let city = crate::geodata::files::read_city(&dir)
-            .with_context(|| format!("reading the city of {}", dir.display()))?;
-        let stem = args
-            .store
-            .file_stem()
-            .map_or_else(|| "gridwatch".into(), |s| s.to_string_lossy().into_owned());
-        args.store
-            .with_file_name(format!("{stem}-{}.gpkg", city.code))
-    };
-    let (store, seeded) =
-        tokio::task::spawn_blocking(move || GpkgStore::open_or_create(&path, || load_engine(&dir)))
-            .await??;
-    let engine = if let Some(engine) = seeded {
-        tracing::info!(store = %store.describe(), "created the store from the dataset");
-        engine
-    } else {
-        load_snapshot(&store).await?
-    };
-    Ok((Live::new(engine, Some(Arc::new(store))), None))
+    Ok(opened)
 }
 
 /// `gridwatch import`.
@@ -332,7 +381,7 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     let engine = load_engine_in(&args.data, args.datum)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let counts = runtime.block_on(async {
-        let store = PgStore::connect(&args.database_url).await?;
+        let store = PgStore::connect(&args.database_url, engine.city.as_ref().clone()).await?;
         let bar = indicatif::ProgressBar::new(0).with_style(
             indicatif::ProgressStyle::with_template(
                 "{msg:>14} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",

@@ -93,6 +93,16 @@ pub struct ServeArgs {
     /// An empty database is filled from `--data` first.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// With a database: serve only these cities (comma separated codes, e.g. 420800,420500);
+    /// a process serving one of ten cities reads a tenth of the rows. By default every city
+    /// the database holds.
+    #[arg(
+        long,
+        env = "GRIDWATCH_CITIES",
+        value_delimiter = ',',
+        requires = "database_url"
+    )]
+    pub cities: Vec<crate::model::CityCode>,
     /// Serve `--data` from memory with no store: writes are refused.
     #[arg(long, conflicts_with = "database_url")]
     pub read_only: bool,

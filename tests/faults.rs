@@ -56,7 +56,11 @@ async fn rows(url: &str) -> i64 {
 async fn postgis_stopped_reads_go_on_writes_are_refused_and_it_recovers_by_itself() {
     let cluster = Cluster::start_new();
     let url = format!("{}/postgres", cluster.url);
-    let store = Arc::new(PgStore::connect(&url).await.unwrap());
+    let store = Arc::new(
+        PgStore::connect(&url, gridwatch::model::City::jingmen())
+            .await
+            .unwrap(),
+    );
     import(store.pool(), &engine(), &indicatif::ProgressBar::hidden())
         .await
         .unwrap();

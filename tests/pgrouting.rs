@@ -25,7 +25,9 @@ fn key(c: Coord) -> (i64, i64) {
 #[tokio::test(flavor = "multi_thread")]
 async fn walks_equal_pgr_dijkstra_on_the_same_streets() {
     let url = fresh_database().await;
-    let store = PgStore::connect(&url).await.unwrap();
+    let store = PgStore::connect(&url, gridwatch::model::City::jingmen())
+        .await
+        .unwrap();
     let e = engine();
     import(store.pool(), &e, &indicatif::ProgressBar::hidden())
         .await

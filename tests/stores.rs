@@ -39,7 +39,9 @@ fn gpkg_store(name: &str) -> (GpkgStore, std::path::PathBuf) {
 /// A fresh database with the bundled dataset imported.
 async fn pg_store() -> (PgStore, String) {
     let url = fresh_database().await;
-    let store = PgStore::connect(&url).await.unwrap();
+    let store = PgStore::connect(&url, gridwatch::model::City::jingmen())
+        .await
+        .unwrap();
     import(store.pool(), &engine(), &indicatif::ProgressBar::hidden())
         .await
         .unwrap();
@@ -245,7 +247,9 @@ async fn both_stores_give_back_the_dataset_they_were_given() {
 /// Every connection of the server's pool carries the statement time limit.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_pooled_connection_has_a_statement_timeout() {
-    let store = PgStore::connect(&fresh_database().await).await.unwrap();
+    let store = PgStore::connect(&fresh_database().await, gridwatch::model::City::jingmen())
+        .await
+        .unwrap();
     let mut held = Vec::new();
     for _ in 0..3 {
         let mut connection = store.pool().acquire().await.unwrap();
@@ -488,7 +492,11 @@ async fn replicas_on_one_database_see_each_others_writes() {
     let (_, url) = pg_store().await;
     let mut replicas = Vec::new();
     for _ in 0..2 {
-        let store = Arc::new(PgStore::connect(&url).await.unwrap());
+        let store = Arc::new(
+            PgStore::connect(&url, gridwatch::model::City::jingmen())
+                .await
+                .unwrap(),
+        );
         let engine = reload(store.as_ref()).await;
         let dynamic: Arc<dyn Store> = store.clone();
         let state = writable(engine, dynamic);

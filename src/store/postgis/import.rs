@@ -1,7 +1,8 @@
 //! `gridwatch import`: a whole dataset into PostGIS in one transaction. Each table is streamed
 //! with `COPY ... FROM STDIN` (text format) into a temporary staging table, then moved into
-//! place with `INSERT ... ON CONFLICT (id) DO UPDATE`, so importing the same dataset twice
-//! leaves one copy and rows written through the API are kept.
+//! place with `INSERT ... ON CONFLICT (city_code, id) DO UPDATE`, so importing the same city
+//! twice leaves one copy, importing another city adds it, and rows written through the API are
+//! kept.
 
 use std::fmt::Write as _;
 
@@ -279,12 +280,26 @@ pub async fn import(
 ) -> Result<ImportCounts, StoreError> {
     let tables = tables(engine)?;
     progress.set_length(tables.iter().map(|t| t.rows.len() as u64).sum());
+    let city = &engine.city;
+    let code = super::load::city_key(city.code);
     let mut tx = pool.begin().await?;
+    sqlx::query(include_str!("sql/upsert_city.sql"))
+        .bind(code)
+        .bind(&city.name)
+        .execute(&mut *tx)
+        .await?;
     let mut counts = Vec::new();
     for table in &tables {
         progress.set_message(table.name);
         sqlx::query(&format!(
             "CREATE TEMP TABLE staging_{0} (LIKE {0} INCLUDING DEFAULTS) ON COMMIT DROP",
+            table.name
+        ))
+        .execute(&mut *tx)
+        .await?;
+        // Every row is the dataset's city's (a code is digits: nothing to quote).
+        sqlx::query(&format!(
+            "ALTER TABLE staging_{} ALTER COLUMN city_code SET DEFAULT {code}",
             table.name
         ))
         .execute(&mut *tx)
@@ -313,7 +328,10 @@ pub async fn import(
         .await?;
     // Replicas reload everything when they see an import.
     sqlx::query(include_str!("sql/notify.sql"))
-        .bind(r#"{"origin":"import","reload":true}"#)
+        .bind(format!(
+            r#"{{"origin":"import","city":"{}","reload":true}}"#,
+            city.code
+        ))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -8,7 +8,8 @@ use sqlx::postgres::{PgPool, PgRow};
 
 use crate::geodata::Dataset;
 use crate::model::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
+    Building, City, CityCode, Community, District, Grid, Incident, PatrolRoute, PatrolTrack,
+    Resource, Street,
 };
 use crate::store::StoreError;
 use crate::store::geometry::from_wkb;
@@ -35,8 +36,10 @@ fn count(row: &PgRow, column: &str) -> Result<u32, StoreError> {
 }
 
 /// Every layer.
-pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
+pub async fn dataset(pool: &PgPool, city: &City) -> Result<Dataset, StoreError> {
+    let code = city_key(city.code);
     let districts = sqlx::query(include_str!("sql/load_districts.sql"))
+        .bind(code)
         .fetch_all(pool)
         .await?
         .iter()
@@ -51,6 +54,7 @@ pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
         })
         .collect::<Result<_, StoreError>>()?;
     let communities = sqlx::query(include_str!("sql/load_communities.sql"))
+        .bind(code)
         .fetch_all(pool)
         .await?
         .iter()
@@ -67,6 +71,7 @@ pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
         })
         .collect::<Result<_, StoreError>>()?;
     let grids = sqlx::query(include_str!("sql/load_grids.sql"))
+        .bind(code)
         .fetch_all(pool)
         .await?
         .iter()
@@ -82,6 +87,7 @@ pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
         })
         .collect::<Result<_, StoreError>>()?;
     let buildings = sqlx::query(include_str!("sql/load_buildings.sql"))
+        .bind(code)
         .fetch_all(pool)
         .await?
         .iter()
@@ -99,6 +105,7 @@ pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
         })
         .collect::<Result<_, StoreError>>()?;
     let patrol_routes = sqlx::query(include_str!("sql/load_routes.sql"))
+        .bind(code)
         .fetch_all(pool)
         .await?
         .iter()
@@ -115,22 +122,23 @@ pub async fn dataset(pool: &PgPool) -> Result<Dataset, StoreError> {
         })
         .collect::<Result<_, StoreError>>()?;
     Ok(Dataset {
-        city: crate::model::City::default(),
+        city: city.clone(),
         districts,
         communities,
         grids,
         buildings,
-        resources: resources(pool, None).await?,
-        streets: streets(pool).await?,
+        resources: resources(pool, code, None).await?,
+        streets: streets(pool, code).await?,
         patrol_routes,
-        patrol_tracks: tracks(pool, None).await?,
-        incidents: incidents(pool, None).await?,
+        patrol_tracks: tracks(pool, code, None).await?,
+        incidents: incidents(pool, code, None).await?,
     })
 }
 
 /// Every street.
-async fn streets(pool: &PgPool) -> Result<Vec<Street>, StoreError> {
+async fn streets(pool: &PgPool, code: i32) -> Result<Vec<Street>, StoreError> {
     sqlx::query(include_str!("sql/load_streets.sql"))
+        .bind(code)
         .fetch_all(pool)
         .await?
         .iter()
@@ -147,8 +155,13 @@ async fn streets(pool: &PgPool) -> Result<Vec<Street>, StoreError> {
 }
 
 /// Resources with these ids (all when `None`).
-pub async fn resources(pool: &PgPool, ids: Option<Vec<i64>>) -> Result<Vec<Resource>, StoreError> {
+pub async fn resources(
+    pool: &PgPool,
+    code: i32,
+    ids: Option<Vec<i64>>,
+) -> Result<Vec<Resource>, StoreError> {
     sqlx::query(include_str!("sql/load_resources.sql"))
+        .bind(code)
         .bind(ids)
         .fetch_all(pool)
         .await?
@@ -167,8 +180,13 @@ pub async fn resources(pool: &PgPool, ids: Option<Vec<i64>>) -> Result<Vec<Resou
 }
 
 /// Patrol tracks with these ids (all when `None`).
-pub async fn tracks(pool: &PgPool, ids: Option<Vec<i64>>) -> Result<Vec<PatrolTrack>, StoreError> {
+pub async fn tracks(
+    pool: &PgPool,
+    code: i32,
+    ids: Option<Vec<i64>>,
+) -> Result<Vec<PatrolTrack>, StoreError> {
     sqlx::query(include_str!("sql/load_tracks.sql"))
+        .bind(code)
         .bind(ids)
         .fetch_all(pool)
         .await?
@@ -189,9 +207,14 @@ pub async fn tracks(pool: &PgPool, ids: Option<Vec<i64>>) -> Result<Vec<PatrolTr
 }
 
 /// Incidents with these ids (all when `None`), streamed row by row.
-pub async fn incidents(pool: &PgPool, ids: Option<Vec<i64>>) -> Result<Vec<Incident>, StoreError> {
+pub async fn incidents(
+    pool: &PgPool,
+    code: i32,
+    ids: Option<Vec<i64>>,
+) -> Result<Vec<Incident>, StoreError> {
     let mut out = Vec::new();
     let mut rows = sqlx::query(include_str!("sql/load_incidents.sql"))
+        .bind(code)
         .bind(ids)
         .fetch(pool);
     while let Some(r) = rows.try_next().await? {
@@ -207,4 +230,10 @@ pub async fn incidents(pool: &PgPool, ids: Option<Vec<i64>>) -> Result<Vec<Incid
         });
     }
     Ok(out)
+}
+
+/// A city's code as the `city_code` column holds it.
+#[must_use]
+pub fn city_key(code: CityCode) -> i32 {
+    i32::try_from(code.get()).unwrap_or(i32::MAX)
 }

@@ -18,7 +18,7 @@ pub use import::import;
 use super::geometry::to_wkb;
 use super::{PlacedIncident, Store, StoreError};
 use crate::geodata::Dataset;
-use crate::model::{Incident, PatrolTrack, Personal, Resource};
+use crate::model::{City, CityCode, Incident, PatrolTrack, Personal, Resource};
 
 /// The notification channel of data changes.
 pub const CHANNEL: &str = "gridwatch_changes";
@@ -38,6 +38,9 @@ pub struct Change {
     pub tracks: Vec<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<u64>,
+    /// The city changed (every city's followers hear every change).
+    #[serde(default)]
+    pub city: Option<CityCode>,
     /// Everything may have changed (an import): reload the whole snapshot.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reload: bool,
@@ -51,11 +54,13 @@ pub struct Changed {
     pub resources: Vec<Resource>,
 }
 
-/// A PostGIS store.
+/// A PostGIS store of one city: every row it reads and writes is that city's (the database
+/// may hold many; see `migrations/0004_cities.sql`).
 pub struct PgStore {
     pool: PgPool,
     describe: String,
     origin: String,
+    city: City,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -115,11 +120,12 @@ fn version(text: &str) -> (u32, u32) {
 const STATEMENT_TIMEOUT: &str = "SET statement_timeout = '60s'";
 
 impl PgStore {
-    /// Connects, checks that PostGIS is new enough, and applies the migrations.
+    /// Connects, checks that PostGIS is new enough, and applies the migrations; the store of
+    /// `city` (see [`Self::cities`] for those the database holds, [`Self::for_city`] for another).
     ///
     /// # Errors
     /// An unreachable database, PostGIS missing or older than 3.1, or a failing migration.
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, city: City) -> anyhow::Result<Self> {
         let describe = redact(url);
         let pool = PgPoolOptions::new()
             .max_connections(8)
@@ -158,15 +164,59 @@ impl PgStore {
             pool,
             describe,
             origin,
+            city,
         })
     }
 
-    /// Whether the database holds no dataset yet (no districts).
+    /// The store of `city` in the same database (sharing the connections).
+    #[must_use]
+    pub fn for_city(&self, city: City) -> Self {
+        Self {
+            pool: self.pool.clone(),
+            describe: self.describe.clone(),
+            origin: format!("{}-{:x}", std::process::id(), rand::random::<u64>()),
+            city,
+        }
+    }
+
+    /// The city this store reads and writes.
+    #[must_use]
+    pub fn city(&self) -> &City {
+        &self.city
+    }
+
+    /// Every city with rows in the database, by code.
+    ///
+    /// # Errors
+    /// The database is unreachable, or holds a code that is not a city's.
+    pub async fn cities(&self) -> Result<Vec<City>, StoreError> {
+        sqlx::query_as::<_, (i32, String)>(include_str!("sql/load_cities.sql"))
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(code, name)| {
+                let code = u32::try_from(code)
+                    .ok()
+                    .and_then(CityCode::new)
+                    .ok_or_else(|| {
+                        StoreError::Failed(format!("cities: `{code}` is no city code"))
+                    })?;
+                Ok(City { code, name })
+            })
+            .collect()
+    }
+
+    fn code(&self) -> i32 {
+        load::city_key(self.city.code)
+    }
+
+    /// Whether the database holds no dataset of this city yet (no districts).
     ///
     /// # Errors
     /// The database is unreachable.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         Ok(sqlx::query_scalar(include_str!("sql/is_empty.sql"))
+            .bind(self.code())
             .fetch_one(&self.pool)
             .await?)
     }
@@ -202,14 +252,17 @@ impl PgStore {
             (!v.is_empty()).then(|| v.iter().map(|&i| i as i64).collect::<Vec<i64>>())
         };
         let mut changed = Changed::default();
+        if change.city.is_some_and(|c| c != self.city.code) {
+            return Ok(changed);
+        }
         if let Some(ids) = ids(&change.incidents) {
-            changed.incidents = load::incidents(&self.pool, Some(ids)).await?;
+            changed.incidents = load::incidents(&self.pool, self.code(), Some(ids)).await?;
         }
         if let Some(ids) = ids(&change.tracks) {
-            changed.tracks = load::tracks(&self.pool, Some(ids)).await?;
+            changed.tracks = load::tracks(&self.pool, self.code(), Some(ids)).await?;
         }
         if let Some(ids) = ids(&change.resources) {
-            changed.resources = load::resources(&self.pool, Some(ids)).await?;
+            changed.resources = load::resources(&self.pool, self.code(), Some(ids)).await?;
         }
         Ok(changed)
     }
@@ -221,10 +274,12 @@ impl PgStore {
         mut change: Change,
     ) -> Result<(), StoreError> {
         change.origin.clone_from(&self.origin);
+        change.city = Some(self.city.code);
         let mut notices = Vec::new();
         for chunk in change.incidents.chunks(IDS_PER_NOTICE) {
             notices.push(Change {
                 origin: self.origin.clone(),
+                city: change.city,
                 incidents: chunk.to_vec(),
                 ..Change::default()
             });
@@ -250,11 +305,11 @@ impl PgStore {
 #[async_trait]
 impl Store for PgStore {
     fn describe(&self) -> String {
-        format!("PostGIS {}", self.describe)
+        format!("PostGIS {} (city {})", self.describe, self.city.code)
     }
 
     async fn load(&self) -> Result<Dataset, StoreError> {
-        load::dataset(&self.pool).await
+        load::dataset(&self.pool, &self.city).await
     }
 
     async fn insert_incidents(
@@ -308,6 +363,7 @@ impl Store for PgStore {
                     .map(|p| p.incident.lat)
                     .collect::<Vec<f64>>(),
             )
+            .bind(self.code())
             .execute(&mut *tx)
             .await?;
         // Personal fields, in the same transaction.
@@ -321,13 +377,14 @@ impl Store for PgStore {
                 personal.iter().map(|(_, p)| f(p)).collect::<Vec<_>>()
             };
             sqlx::query(
-                "INSERT INTO incident_personal (incident_id, reporter_name, reporter_phone, note)
-                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[])",
+                "INSERT INTO incident_personal (city_code, incident_id, reporter_name, reporter_phone, note)
+                 SELECT $5, * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[])",
             )
             .bind(personal.iter().map(|(id, _)| *id).collect::<Vec<i64>>())
             .bind(field(&|p| p.reporter_name.clone()))
             .bind(field(&|p| p.reporter_phone.clone()))
             .bind(field(&|p| p.note.clone()))
+            .bind(self.code())
             .execute(&mut *tx)
             .await?;
         }
@@ -353,9 +410,10 @@ impl Store for PgStore {
 
     async fn personal(&self, id: u64) -> Result<Option<Personal>, StoreError> {
         let row: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT reporter_name, reporter_phone, note FROM incident_personal WHERE incident_id = $1",
+            "SELECT reporter_name, reporter_phone, note FROM incident_personal WHERE city_code = $2 AND incident_id = $1",
         )
         .bind(id as i64)
+        .bind(self.code())
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(reporter_name, reporter_phone, note)| Personal {
@@ -371,6 +429,7 @@ impl Store for PgStore {
             .bind(incident.id as i64)
             .bind(incident.status.as_str())
             .bind(incident.resolved_at)
+            .bind(self.code())
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
@@ -398,6 +457,7 @@ impl Store for PgStore {
             .bind(track.ended_at)
             .bind(&track.times)
             .bind(to_wkb(&track.geometry.clone().into())?)
+            .bind(self.code())
             .fetch_one(&mut *tx)
             .await?;
         self.notify(
@@ -424,6 +484,7 @@ impl Store for PgStore {
             .bind(resource.capacity as i32)
             .bind(resource.community_id.map(|v| v as i64))
             .bind(to_wkb(&resource.geometry.into())?)
+            .bind(self.code())
             .fetch_one(&mut *tx)
             .await?;
         self.notify(

@@ -1,8 +1,8 @@
--- Moves the COPYed rows of staging_communities into communities; a row whose id exists replaces it, so
+-- Moves the COPYed rows of staging_communities into communities; a row whose (city, id) exists replaces it, so
 -- importing the same dataset twice leaves one copy.
-INSERT INTO communities (id, name, code, district_id, households, population, geom)
-SELECT id, name, code, district_id, households, population, geom FROM staging_communities
-ON CONFLICT (id) DO UPDATE
+INSERT INTO communities (city_code, id, name, code, district_id, households, population, geom)
+SELECT city_code, id, name, code, district_id, households, population, geom FROM staging_communities
+ON CONFLICT (city_code, id) DO UPDATE
   SET name = EXCLUDED.name,
       code = EXCLUDED.code,
       district_id = EXCLUDED.district_id,

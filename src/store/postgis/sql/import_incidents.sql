@@ -1,8 +1,8 @@
--- Moves the COPYed rows of staging_incidents into incidents; a row whose id exists replaces it, so
+-- Moves the COPYed rows of staging_incidents into incidents; a row whose (city, id) exists replaces it, so
 -- importing the same dataset twice leaves one copy.
-INSERT INTO incidents (id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom)
-SELECT id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom FROM staging_incidents
-ON CONFLICT (id) DO UPDATE
+INSERT INTO incidents (city_code, id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom)
+SELECT city_code, id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom FROM staging_incidents
+ON CONFLICT (city_code, id) DO UPDATE
   SET kind = EXCLUDED.kind,
       reported_at = EXCLUDED.reported_at,
       status = EXCLUDED.status,

@@ -1,1 +1,2 @@
-SELECT id, households, floors, use, unmanaged, ST_AsBinary(geom) AS geom FROM buildings ORDER BY id
+-- $1: the city.
+SELECT id, households, floors, use, unmanaged, ST_AsBinary(geom) AS geom FROM buildings WHERE city_code = $1 ORDER BY id

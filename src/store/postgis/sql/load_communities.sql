@@ -1,1 +1,2 @@
-SELECT id, name, code, district_id, households, population, ST_AsBinary(geom) AS geom FROM communities ORDER BY id
+-- $1: the city.
+SELECT id, name, code, district_id, households, population, ST_AsBinary(geom) AS geom FROM communities WHERE city_code = $1 ORDER BY id

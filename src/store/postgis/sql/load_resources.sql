@@ -1,5 +1,5 @@
--- $1: the ids to load, or NULL for all.
+-- $1: the city; $2: the ids to load, or NULL for all.
 SELECT id, kind, name, capacity, ST_AsBinary(geom) AS geom
 FROM resources
-WHERE $1::bigint[] IS NULL OR id = ANY ($1)
+WHERE city_code = $1 AND ($2::bigint[] IS NULL OR id = ANY ($2))
 ORDER BY id

@@ -1,1 +1,2 @@
-SELECT id, class, name, walkable, ST_AsBinary(geom) AS geom FROM streets ORDER BY id
+-- $1: the city.
+SELECT id, class, name, walkable, ST_AsBinary(geom) AS geom FROM streets WHERE city_code = $1 ORDER BY id
