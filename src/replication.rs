@@ -36,7 +36,10 @@ pub async fn follow(store: Arc<PgStore>, live: Arc<Live>) {
                         );
                         continue;
                     };
-                    if change.origin == store.origin() {
+                    // Our own change is applied already; another city's is not ours.
+                    if change.origin == store.origin()
+                        || change.city.is_some_and(|c| c != store.city().code)
+                    {
                         continue;
                     }
                     let applied = if change.reload {

@@ -74,6 +74,11 @@ pub struct Cluster {
 impl Cluster {
     /// initdb into a new temporary directory and start it on a free port.
     pub fn start_new() -> Self {
+        Self::start_with("")
+    }
+
+    /// [`Self::start_new`] with more server options (`-c name=value ...`).
+    pub fn start_with(more: &str) -> Self {
         assert!(
             Path::new(BIN).join("initdb").exists()
                 && Path::new("/usr/share/postgresql/15/extension/postgis.control").exists(),
@@ -112,7 +117,7 @@ impl Cluster {
         let port = free_port();
         // The server is not crashed by the tests (only gridwatch is), so fsync is not needed.
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off {more}",
             dir.display()
         );
         let cluster = Self {
@@ -202,4 +207,70 @@ pub async fn fresh_database() -> String {
         .await
         .unwrap();
     format!("{}/{name}", server())
+}
+
+/// A Citus cluster on this machine: a coordinator and two workers (three throwaway clusters
+/// with Citus preloaded), one database `gw` with the `citus` extension on each, the workers
+/// added to the coordinator.
+pub struct Citus {
+    pub coordinator: Cluster,
+    pub workers: [Cluster; 2],
+}
+
+impl Citus {
+    /// Starts the three nodes and joins them.
+    pub async fn start() -> Self {
+        assert!(
+            Path::new("/usr/share/postgresql/15/extension/citus.control").exists(),
+            "Citus is not installed: run ./scripts/test-all, which installs vendor/citus/"
+        );
+        let node =
+            || Cluster::start_with("-c shared_preload_libraries=citus -c max_connections=200");
+        let citus = Self {
+            coordinator: node(),
+            workers: [node(), node()],
+        };
+        for n in [&citus.coordinator, &citus.workers[0], &citus.workers[1]] {
+            let mut admin = connect(&format!("{}/postgres", n.url)).await;
+            sqlx::query("CREATE DATABASE gw")
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            let mut gw = connect(&format!("{}/gw", n.url)).await;
+            sqlx::query("CREATE EXTENSION citus")
+                .execute(&mut gw)
+                .await
+                .unwrap();
+        }
+        let mut coordinator = connect(&citus.url()).await;
+        sqlx::query("SELECT citus_set_coordinator_host('127.0.0.1', $1)")
+            .bind(port(&citus.coordinator))
+            .execute(&mut coordinator)
+            .await
+            .unwrap();
+        for w in &citus.workers {
+            sqlx::query("SELECT citus_add_node('127.0.0.1', $1)")
+                .bind(port(w))
+                .execute(&mut coordinator)
+                .await
+                .unwrap();
+        }
+        citus
+    }
+
+    /// The coordinator's `gw` database.
+    pub fn url(&self) -> String {
+        format!("{}/gw", self.coordinator.url)
+    }
+}
+
+/// The port of a cluster.
+pub fn port(c: &Cluster) -> i32 {
+    c.url.rsplit(':').next().unwrap().parse().unwrap()
+}
+
+async fn connect(url: &str) -> sqlx::PgConnection {
+    <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
 }
