@@ -291,3 +291,85 @@ async fn a_write_reaches_its_city_and_no_other() {
         before.0
     );
 }
+
+#[tokio::test]
+async fn province_stats_equal_each_citys_own_statistics() {
+    let router = app_of(&states());
+    let period = "from=2021-01-01&to=2021-12-31";
+    let by_city = get(&router, &format!("/api/v1/cities/stats?{period}"), &[]).await;
+    assert_eq!(by_city.status, StatusCode::OK, "{}", by_city.body);
+    assert_eq!(by_city.json["summary"]["computed_by"], "memory");
+    let by_district = get(
+        &router,
+        &format!("/api/v1/cities/stats?{period}&by=district"),
+        &[],
+    )
+    .await;
+    let by_month = get(
+        &router,
+        &format!("/api/v1/cities/stats?{period}&by=month"),
+        &[],
+    )
+    .await;
+    let rows = |r: &Reply| r.json["rows"].as_array().unwrap().clone();
+    let count = |v: &serde_json::Value| v["incidents"].as_u64().unwrap();
+    for code in ["420800", XIANGYANG] {
+        let own = get(
+            &router,
+            &format!("/cities/{code}/api/v1/stats/communities?{period}"),
+            &[],
+        )
+        .await;
+        let city_row = rows(&by_city)
+            .into_iter()
+            .find(|r| r["city"] == code)
+            .unwrap();
+        assert_eq!(
+            count(&city_row),
+            own.json["summary"]["total"].as_u64().unwrap(),
+            "{code}"
+        );
+        // The districts' rows add up to the incidents in communities, and their resolved to
+        // the communities' count × resolved share.
+        let districts: Vec<_> = rows(&by_district)
+            .into_iter()
+            .filter(|r| r["city"] == code && !r["district_id"].is_null())
+            .collect();
+        let in_areas: u64 = districts.iter().map(count).sum();
+        assert_eq!(
+            in_areas,
+            own.json["summary"]["in_areas"].as_u64().unwrap(),
+            "{code}"
+        );
+        let resolved: u64 = districts
+            .iter()
+            .map(|r| r["resolved"].as_u64().unwrap())
+            .sum();
+        let own_resolved: f64 = own.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| {
+                let p = &f["properties"];
+                Some(p["count"].as_f64()? * p["resolved_share"].as_f64()?)
+            })
+            .sum();
+        assert_eq!(resolved, own_resolved.round() as u64, "{code}");
+    }
+    let months: u64 = rows(&by_month).iter().map(count).sum();
+    assert_eq!(
+        months,
+        by_city.json["summary"]["incidents"].as_u64().unwrap()
+    );
+    assert_eq!(rows(&by_month).len(), 12);
+    // Bad questions are refused.
+    for bad in ["by=week", "kind=theft", "from=2021-13-01", "city=420800"] {
+        let reply = get(&router, &format!("/api/v1/cities/stats?{bad}"), &[]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}: {}",
+            reply.body
+        );
+    }
+}

@@ -84,6 +84,25 @@ async fn two_cities_on_a_three_node_cluster() {
         engine().incidents.len() + xiangyang_engine.incidents.len()
     );
 
+    let engines = [engine(), Arc::new(Engine::clone(&xiangyang_engine))];
+    province_from_sql_equals_memory(&jingmen, &engines).await;
+    // The per-city aggregate runs on the workers: the plan is Citus's, one task per shard.
+    let plan: Vec<String> = sqlx::query_scalar(&format!(
+        "EXPLAIN {}",
+        include_str!("../src/store/postgis/sql/province_by_city.sql")
+            .replace("$1::text[]", "NULL::text[]")
+            .replace("$1", "NULL")
+            .replace("$2::bigint", "NULL::bigint")
+            .replace("$2", "0")
+            .replace("$3::bigint", "NULL::bigint")
+            .replace("$3", "0")
+    ))
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(plan.contains("Custom Scan (Citus Adaptive)"), "{plan}");
+    assert!(plan.contains("Task Count: 32"), "{plan}");
     a_write_stays_in_its_city(&jingmen, &xiangyang, &xiangyang_engine).await;
 }
 
@@ -241,4 +260,53 @@ async fn a_write_stays_in_its_city(
         before_j,
         "another city's does not"
     );
+}
+
+/// The database's province statistics (one SQL aggregate) equal the engines' in memory, by
+/// city, district and month, for all kinds and for two kinds in one year.
+async fn province_from_sql_equals_memory(store: &PgStore, engines: &[Arc<Engine>]) {
+    use gridwatch::analytics::province::{By, Question, in_memory};
+    use gridwatch::model::{IncidentKind, Period};
+    for by in By::ALL {
+        for (kinds, period) in [
+            (vec![], Period::default()),
+            (
+                vec![IncidentKind::Dispute, IncidentKind::Drainage],
+                Period::from_bounds(Some("2021-01-01"), Some("2021-12-31")).unwrap(),
+            ),
+        ] {
+            let question = Question {
+                kinds,
+                period,
+                by: Some(*by),
+            };
+            let sql = store.province(&question).await.unwrap().unwrap();
+            let memory = in_memory(engines, &question);
+            assert_eq!(sql.len(), memory.len(), "{by:?}");
+            assert!(sql.iter().map(|r| r.incidents).sum::<u64>() > 0);
+            for (a, b) in sql.iter().zip(&memory) {
+                assert_eq!(
+                    (&a.key, a.incidents, a.resolved),
+                    (&b.key, b.incidents, b.resolved),
+                    "{by:?}"
+                );
+                match (a.median_hours_to_resolve, b.median_hours_to_resolve) {
+                    (Some(x), Some(y)) => assert!((x - y).abs() < 1e-6, "{by:?} {x} {y}"),
+                    (x, y) => assert_eq!(x, y),
+                }
+            }
+        }
+    }
+}
+
+/// The same on a plain PostGIS: the aggregate does not need Citus.
+#[tokio::test(flavor = "multi_thread")]
+async fn province_stats_on_plain_postgis_equal_memory() {
+    let url = common::postgis::fresh_database().await;
+    let store = PgStore::connect(&url, City::jingmen()).await.unwrap();
+    let xiangyang = second_city();
+    let bar = indicatif::ProgressBar::hidden();
+    import(store.pool(), &engine(), &bar).await.unwrap();
+    import(store.pool(), &xiangyang, &bar).await.unwrap();
+    province_from_sql_equals_memory(&store, &[engine(), Arc::new(xiangyang)]).await;
 }

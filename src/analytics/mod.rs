@@ -20,6 +20,7 @@ pub mod hexbin;
 pub mod hotspots;
 pub mod mann_kendall;
 pub mod patrol;
+pub mod province;
 pub mod significance;
 pub mod stats;
 pub mod streets;

@@ -49,7 +49,7 @@ pub struct Served(std::sync::RwLock<Vec<std::sync::Weak<super::state::Shared>>>)
 impl Served {
     /// The cities, in order (the first is the unprefixed one); just this one before
     /// [`app_of`] names the others.
-    fn all(&self, me: &AppState) -> Vec<AppState> {
+    pub(in crate::api) fn all(&self, me: &AppState) -> Vec<AppState> {
         let listed: Vec<AppState> = self
             .0
             .read()

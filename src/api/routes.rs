@@ -313,6 +313,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         || cached("hotspots/emerging", v1::emerging),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Emerging>),
+    read(
+        "/api/v1/cities/stats",
+        "analytics",
+        "Incidents, resolved share and median hours to resolve across cities, by city, district or month (from the database when there is one)",
+        province,
+        JSON,
+        || get(v1::province),
+    )
+    .typed(SchemaGenerator::subschema_for::<v1::ProvinceStats>),
     geojson_read(
         "/api/v1/stats/grids",
         "analytics",

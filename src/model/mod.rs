@@ -8,6 +8,7 @@ mod entities;
 mod kinds;
 mod lonlat;
 mod period;
+pub mod province;
 
 pub use bbox::{Bbox, BboxError};
 pub use city::{City, CityCode, CityCodeError, JINGMEN};

@@ -100,6 +100,15 @@ pub trait Store: Send + Sync {
     /// Inserts a resource (the store assigns its id when `id` is 0) or replaces the one with
     /// its id.
     async fn upsert_resource(&self, resource: Resource) -> Result<Resource, StoreError>;
+
+    /// The province statistics over every city the store holds, if it can aggregate them
+    /// itself (a database); `None` leaves them to memory.
+    async fn province(
+        &self,
+        _question: &crate::model::province::Question,
+    ) -> Result<Option<Vec<crate::model::province::Row>>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// Loads every layer from `store` and indexes it (off the async runtime), logging how long

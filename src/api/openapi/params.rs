@@ -328,6 +328,23 @@ pub(in crate::api) fn web_file() -> Vec<Value> {
     )]
 }
 
+pub(in crate::api) fn province() -> Vec<Value> {
+    vec![
+        query("from", string(), "first day (local time), inclusive"),
+        query("to", string(), "last day (local time), inclusive"),
+        query(
+            "kind",
+            json!({ "type": "string" }),
+            "incident kinds, comma separated (all when absent)",
+        ),
+        query(
+            "by",
+            json!({ "type": "string", "enum": crate::model::province::By::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>(), "default": "city" }),
+            "rows per city, district or local month",
+        ),
+    ]
+}
+
 pub(in crate::api) fn city_code() -> Vec<Value> {
     vec![path(
         "code",

@@ -18,7 +18,7 @@ pub struct Filters {
     pub grids: Vec<u32>,
 }
 
-fn list(params: &QueryParams, key: &str) -> Vec<String> {
+pub(in crate::api) fn list(params: &QueryParams, key: &str) -> Vec<String> {
     params
         .get(key)
         .map(|v| {

@@ -13,6 +13,7 @@ mod hotspots;
 pub(crate) mod ingest;
 mod nearest;
 mod patrol;
+mod province;
 mod stats;
 mod walking;
 
@@ -35,6 +36,7 @@ pub(super) use hexbins::hexbins;
 pub(super) use hotspots::{emerging, hotspots};
 pub(super) use nearest::{nearest, nearest_batch};
 pub(super) use patrol::{coverage, dosage, suggest, teams, timing};
+pub(super) use province::{ProvinceStats, province};
 pub(super) use stats::{communities as community_stats, grids as grid_stats};
 pub(super) use walking::{isochrones, route, summary as street_summary};
 

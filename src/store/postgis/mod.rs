@@ -18,6 +18,7 @@ pub use import::import;
 use super::geometry::to_wkb;
 use super::{PlacedIncident, Store, StoreError};
 use crate::geodata::Dataset;
+use crate::model::province::{self, By, Key, Question};
 use crate::model::{City, CityCode, Incident, PatrolTrack, Personal, Resource};
 
 /// The notification channel of data changes.
@@ -304,6 +305,57 @@ impl PgStore {
 
 #[async_trait]
 impl Store for PgStore {
+    async fn province(
+        &self,
+        question: &Question,
+    ) -> Result<Option<Vec<province::Row>>, StoreError> {
+        let sql = match question.by.unwrap_or(By::City) {
+            By::City => include_str!("sql/province_by_city.sql"),
+            By::District => include_str!("sql/province_by_district.sql"),
+            By::Month => include_str!("sql/province_by_month.sql"),
+        };
+        let kinds: Option<Vec<&str>> = (!question.kinds.is_empty())
+            .then(|| question.kinds.iter().map(|k| k.as_str()).collect());
+        let rows: Vec<(
+            Option<i32>,
+            Option<i64>,
+            Option<String>,
+            i64,
+            i64,
+            Option<f64>,
+        )> = sqlx::query_as(sql)
+            .bind(kinds)
+            .bind(question.period.start)
+            .bind(question.period.end)
+            .fetch_all(&self.pool)
+            .await?;
+        let rows = rows
+            .into_iter()
+            .map(|(city, district_id, month, incidents, resolved, median)| {
+                let incidents = incidents.max(0) as u64;
+                let resolved = resolved.max(0) as u64;
+                province::Row {
+                    key: Key {
+                        city: city
+                            .and_then(|c| u32::try_from(c).ok())
+                            .and_then(CityCode::new),
+                        district_id: district_id.map(|d| d as u64),
+                        month,
+                    },
+                    incidents,
+                    resolved,
+                    resolved_share: if incidents == 0 {
+                        0.0
+                    } else {
+                        resolved as f64 / incidents as f64
+                    },
+                    median_hours_to_resolve: median,
+                }
+            })
+            .collect();
+        Ok(Some(rows))
+    }
+
     fn describe(&self) -> String {
         format!("PostGIS {} (city {})", self.describe, self.city.code)
     }
