@@ -310,3 +310,203 @@ async fn province_stats_on_plain_postgis_equal_memory() {
     import(store.pool(), &xiangyang, &bar).await.unwrap();
     province_from_sql_equals_memory(&store, &[engine(), Arc::new(xiangyang)]).await;
 }
+
+/// A city of Hubei (from Jingmen's shapes, `incidents` of them) whose shards land on the
+/// worker at `port`: the first code of the province that hashes there.
+async fn city_on(citus: &Citus, pool: &sqlx::PgPool, port: i32, incidents: usize) -> Engine {
+    let mut code = None;
+    for candidate in [
+        420_100, 420_200, 420_300, 420_500, 420_600, 420_700, 420_900, 421_000,
+    ] {
+        if citus.worker_of(pool, candidate).await == port {
+            code = Some(candidate);
+            break;
+        }
+    }
+    let code = code.expect("a Hubei city on each worker");
+    let generated = generate::generate(
+        &common::geodata_dir().join("sources"),
+        Options {
+            incidents,
+            city: City {
+                code: code.to_string().parse().unwrap(),
+                name: format!("city {code}"),
+            },
+            centre: LonLat::new(112.14, 32.04),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    Engine::build(generated.dataset).unwrap()
+}
+
+/// A city's live dataset over its store, as a serving process holds it, and its state.
+fn serve(store: &PgStore, engine: Engine) -> gridwatch::api::AppState {
+    let live = gridwatch::live::Live::new(
+        engine,
+        Some(Arc::new(store.for_city(store.city().clone())) as Arc<dyn Store>),
+    );
+    gridwatch::api::AppState::with_access(
+        live,
+        gridwatch::api::Access::from(gridwatch::api::Tokens::parse_plain("operator:op").unwrap()),
+        gridwatch::api::TileCaches::default(),
+        gridwatch::api::Limits::default(),
+    )
+}
+
+/// POSTs one incident at the city's first incident's place; the status.
+async fn report(state: &gridwatch::api::AppState) -> axum::http::StatusCode {
+    let at = state.engine().incidents.incident(0);
+    let body = serde_json::json!({ "type": "Feature",
+        "geometry": { "type": "Point", "coordinates": [at.lon, at.lat] },
+        "properties": { "kind": "dispute", "reported_at": "2022-05-01T10:00:00+08:00", "source": "hotline" } })
+    .to_string();
+    common::request_with_headers(
+        state.clone(),
+        "POST",
+        "/api/v1/incidents",
+        Some(&body),
+        &[
+            ("authorization", "Bearer op"),
+            ("content-type", "application/geo+json"),
+        ],
+    )
+    .await
+    .status
+}
+
+/// With one worker stopped, the city on the other keeps taking writes; the city on the stopped
+/// one keeps answering reads from memory and answers writes 503 with nothing written, and takes
+/// writes again, without a restart, once the worker is back. Then a city's shards move to the
+/// other worker while it is read and written: no read fails and every acknowledged write is
+/// there afterwards.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_down_then_a_shard_moved_under_load() {
+    use axum::http::StatusCode;
+    let citus = Citus::start().await;
+    let db = PgStore::connect(&citus.url(), City::jingmen())
+        .await
+        .unwrap();
+    let pool = db.pool().clone();
+    let ports = citus.workers.each_ref().map(common::postgis::port);
+    let up = city_on(&citus, &pool, ports[0], 2_000).await;
+    let down = city_on(&citus, &pool, ports[1], 2_000).await;
+    let bar = indicatif::ProgressBar::hidden();
+    import(&pool, &up, &bar).await.unwrap();
+    import(&pool, &down, &bar).await.unwrap();
+    let up_store = db.for_city(up.city.as_ref().clone());
+    let down_store = db.for_city(down.city.as_ref().clone());
+    let (up_n, down_n) = (up.incidents.len(), down.incidents.len());
+    let up_state = serve(&up_store, up);
+    let down_state = serve(&down_store, down);
+
+    citus.workers[1].stop();
+    assert_eq!(
+        report(&up_state).await,
+        StatusCode::CREATED,
+        "the other worker's city writes"
+    );
+    let read = common::request_to(down_state.clone(), "GET", "/api/v1/hexbins?res=8", None).await;
+    assert_eq!(read.status, StatusCode::OK, "reads come from memory");
+    let refused = common::request_with_headers(
+        down_state.clone(),
+        "POST",
+        "/api/v1/incidents",
+        Some(r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.14,32.04]},"properties":{"kind":"dispute","reported_at":"2022-05-01T10:00:00+08:00","source":"hotline"}}"#),
+        &[("authorization", "Bearer op"), ("content-type", "application/geo+json")],
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        down_state.engine().incidents.len(),
+        down_n,
+        "nothing published"
+    );
+    citus.workers[1].start();
+    // Back without a restart: the pool and the coordinator reconnect.
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        status = report(&down_state).await;
+        if status == StatusCode::CREATED {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, StatusCode::CREATED);
+    // The refused write left nothing: one more row than imported, the one just acknowledged.
+    assert_eq!(down_store.load().await.unwrap().incidents.len(), down_n + 1);
+    assert_eq!(up_store.load().await.unwrap().incidents.len(), up_n + 1);
+
+    shard_moved_under_load(&citus, &pool, &up_state, &up_store, up_n + 1).await;
+}
+
+/// Moves the shards of `state`'s city to the other worker while reads and writes go on.
+async fn shard_moved_under_load(
+    citus: &Citus,
+    pool: &sqlx::PgPool,
+    state: &gridwatch::api::AppState,
+    store: &PgStore,
+    stored: usize,
+) {
+    use axum::http::StatusCode;
+    let code = i32::try_from(store.city().code.get()).unwrap();
+    let from = citus.worker_of(pool, code).await;
+    let to = citus
+        .workers
+        .iter()
+        .map(common::postgis::port)
+        .find(|&p| p != from)
+        .unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load = {
+        let (state, stop) = (state.clone(), stop.clone());
+        tokio::spawn(async move {
+            let (mut acked, mut failed_writes, mut failed_reads) = (0usize, 0usize, 0usize);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                match report(&state).await {
+                    StatusCode::CREATED => acked += 1,
+                    _ => failed_writes += 1,
+                }
+                let read =
+                    common::request_to(state.clone(), "GET", "/api/v1/hexbins?res=9", None).await;
+                if read.status != StatusCode::OK {
+                    failed_reads += 1;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            (acked, failed_writes, failed_reads)
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let shard: i64 =
+        sqlx::query_scalar("SELECT get_shard_id_for_distribution_column('incidents', $1)")
+            .bind(code)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    sqlx::query("SELECT citus_move_shard_placement($1, '127.0.0.1', $2, '127.0.0.1', $3)")
+        .bind(shard)
+        .bind(from)
+        .bind(to)
+        .execute(pool)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (acked, failed_writes, failed_reads) = load.await.unwrap();
+    assert_eq!(citus.worker_of(pool, code).await, to, "the shards moved");
+    assert!(acked > 5, "the load wrote: {acked}");
+    assert_eq!(failed_reads, 0);
+    assert_eq!(failed_writes, 0);
+    assert_eq!(
+        store.load().await.unwrap().incidents.len(),
+        stored + acked,
+        "every acknowledged write is stored"
+    );
+    assert_eq!(state.engine().incidents.len(), stored + acked);
+}

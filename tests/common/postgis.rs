@@ -224,8 +224,11 @@ impl Citus {
             Path::new("/usr/share/postgresql/15/extension/citus.control").exists(),
             "Citus is not installed: run ./scripts/test-all, which installs vendor/citus/"
         );
-        let node =
-            || Cluster::start_with("-c shared_preload_libraries=citus -c max_connections=200");
+        let node = || {
+            Cluster::start_with(
+                "-c shared_preload_libraries=citus -c max_connections=200 -c wal_level=logical",
+            )
+        };
         let citus = Self {
             coordinator: node(),
             workers: [node(), node()],
@@ -256,6 +259,18 @@ impl Citus {
                 .unwrap();
         }
         citus
+    }
+
+    /// The worker holding `city`'s shards (every table's are colocated), by port.
+    pub async fn worker_of(&self, pool: &sqlx::PgPool, city: i32) -> i32 {
+        sqlx::query_scalar(
+            "SELECT nodeport FROM citus_shards
+             WHERE shardid = get_shard_id_for_distribution_column('incidents', $1)",
+        )
+        .bind(city)
+        .fetch_one(pool)
+        .await
+        .unwrap()
     }
 
     /// The coordinator's `gw` database.

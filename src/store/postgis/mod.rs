@@ -83,6 +83,16 @@ impl From<sqlx::Error> for StoreError {
             {
                 Self::Unavailable(db.message().to_owned())
             }
+            // A Citus coordinator that cannot reach the worker holding the rows: the
+            // transaction is aborted whole, and the write may be tried again.
+            sqlx::Error::Database(db)
+                if db
+                    .message()
+                    .starts_with("failure on connection marked as essential")
+                    || db.message().starts_with("connection to the remote node") =>
+            {
+                Self::Unavailable(db.message().to_owned())
+            }
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
