@@ -167,12 +167,22 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             });
             cities.push(state);
         }
-        if let Some(id) = access.tokens.bound_communities().find(|&id| {
-            cities
-                .iter()
-                .all(|c| c.engine().communities.position(id).is_none())
-        }) {
-            anyhow::bail!("a token is bound to community {id}, which the data does not have");
+        if cities.len() > 1 && access.tokens.communities_without_cities() {
+            anyhow::bail!(
+                "a token is bound to communities but not to cities: with several cities served, bind it to its city too (role:token:cities=CODE:communities=ID,...)"
+            );
+        }
+        for (bound_cities, communities) in access.tokens.bound() {
+            let theirs = cities.iter().filter(|c| {
+                bound_cities.is_none_or(|b| b.contains(&c.engine().city.code))
+            });
+            if let Some(id) = communities.iter().find(|&&id| {
+                theirs
+                    .clone()
+                    .all(|c| c.engine().communities.position(id).is_none())
+            }) {
+                anyhow::bail!("a token is bound to community {id}, which its cities' data does not have");
+            }
         }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

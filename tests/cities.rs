@@ -373,3 +373,37 @@ async fn province_stats_equal_each_citys_own_statistics() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_token_bound_to_a_city_reaches_only_that_city() {
+    let access = std::sync::Arc::new(gridwatch::api::Access::from(
+        gridwatch::api::Tokens::parse_plain("viewer:xy:cities=420600").unwrap(),
+    ));
+    let state = |engine: Arc<Engine>| {
+        AppState::with_shared_access(
+            gridwatch::live::Live::new(Engine::clone(&engine), None),
+            access.clone(),
+            gridwatch::api::TileCaches::default(),
+            gridwatch::api::Limits::default(),
+        )
+    };
+    let router = app_of(&[state(engine()), state(second_city())]);
+    let auth = [("authorization", "Bearer xy")];
+    let mine = get(&router, "/cities/420600/api/v1/hexbins?res=7", &auth).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    for other in [
+        "/api/v1/hexbins?res=7",
+        "/cities/420800/ogc/collections/incidents/items",
+    ] {
+        let refused = get(&router, other, &auth).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{other}");
+        assert!(
+            refused.json["detail"].as_str().unwrap().contains("420600"),
+            "{}",
+            refused.body
+        );
+    }
+    // The documents every reader gets stay open to it.
+    assert_eq!(get(&router, "/cities", &auth).await.status, StatusCode::OK);
+    assert_eq!(get(&router, "/ogc", &auth).await.status, StatusCode::OK);
+}

@@ -87,7 +87,11 @@ impl Jwt {
             }
             ids => ids.map(Arc::from),
         };
-        Ok(Grant { role, communities })
+        Ok(Grant {
+            role,
+            communities,
+            cities: None,
+        })
     }
 }
 

@@ -62,6 +62,8 @@ impl std::fmt::Display for Role {
 pub struct Grant {
     pub role: Role,
     pub communities: Option<Arc<[u64]>>,
+    /// The cities it is bound to (`None`: every city served).
+    pub cities: Option<Arc<[crate::model::CityCode]>>,
 }
 
 /// What an anonymous reader (no `Authorization` header) is served.
@@ -133,6 +135,8 @@ impl Scope {
 pub struct Caller {
     pub role: Option<Role>,
     pub scope: Scope,
+    /// The cities a token is bound to (`None`: all); checked on admission.
+    pub cities: Option<Arc<[crate::model::CityCode]>>,
 }
 
 impl Caller {
@@ -229,6 +233,7 @@ impl Access {
                     communities: None,
                     aggregate: self.anonymous == Anonymous::Aggregate,
                 },
+                cities: None,
             });
         };
         let token = bearer(value).ok_or_else(|| {
@@ -249,6 +254,7 @@ impl Access {
                 communities: grant.communities,
                 aggregate: false,
             },
+            cities: grant.cities,
         })
     }
 
@@ -294,6 +300,9 @@ impl Access {
 /// everyone.
 const SHELL: &[&str] = &[
     "/",
+    "/cities",
+    "/cities/{code}",
+    "/cities/{code}/{*path}",
     "/web/{*path}",
     "/healthz",
     "/readyz",
@@ -311,6 +320,7 @@ const SHELL: &[&str] = &[
 /// by the handlers), the base layers (items of incidents and tracks are refused by the
 /// handler) and analyses of places, not people.
 const COUNTS: &[&str] = &[
+    "/api/v1/cities/stats",
     "/api/v1/hexbins",
     "/api/v1/hotspots",
     "/api/v1/hotspots/emerging",
@@ -354,16 +364,28 @@ pub fn admit(state: &AppState, request: &mut Request) -> Result<(), ApiError> {
     {
         rate.check(token)?;
     }
-    if caller.role.is_none() {
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map(MatchedPath::as_str);
-        if !state.access.admits_anonymous(route) {
-            return Err(ApiError::Unauthorized(
-                "this server serves anonymous readers less than this: send an `Authorization: Bearer <token>` header".into(),
-            ));
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str);
+    // A token bound to other cities reaches only the documents every reader gets here.
+    if let Some(cities) = &caller.cities {
+        let city = state.engine().city.code;
+        if !cities.contains(&city) && !route.is_some_and(|r| SHELL.contains(&r)) {
+            return Err(ApiError::Forbidden(format!(
+                "this token is bound to cities {}, not {city}",
+                cities
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         }
+    }
+    if caller.role.is_none() && !state.access.admits_anonymous(route) {
+        return Err(ApiError::Unauthorized(
+            "this server serves anonymous readers less than this: send an `Authorization: Bearer <token>` header".into(),
+        ));
     }
     request.extensions_mut().insert(caller);
     Ok(())

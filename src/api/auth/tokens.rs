@@ -1,7 +1,7 @@
 //! Static bearer tokens: `GRIDWATCH_TOKENS` (`role:token` entries, for quick set-ups and
 //! tests) or a tokens file of SHA-256 hashes (`role:hex`, one per line, for production), each
-//! optionally bound to communities (`role:token:communities=12,13`). Only hashes are kept in
-//! memory either way.
+//! optionally bound to cities and communities (`role:token:cities=420800:communities=12,13`).
+//! Only hashes are kept in memory either way.
 
 use std::sync::Arc;
 
@@ -34,12 +34,37 @@ fn communities(spec: &str) -> Result<Arc<[u64]>, String> {
     Ok(ids.into())
 }
 
-/// `role` or `role` with `communities=…`, as one entry names them.
+/// `cities=420800,420600` (the codes of the cities a token is bound to).
+fn cities(spec: &str) -> Result<Arc<[crate::model::CityCode]>, String> {
+    let codes = spec
+        .split(',')
+        .map(|code| {
+            code.parse()
+                .map_err(|e: crate::model::CityCodeError| e.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(codes.into())
+}
+
+/// `role`, perhaps with `cities=…` and `communities=…` (`:` between them), as one entry names
+/// them.
 fn grant(role: &str, bound: Option<&str>) -> Result<Grant, String> {
-    Ok(Grant {
+    let mut grant = Grant {
         role: role.parse()?,
-        communities: bound.map(communities).transpose()?,
-    })
+        communities: None,
+        cities: None,
+    };
+    for binding in bound.into_iter().flat_map(|b| b.split(':')) {
+        match binding.strip_prefix("cities=") {
+            Some(list) if grant.cities.is_none() => grant.cities = Some(cities(list)?),
+            Some(_) => return Err(format!("`{binding}`: cities named twice")),
+            None if grant.communities.is_none() => {
+                grant.communities = Some(communities(binding)?);
+            }
+            None => return Err(format!("`{binding}`: communities named twice")),
+        }
+    }
+    Ok(grant)
 }
 
 fn digest(token: &str) -> [u8; 32] {
@@ -53,8 +78,9 @@ impl Tokens {
         Self::default()
     }
 
-    /// Plain `role:token` or `role:token:communities=ID,ID` entries separated by commas (a
-    /// bare number after a bound entry continues its list of communities).
+    /// Plain `role:token`, `role:token:communities=ID,ID` or `role:token:cities=CODE,CODE`
+    /// (or both, `:` between) entries separated by commas (a piece starting with a digit
+    /// continues the entry's last list).
     ///
     /// # Errors
     /// An entry without a role, with an unknown role, an empty token or a bad community id.
@@ -63,7 +89,12 @@ impl Tokens {
         let mut entries: Vec<String> = Vec::new();
         for piece in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             match entries.last_mut() {
-                Some(last) if last.contains(":communities=") && piece.parse::<u64>().is_ok() => {
+                // An entry starts with a role: a piece starting with a digit continues the
+                // last list (`…:cities=420800,420600:communities=5,6`).
+                Some(last)
+                    if (last.contains(":communities=") || last.contains(":cities="))
+                        && piece.starts_with(|c: char| c.is_ascii_digit()) =>
+                {
                     last.push(',');
                     last.push_str(piece);
                 }
@@ -144,6 +175,23 @@ impl Tokens {
             .map(|(_, g)| g)
     }
 
+    /// Whether some token is bound to communities but not to cities (ambiguous when several
+    /// cities are served: ids are per city).
+    #[must_use]
+    pub fn communities_without_cities(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|(_, g)| g.communities.is_some() && g.cities.is_none())
+    }
+
+    /// Each token's communities with the cities it is bound to (to check against the data
+    /// at start-up).
+    pub fn bound(&self) -> impl Iterator<Item = (Option<&[crate::model::CityCode]>, &[u64])> + '_ {
+        self.entries
+            .iter()
+            .filter_map(|(_, g)| Some((g.cities.as_deref(), g.communities.as_deref()?)))
+    }
+
     /// Every community id a token is bound to (to check against the data at start-up).
     pub fn bound_communities(&self) -> impl Iterator<Item = u64> + '_ {
         self.entries
@@ -214,5 +262,40 @@ mod tests {
         ] {
             assert!(Tokens::parse_plain(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn entries_may_be_bound_to_cities_and_communities() {
+        let tokens = Tokens::parse_plain(
+            "viewer:v:cities=420800,420600:communities=5,6, operator:o:cities=420600",
+        )
+        .unwrap();
+        let v = tokens.grant("v").unwrap();
+        let codes: Vec<String> = v
+            .cities
+            .as_deref()
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(codes, ["420800", "420600"]);
+        assert_eq!(v.communities.as_deref(), Some(&[5, 6][..]));
+        let o = tokens.grant("o").unwrap();
+        assert_eq!(o.cities.as_deref().map(<[_]>::len), Some(1));
+        assert_eq!(o.communities, None);
+        assert!(!tokens.communities_without_cities());
+        for bad in [
+            "operator:x:cities=420801",
+            "operator:x:cities=",
+            "operator:x:cities=420800:cities=420600",
+            "operator:x:communities=1:communities=2",
+        ] {
+            assert!(Tokens::parse_plain(bad).is_err(), "{bad}");
+        }
+        assert!(
+            Tokens::parse_plain("viewer:w:communities=3")
+                .unwrap()
+                .communities_without_cities()
+        );
     }
 }
