@@ -205,7 +205,8 @@ pub struct GenerateArgs {
     #[arg(long, requires = "city_code")]
     pub city_name: Option<String>,
     /// Where the city's centre goes, `LON,LAT` (WGS 84); the city keeps its size and shape.
-    /// A moved city is written without `truth.json` (the planted truth names Jingmen's places).
+    /// Another city than Jingmen is written without `truth.json` (the planted truth names
+    /// Jingmen's places and ids).
     #[arg(long, value_parser = parse_centre)]
     pub centre: Option<crate::model::LonLat>,
 }

@@ -129,7 +129,8 @@ async fn each_city_answers_under_its_prefix_as_it_answers_alone() {
         );
         assert_ne!(first.json["features"], served.json["features"], "{path}");
     }
-    // The moved districts carry the city's codes.
+    // The moved districts carry the city's codes, every feature its city, and the other
+    // entities' ids a range of their own: none is one of Jingmen's.
     let districts = get(
         &router,
         "/cities/420600/ogc/collections/districts/items",
@@ -138,7 +139,29 @@ async fn each_city_answers_under_its_prefix_as_it_answers_alone() {
     .await;
     for d in districts.json["features"].as_array().unwrap() {
         assert!(d["id"].as_u64().unwrap() / 100 == 4206, "{}", d["id"]);
+        assert_eq!(d["properties"]["city_code"], XIANGYANG);
     }
+    for collection in [
+        "communities",
+        "grids",
+        "buildings",
+        "incidents",
+        "patrol_tracks",
+    ] {
+        let page = get(
+            &router,
+            &format!("/cities/{XIANGYANG}/ogc/collections/{collection}/items?limit=50"),
+            &[],
+        )
+        .await;
+        for f in page.json["features"].as_array().unwrap() {
+            let id = f["id"].as_u64().unwrap();
+            assert_eq!(id / 1_000_000_000, 4206, "{collection} {id}");
+            assert_eq!(f["properties"]["city_code"], XIANGYANG);
+        }
+    }
+    let one = get(&router, "/ogc/collections/incidents/items/1", &[]).await;
+    assert_eq!(one.json["properties"]["city_code"], "420800");
     // A vector tile of the second city, at one of its communities, is the one it draws alone.
     let at = {
         use geo::InteriorPoint;

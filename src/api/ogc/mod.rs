@@ -44,6 +44,15 @@ pub(crate) fn host_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// Every feature carries its city (ids are unique within it).
+fn with_city(features: &mut [Value], city: crate::model::CityCode) {
+    for f in features {
+        if let Some(properties) = f.get_mut("properties").and_then(Value::as_object_mut) {
+            properties.insert("city_code".into(), city.to_string().into());
+        }
+    }
+}
+
 fn no_params(raw: Option<&str>) -> Result<(), ApiError> {
     QueryParams::parse(raw)?.only(&["f"])
 }
@@ -183,7 +192,9 @@ pub(in crate::api) async fn items(
     let id = collection_id(&path_value(path)?)?;
     records_allowed(id, &caller)?;
     let params = QueryParams::parse(raw.as_deref())?.within(caller.scope.clone());
-    let (common, page) = select(&state.engine(), id, &params)?;
+    let engine = state.engine();
+    let (common, mut page) = select(&engine, id, &params)?;
+    with_city(&mut page.features, engine.city.code);
     let base = base_url(&headers);
     let items_url = format!("{base}/ogc/collections/{}/items", id.as_str());
     // Links keep every parameter of the request and change only the offset.
@@ -262,6 +273,7 @@ pub(in crate::api) async fn item(
             .map(static_feature),
     };
     let mut feature = feature.ok_or_else(missing)?;
+    with_city(std::slice::from_mut(&mut feature), e.city.code);
     // Operators and admins reading one incident see who reported it (from the store: the
     // engine never holds personal fields), and the answer is not kept by any cache.
     let mut private = false;

@@ -35,7 +35,7 @@ pub use streets::River;
 use super::{DataError, Dataset};
 use crate::model::{City, District, LonLat};
 
-pub use relocate::{centre_of, relocate};
+pub use relocate::{centre_of, id_base, relocate};
 
 /// The seed of the bundled dataset.
 pub const DEFAULT_SEED: u64 = 20_190_101;
@@ -86,8 +86,8 @@ pub struct Truth {
 /// A generated dataset and its truth.
 pub struct Generated {
     pub dataset: Dataset,
-    /// `None` for a city moved elsewhere (`Options::centre`): the truth's places are the seed
-    /// city's.
+    /// `None` for another city than the seed (another code or `Options::centre`): the truth
+    /// names the seed city's places and ids.
     pub truth: Option<Truth>,
 }
 
@@ -161,13 +161,14 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
         patrol_tracks,
         incidents,
     };
-    let moved = options.centre.is_some();
-    if options.city != dataset.city || moved {
+    // Another city's ids and places are not the ones the truth names.
+    let other = options.city.code != dataset.city.code || options.centre.is_some();
+    if options.city != dataset.city || other {
         relocate(&mut dataset, options.city, options.centre);
     }
     Ok(Generated {
         dataset,
-        truth: (!moved).then_some(Truth {
+        truth: (!other).then_some(Truth {
             seed: options.seed,
             incidents: options.incidents,
             hotspots,

@@ -1,13 +1,14 @@
 //! Another synthetic city from the seed city's shapes: every coordinate moved so that the
 //! city's centre lands at a new place (distances kept: the move goes through each centre's
-//! local metric frame, so a street of 100 m stays 100 m at another latitude), and the
-//! administrative codes renumbered under the new city's code.
+//! local metric frame, so a street of 100 m stays 100 m at another latitude), the
+//! administrative codes renumbered under the new city's code, and every id moved into a range
+//! of its own, so two generated cities' ids never meet even outside the stores' keys.
 
 use geo::Coord;
 
 use super::super::Dataset;
 use crate::geodesy::Frame;
-use crate::model::{City, LonLat};
+use crate::model::{City, CityCode, JINGMEN, LonLat};
 
 /// The centre of `data`'s districts' bounding box (lon, lat).
 #[must_use]
@@ -32,11 +33,24 @@ pub fn centre_of(data: &Dataset) -> Option<Coord> {
     Some(rect.center())
 }
 
-/// Makes `data` the dataset of `city`: districts renumbered under its code (`PPCCdd`), each
-/// community's statistical code given its prefix, and, with `centre`, every coordinate moved
-/// so that the districts' centre lands there. Ids of entities stay: stores key every row by
-/// its city, so two cities' ids never meet.
+/// Where a city's ids start: 0 for the seed city (its ids are the ones it always had), else
+/// its 4-digit prefix × 10⁹ (Xiangyang's community 1 is 4,206,000,000,001): room for a billion
+/// rows per table and city, and under 2⁵³, so JavaScript reads them exactly.
+#[must_use]
+pub fn id_base(city: CityCode) -> u64 {
+    if city == JINGMEN {
+        0
+    } else {
+        u64::from(city.prefix()) * 1_000_000_000
+    }
+}
+
+/// Makes `data` (the seed city's) the dataset of `city`: districts renumbered under its code
+/// (`PPCCdd`), each community's statistical code given its prefix, every id (and every
+/// reference) moved by [`id_base`], and, with `centre`, every coordinate moved so that the
+/// districts' centre lands there.
 pub fn relocate(data: &mut Dataset, city: City, centre: Option<LonLat>) {
+    renumber(data, id_base(city.code) - id_base(data.city.code));
     let prefix = city.code.prefix();
     let old_prefix = data.city.code.prefix();
     let district = |id: u64| u64::from(prefix) * 100 + id % 100;
@@ -65,6 +79,47 @@ pub fn relocate(data: &mut Dataset, city: City, centre: Option<LonLat>) {
             y: round(moved.y),
         }
     });
+}
+
+/// Adds `by` to every id and every reference to one (districts keep their codes).
+fn renumber(data: &mut Dataset, by: u64) {
+    let shift = |id: &mut u64| *id += by;
+    let shift_some = |id: &mut Option<u64>| {
+        if let Some(id) = id {
+            *id += by;
+        }
+    };
+    for c in &mut data.communities {
+        shift(&mut c.id);
+    }
+    for g in &mut data.grids {
+        shift(&mut g.id);
+        shift(&mut g.community_id);
+    }
+    for b in &mut data.buildings {
+        shift(&mut b.id);
+        shift_some(&mut b.grid_id);
+        shift_some(&mut b.community_id);
+    }
+    for r in &mut data.resources {
+        shift(&mut r.id);
+        shift_some(&mut r.community_id);
+    }
+    for s in &mut data.streets {
+        shift(&mut s.id);
+    }
+    for r in &mut data.patrol_routes {
+        shift(&mut r.id);
+        shift(&mut r.community_id);
+    }
+    for t in &mut data.patrol_tracks {
+        shift(&mut t.id);
+        shift_some(&mut t.route_id);
+        shift(&mut t.community_id);
+    }
+    for i in &mut data.incidents {
+        shift(&mut i.id);
+    }
 }
 
 #[cfg(test)]
@@ -110,6 +165,7 @@ mod tests {
         relocate(&mut data, city.clone(), LonLat::new(112.14, 32.04));
         assert_eq!(data.city, city);
         assert_eq!(data.districts[0].id, 420_602);
+        assert_eq!(data.streets[0].id, 4_206_000_000_001);
         let centre = centre_of(&data).unwrap();
         assert!((centre.x - 112.14).abs() < 1e-7 && (centre.y - 32.04).abs() < 1e-7);
         let moved = &data.streets[0].geometry;
