@@ -11,9 +11,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use gridwatch::geodata::generate::{self, Options};
 use gridwatch::index::Engine;
-use gridwatch::model::{City, LonLat};
+use gridwatch::model::City;
 use gridwatch::store::Store;
 use gridwatch::store::postgis::{PgStore, import};
 
@@ -22,20 +21,7 @@ use common::postgis::Citus;
 
 /// A small second city, Xiangyang (420600), from Jingmen's shapes.
 fn second_city() -> Engine {
-    let generated = generate::generate(
-        &common::geodata_dir().join("sources"),
-        Options {
-            incidents: 3_000,
-            city: City {
-                code: "420600".parse().unwrap(),
-                name: "Xiangyang".into(),
-            },
-            centre: LonLat::new(112.14, 32.04),
-            ..Options::default()
-        },
-    )
-    .unwrap();
-    Engine::build(generated.dataset).unwrap()
+    common::generated_city("420600", "Xiangyang", 3_000)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -324,20 +310,7 @@ async fn city_on(citus: &Citus, pool: &sqlx::PgPool, port: i32, incidents: usize
         }
     }
     let code = code.expect("a Hubei city on each worker");
-    let generated = generate::generate(
-        &common::geodata_dir().join("sources"),
-        Options {
-            incidents,
-            city: City {
-                code: code.to_string().parse().unwrap(),
-                name: format!("city {code}"),
-            },
-            centre: LonLat::new(112.14, 32.04),
-            ..Options::default()
-        },
-    )
-    .unwrap();
-    Engine::build(generated.dataset).unwrap()
+    common::generated_city(&code.to_string(), &format!("city {code}"), incidents)
 }
 
 /// A city's live dataset over its store, as a serving process holds it, and its state.

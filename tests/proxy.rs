@@ -15,9 +15,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gridwatch::geodata::generate::{self, Options};
-use gridwatch::index::Engine;
-use gridwatch::model::{City, LonLat};
+use gridwatch::model::City;
 use gridwatch::store::postgis::{PgStore, import};
 
 use common::postgis::Citus;
@@ -152,28 +150,10 @@ fn nginx_sends_each_city_to_its_processes() {
         let citus = Citus::start().await;
         let url = citus.url();
         let store = PgStore::connect(&url, City::jingmen()).await.unwrap();
-        let xiangyang = generate::generate(
-            &common::geodata_dir().join("sources"),
-            Options {
-                incidents: 3_000,
-                city: City {
-                    code: "420600".parse().unwrap(),
-                    name: "Xiangyang".into(),
-                },
-                centre: LonLat::new(112.14, 32.04),
-                ..Options::default()
-            },
-        )
-        .unwrap();
+        let xiangyang = common::generated_city("420600", "Xiangyang", 3_000);
         let bar = indicatif::ProgressBar::hidden();
         import(store.pool(), &common::engine(), &bar).await.unwrap();
-        import(
-            store.pool(),
-            &Engine::build(xiangyang.dataset).unwrap(),
-            &bar,
-        )
-        .await
-        .unwrap();
+        import(store.pool(), &xiangyang, &bar).await.unwrap();
         (citus, url)
     });
     let ports = [free_port(), free_port(), free_port()];

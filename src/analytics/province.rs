@@ -68,17 +68,7 @@ pub(crate) fn row(key: Key, incidents: u64, hours: &mut [f64]) -> Row {
         n if n.is_multiple_of(2) => Some(f64::midpoint(hours[mid - 1], hours[mid])),
         _ => Some(hours[mid]),
     };
-    Row {
-        key,
-        incidents,
-        resolved,
-        resolved_share: if incidents == 0 {
-            0.0
-        } else {
-            resolved as f64 / incidents as f64
-        },
-        median_hours_to_resolve: median,
-    }
+    Row::new(key, incidents, resolved, median)
 }
 
 #[cfg(test)]

@@ -49,3 +49,21 @@ pub struct Row {
     /// of an even count (`percentile_cont(0.5)`); `null` when none is resolved.
     pub median_hours_to_resolve: Option<f64>,
 }
+
+impl Row {
+    /// The row of `key`: `incidents`, of which `resolved` are, and their median hours.
+    #[must_use]
+    pub fn new(key: Key, incidents: u64, resolved: u64, median: Option<f64>) -> Self {
+        Self {
+            key,
+            incidents,
+            resolved,
+            resolved_share: if incidents == 0 {
+                0.0
+            } else {
+                resolved as f64 / incidents as f64
+            },
+            median_hours_to_resolve: median,
+        }
+    }
+}

@@ -209,3 +209,22 @@ pub async fn all_pages(path: &str) -> Vec<serde_json::Value> {
     }
     features
 }
+
+/// Another city from the bundled sources: Jingmen's shapes moved to (112.14, 32.04), with
+/// `incidents` incidents, indexed.
+pub fn generated_city(code: &str, name: &str, incidents: usize) -> Engine {
+    let generated = gridwatch::geodata::generate::generate(
+        &geodata_dir().join("sources"),
+        gridwatch::geodata::generate::Options {
+            incidents,
+            city: gridwatch::model::City {
+                code: code.parse().expect("a city code"),
+                name: name.into(),
+            },
+            centre: gridwatch::model::LonLat::new(112.14, 32.04),
+            ..gridwatch::geodata::generate::Options::default()
+        },
+    )
+    .expect("the sources generate");
+    Engine::build(generated.dataset).expect("the city indexes")
+}

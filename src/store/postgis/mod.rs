@@ -342,25 +342,14 @@ impl Store for PgStore {
         let rows = rows
             .into_iter()
             .map(|(city, district_id, month, incidents, resolved, median)| {
-                let incidents = incidents.max(0) as u64;
-                let resolved = resolved.max(0) as u64;
-                province::Row {
-                    key: Key {
-                        city: city
-                            .and_then(|c| u32::try_from(c).ok())
-                            .and_then(CityCode::new),
-                        district_id: district_id.map(|d| d as u64),
-                        month,
-                    },
-                    incidents,
-                    resolved,
-                    resolved_share: if incidents == 0 {
-                        0.0
-                    } else {
-                        resolved as f64 / incidents as f64
-                    },
-                    median_hours_to_resolve: median,
-                }
+                let key = Key {
+                    city: city
+                        .and_then(|c| u32::try_from(c).ok())
+                        .and_then(CityCode::new),
+                    district_id: district_id.map(|d| d as u64),
+                    month,
+                };
+                province::Row::new(key, incidents.max(0) as u64, resolved.max(0) as u64, median)
             })
             .collect();
         Ok(Some(rows))
