@@ -28,10 +28,10 @@ fn nothing_is_routed_outside_the_endpoint_table() {
             files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
             continue;
         }
-        // The table's loop: `….route(e.route(), (e.handler)())`.
+        // The table's loop: `….route(e.route(), (e.handler)(e.path))`.
         let text = std::fs::read_to_string(&path)
             .unwrap()
-            .replace(".route(e.route(), (e.handler)())", "");
+            .replace(".route(e.route(), (e.handler)(e.path))", "");
         for call in [".route(", ".nest(", ".merge(Router", ".route_service("] {
             for piece in text.split(call).skip(1) {
                 // `e.route()`, the endpoint's template, is no routing.

@@ -51,9 +51,9 @@ pub fn app(state: AppState) -> Router {
     let mut tiles = Router::new();
     for e in routes::ENDPOINTS {
         if routes::is_tile(e) {
-            tiles = tiles.route(e.route(), (e.handler)());
+            tiles = tiles.route(e.route(), (e.handler)(e.path));
         } else {
-            api = api.route(e.route(), (e.handler)());
+            api = api.route(e.route(), (e.handler)(e.path));
         }
     }
     let api = api

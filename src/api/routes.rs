@@ -31,8 +31,8 @@ pub struct Endpoint {
     pub ok: (u16, &'static str),
     /// The role a write needs (`None`: a read).
     pub role: Option<&'static str>,
-    /// What serves it.
-    pub handler: fn() -> MethodRouter<AppState>,
+    /// What serves it, given its path (the cached analytics key their answers by it).
+    pub handler: fn(&'static str) -> MethodRouter<AppState>,
     /// The route's template when it differs from `path` (a wildcard, a suffix axum cannot
     /// match inside a segment).
     pub route: Option<&'static str>,
@@ -98,7 +98,7 @@ const fn read(
     summary: &'static str,
     params: fn() -> Vec<Value>,
     media: &'static str,
-    handler: fn() -> MethodRouter<AppState>,
+    handler: fn(&'static str) -> MethodRouter<AppState>,
 ) -> Endpoint {
     Endpoint {
         method: "get",
@@ -121,7 +121,7 @@ const fn geojson_read(
     tag: &'static str,
     summary: &'static str,
     params: fn() -> Vec<Value>,
-    handler: fn() -> MethodRouter<AppState>,
+    handler: fn(&'static str) -> MethodRouter<AppState>,
 ) -> Endpoint {
     read(path, tag, summary, params, GEOJSON, handler)
 }
@@ -133,7 +133,7 @@ const fn question(
     summary: &'static str,
     params: fn() -> Vec<Value>,
     body: &'static [&'static str],
-    handler: fn() -> MethodRouter<AppState>,
+    handler: fn(&'static str) -> MethodRouter<AppState>,
 ) -> Endpoint {
     Endpoint {
         method: "post",
@@ -152,7 +152,7 @@ const fn write(
     body: &'static [&'static str],
     ok: (u16, &'static str),
     role: &'static str,
-    handler: fn() -> MethodRouter<AppState>,
+    handler: fn(&'static str) -> MethodRouter<AppState>,
 ) -> Endpoint {
     Endpoint {
         method,
@@ -171,7 +171,7 @@ impl Endpoint {
 
 /// Every endpoint.
 pub const ENDPOINTS: &[Endpoint] = &[
-    read("/", "page", "The web map", no_params, "text/html", || {
+    read("/", "page", "The web map", no_params, "text/html", |_| {
         get(web::page)
     }),
     read(
@@ -180,7 +180,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "A file of the web map",
         web_file,
         "text/javascript",
-        || get(web::file),
+        |_| get(web::file),
     )
     .at("/web/{*path}"),
     read(
@@ -189,7 +189,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The cities this process serves (every path is also served under /cities/{code}/; the unprefixed paths are the first city's)",
         no_params,
         JSON,
-        || get(super::cities::list),
+        |_| get(super::cities::list),
     ),
     read(
         "/cities/{code}",
@@ -197,7 +197,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "A city this process does not serve: a 404 naming those it does (a served city's code leads to its own paths)",
         city_code,
         JSON,
-        || any(super::cities::unknown),
+        |_| any(super::cities::unknown),
     ),
     read(
         "/cities/{code}/{path}",
@@ -205,7 +205,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Any path of a city this process does not serve: the same 404",
         city_path,
         JSON,
-        || any(super::cities::unknown),
+        |_| any(super::cities::unknown),
     )
     .at("/cities/{code}/{*path}"),
     read(
@@ -214,7 +214,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The process runs",
         no_params,
         JSON,
-        || get(health::healthz),
+        |_| get(health::healthz),
     ),
     read(
         "/readyz",
@@ -222,7 +222,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The data is loaded: counts per layer",
         no_params,
         JSON,
-        || get(health::readyz),
+        |_| get(health::readyz),
     ),
     read(
         "/metrics",
@@ -230,7 +230,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Prometheus metrics",
         no_params,
         "text/plain",
-        || get(metrics::metrics),
+        |_| get(metrics::metrics),
     ),
     read(
         "/api/openapi.json",
@@ -238,9 +238,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "This document",
         no_params,
         openapi::MEDIA_TYPE,
-        || get(openapi::openapi),
+        |_| get(openapi::openapi),
     ),
-    read("/ogc", "ogc", "Landing page", no_params, JSON, || {
+    read("/ogc", "ogc", "Landing page", no_params, JSON, |_| {
         get(ogc::landing)
     }),
     read(
@@ -249,7 +249,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Conformance classes",
         no_params,
         JSON,
-        || get(ogc::conformance),
+        |_| get(ogc::conformance),
     ),
     read(
         "/ogc/collections",
@@ -257,7 +257,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The collections with their extents",
         no_params,
         JSON,
-        || get(ogc::list_collections),
+        |_| get(ogc::list_collections),
     ),
     read(
         "/ogc/collections/{collection}",
@@ -265,21 +265,21 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "One collection",
         ogc_collection,
         JSON,
-        || get(ogc::collection),
+        |_| get(ogc::collection),
     ),
     geojson_read(
         "/ogc/collections/{collection}/items",
         "ogc",
         "Features, filtered and paged",
         ogc_items,
-        || get(ogc::items),
+        |_| get(ogc::items),
     ),
     geojson_read(
         "/ogc/collections/{collection}/items/{fid}",
         "ogc",
         "One feature (an incident's personal fields for operator and admin tokens)",
         ogc_item,
-        || get(ogc::item),
+        |_| get(ogc::item),
     ),
     read(
         "/api/v1/events",
@@ -287,14 +287,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Server-Sent Events: one `change` per committed write (resume with Last-Event-ID)",
         no_params,
         "text/event-stream",
-        || get(v1::events),
+        |_| get(v1::events),
     ),
     geojson_read(
         "/api/v1/hexbins",
         "analytics",
         "Incident counts per H3 cell",
         hexbins,
-        || cached("hexbins", v1::hexbins),
+        |path| cached(path, v1::hexbins),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Hexbins>),
     geojson_read(
@@ -302,7 +302,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "analytics",
         "Getis–Ord Gi* hot and cold spots (FDR-corrected classes)",
         hotspots,
-        || cached("hotspots", v1::hotspots),
+        |path| cached(path, v1::hotspots),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Hotspots>),
     geojson_read(
@@ -310,7 +310,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "analytics",
         "Emerging hot-spot categories (ArcGIS definitions)",
         emerging,
-        || cached("hotspots/emerging", v1::emerging),
+        |path| cached(path, v1::emerging),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Emerging>),
     read(
@@ -319,7 +319,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Incidents, resolved share and median hours to resolve across cities, by city, district or month (from the database when there is one)",
         province,
         JSON,
-        || get(v1::province),
+        |_| get(v1::province),
     )
     .typed(SchemaGenerator::subschema_for::<v1::ProvinceStats>),
     geojson_read(
@@ -327,7 +327,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "analytics",
         "Per-grid counts, rates, change, resolution",
         filters,
-        || cached("stats/grids", v1::grid_stats),
+        |path| cached(path, v1::grid_stats),
     )
     .typed(SchemaGenerator::subschema_for::<typed::GridStats>),
     geojson_read(
@@ -335,19 +335,17 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "analytics",
         "Per-community counts, rates, change, resolution",
         filters,
-        || cached("stats/communities", v1::community_stats),
+        |path| cached(path, v1::community_stats),
     )
     .typed(SchemaGenerator::subschema_for::<typed::CommunityStats>),
-    geojson_read("/api/v1/route", "streets", "A walking route", route, || {
-        cached("route", v1::route)
-    })
+    geojson_read("/api/v1/route", "streets", "A walking route", route, |path| cached(path, v1::route))
     .typed(SchemaGenerator::subschema_for::<typed::Route>),
     geojson_read(
         "/api/v1/isochrones",
         "streets",
         "Walking isochrones",
         isochrones,
-        || cached("isochrones", v1::isochrones),
+        |path| cached(path, v1::isochrones),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Isochrones>),
     geojson_read(
@@ -355,7 +353,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "streets",
         "The nearest resources of a point",
         nearest,
-        || cached("nearest", v1::nearest),
+        |path| cached(path, v1::nearest),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Nearest>),
     question(
@@ -364,7 +362,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The nearest resources of many points (a FeatureCollection of Points)",
         nearest_common,
         &[GEOJSON, JSON],
-        || posted(v1::nearest_batch),
+        |_| posted(v1::nearest_batch),
     )
     .typed(SchemaGenerator::subschema_for::<typed::NearestBatch>),
     geojson_read(
@@ -372,7 +370,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "streets",
         "The walking network and each community's circuity",
         no_params,
-        || cached("streets/summary", v1::street_summary),
+        |path| cached(path, v1::street_summary),
     )
     .typed(SchemaGenerator::subschema_for::<typed::StreetsSummary>),
     geojson_read(
@@ -380,7 +378,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "access",
         "Homes beyond each life-circle distance",
         gaps,
-        || cached("access/gaps", v1::gaps),
+        |path| cached(path, v1::gaps),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Gaps>),
     geojson_read(
@@ -388,7 +386,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "access",
         "Two-step floating catchment area",
         fca,
-        || cached("access/fca", v1::fca),
+        |path| cached(path, v1::fca),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Fca>),
     question(
@@ -397,7 +395,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Where to build k new sites (coverage or p-median)",
         no_params,
         &[JSON],
-        || posted(v1::sites),
+        |_| posted(v1::sites),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Sites>),
     geojson_read(
@@ -405,7 +403,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "patrol",
         "What a route, track or community's routes reach",
         subject,
-        || cached("patrol/coverage", v1::coverage),
+        |path| cached(path, v1::coverage),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Coverage>),
     geojson_read(
@@ -413,7 +411,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "patrol",
         "Visits and minutes at hot spots, in Koper's bands",
         subject,
-        || cached("patrol/dosage", v1::dosage),
+        |path| cached(path, v1::dosage),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Dosage>),
     geojson_read(
@@ -421,7 +419,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "patrol",
         "Patrolled hours against incidents by hour of week; the best slot",
         subject,
-        || cached("patrol/timing", v1::timing),
+        |path| cached(path, v1::timing),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Timing>),
     geojson_read(
@@ -429,7 +427,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "patrol",
         "Every team, worst first",
         period,
-        || cached("patrol/teams", v1::teams),
+        |path| cached(path, v1::teams),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Teams>),
     geojson_read(
@@ -437,7 +435,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "patrol",
         "A route extension reaching missed hot spots",
         suggest,
-        || cached("patrol/suggest", v1::suggest),
+        |path| cached(path, v1::suggest),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Suggest>),
     read(
@@ -446,7 +444,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "TileJSON of layers, or the MapLibre style",
         tile_document,
         JSON,
-        || get(tiles::document),
+        |_| get(tiles::document),
     ),
     read(
         "/tiles/{layers}/{z}/{x}/{y}.mvt",
@@ -454,7 +452,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "A vector tile of one or more layers",
         tile,
         "application/vnd.mapbox-vector-tile",
-        || {
+        |_| {
             get(tiles::tile)
                 .options(tiles::preflight)
                 .fallback(super::method_not_allowed)
@@ -469,7 +467,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         &[GEOJSON, "text/csv"],
         (201, JSON),
         "operator",
-        || post(v1::ingest::post_incidents),
+        |_| post(v1::ingest::post_incidents),
     ),
     write(
         "patch",
@@ -479,7 +477,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         &[JSON],
         (200, GEOJSON),
         "operator",
-        || patch(v1::ingest::patch_incident),
+        |_| patch(v1::ingest::patch_incident),
     ),
     write(
         "post",
@@ -489,7 +487,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         &[GEOJSON, "application/gpx+xml"],
         (201, JSON),
         "operator",
-        || post(v1::ingest::post_track),
+        |_| post(v1::ingest::post_track),
     ),
     write(
         "post",
@@ -499,7 +497,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         &[GEOJSON],
         (201, JSON),
         "admin",
-        || post(v1::ingest::post_resource),
+        |_| post(v1::ingest::post_resource),
     ),
 ];
 

@@ -53,8 +53,8 @@ pub(super) mod parameters {
 }
 use crate::index::Engine;
 
-/// What serves a cached `GET` analytics endpoint: `name` (its path under `/api/v1`, the
-/// answer's cache name) computed by `compute`.
+/// What serves a cached `GET` analytics endpoint: answers of `name` (its path, which keys
+/// them in the cache) computed by `compute`.
 pub(in crate::api) fn cached(name: &'static str, compute: Compute) -> MethodRouter<AppState> {
     get(move |s: State<AppState>, c: Caller, q: RawQuery| answer(s, c, q, name, compute))
 }

@@ -30,7 +30,8 @@ pub struct ProvinceSummary {
     pub period: super::answer::PeriodOut,
     /// `database` (every city it holds) or `memory` (the cities this process serves).
     pub computed_by: &'static str,
-    /// The cities counted (those with incidents asked for, from a database).
+    /// The cities counted: from memory, those served; from a database, those its rows name
+    /// (none `by=month`, whose rows span the cities).
     pub cities: Vec<CityCode>,
     pub incidents: u64,
     pub resolved: u64,
@@ -64,8 +65,9 @@ pub(in crate::api) async fn province(
         Some(store) => store.province(&question).await?,
         None => None,
     };
-    let (rows, computed_by) = if let Some(rows) = from_store {
-        (rows, "database")
+    let (rows, computed_by, mut cities) = if let Some(rows) = from_store {
+        let cities: Vec<CityCode> = rows.iter().filter_map(|r| r.key.city).collect();
+        (rows, "database", cities)
     } else {
         let engines: Vec<_> = state
             .cities
@@ -73,23 +75,15 @@ pub(in crate::api) async fn province(
             .iter()
             .map(AppState::engine)
             .collect();
+        let cities = engines.iter().map(|e| e.city.code).collect();
         let slot = state.limits.slot().await?;
         let asked = question.clone();
         let rows = state
             .limits
             .run(slot, move || Ok(in_memory(&engines, &asked)))
             .await?;
-        (rows, "memory")
+        (rows, "memory", cities)
     };
-    let mut cities: Vec<CityCode> = rows.iter().filter_map(|r| r.key.city).collect();
-    if computed_by == "memory" {
-        cities = state
-            .cities
-            .all(&state)
-            .iter()
-            .map(|s| s.engine().city.code)
-            .collect();
-    }
     cities.sort_unstable();
     cities.dedup();
     let (shown, hidden): (Vec<Row>, Vec<Row>) = rows
