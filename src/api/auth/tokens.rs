@@ -191,15 +191,6 @@ impl Tokens {
             .iter()
             .filter_map(|(_, g)| Some((g.cities.as_deref(), g.communities.as_deref()?)))
     }
-
-    /// Every community id a token is bound to (to check against the data at start-up).
-    pub fn bound_communities(&self) -> impl Iterator<Item = u64> + '_ {
-        self.entries
-            .iter()
-            .filter_map(|(_, g)| g.communities.as_deref())
-            .flatten()
-            .copied()
-    }
 }
 
 #[cfg(test)]
@@ -228,7 +219,10 @@ mod tests {
             Some(&[7][..])
         );
         assert_eq!(tokens.grant("op-secret").unwrap().communities, None);
-        let mut bound: Vec<u64> = tokens.bound_communities().collect();
+        let mut bound: Vec<u64> = tokens
+            .bound()
+            .flat_map(|(_, c)| c.iter().copied())
+            .collect();
         bound.sort_unstable();
         assert_eq!(bound, [7, 12, 13]);
     }
@@ -240,7 +234,13 @@ mod tests {
         let tokens = Tokens::parse_hashed(file).unwrap();
         assert_eq!(role(&tokens, "s3cret"), Some(Role::Operator));
         assert_eq!(role(&tokens, "s3cre"), None);
-        assert_eq!(tokens.bound_communities().collect::<Vec<_>>(), [5, 6]);
+        assert_eq!(
+            tokens
+                .bound()
+                .flat_map(|(_, c)| c.iter().copied())
+                .collect::<Vec<_>>(),
+            [5, 6]
+        );
         assert!(Tokens::parse_hashed("operator:abc").is_err());
         assert!(
             Tokens::parse_hashed(
