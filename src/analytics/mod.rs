@@ -11,14 +11,22 @@
 //! - [`emerging`]: emerging hot-spot analysis over a space-time cube (Gi* per bin,
 //!   Mann-Kendall trend, ArcGIS categories).
 //! - [`stats`]: per-grid and per-community rates, change, resolution, and time profiles.
+//! - [`near_repeat`]: Knox tests of space-time interaction over distance and time bands.
+//! - [`aoristic`]: the hour-of-week table of incidents known only to a time window.
+//! - [`kde`]: quartic kernel density on a grid of cells.
+//! - [`backtest`]: which hot-spot map would have predicted the next period best (PAI, PEI).
 //! - [`streets`]: the walking network's parts, lengths, unreached buildings and circuity.
 
 pub mod access;
+pub mod aoristic;
+pub mod backtest;
 pub mod emerging;
 pub mod gistar;
 pub mod hexbin;
 pub mod hotspots;
+pub mod kde;
 pub mod mann_kendall;
+pub mod near_repeat;
 pub mod patrol;
 pub mod province;
 pub mod significance;
