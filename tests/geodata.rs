@@ -272,6 +272,10 @@ fn upserting_incidents_equals_rebuilding() {
         status: IncidentStatus::Open,
         resolved_at: None,
         source: IncidentSource::GridWorker,
+        occurred: Some(gridwatch::model::Occurred {
+            from: data.incidents[10].reported_at - 7200,
+            to: data.incidents[10].reported_at - 3600,
+        }),
     };
     let late = Incident {
         id: 80_001,

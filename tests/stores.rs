@@ -370,6 +370,7 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
         status: IncidentStatus::Open,
         resolved_at: None,
         source: IncidentSource::Patrol,
+        occurred: None,
     };
     let broken = Incident {
         status: IncidentStatus::Resolved,

@@ -157,6 +157,19 @@ fn spatial_pairs(events: &[Event], edges: &[f64]) -> Vec<Pair> {
     per_event.into_iter().flatten().collect()
 }
 
+/// How many pairs of events lie within the last distance edge: what [`near_repeat`] will
+/// count per permutation, so a caller can refuse a question too large before asking it.
+#[must_use]
+pub fn pair_count(events: &[Event], bands: &Bands) -> usize {
+    let max = bands.distance_m[bands.distance_m.len() - 1];
+    let tree = RTree::bulk_load(events.iter().map(|e| [e.x, e.y]).collect());
+    let within: usize = events
+        .par_iter()
+        .map(|e| tree.locate_within_distance([e.x, e.y], max * max).count() - 1)
+        .sum();
+    within / 2
+}
+
 /// Counts the pairs per (distance band, time band) for event times `t`, plus the space-time
 /// pairs of the first bands (the Knox count).
 fn count(pairs: &[Pair], t: &[i64], time_edges: &[i64], cells: &mut [u64], time_bands: usize) {

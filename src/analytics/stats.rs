@@ -2,6 +2,7 @@
 //! profile of any selection.
 
 use super::hexbin::KINDS;
+use super::significance::rate_change_p;
 use crate::index::{IncidentFilter, IncidentTable, NONE};
 
 /// UTC+08:00 in seconds: profiles are in the city's local time.
@@ -18,6 +19,13 @@ pub struct AreaStats {
     pub rate_per_1000_households: Option<f64>,
     /// Change against the previous period in percent (`None` when it had no incidents).
     pub change_pct: Option<f64>,
+    /// Two-sided p-value that the rate is the same as in the previous period (`None` when both
+    /// periods had none).
+    pub change_p: Option<f64>,
+    /// Incidents in the same period a year earlier (同比).
+    pub year_ago: Option<u32>,
+    pub year_on_year_pct: Option<f64>,
+    pub year_on_year_p: Option<f64>,
     /// Share of the incidents that are resolved (`None` without incidents).
     pub resolved_share: Option<f64>,
     /// Median hours from report to resolution of the resolved ones.
@@ -26,12 +34,15 @@ pub struct AreaStats {
 
 /// Statistics for every area. `area_of_row` maps an incident row to its area position
 /// (the table's `grid` or `community` column); `households` is indexed by area position.
-/// `previous` selects the previous period's incidents, if any.
+/// `previous` and `year_ago` select the incidents of the periods compared with (环比 and 同比),
+/// if any; their periods must be closed, and a change's p-value is the exact test of two
+/// Poisson counts over the periods' lengths ([`rate_change_p`]).
 #[must_use]
 pub fn by_area(
     table: &IncidentTable,
     current: &IncidentFilter,
     previous: Option<&IncidentFilter>,
+    year_ago: Option<&IncidentFilter>,
     area_of_row: &[u32],
     households: &[u32],
 ) -> Vec<AreaStats> {
@@ -52,22 +63,39 @@ pub fn by_area(
             hours[a].push((table.resolved_at[row] - table.reported_at[row]) as f64 / 3600.0);
         }
     });
-    let mut before = vec![0u32; areas];
-    if let Some(previous) = previous {
-        table.for_each_match(previous, |row| {
-            if area_of_row[row] != NONE {
-                before[area_of_row[row] as usize] += 1;
-            }
-        });
-    }
+    let counted = |filter: Option<&IncidentFilter>| {
+        let mut counts = vec![0u32; areas];
+        if let Some(filter) = filter {
+            table.for_each_match(filter, |row| {
+                if area_of_row[row] != NONE {
+                    counts[area_of_row[row] as usize] += 1;
+                }
+            });
+        }
+        counts
+    };
+    let (before, year_before) = (counted(previous), counted(year_ago));
+    let length = |f: &IncidentFilter| match (f.period.start, f.period.end) {
+        (Some(a), Some(b)) => (b - a + 1) as f64,
+        _ => f64::NAN,
+    };
+    let now_length = length(current);
+    let test = |now: u32, then: u32, filter: &IncidentFilter| {
+        rate_change_p(u64::from(now), now_length, u64::from(then), length(filter))
+    };
+    let pct = |now: u32, then: Option<u32>| {
+        then.filter(|&p| p > 0)
+            .map(|p| (f64::from(now) - f64::from(p)) * 100.0 / f64::from(p))
+    };
     for (a, s) in stats.iter_mut().enumerate() {
         s.previous = previous.map(|_| before[a]);
+        s.year_ago = year_ago.map(|_| year_before[a]);
+        s.change_p = previous.and_then(|f| test(s.count, before[a], f));
+        s.year_on_year_p = year_ago.and_then(|f| test(s.count, year_before[a], f));
+        s.year_on_year_pct = pct(s.count, s.year_ago);
         s.rate_per_1000_households =
             (households[a] > 0).then(|| f64::from(s.count) * 1000.0 / f64::from(households[a]));
-        s.change_pct = s
-            .previous
-            .filter(|&p| p > 0)
-            .map(|p| (f64::from(s.count) - f64::from(p)) * 100.0 / f64::from(p));
+        s.change_pct = pct(s.count, s.previous);
         s.resolved_share = (s.count > 0).then(|| f64::from(resolved[a]) / f64::from(s.count));
         s.median_hours_to_resolve = median(&mut hours[a]);
     }

@@ -322,6 +322,41 @@ pub const ENDPOINTS: &[Endpoint] = &[
         |_| get(v1::province),
     )
     .typed(SchemaGenerator::subschema_for::<v1::ProvinceStats>),
+    read(
+        "/api/v1/near-repeat",
+        "analytics",
+        "Near-repeat: Knox ratios and Monte Carlo p-values per distance and time band",
+        near_repeat,
+        JSON,
+        |path| cached(path, v1::near_repeat),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::NearRepeatAnswer>),
+    read(
+        "/api/v1/aoristic",
+        "analytics",
+        "Aoristic hour-of-week table: each incident's weight spread over its time window",
+        filters,
+        JSON,
+        |path| cached(path, v1::aoristic),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::AoristicAnswer>),
+    geojson_read(
+        "/api/v1/kde",
+        "analytics",
+        "Quartic kernel density of incidents per km² on square cells",
+        kde,
+        |path| cached(path, v1::kde),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Kde>),
+    read(
+        "/api/v1/forecast/backtest",
+        "analytics",
+        "Which hot-spot map predicts the next period best: hit rate, PAI and PEI per method and step",
+        backtest,
+        JSON,
+        |path| cached(path, v1::backtest),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::BacktestAnswer>),
     geojson_read(
         "/api/v1/stats/grids",
         "analytics",

@@ -12,7 +12,9 @@ use super::bins::{BinMembers, CellBins, RowPick};
 const MEMBERS_RES: h3o::Resolution = h3o::Resolution::Nine;
 use super::layer::Layer;
 use super::locate::{GridLocator, locate_all};
-use crate::model::{Bbox, Grid, Incident, IncidentKind, IncidentSource, IncidentStatus, Period};
+use crate::model::{
+    Bbox, Grid, Incident, IncidentKind, IncidentSource, IncidentStatus, Occurred, Period,
+};
 
 /// Marks "no grid" / "no community" in the position columns.
 pub const NONE: u32 = u32::MAX;
@@ -35,6 +37,8 @@ pub struct IncidentTable {
     pub reported_at: Vec<i64>,
     /// `i64::MIN` when not resolved.
     pub resolved_at: Vec<i64>,
+    /// The window it happened in, when only that is known.
+    pub occurred: Vec<Option<Occurred>>,
     /// Position in the grid layer, or [`NONE`].
     pub grid: Vec<u32>,
     /// Position in the community layer, or [`NONE`].
@@ -209,6 +213,7 @@ impl IncidentTable {
             status: self.status[row],
             resolved_at: (self.resolved_at[row] != i64::MIN).then_some(self.resolved_at[row]),
             source: self.source[row],
+            occurred: self.occurred[row],
         }
     }
 
@@ -231,6 +236,7 @@ impl IncidentTable {
             source: Vec::with_capacity(n),
             reported_at: Vec::with_capacity(n),
             resolved_at: Vec::with_capacity(n),
+            occurred: Vec::with_capacity(n),
             grid: Vec::with_capacity(n),
             community: Vec::with_capacity(n),
             by_id: FxHashMap::default(),
@@ -247,6 +253,7 @@ impl IncidentTable {
         self.source.push(r.source);
         self.reported_at.push(r.reported_at);
         self.resolved_at.push(r.resolved_at.unwrap_or(i64::MIN));
+        self.occurred.push(r.occurred);
         self.grid.push(grid);
         self.community.push(community);
     }

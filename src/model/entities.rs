@@ -135,4 +135,30 @@ pub struct Incident {
     pub status: IncidentStatus,
     pub resolved_at: Option<i64>,
     pub source: IncidentSource,
+    /// When it happened, if only a window is known (a burglary found on return from a trip);
+    /// `None` when it happened at `reported_at`.
+    pub occurred: Option<Occurred>,
+}
+
+/// The window an incident happened in (Unix seconds, `from ≤ to ≤ reported_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurred {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Occurred {
+    /// The window, if `from ≤ to ≤ reported_at`.
+    ///
+    /// # Errors
+    /// A message saying which order is broken.
+    pub fn new(from: i64, to: i64, reported_at: i64) -> Result<Self, &'static str> {
+        if from > to {
+            return Err("occurred_from is after occurred_to");
+        }
+        if to > reported_at {
+            return Err("occurred_to is after reported_at");
+        }
+        Ok(Self { from, to })
+    }
 }

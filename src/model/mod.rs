@@ -13,8 +13,8 @@ pub mod province;
 pub use bbox::{Bbox, BboxError};
 pub use city::{City, CityCode, CityCodeError, JINGMEN};
 pub use entities::{
-    Building, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Personal, Resource,
-    Street,
+    Building, Community, District, Grid, Incident, Occurred, PatrolRoute, PatrolTrack, Personal,
+    Resource, Street,
 };
 pub(crate) use kinds::named_enum;
 pub use kinds::{

@@ -140,6 +140,22 @@ impl Period {
         }
     }
 
+    /// The same local dates and times a year earlier (29 February becomes the 28th), for
+    /// year-on-year (同比) comparisons; an open end stays open.
+    #[must_use]
+    pub fn year_earlier(&self) -> Self {
+        let back = |t: i64| {
+            let local = chrono::DateTime::from_timestamp(t, 0)?.with_timezone(&local());
+            local
+                .checked_sub_months(chrono::Months::new(12))
+                .map(|d| d.timestamp())
+        };
+        Self {
+            start: self.start.map(|t| back(t).unwrap_or(t - 365 * 86_400)),
+            end: self.end.map(|t| back(t).unwrap_or(t - 365 * 86_400)),
+        }
+    }
+
     /// Whether the instant `t` lies in the period.
     #[must_use]
     pub fn contains(&self, t: i64) -> bool {

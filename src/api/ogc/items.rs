@@ -311,6 +311,15 @@ pub fn incident_feature(engine: &Engine, row: usize) -> Value {
         },
     );
     properties.insert("source".into(), t.source[row].as_str().into());
+    let window = t.occurred[row];
+    properties.insert(
+        "occurred_from".into(),
+        window.map_or(Value::Null, |o| format_local(o.from).into()),
+    );
+    properties.insert(
+        "occurred_to".into(),
+        window.map_or(Value::Null, |o| format_local(o.to).into()),
+    );
     properties.insert(
         "grid_id".into(),
         id_of(t.grid[row], &|p| engine.grids.items()[p].id),

@@ -2,11 +2,13 @@
 
 use serde_json::{Value, json};
 
+use crate::analytics::backtest::Method;
 use crate::api::ogc::{CollectionId, FORMAT, LIMIT, OFFSET};
 use crate::api::params::{EMERGING_RES, RES, mode_doc};
 use crate::api::v1::parameters::{
-    BUFFER_M, CATCHMENT_M, EMERGING_K, EXTRA_M, FEATURES, H3_RES, HOTSPOT_K, MAX_M, NEAREST_K,
-    SIGMA_M, SNAP_M, STEP, WEIGHTS,
+    BACKTEST_RES, BACKTEST_STEP, BANDWIDTH_M, BUFFER_M, CATCHMENT_M, CELL_M, EMERGING_K, EXTRA_M,
+    FEATURES, H3_RES, HOTSPOT_K, LOOKBACK, MAX_M, NEAREST_K, PERMUTATIONS, SEED, SIGMA_M, SNAP_M,
+    STEP, WEIGHTS,
 };
 use crate::model::datum::Datum;
 use crate::model::{IncidentKind, IncidentStatus, ResourceKind};
@@ -104,6 +106,49 @@ pub(in crate::api) fn emerging() -> Vec<Value> {
     p.push(EMERGING_RES.doc());
     p.push(EMERGING_K.doc());
     p.push(STEP.doc());
+    p
+}
+
+pub(in crate::api) fn near_repeat() -> Vec<Value> {
+    let mut p = filters();
+    p.push(query(
+        "distance_bands_m",
+        string(),
+        "distance band edges in metres, increasing, comma-separated (default 100,200,400,800)",
+    ));
+    p.push(query(
+        "time_bands_days",
+        string(),
+        "time band edges in days, increasing, comma-separated (default 7,14,30)",
+    ));
+    p.push(PERMUTATIONS.doc());
+    p.push(SEED.doc());
+    p
+}
+
+pub(in crate::api) fn kde() -> Vec<Value> {
+    let mut p = filters();
+    p.push(BANDWIDTH_M.doc());
+    p.push(CELL_M.doc());
+    p
+}
+
+pub(in crate::api) fn backtest() -> Vec<Value> {
+    let mut p = filters();
+    p.push(list_of(
+        &names(Method::ALL, Method::as_str),
+        "methods to compare (default all)",
+        "methods",
+    ));
+    p.push(BACKTEST_STEP.doc());
+    p.push(query(
+        "area_share",
+        number(0.0, 0.5),
+        "share of the study area taken as hot spots (default 0.05)",
+    ));
+    p.push(LOOKBACK.doc());
+    p.push(BACKTEST_RES.doc());
+    p.push(BANDWIDTH_M.doc());
     p
 }
 

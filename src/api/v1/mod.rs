@@ -1,9 +1,10 @@
 //! `/api/v1` analytics: hexbins, Gi* hot spots, emerging hot spots, grid and community
-//! statistics, walking routes, isochrones, the street summary, nearest resources and access
+//! statistics, the analyst's methods (near-repeat, aoristic, kernel density, backtest), walking routes, isochrones, the street summary, nearest resources and access
 //! (gaps, 2SFCA, new sites). Answers are GeoJSON `FeatureCollection`s with a top-level `summary`, computed off
 //! the async runtime and cached per (query, data version).
 
 mod access;
+mod analyst;
 pub(super) mod answer;
 mod cache;
 mod events;
@@ -31,6 +32,7 @@ pub use crate::analytics::study_areas::StudyAreas;
 pub use cache::AnswerCache;
 
 pub(super) use access::{fca, gaps, sites};
+pub(super) use analyst::{aoristic, backtest, kde, near_repeat};
 pub(super) use events::events;
 pub(super) use hexbins::hexbins;
 pub(super) use hotspots::{emerging, hotspots};
@@ -46,6 +48,9 @@ use super::{ApiError, AppState, Caller, QueryParams};
 /// handlers read.
 pub(super) mod parameters {
     pub use super::access::{CATCHMENT_M, FEATURES, H3_RES, SIGMA_M, WEIGHTS};
+    pub use super::analyst::{
+        BACKTEST_RES, BACKTEST_STEP, BANDWIDTH_M, CELL_M, LOOKBACK, PERMUTATIONS, SEED,
+    };
     pub use super::hotspots::{EMERGING_K, HOTSPOT_K, STEP};
     pub use super::nearest::{MAX_M, NEAREST_K};
     pub use super::patrol::{BUFFER_M, EXTRA_M};

@@ -1,5 +1,6 @@
 //! `GET /api/v1/stats/grids` and `/stats/communities`: per-area counts by kind, rates per 1,000
-//! households, change against the previous period of equal length, resolution, and the
+//! households, change against the previous period of equal length (环比) and the same period a
+//! year earlier (同比) with exact p-values, resolution, and the
 //! hour × weekday profile of the selection.
 
 use serde_json::Value;
@@ -127,10 +128,13 @@ fn compute(
     };
     let mut previous = current.clone();
     previous.period = previous_period;
+    let mut year_ago = current.clone();
+    year_ago.period = period.year_earlier();
     let stats = by_area(
         &engine.incidents,
         &current,
         Some(&previous),
+        Some(&year_ago),
         area_of_row,
         households,
     );
@@ -152,6 +156,7 @@ fn compute(
             to: Some(format_local(end)),
         },
         previous_period: previous_period.into(),
+        year_ago_period: year_ago.period.into(),
         profile: WeekProfile {
             rows: "weekday, 0 = Monday",
             columns: "hour of day, UTC+08:00",
@@ -166,7 +171,8 @@ fn compute(
 /// no kind of fewer is listed.
 fn figures(s: &AreaStats, scope: &Scope) -> AreaFigures {
     let suppressed = !scope.shows_count(u64::from(s.count))
-        || s.previous.is_some_and(|p| !scope.shows_count(u64::from(p)));
+        || s.previous.is_some_and(|p| !scope.shows_count(u64::from(p)))
+        || s.year_ago.is_some_and(|p| !scope.shows_count(u64::from(p)));
     if suppressed {
         return AreaFigures {
             suppressed: true,
@@ -184,6 +190,10 @@ fn figures(s: &AreaStats, scope: &Scope) -> AreaFigures {
         rate_per_1000_households: s.rate_per_1000_households,
         previous_count: s.previous,
         change_pct: s.change_pct,
+        change_p: s.change_p,
+        year_ago_count: s.year_ago,
+        year_on_year_pct: s.year_on_year_pct,
+        year_on_year_p: s.year_on_year_p,
         resolved_share: s.resolved_share,
         median_hours_to_resolve: s.median_hours_to_resolve,
         suppressed: false,

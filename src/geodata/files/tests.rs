@@ -19,6 +19,26 @@ fn incident_rows_round_trip_and_bad_fields_are_named() {
 }
 
 #[test]
+fn incident_windows_are_read_and_checked() {
+    let row = "8,112.2,31.01,criminal_case,2020-05-04T09:00:00+08:00,open,,police,2020-05-01T18:00:00+08:00,2020-05-04T08:30:00+08:00";
+    let i = parse_incident_row(row).unwrap();
+    let window = i.occurred.unwrap();
+    assert_eq!(window.to - window.from, 62 * 3600 + 1800);
+    assert_eq!(i.reported_at - window.to, 1800);
+    let plain = "8,112.2,31.01,criminal_case,2020-05-04T09:00:00+08:00,open,,police,,";
+    assert_eq!(parse_incident_row(plain).unwrap().occurred, None);
+    let half = "8,112.2,31.01,criminal_case,2020-05-04,open,,police,2020-05-01,";
+    assert!(parse_incident_row(half).unwrap_err().contains("both"));
+    let after =
+        "8,112.2,31.01,criminal_case,2020-05-04T09:00:00+08:00,open,,police,2020-05-01,2020-05-05";
+    assert!(
+        parse_incident_row(after)
+            .unwrap_err()
+            .contains("after reported_at")
+    );
+}
+
+#[test]
 fn openstreetmap_streets_read_with_their_classes() {
     let dir = std::env::temp_dir().join(format!("gw-osm-{}", std::process::id()));
     write_dir(&dir, &Dataset::default()).unwrap();

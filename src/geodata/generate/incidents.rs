@@ -192,6 +192,7 @@ pub fn generate(
                 status,
                 resolved_at,
                 source: source(rng, kind),
+                occurred: None,
             }
         })
         .collect();
@@ -457,7 +458,7 @@ fn handling(rng: &mut ChaCha8Rng, kind: K, t: i64) -> (IncidentStatus, Option<i6
     }
 }
 
-fn source(rng: &mut ChaCha8Rng, kind: K) -> IncidentSource {
+pub(super) fn source(rng: &mut ChaCha8Rng, kind: K) -> IncidentSource {
     use IncidentSource as S;
     let table: &[(S, f64)] = match kind {
         K::PoliceCall | K::CriminalCase => &[(S::Police, 85.0), (S::Hotline, 15.0)],
@@ -472,6 +473,19 @@ fn source(rng: &mut ChaCha8Rng, kind: K) -> IncidentSource {
         ],
     };
     weighted(rng, table)
+}
+
+/// The centres of the homes (buildings with households) of `community` (a position).
+pub(super) fn homes(
+    buildings: &[Placed],
+    grid_community: &[usize],
+    community: usize,
+) -> Vec<Coord> {
+    buildings
+        .iter()
+        .filter(|p| grid_community[p.grid] == community && p.building.households > 0)
+        .filter_map(|p| p.building.geometry.centroid().map(|c| c.0))
+        .collect()
 }
 
 /// First day (from 2019-01-01) of the planted weekday-evening disputes: 2021-01-01.
@@ -491,11 +505,7 @@ pub fn evening_disputes(
     let jitter = Normal::new(0.0, 20.0).unwrap_or_else(|_| unreachable!("positive sigma"));
     let mut rows: Vec<(i64, Coord)> = Vec::new();
     for &community in communities {
-        let homes: Vec<Coord> = buildings
-            .iter()
-            .filter(|p| grid_community[p.grid] == community && p.building.households > 0)
-            .filter_map(|p| p.building.geometry.centroid().map(|c| c.0))
-            .collect();
+        let homes = homes(buildings, grid_community, community);
         if homes.is_empty() {
             continue;
         }
@@ -523,6 +533,7 @@ pub fn evening_disputes(
                 status,
                 resolved_at,
                 source: source(rng, K::Dispute),
+                occurred: None,
             }
         })
         .collect()

@@ -8,6 +8,7 @@
 //! streets (laid out) → buildings → footpaths → resources → incidents and planted truth →
 //! patrol routes and tracks along the streets (which plant their own truth around the hot spots).
 
+mod analyst;
 mod buildings;
 mod city;
 mod incidents;
@@ -81,6 +82,10 @@ pub struct Truth {
     pub evening_disputes: usize,
     /// What the patrol routes and tracks carry (see [`patrols`]).
     pub patrols: PatrolTruth,
+    /// Criminal cases of 2021 followed by near repeats (after the evening disputes in the file).
+    pub near_repeats: analyst::PlantedNearRepeats,
+    /// The community whose 2021 Q3 is up on 2020 Q3 (the file's last ids).
+    pub rise: analyst::PlantedRise,
 }
 
 /// A generated dataset and its truth.
@@ -135,6 +140,25 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
     );
     let evening_disputes = evening.len();
     incidents.extend(evening);
+    analyst::give_windows(&mut stream(9), &mut incidents);
+    let (repeat_in, rising) =
+        analyst_communities(&placed, &grid_community, &wrong_hours, &hotspots);
+    let (repeats, near_repeats) = analyst::near_repeats(
+        &mut stream(10),
+        &placed,
+        &grid_community,
+        &repeat_in,
+        incidents.len() as u64 + 1,
+    );
+    incidents.extend(repeats);
+    let (risen, rise) = analyst::rise(
+        &mut stream(11),
+        &placed,
+        &grid_community,
+        rising,
+        incidents.len() as u64 + 1,
+    );
+    incidents.extend(risen);
     let (patrol_routes, patrol_tracks, patrols) = patrols::build(
         &mut stream(5),
         &community_shapes,
@@ -177,8 +201,38 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             river_gap,
             evening_disputes,
             patrols,
+            near_repeats,
+            rise,
         }),
     })
+}
+
+/// The analyst's communities (positions): three for near repeats and one that rises, the
+/// communities with the most homes among those with no planted hot spot and no wrong-hours team
+/// (so nothing else planted moves their counts).
+fn analyst_communities(
+    placed: &[buildings::Placed],
+    grid_community: &[usize],
+    wrong_hours: &[usize],
+    hotspots: &[incidents::PlantedHotspot],
+) -> (Vec<usize>, usize) {
+    let communities = grid_community.iter().max().map_or(0, |m| m + 1);
+    let mut homes = vec![0usize; communities];
+    let mut taken = vec![false; communities];
+    for &c in wrong_hours {
+        taken[c] = true;
+    }
+    for p in placed {
+        if p.building.households > 0 {
+            homes[grid_community[p.grid]] += 1;
+        }
+        if hotspots.iter().any(|h| h.building_id == p.building.id) {
+            taken[grid_community[p.grid]] = true;
+        }
+    }
+    let mut order: Vec<usize> = (0..communities).filter(|&c| !taken[c]).collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(homes[c]), c));
+    (order[..3].to_vec(), order[3])
 }
 
 /// The communities (positions) whose teams walk at the wrong hours: every 45th from the 11th,

@@ -139,6 +139,7 @@ impl GpkgStore {
         // Personal fields live in a plain table (not a GeoPackage layer, so GIS clients do not
         // list it); a store made before it existed gets it here.
         connection.execute_batch(PERSONAL_TABLE)?;
+        add_incident_windows(&connection)?;
         let has_streets: bool = connection.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'streets')",
             [],
@@ -186,6 +187,23 @@ impl GpkgStore {
         .await
         .map_err(|e| StoreError::Failed(format!("store task: {e}")))?
     }
+}
+
+/// A store made before incidents had a time window gets the two columns (empty: every older
+/// incident happened when it was reported).
+fn add_incident_windows(connection: &Connection) -> Result<(), StoreError> {
+    let has: bool = connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('incidents') WHERE name = 'occurred_from')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has {
+        connection.execute_batch(
+            "ALTER TABLE incidents ADD COLUMN occurred_from DATETIME;
+             ALTER TABLE incidents ADD COLUMN occurred_to DATETIME;",
+        )?;
+    }
+    Ok(())
 }
 
 /// Writes every layer of `engine` in one transaction.

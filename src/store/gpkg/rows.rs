@@ -191,8 +191,8 @@ pub fn insert_incidents(
     keep_ids: bool,
 ) -> Result<Vec<u64>, StoreError> {
     let mut st = tx.prepare(
-        "INSERT INTO incidents (id, geom, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+        "INSERT INTO incidents (id, geom, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, occurred_from, occurred_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
     )?;
     let mut ids = Vec::with_capacity(items.len());
     for p in items {
@@ -208,7 +208,9 @@ pub fn insert_incidents(
                 i.source.as_str(),
                 p.grid_id.map(|v| v as i64),
                 p.community_id.map(|v| v as i64),
-                (p.h3 != 0).then(|| format!("{:x}", p.h3))
+                (p.h3 != 0).then(|| format!("{:x}", p.h3)),
+                i.occurred.map(|o| time::to_text(o.from)),
+                i.occurred.map(|o| time::to_text(o.to)),
             ],
             |row| row.get(0),
         )?;
@@ -415,13 +417,21 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
             let mut incidents = Vec::new();
             {
                 let mut st = tx.prepare(
-                    "SELECT id, geom, kind, reported_at, status, resolved_at, source FROM incidents",
+                    "SELECT id, geom, kind, reported_at, status, resolved_at, source, occurred_from, occurred_to FROM incidents",
                 )?;
                 let mut rows = st.query([])?;
                 while let Some(r) = rows.next()? {
                     let id: i64 = r.get(0)?;
                     let point: geo::Point = geometry(r, 1, "incident", id)?;
                     let resolved: Option<String> = r.get(5)?;
+                    let window: (Option<String>, Option<String>) = (r.get(7)?, r.get(8)?);
+                    let occurred = match window {
+                        (Some(from), Some(to)) => Some(crate::model::Occurred {
+                            from: time_of(&from, "incident", id)?,
+                            to: time_of(&to, "incident", id)?,
+                        }),
+                        _ => None,
+                    };
                     incidents.push(Incident {
                         id: id as u64,
                         lon: point.x(),
@@ -431,6 +441,7 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
                         status: parsed(r.get_ref(4)?.as_str()?, "incident", id)?,
                         resolved_at: resolved.map(|t| time_of(&t, "incident", id)).transpose()?,
                         source: parsed(r.get_ref(6)?.as_str()?, "incident", id)?,
+                        occurred,
                     });
                 }
             }

@@ -88,6 +88,10 @@ CREATE TABLE incidents (
   grid_id INTEGER, community_id INTEGER,
   -- The res-11 H3 cell, as its hexadecimal index.
   h3 TEXT,
+  -- The window it happened in, when only that is known.
+  occurred_from DATETIME, occurred_to DATETIME,
+  CHECK ((occurred_from IS NULL) = (occurred_to IS NULL)),
+  CHECK (occurred_to IS NULL OR (occurred_from <= occurred_to AND occurred_to <= reported_at)),
   CHECK ((status = 'resolved') = (resolved_at IS NOT NULL)),
   CHECK (resolved_at IS NULL OR resolved_at >= reported_at)
 );

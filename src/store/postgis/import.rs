@@ -243,14 +243,14 @@ fn tables(engine: &Engine) -> Result<Vec<Table>, StoreError> {
     });
     out.push(Table {
         name: "incidents",
-        columns: "id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom",
+        columns: "id, kind, reported_at, status, resolved_at, source, grid_id, community_id, h3, geom, occurred_from, occurred_to",
         upsert: include_str!("sql/import_incidents.sql"),
         rows: placed_incidents(engine)
             .iter()
             .map(|p| {
                 let i = &p.incident;
                 Ok(format!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     i.id,
                     i.kind.as_str(),
                     to_text(i.reported_at),
@@ -260,7 +260,9 @@ fn tables(engine: &Engine) -> Result<Vec<Table>, StoreError> {
                     opt(p.grid_id),
                     opt(p.community_id),
                     p.h3 as i64,
-                    ewkb(geo::Point::new(i.lon, i.lat))?
+                    ewkb(geo::Point::new(i.lon, i.lat))?,
+                    opt(i.occurred.map(|o| to_text(o.from))),
+                    opt(i.occurred.map(|o| to_text(o.to))),
                 ))
             })
             .collect::<Result<_, StoreError>>()?,

@@ -227,6 +227,10 @@ pub async fn incidents(
             status: parsed(&r, "status")?,
             resolved_at: r.try_get("resolved_at")?,
             source: parsed(&r, "source")?,
+            occurred: match (r.try_get("occurred_from")?, r.try_get("occurred_to")?) {
+                (Some(from), Some(to)) => Some(crate::model::Occurred { from, to }),
+                _ => None,
+            },
         });
     }
     Ok(out)

@@ -415,6 +415,18 @@ impl Store for PgStore {
                     .collect::<Vec<f64>>(),
             )
             .bind(self.code())
+            .bind(
+                incidents
+                    .iter()
+                    .map(|p| p.incident.occurred.map(|o| o.from))
+                    .collect::<Vec<Option<i64>>>(),
+            )
+            .bind(
+                incidents
+                    .iter()
+                    .map(|p| p.incident.occurred.map(|o| o.to))
+                    .collect::<Vec<Option<i64>>>(),
+            )
             .execute(&mut *tx)
             .await?;
         // Personal fields, in the same transaction.

@@ -17,6 +17,14 @@ pub struct AreaFigures {
     pub rate_per_1000_households: Option<f64>,
     pub previous_count: Option<u32>,
     pub change_pct: Option<f64>,
+    /// Two-sided p-value that the rate is unchanged from the previous period (环比): the exact
+    /// test of two Poisson counts (binomial on this period's share, given the periods'
+    /// lengths); `null` when both are zero.
+    pub change_p: Option<f64>,
+    /// The same period a year earlier (同比), its change and p-value.
+    pub year_ago_count: Option<u32>,
+    pub year_on_year_pct: Option<f64>,
+    pub year_on_year_p: Option<f64>,
     pub resolved_share: Option<f64>,
     pub median_hours_to_resolve: Option<f64>,
     /// Present, and true, only when the figures are withheld.
@@ -63,6 +71,7 @@ pub struct AreaStatsSummary {
     pub in_areas: u64,
     pub period: PeriodOut,
     pub previous_period: PeriodOut,
+    pub year_ago_period: PeriodOut,
     pub profile: WeekProfile,
 }
 

@@ -4,6 +4,7 @@
 //! does not name), so the document describes what the code sends.
 
 mod access;
+mod analyst;
 mod areas;
 mod cells;
 mod geometry;
@@ -11,6 +12,7 @@ mod patrol;
 mod walking;
 
 pub use access::*;
+pub use analyst::*;
 pub use areas::*;
 pub use cells::*;
 pub use geometry::*;

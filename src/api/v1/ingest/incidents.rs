@@ -7,15 +7,19 @@ use serde_json::{Map, Value};
 
 use crate::api::ApiError;
 use crate::model::datum::Datum;
-use crate::model::{Incident, IncidentSource, IncidentStatus, LonLat, Personal, parse_instant};
+use crate::model::{
+    Incident, IncidentSource, IncidentStatus, LonLat, Occurred, Personal, parse_instant,
+};
 
 /// The properties an incoming incident may carry.
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 10] = [
     "kind",
     "reported_at",
     "status",
     "resolved_at",
     "source",
+    "occurred_from",
+    "occurred_to",
     "reporter_name",
     "reporter_phone",
     "note",
@@ -116,6 +120,7 @@ fn incident(
         }
         _ => {}
     }
+    let occurred = occurred(row, get, reported_at)?;
     let personal = personal(row, get)?;
     Ok((
         Incident {
@@ -127,9 +132,40 @@ fn incident(
             status,
             resolved_at,
             source,
+            occurred,
         },
         (!personal.is_empty()).then_some(personal),
     ))
+}
+
+/// The window the incident happened in: both ends or neither, `from ≤ to ≤ reported_at`.
+fn occurred(
+    row: usize,
+    get: &dyn Fn(&str) -> Option<String>,
+    reported_at: i64,
+) -> Result<Option<Occurred>, ApiError> {
+    let instant = |field: &str| {
+        get(field)
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| parse_instant(&s).map_err(|e| invalid(row, field, e)))
+            .transpose()
+    };
+    match (instant("occurred_from")?, instant("occurred_to")?) {
+        (None, None) => Ok(None),
+        (Some(from), Some(to)) => Occurred::new(from, to, reported_at)
+            .map(Some)
+            .map_err(|e| invalid(row, "occurred_from", e)),
+        (None, Some(_)) => Err(invalid(
+            row,
+            "occurred_from",
+            "is required with occurred_to",
+        )),
+        (Some(_), None) => Err(invalid(
+            row,
+            "occurred_to",
+            "is required with occurred_from",
+        )),
+    }
 }
 
 /// The personal fields, checked: bounded lengths, no control characters (a note may hold line
@@ -213,7 +249,7 @@ fn feature(row: usize, f: &Value, datum: Datum, now: i64) -> Result<Reported, Ap
         return Err(invalid(
             row,
             unknown,
-            "is not an incident field (grid and community are derived by the server); send only kind, reported_at, status, resolved_at, source, reporter_name, reporter_phone, note",
+            "is not an incident field (grid and community are derived by the server); send only kind, reported_at, status, resolved_at, source, occurred_from, occurred_to, reporter_name, reporter_phone, note",
         ));
     }
     incident(row, lon, lat, &|k| props.get(k).and_then(text), datum, now)
@@ -283,7 +319,7 @@ pub fn from_csv(body: &[u8], datum: Datum, now: i64) -> Result<Vec<Reported>, Ap
         .find(|h| !FIELDS.contains(&h.as_str()) && *h != "lon" && *h != "lat")
     {
         return Err(ApiError::Unprocessable(format!(
-            "column `{unknown}` is not an incident field; use lon, lat, kind, reported_at, source, status, resolved_at, reporter_name, reporter_phone, note"
+            "column `{unknown}` is not an incident field; use lon, lat, kind, reported_at, source, status, resolved_at, occurred_from, occurred_to, reporter_name, reporter_phone, note"
         )));
     }
     let column = |name: &str| header.iter().position(|h| h == name);
