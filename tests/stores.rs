@@ -269,7 +269,7 @@ async fn importing_twice_does_not_duplicate() {
         .await
         .unwrap();
     for (table, expected) in [
-        ("incidents", 72_836),
+        ("incidents", 73_185),
         ("buildings", engine().buildings.len()),
         ("streets", engine().streets.len()),
         ("grids", 866),
@@ -616,7 +616,7 @@ async fn reads_survive_a_database_outage_and_writes_answer_503() {
     assert_eq!(write.content_type, "application/problem+json");
     assert_eq!(
         state.engine().incidents.len(),
-        72_836,
+        73_185,
         "nothing was applied"
     );
 }
