@@ -1,5 +1,5 @@
 //! The analyst's methods against independent truth: PySAL pointpats' Knox test, a brute-force
-//! pair count, KDEpy's exact biweight density and scipy's binomial test (answers committed in
+//! pair count, `KDEpy`'s exact biweight density and scipy's binomial test (answers committed in
 //! `tests/fixtures/analyst_reference.json` by `scripts/reference/analyst.py`), and the near
 //! repeats and the rising community planted in `geodata/truth.json`, over HTTP.
 
@@ -90,7 +90,10 @@ fn knox_equals_pointpats_and_band_counts_equal_brute_force() {
         let k = near_repeat(&events, &bands, 0, 1).knox;
         assert_eq!(k.spatial_pairs, knox["spatial_pairs"].as_u64().unwrap());
         assert_eq!(k.temporal_pairs, knox["temporal_pairs"].as_u64().unwrap());
-        assert_eq!(k.space_time_pairs, knox["space_time_pairs"].as_u64().unwrap());
+        assert_eq!(
+            k.space_time_pairs,
+            knox["space_time_pairs"].as_u64().unwrap()
+        );
         assert_eq!(k.pairs, knox["pairs"].as_u64().unwrap());
         assert!(close(k.expected, knox["expected"].as_f64().unwrap(), 1e-12));
         let p = knox["p_poisson"].as_f64().unwrap();
@@ -221,10 +224,13 @@ async fn the_aoristic_table_sums_to_the_count_and_counts_the_windows_in_the_file
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|d| floats(d))
+        .flat_map(floats)
         .sum();
     let incidents = answer["incidents"].as_u64().unwrap();
-    assert!((total - incidents as f64).abs() < 1e-3, "{total} vs {incidents}");
+    assert!(
+        (total - incidents as f64).abs() < 1e-3,
+        "{total} vs {incidents}"
+    );
     // The windows, counted straight from incidents.csv.
     let csv = std::fs::read_to_string(geodata_dir().join("incidents.csv")).unwrap();
     let (mut rows, mut windows) = (0u64, 0u64);
@@ -262,7 +268,11 @@ async fn the_rising_community_is_up_year_on_year_and_level_on_the_quarter_before
     let count = p["count"].as_u64().unwrap();
     let year_ago = p["year_ago_count"].as_u64().unwrap();
     let expected = rate_change_p(count, 92.0, year_ago, 92.0).unwrap();
-    assert!(close(p["year_on_year_p"].as_f64().unwrap(), expected, 1e-12));
+    assert!(close(
+        p["year_on_year_p"].as_f64().unwrap(),
+        expected,
+        1e-12
+    ));
     assert_eq!(
         answer["summary"]["year_ago_period"]["from"],
         "2020-07-01T00:00:00+08:00"
@@ -301,7 +311,8 @@ async fn the_density_integrates_to_the_incidents() {
     assert!((mass - n).abs() / n < 0.01, "{mass} vs {n}");
     assert_eq!(summary["bandwidth_rule"], "given");
     // Without a bandwidth the rule picks one.
-    let ruled = ok("/api/v1/kde?kind=market_sanitation&from=2021-01-01&to=2021-12-31&cell_m=200").await;
+    let ruled =
+        ok("/api/v1/kde?kind=market_sanitation&from=2021-01-01&to=2021-12-31&cell_m=200").await;
     assert!(ruled["summary"]["bandwidth_m"].as_f64().unwrap() > 0.0);
 }
 
@@ -316,7 +327,10 @@ async fn the_backtest_scores_maps_and_finds_the_planted_markets() {
     let share = answer["area_share"].as_f64().unwrap();
     for step in steps {
         for s in step["scores"].as_array().unwrap() {
-            let (hits, best) = (s["hits"].as_u64().unwrap(), s["best_hits"].as_u64().unwrap());
+            let (hits, best) = (
+                s["hits"].as_u64().unwrap(),
+                s["best_hits"].as_u64().unwrap(),
+            );
             assert!(hits <= best, "{s}");
             let rate = hits as f64 / step["incidents"].as_f64().unwrap();
             assert!(close(s["hit_rate"].as_f64().unwrap(), rate, 1e-5));

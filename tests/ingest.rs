@@ -275,7 +275,7 @@ async fn csv_batches_and_chinese_map_datums() {
             expected_grid
         );
     }
-    assert_eq!(stored_incidents(&store).await, 72_840);
+    assert_eq!(stored_incidents(&store).await, 73_189);
 }
 
 #[tokio::test(flavor = "multi_thread")]

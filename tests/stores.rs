@@ -342,7 +342,7 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
     assert_eq!(
         created.json["ids"],
-        json!([72_837, 72_838]),
+        json!([73_186, 73_187]),
         "ids continue after the dataset's"
     );
 
@@ -392,7 +392,7 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
     let assigned = send(
         &state,
         "PATCH",
-        "/api/v1/incidents/72837",
+        "/api/v1/incidents/73186",
         "op-token",
         &json!({ "status": "assigned" }),
     )
@@ -431,10 +431,10 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
 
     // A new snapshot from the store holds every acknowledged write and nothing else.
     let reloaded = reload(store.as_ref()).await;
-    assert_eq!(reloaded.incidents.len(), 72_838);
+    assert_eq!(reloaded.incidents.len(), 73_187);
     let live = state.engine();
     assert_same(&live, &reloaded, "the store after writes");
-    let row = reloaded.incidents.row(72_837).unwrap();
+    let row = reloaded.incidents.row(73_186).unwrap();
     assert_eq!(reloaded.incidents.status[row], IncidentStatus::Assigned);
     assert_ne!(
         reloaded.incidents.grid[row],
@@ -468,7 +468,7 @@ async fn both_stores_take_writes_the_same_way() {
     let (reopened, seeded) =
         GpkgStore::open_or_create(&path, || unreachable!("the store exists")).unwrap();
     assert!(seeded.is_none());
-    assert_eq!(reload(&reopened).await.incidents.len(), 72_838);
+    assert_eq!(reload(&reopened).await.incidents.len(), 73_187);
     let (pg, _) = pg_store().await;
     let from_pg = writes_all_or_nothing_and_survive_a_reload(Arc::new(pg)).await;
     assert_eq!(

@@ -1,5 +1,5 @@
 //! Kernel density of incidents: the quartic (biweight) kernel, as ArcGIS Kernel Density and
-//! CrimeStat use it, on a regular grid of square cells in planar metres.
+//! `CrimeStat` use it, on a regular grid of square cells in planar metres.
 //!
 //! Each incident of weight `w` adds `w · 3 / (π h²) · (1 − d²/h²)²` at distance `d < h` (zero
 //! beyond), so each integrates to `w` over the plane; the sum is a density per m², reported per
@@ -70,7 +70,9 @@ pub fn density(points: &[Weighted], h: f64, raster: &Raster) -> Vec<f64> {
             }
         }
     }
-    out.iter_mut().for_each(|v| *v *= 1e6);
+    for v in &mut out {
+        *v *= 1e6;
+    }
     out
 }
 

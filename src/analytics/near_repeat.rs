@@ -173,7 +173,7 @@ pub fn pair_count(events: &[Event], bands: &Bands) -> usize {
 /// Counts the pairs per (distance band, time band) for event times `t`, plus the space-time
 /// pairs of the first bands (the Knox count).
 fn count(pairs: &[Pair], t: &[i64], time_edges: &[i64], cells: &mut [u64], time_bands: usize) {
-    cells.iter_mut().for_each(|c| *c = 0);
+    cells.fill(0);
     for p in pairs {
         let dt = (t[p.a as usize] - t[p.b as usize]).abs();
         if let Some(tb) = band_of(time_edges, dt) {

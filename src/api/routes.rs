@@ -13,7 +13,7 @@ use serde_json::Value;
 )]
 use super::openapi::params::*;
 use super::v1::answer::{self as typed, SchemaOf};
-use super::v1::{cached, posted};
+use super::v1::{cached, cached_table, posted};
 use super::{AppState, health, metrics, ogc, openapi, tiles, v1, web};
 
 /// One operation.
@@ -328,7 +328,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Near-repeat: Knox ratios and Monte Carlo p-values per distance and time band",
         near_repeat,
         JSON,
-        |path| cached(path, v1::near_repeat),
+        |path| cached_table(path, v1::near_repeat),
     )
     .typed(SchemaGenerator::subschema_for::<typed::NearRepeatAnswer>),
     read(
@@ -337,7 +337,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Aoristic hour-of-week table: each incident's weight spread over its time window",
         filters,
         JSON,
-        |path| cached(path, v1::aoristic),
+        |path| cached_table(path, v1::aoristic),
     )
     .typed(SchemaGenerator::subschema_for::<typed::AoristicAnswer>),
     geojson_read(
@@ -354,7 +354,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Which hot-spot map predicts the next period best: hit rate, PAI and PEI per method and step",
         backtest,
         JSON,
-        |path| cached(path, v1::backtest),
+        |path| cached_table(path, v1::backtest),
     )
     .typed(SchemaGenerator::subschema_for::<typed::BacktestAnswer>),
     geojson_read(

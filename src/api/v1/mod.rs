@@ -61,7 +61,16 @@ use crate::index::Engine;
 /// What serves a cached `GET` analytics endpoint: answers of `name` (its path, which keys
 /// them in the cache) computed by `compute`.
 pub(in crate::api) fn cached(name: &'static str, compute: Compute) -> MethodRouter<AppState> {
-    get(move |s: State<AppState>, c: Caller, q: RawQuery| answer(s, c, q, name, compute))
+    get(move |s: State<AppState>, c: Caller, q: RawQuery| {
+        answer(s, c, q, (name, "application/geo+json"), compute)
+    })
+}
+
+/// The same for an answer that is a table, not features: replied as `application/json`.
+pub(in crate::api) fn cached_table(name: &'static str, compute: Compute) -> MethodRouter<AppState> {
+    get(move |s: State<AppState>, c: Caller, q: RawQuery| {
+        answer(s, c, q, (name, "application/json"), compute)
+    })
 }
 
 /// What serves a `POST` analytics question computed by `compute`.
@@ -77,12 +86,12 @@ pub(in crate::api) fn posted(compute: PostCompute) -> MethodRouter<AppState> {
 type Compute = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Value, ApiError>;
 
 /// Parses the query, answers from the cache or computes on a blocking thread, and replies
-/// `application/geo+json` with `X-Cache: hit` or `miss`.
+/// `media` with `X-Cache: hit` or `miss`.
 async fn answer(
     State(state): State<AppState>,
     caller: Caller,
     RawQuery(raw): RawQuery,
-    endpoint: &'static str,
+    (endpoint, media): (&'static str, &'static str),
     compute: Compute,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(raw.as_deref())?.within(caller.scope);
@@ -106,7 +115,7 @@ async fn answer(
     };
     Ok((
         [
-            (header::CONTENT_TYPE, "application/geo+json"),
+            (header::CONTENT_TYPE, media),
             (
                 header::HeaderName::from_static("x-cache"),
                 if hit { "hit" } else { "miss" },

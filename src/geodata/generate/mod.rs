@@ -140,25 +140,13 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
     );
     let evening_disputes = evening.len();
     incidents.extend(evening);
-    analyst::give_windows(&mut stream(9), &mut incidents);
-    let (repeat_in, rising) =
-        analyst_communities(&placed, &grid_community, &wrong_hours, &hotspots);
-    let (repeats, near_repeats) = analyst::near_repeats(
-        &mut stream(10),
+    let (near_repeats, rise) = plant_for_analysts(
+        &stream,
         &placed,
         &grid_community,
-        &repeat_in,
-        incidents.len() as u64 + 1,
+        (&wrong_hours, &hotspots),
+        &mut incidents,
     );
-    incidents.extend(repeats);
-    let (risen, rise) = analyst::rise(
-        &mut stream(11),
-        &placed,
-        &grid_community,
-        rising,
-        incidents.len() as u64 + 1,
-    );
-    incidents.extend(risen);
     let (patrol_routes, patrol_tracks, patrols) = patrols::build(
         &mut stream(5),
         &community_shapes,
@@ -205,6 +193,37 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             rise,
         }),
     })
+}
+
+/// Plants what the analyst's methods must find (see [`analyst`]) into `incidents`, each from
+/// its own stream (9, 10, 11), avoiding the communities of `taken` (wrong-hours teams, planted
+/// hot spots).
+fn plant_for_analysts(
+    stream: &dyn Fn(u64) -> ChaCha8Rng,
+    placed: &[buildings::Placed],
+    grid_community: &[usize],
+    taken: (&[usize], &[incidents::PlantedHotspot]),
+    incidents: &mut Vec<crate::model::Incident>,
+) -> (analyst::PlantedNearRepeats, analyst::PlantedRise) {
+    analyst::give_windows(&mut stream(9), incidents);
+    let (repeat_in, rising) = analyst_communities(placed, grid_community, taken.0, taken.1);
+    let (repeats, near_repeats) = analyst::near_repeats(
+        &mut stream(10),
+        placed,
+        grid_community,
+        &repeat_in,
+        incidents.len() as u64 + 1,
+    );
+    incidents.extend(repeats);
+    let (risen, rise) = analyst::rise(
+        &mut stream(11),
+        placed,
+        grid_community,
+        rising,
+        incidents.len() as u64 + 1,
+    );
+    incidents.extend(risen);
+    (near_repeats, rise)
 }
 
 /// The analyst's communities (positions): three for near repeats and one that rises, the

@@ -377,56 +377,26 @@ impl Store for PgStore {
         let text = |f: &dyn Fn(&PlacedIncident) -> &'static str| {
             incidents.iter().map(f).collect::<Vec<&str>>()
         };
+        let optional = |f: &dyn Fn(&PlacedIncident) -> Option<i64>| {
+            incidents.iter().map(f).collect::<Vec<Option<i64>>>()
+        };
+        let float =
+            |f: &dyn Fn(&PlacedIncident) -> f64| incidents.iter().map(f).collect::<Vec<f64>>();
         sqlx::query(include_str!("sql/insert_incidents.sql"))
             .bind(&ids)
             .bind(text(&|p| p.incident.kind.as_str()))
             .bind(column(&|p| p.incident.reported_at))
             .bind(text(&|p| p.incident.status.as_str()))
-            .bind(
-                incidents
-                    .iter()
-                    .map(|p| p.incident.resolved_at)
-                    .collect::<Vec<Option<i64>>>(),
-            )
+            .bind(optional(&|p| p.incident.resolved_at))
             .bind(text(&|p| p.incident.source.as_str()))
-            .bind(
-                incidents
-                    .iter()
-                    .map(|p| p.grid_id.map(|v| v as i64))
-                    .collect::<Vec<Option<i64>>>(),
-            )
-            .bind(
-                incidents
-                    .iter()
-                    .map(|p| p.community_id.map(|v| v as i64))
-                    .collect::<Vec<Option<i64>>>(),
-            )
+            .bind(optional(&|p| p.grid_id.map(|v| v as i64)))
+            .bind(optional(&|p| p.community_id.map(|v| v as i64)))
             .bind(column(&|p| p.h3 as i64))
-            .bind(
-                incidents
-                    .iter()
-                    .map(|p| p.incident.lon)
-                    .collect::<Vec<f64>>(),
-            )
-            .bind(
-                incidents
-                    .iter()
-                    .map(|p| p.incident.lat)
-                    .collect::<Vec<f64>>(),
-            )
+            .bind(float(&|p| p.incident.lon))
+            .bind(float(&|p| p.incident.lat))
             .bind(self.code())
-            .bind(
-                incidents
-                    .iter()
-                    .map(|p| p.incident.occurred.map(|o| o.from))
-                    .collect::<Vec<Option<i64>>>(),
-            )
-            .bind(
-                incidents
-                    .iter()
-                    .map(|p| p.incident.occurred.map(|o| o.to))
-                    .collect::<Vec<Option<i64>>>(),
-            )
+            .bind(optional(&|p| p.incident.occurred.map(|o| o.from)))
+            .bind(optional(&|p| p.incident.occurred.map(|o| o.to)))
             .execute(&mut *tx)
             .await?;
         // Personal fields, in the same transaction.
