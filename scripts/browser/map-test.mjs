@@ -88,8 +88,20 @@ try {
     const shownRate = Number(await page.textContent("#details-rate"));
     check(shownCount === truth.count, `grid ${target.id}: the panel shows ${shownCount} incidents, the API ${truth.count}`);
     check(Math.abs(shownRate - truth.rate_per_1000_households) < 0.05, `grid ${target.id}: rate ${shownRate} = ${truth.rate_per_1000_households}`);
+    const shownYoy = await page.textContent("#details-yoy");
+    const yoy = truth.year_on_year_pct === null ? "–" : `${truth.year_on_year_pct > 0 ? "+" : ""}${truth.year_on_year_pct.toFixed(1)} %`;
+    check(shownYoy.startsWith(yoy), `grid ${target.id}: year on year ${shownYoy} = ${yoy} (p ${truth.year_on_year_p})`);
     await page.screenshot({ path: `${artifacts}/command-centre-grid.png` });
   }
+  // Which hot-spot map predicts best: the table the panel draws is the API's answer.
+  await page.click("#backtest-go");
+  await page.waitForSelector("#backtest-table", { timeout: 30_000 });
+  const backtest = await (await fetch(`${base}/api/v1/forecast/backtest?from=2019-01-01&to=2019-06-30&step=month`)).json();
+  const shownPai = await page.$$eval("#backtest-table tr", (rows) => rows.slice(1).map((r) => r.cells[2].textContent));
+  const apiPai = backtest.methods.map((m) => (m.pai === null ? "–" : m.pai.toFixed(1)));
+  check(shownPai.join(",") === apiPai.join(","), `backtest PAI shown ${shownPai} = API ${apiPai}`);
+  check(await page.$$eval("#backtest-chart polyline", (l) => l.length) === backtest.methods.length, "one PAI line per method");
+  await page.screenshot({ path: `${artifacts}/command-centre-backtest.png` });
 
   // 3. Live: an incident POSTed now is drawn within 2 s, without a reload.
   await page.goto("about:blank");

@@ -115,8 +115,43 @@ export class CommandCentre {
       b.addEventListener("click", action);
       exports.append(b);
     }
-    box.append(kinds, period, exports);
+    const forecast = document.createElement("div");
+    forecast.className = "exports";
+    const ask = document.createElement("button");
+    ask.type = "button";
+    ask.id = "backtest-go";
+    ask.textContent = t("backtest");
+    ask.addEventListener("click", () => this.backtest());
+    const result = document.createElement("div");
+    result.id = "backtest";
+    forecast.append(ask, result);
+    box.append(kinds, period, exports, forecast);
     container.replaceChildren(box);
+  }
+
+  /// Which hot-spot map would have predicted each step of the period best
+  /// (`/api/v1/forecast/backtest`): each method's mean hit rate, PAI and PEI, and its PAI step
+  /// by step as a chart.
+  async backtest() {
+    const { t } = this.app;
+    const box = document.getElementById("backtest");
+    box.textContent = t("computing");
+    try {
+      const answer = await this.app.json(`api/v1/forecast/backtest?${this.query({ step: this.step })}`);
+      const fmt = (v, digits) => (v === null ? "–" : Number(v).toFixed(digits));
+      const rows = answer.methods.map((m) => `<tr${m.method === answer.best ? ' class="best"' : ""}>
+        <td><span class="swatch" style="background:${METHOD_COLOURS[m.method]}"></span>${t(`method_${m.method}`)}</td>
+        <td class="n">${fmt(100 * m.hit_rate, 1)} %</td><td class="n">${fmt(m.pai, 1)}</td><td class="n">${fmt(m.pei, 2)}</td></tr>`).join("");
+      box.innerHTML = `
+        <p class="hint">${t("backtest_about")(Math.round(100 * answer.area_share * 10) / 10, answer.steps.length)}</p>
+        <table class="figures" id="backtest-table">
+          <tr><td></td><td class="n">${t("hit_rate")}</td><td class="n">PAI</td><td class="n">PEI</td></tr>${rows}
+        </table>
+        ${paiChart(answer)}`;
+    } catch (e) {
+      box.textContent = "";
+      this.app.report(`${t("failed")}${e.message}`);
+    }
   }
 
   /// Plays the period: one window of a week or a month at a time, from `from` to `to`, every
@@ -236,12 +271,15 @@ export class CommandCentre {
           <tr><td>${t("count")}</td><td class="n" id="details-count">${p.count}</td></tr>
           <tr><td>${t("rate")}</td><td class="n" id="details-rate">${fmt(p.rate_per_1000_households)}</td></tr>
           <tr><td>${t("previous")}</td><td class="n">${p.previous_count}</td></tr>
-          <tr><td>${t("change")}</td><td class="n" id="details-change">${p.change_pct === null ? "–" : `${fmt(p.change_pct)} %`}</td></tr>
+          <tr><td>${t("change")}</td><td class="n" id="details-change">${change(p.change_pct, p.change_p, t)}</td></tr>
+          <tr><td>${t("year_ago")}</td><td class="n">${p.year_ago_count ?? "–"}</td></tr>
+          <tr><td>${t("year_on_year")}</td><td class="n" id="details-yoy">${change(p.year_on_year_pct, p.year_on_year_p, t)}</td></tr>
           <tr><td>${t("resolved")}</td><td class="n">${fmt(100 * (p.resolved_share ?? 0))} %</td></tr>
           <tr><td>${t("median")}</td><td class="n">${fmt(p.median_hours_to_resolve)}</td></tr>
           <tr><td>${t("households")}</td><td class="n">${p.households ?? "–"}</td></tr>
         </table>
         <table class="figures">${kinds}</table>
+        <p class="hint">${t("significance")}</p>
         <h4>${t("monthly")}</h4>${sparkline(months, this.from, this.to)}
         <h4>${t("profile")}</h4>${heatChart(stats.summary.profile.counts, t("weekdays"))}`;
     } catch (e) {
@@ -314,6 +352,38 @@ export class CommandCentre {
     map.addSource("flagged", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({ id: "flagged", type: "line", source: "flagged", paint: { "line-color": "#b2182b", "line-width": 4 } });
   }
+}
+
+/// The colour of each forecast method in the backtest's table and chart.
+const METHOD_COLOURS = { gistar: "#b2182b", kde: "#d95f0e", near_repeat: "#2166ac", last_period: "#7a7a7a" };
+
+/// A change in percent with its significance: * for p < 0.05, ** for p < 0.01 (the exact test
+/// of two Poisson counts the statistics answer gives).
+function change(pct, p, t) {
+  if (pct === null || pct === undefined) return "–";
+  const stars = p === null || p === undefined ? "" : p < 0.01 ? " **" : p < 0.05 ? " *" : "";
+  const title = p === null || p === undefined ? "" : ` title="p = ${Number(p).toPrecision(2)}"`;
+  return `<span${title}${stars ? ' class="significant"' : ""}>${pct > 0 ? "+" : ""}${Number(pct).toFixed(1)} %${stars}</span>`;
+}
+
+/// Each method's PAI step by step, as a small line chart.
+function paiChart(answer) {
+  const w = 270, h = 110, pad = 22;
+  const steps = answer.steps;
+  const max = Math.max(1, ...steps.flatMap((s) => s.scores.map((c) => c.pai ?? 0)));
+  const x = (i) => pad + (i * (w - pad - 4)) / Math.max(1, steps.length - 1);
+  const y = (v) => h - 14 - ((h - 24) * v) / max;
+  let svg = `<svg id="backtest-chart" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">`;
+  svg += `<text x="0" y="10" font-size="9">PAI</text><text x="0" y="${y(max) + 3}" font-size="8">${max.toFixed(0)}</text><text x="0" y="${y(0) + 3}" font-size="8">0</text>`;
+  svg += `<line x1="${pad}" x2="${w}" y1="${y(1)}" y2="${y(1)}" stroke="#bbb" stroke-dasharray="2 2"/>`;
+  answer.methods.forEach((m, k) => {
+    const points = steps.map((s, i) => [x(i), s.scores[k].pai]).filter(([, v]) => v !== null)
+      .map(([px, v]) => `${px.toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+    svg += `<polyline fill="none" stroke="${METHOD_COLOURS[m.method]}" stroke-width="1.5" points="${points}"><title>${m.method}</title></polyline>`;
+  });
+  svg += `<text x="${pad}" y="${h - 2}" font-size="8">${steps[0]?.from.slice(0, 7) ?? ""}</text>`;
+  svg += `<text x="${w - 40}" y="${h - 2}" font-size="8">${steps.at(-1)?.from.slice(0, 7) ?? ""}</text>`;
+  return `${svg}</svg>`;
 }
 
 function download(href, name) {

@@ -4,7 +4,7 @@
 //! the async runtime and cached per (query, data version).
 
 mod access;
-mod analyst;
+pub mod analyst;
 pub(super) mod answer;
 mod cache;
 mod events;
