@@ -361,3 +361,61 @@ async fn bad_questions_are_refused_clearly() {
         assert_eq!(reply.content_type, "application/problem+json", "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_density_tile_peaks_at_a_planted_market() {
+    use common::callers::tile_of;
+    use common::mvt::{decode, fetch, parts, properties};
+    let truth = truth();
+    let market = truth["hotspots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["place"] == "market" && h["pattern"] == "persistent")
+        .unwrap();
+    let (lon, lat) = (
+        market["lon"].as_f64().unwrap(),
+        market["lat"].as_f64().unwrap(),
+    );
+    let z = 15;
+    let (x, y) = tile_of(lon, lat, z);
+    let state = gridwatch::api::AppState::new(gridwatch::index::Engine::clone(&common::engine()));
+    let got = fetch(
+        &state,
+        &format!("/tiles/kde/{z}/{x}/{y}.mvt?kind=market_sanitation&from=2021-01-01&to=2021-12-31"),
+        &[],
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let layers = decode(&got.bytes);
+    let layer = &layers["kde"];
+    let extent = f64::from(layer.extent.unwrap_or(4096));
+    let mut best = (0.0, [0.0, 0.0]);
+    for (i, feature) in layer.features.iter().enumerate() {
+        let density = properties(layer, i)["density_per_km2"]
+            .double_value
+            .unwrap();
+        assert!(density > 0.0);
+        if density > best.0 {
+            let ring = &parts(&feature.geometry)[0];
+            let n = ring.len() as f64;
+            let cx = ring.iter().map(|p| p[0] as f64).sum::<f64>() / n;
+            let cy = ring.iter().map(|p| p[1] as f64).sum::<f64>() / n;
+            best = (density, [cx, cy]);
+        }
+    }
+    // Tile pixels to lon/lat.
+    let scale = f64::from(1u32 << z);
+    let peak_lon = (f64::from(x) + best.1[0] / extent) / scale * 360.0 - 180.0;
+    let my = f64::from(y) + best.1[1] / extent;
+    let peak_lat = (std::f64::consts::PI * (1.0 - 2.0 * my / scale))
+        .sinh()
+        .atan()
+        .to_degrees();
+    let metres = ((peak_lon - lon) * 95_300.0).hypot((peak_lat - lat) * 110_900.0);
+    assert!(
+        metres < 150.0,
+        "the peak is {metres:.0} m from the market ({best:?})"
+    );
+    assert!(best.0 > 100.0, "{best:?}");
+}

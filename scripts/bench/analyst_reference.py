@@ -56,7 +56,7 @@ def main():
     path = sys.argv[1]
     lon, lat, t = select(path, "criminal_case", 2021)
     xy, _ = project(lon, lat)
-    for permutations in (0, 99):
+    for permutations in (0, 99, 999):
         began = time.perf_counter()
         k = Knox(xy, (t / 86_400).reshape(-1, 1), delta=100, tau=7, permutations=permutations)
         took = time.perf_counter() - began

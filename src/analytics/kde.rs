@@ -50,6 +50,30 @@ pub fn quartic(d2: f64, h: f64) -> f64 {
 #[must_use]
 pub fn density(points: &[Weighted], h: f64, raster: &Raster) -> Vec<f64> {
     let mut out = vec![0.0; raster.columns * raster.rows];
+    // One point at a time, so its weight is at hand in the visit.
+    for p in points {
+        visit(std::slice::from_ref(p), h, raster, |i, d2| {
+            out[i] += p.w * quartic(d2, h);
+        });
+    }
+    for v in &mut out {
+        *v *= 1e6;
+    }
+    out
+}
+
+/// How many points lie within `h` of each cell centre (row-major like [`density`]): what an
+/// aggregate-only reader's map must know to hide cells that too few incidents reach.
+#[must_use]
+pub fn support(points: &[Weighted], h: f64, raster: &Raster) -> Vec<u32> {
+    let mut out = vec![0u32; raster.columns * raster.rows];
+    // A point reaches a cell when its kernel there is above zero (`d < h`).
+    visit(points, h, raster, |i, _| out[i] += 1);
+    out
+}
+
+/// Calls `at(cell, d²)` for every cell centre within `h` of every point.
+fn visit(points: &[Weighted], h: f64, raster: &Raster, mut at: impl FnMut(usize, f64)) {
     let span = |lo: f64, origin: f64, n: usize| -> (usize, usize) {
         // Cells whose centres may lie within h of the point: centre = origin + (i + ½) cell.
         let first = ((lo - h - origin) / raster.cell_m - 0.5).ceil().max(0.0);
@@ -66,14 +90,12 @@ pub fn density(points: &[Weighted], h: f64, raster: &Raster) -> Vec<f64> {
             for col in c0..=c1 {
                 let [cx, cy] = raster.centre(col, row);
                 let d2 = (cx - p.x).powi(2) + (cy - p.y).powi(2);
-                out[row * raster.columns + col] += p.w * quartic(d2, h);
+                if d2 < h * h {
+                    at(row * raster.columns + col, d2);
+                }
             }
         }
     }
-    for v in &mut out {
-        *v *= 1e6;
-    }
-    out
 }
 
 /// The default bandwidth, ArcGIS Kernel Density's spatial variant of Silverman's rule:

@@ -12,7 +12,7 @@ use moka::sync::Cache;
 
 use super::layers::{
     CellValue, INCIDENT_POINTS_FROM, IncidentMode, Layer, cell_features, hexbin_values,
-    hotspot_values, incident_counts, incident_tile, service_gap_features,
+    hotspot_values, incident_counts, incident_tile, kde_features, service_gap_features,
 };
 use super::mvt::{LayerContent, encode};
 use super::source::StaticSources;
@@ -61,6 +61,8 @@ pub struct TileQuery {
     /// Counts only, small cells left out (an aggregate-only reader): the incident layer draws
     /// no points.
     pub aggregate: bool,
+    /// The `kde` layer's bandwidth.
+    pub bandwidth_m: f64,
 }
 
 /// One tile to draw.
@@ -162,6 +164,13 @@ impl Draw {
                         LayerContent::Features(cell_features(&values, id))
                     }
                 }
+                Layer::Kde => LayerContent::Features(kde_features(
+                    engine,
+                    id,
+                    &q.filter,
+                    q.bandwidth_m,
+                    q.aggregate,
+                )),
                 Layer::ServiceGaps => {
                     let asked = q.access.as_ref().ok_or(DrawError::Missing(
                         "service_gaps drawn without its parameters",

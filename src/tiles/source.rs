@@ -512,7 +512,11 @@ impl StaticSources {
             Layer::Resources => engine.resources.clone(),
             Layer::Streets => engine.streets.clone(),
             Layer::PatrolRoutes | Layer::PatrolCoverage => engine.patrol_routes.clone(),
-            Layer::ServiceGaps | Layer::Incidents | Layer::Hexbins | Layer::Hotspots => {
+            Layer::ServiceGaps
+            | Layer::Incidents
+            | Layer::Hexbins
+            | Layer::Hotspots
+            | Layer::Kde => {
                 return None;
             }
         };

@@ -45,6 +45,7 @@ export class CommandCentre {
     this.app.busy();
     this.app.retile(map, "incidents", "incidents,hexbins", this.query());
     this.app.retile(map, "hotspots", "hotspots", this.query());
+    this.app.retile(map, "kde", "kde", this.query());
     if (this.app.shown.has("emerging")) this.loadEmerging();
     this.hotClasses = null;
     this.app.keepInUrl();
@@ -374,7 +375,7 @@ function paiChart(answer) {
   const x = (i) => pad + (i * (w - pad - 4)) / Math.max(1, steps.length - 1);
   const y = (v) => h - 14 - ((h - 24) * v) / max;
   let svg = `<svg id="backtest-chart" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">`;
-  svg += `<text x="0" y="10" font-size="9">PAI</text><text x="0" y="${y(max) + 3}" font-size="8">${max.toFixed(0)}</text><text x="0" y="${y(0) + 3}" font-size="8">0</text>`;
+  svg += `<text x="${pad + 2}" y="7" font-size="8">PAI</text><text x="0" y="${y(max) + 3}" font-size="8">${max.toFixed(0)}</text><text x="0" y="${y(0) + 3}" font-size="8">0</text>`;
   svg += `<line x1="${pad}" x2="${w}" y1="${y(1)}" y2="${y(1)}" stroke="#bbb" stroke-dasharray="2 2"/>`;
   answer.methods.forEach((m, k) => {
     const points = steps.map((s, i) => [x(i), s.scores[k].pai]).filter(([, v]) => v !== null)

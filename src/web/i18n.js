@@ -3,7 +3,7 @@ export const TEXT = {
   zh: {
     title: "荆门网格治理地图", gridmap: "网格治理地图", layers: "图层", legend: "图例", switch: "English", filters: "筛选",
     base: "行政区与社区", grids: "网格", buildings: "建筑", heat: "事件热力（六边形）",
-    hotspots: "热点（Gi*）", emerging: "新兴热点", incidents: "事件", routes: "巡逻路线",
+    hotspots: "热点（Gi*）", kde: "核密度（带宽 300 米）", per_km2: "件/平方公里", emerging: "新兴热点", incidents: "事件", routes: "巡逻路线",
     resources: "服务设施", labels: "名称", few: "少", many: "多", unmanaged: "无物业小区",
     building: "建筑", counts: "事件数（汇总）", failed: "请求失败：",
     nowebgl: "此浏览器无法使用 WebGL，地图无法显示。", live: "新事件", asof: "数据更新于",
@@ -41,7 +41,7 @@ export const TEXT = {
   en: {
     title: "Jingmen grid governance map", gridmap: "grid governance map", layers: "Layers", legend: "Legend", switch: "中文", filters: "Filters",
     base: "Districts and communities", grids: "Grids", buildings: "Buildings", heat: "Incident heat (hexbins)",
-    hotspots: "Hot spots (Gi*)", emerging: "Emerging hot spots", incidents: "Incidents", routes: "Patrol routes",
+    hotspots: "Hot spots (Gi*)", kde: "Kernel density (300 m)", per_km2: "per km²", emerging: "Emerging hot spots", incidents: "Incidents", routes: "Patrol routes",
     resources: "Resources", labels: "Names", few: "few", many: "many", unmanaged: "compound without management",
     building: "building", counts: "incidents (counted)", failed: "Request failed: ",
     nowebgl: "This browser has no WebGL: the map cannot be drawn.", live: "new incidents", asof: "data as of",

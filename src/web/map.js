@@ -35,6 +35,7 @@ const GROUPS = [
   ["buildings", ["buildings"], ["command", "patrol", "planning"]],
   ["heat", ["hexbins"], ["command"]],
   ["hotspots", ["hotspots"], []],
+  ["kde", ["kde"], []],
   ["emerging", ["emerging"], []],
   ["incidents", ["incidents", "incident-counts", "live-incidents"], ["command"]],
   ["patrol", ["patrol-coverage", "patrol-buffer", "patrol-dosage", "patrol-missed"], ["patrol"]],
@@ -237,6 +238,14 @@ function renderPanel(map, style) {
     }
     rows.push(row("rgba(189,189,189,.4)", t("not_significant")), row("transparent", t("no_data")));
   }
+  if (shown.has("kde")) {
+    // The ramp's stops, read from the style, so the legend cannot drift from the map.
+    rows.push(title(t("kde")));
+    const stops = map.getStyle().layers.find((l) => l.id === "kde")?.paint?.["fill-color"]?.slice(3) ?? [];
+    for (let i = 0; i + 1 < stops.length; i += 2) {
+      if (stops[i] > 0) rows.push(row(stops[i + 1], `≥ ${stops[i]} ${t("per_km2")}`));
+    }
+  }
   if (shown.has("emerging")) {
     rows.push(title(t("emerging")));
     for (const [category, colour] of paintColours(map.getStyle(), "emerging", "fill-color")) {
@@ -284,6 +293,7 @@ function follow(map) {
     refresh = setTimeout(() => {
       map.getSource("incidents")?.reload?.();
       if (shown.has("hotspots")) map.getSource("hotspots")?.reload?.();
+      if (shown.has("kde")) map.getSource("kde")?.reload?.();
       command.headline();
     }, 500);
   });
@@ -349,6 +359,7 @@ async function start() {
   // The time-based sources start at the filters in the URL.
   style.sources.incidents.url = here(`tiles/incidents,hexbins.json?${command.query()}`);
   style.sources.hotspots.url = here(`tiles/hotspots.json?${command.query()}`);
+  style.sources.kde.url = here(`tiles/kde.json?${command.query()}`);
   style.sources.service_gaps.url = here(`tiles/service_gaps.json?${planning.query()}`);
   style.sources.patrol_coverage.url = here("tiles/patrol_coverage.json");
   document.body.dataset.mode = mode;

@@ -306,7 +306,11 @@ fn tile_query(
     drawn: &[Layer],
     z: u8,
 ) -> Result<TileQuery, ApiError> {
-    let filters = Filters::parse(engine, params, &["res", "access_kind", "mode"])?;
+    let filters = Filters::parse(
+        engine,
+        params,
+        &["res", "access_kind", "mode", "bandwidth_m"],
+    )?;
     let access = if drawn.contains(&Layer::ServiceGaps) {
         Some(access_asked(engine, params)?)
     } else {
@@ -332,8 +336,17 @@ fn tile_query(
         key,
         access,
         aggregate: params.scope().aggregate,
+        bandwidth_m: KDE_BANDWIDTH_M.read(params, 0.0)?,
     })
 }
+
+/// The `kde` layer's bandwidth (the same default as the analysts' backtest uses).
+const KDE_BANDWIDTH_M: crate::api::params::Metres = crate::api::params::Metres {
+    key: "bandwidth_m",
+    default: Some(300.0),
+    max: 5_000.0,
+    about: "the kde layer's kernel bandwidth",
+};
 
 /// What `service_gaps` measures: `access_kind` (default service complexes) and `mode`.
 fn access_asked(engine: &Engine, params: &QueryParams) -> Result<AccessAsked, ApiError> {

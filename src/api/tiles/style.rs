@@ -109,12 +109,13 @@ fn by_kind(pairs: &[(&str, &str)], fallback: &str) -> Value {
 #[must_use]
 #[expect(clippy::too_many_lines, reason = "one declarative style document")]
 pub fn style(base: &str, city: &str) -> Value {
-    // Three sources: the static layers (cached across every filter), the incident layers
+    // Sources: the static layers (cached across every filter), the incident layers
     // (their tile URLs carry the analytics filters a map chooses: `setUrl` with a query), and
-    // Gi* (computed per filter, fetched only while shown).
+    // Gi* and the kernel density (computed per filter, fetched only while shown).
     let source_of = |layer: Layer| match layer {
         Layer::Incidents | Layer::Hexbins => "incidents",
         Layer::Hotspots => "hotspots",
+        Layer::Kde => "kde",
         Layer::ServiceGaps => "service_gaps",
         Layer::PatrolCoverage => "patrol_coverage",
         Layer::Districts
@@ -310,6 +311,23 @@ pub fn style(base: &str, city: &str) -> Value {
         ),
         with(
             layer(
+                "kde",
+                Layer::Kde,
+                "fill",
+                10,
+                json!({
+            // Incidents per km² (bandwidth 300 m): a sequential ramp, transparent where thin.
+            "fill-color": ["interpolate", ["linear"], ["get", "density_per_km2"],
+                0, "#fff7ec", 20, "#fdd49e", 100, "#fc8d59", 400, "#d7301f", 1500, "#7f0000"],
+            "fill-opacity": ["interpolate", ["linear"], ["get", "density_per_km2"], 0, 0, 5, 0.35, 50, 0.7],
+            // No outline: the cells are a surface, not areas to tell apart.
+            "fill-outline-color": "rgba(0,0,0,0)" }),
+            ),
+            "layout",
+            json!({ "visibility": "none" }),
+        ),
+        with(
+            layer(
                 "service-gaps",
                 Layer::ServiceGaps,
                 "fill",
@@ -429,6 +447,7 @@ pub fn style(base: &str, city: &str) -> Value {
                 "url": format!("{base}/tiles/{}.json", names_of("incidents").join(",")),
             },
             "hotspots": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("hotspots").join(",")) },
+            "kde": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("kde").join(",")) },
             "service_gaps": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("service_gaps").join(",")) },
             "patrol_coverage": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("patrol_coverage").join(",")) }
         },

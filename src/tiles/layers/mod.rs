@@ -2,9 +2,10 @@
 //! ranges and fields (the registry, for TileJSON and the style), and what a tile holds
 //! ([`Feature`], [`CellValue`]). The producers live beside it, one file per kind of layer:
 //! [`static_features`] (the engine's records), [`incidents`] (points or counts per zoom),
-//! [`cells`] (H3 cell layers and the service gaps).
+//! [`cells`] (H3 cell layers and the service gaps), [`density`] (the kernel density).
 
 pub mod cells;
+pub mod density;
 pub mod incidents;
 pub mod static_features;
 
@@ -15,6 +16,7 @@ use h3o::{CellIndex, Resolution};
 pub use cells::{
     cell_features, hexbin_values, hotspot_values, life_circle_band, service_gap_features,
 };
+pub use density::kde_features;
 pub use incidents::{IncidentMode, densest_tile, incident_counts, incident_tile};
 pub use static_features::{layer_features, street_minzoom, tile_rect};
 
@@ -34,6 +36,7 @@ crate::model::named_enum!(
         PatrolCoverage => "patrol_coverage",
         Hexbins => "hexbins",
         Hotspots => "hotspots",
+        Kde => "kde",
     }
 );
 
@@ -49,7 +52,7 @@ impl Layer {
     pub const fn is_static(self) -> bool {
         !matches!(
             self,
-            Self::ServiceGaps | Self::Incidents | Self::Hexbins | Self::Hotspots
+            Self::ServiceGaps | Self::Incidents | Self::Hexbins | Self::Hotspots | Self::Kde
         )
     }
 
@@ -88,7 +91,7 @@ pub const INCIDENT_POINTS_FROM: u8 = 14;
 pub const MAX_POINTS_PER_TILE: usize = 3_000;
 
 /// Every layer, in drawing order (the order of [`Layer`]'s variants: [`Layer::spec`] indexes it).
-pub const LAYERS: [LayerSpec; 12] = [
+pub const LAYERS: [LayerSpec; 13] = [
     LayerSpec {
         layer: Layer::Districts,
         minzoom: 0,
@@ -230,6 +233,13 @@ pub const LAYERS: [LayerSpec; 12] = [
             ("gi_z", "Number"),
             ("class", "Number"),
         ],
+    },
+    LayerSpec {
+        layer: Layer::Kde,
+        minzoom: 10,
+        maxzoom: 16,
+        description: "quartic kernel density of the incidents (filters: kind, from, to; bandwidth_m, default 300) on 64 × 64 square cells a tile, in incidents per km²; where a cell is wider than the bandwidth, the bandwidth grows to one cell",
+        fields: &[("density_per_km2", "Number")],
     },
 ];
 

@@ -174,6 +174,8 @@ pub fn layer_features(engine: &Engine, layer: Layer) -> Vec<Feature> {
                 }
             })
             .collect(),
-        Layer::ServiceGaps | Layer::Incidents | Layer::Hexbins | Layer::Hotspots => Vec::new(),
+        Layer::ServiceGaps | Layer::Incidents | Layer::Hexbins | Layer::Hotspots | Layer::Kde => {
+            Vec::new()
+        }
     }
 }
