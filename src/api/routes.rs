@@ -13,7 +13,7 @@ use serde_json::Value;
 )]
 use super::openapi::params::*;
 use super::v1::answer::{self as typed, SchemaOf};
-use super::v1::{cached, cached_table, posted};
+use super::v1::{cached, cached_bytes, cached_table, posted};
 use super::{AppState, health, metrics, ogc, openapi, tiles, v1, web};
 
 /// One operation.
@@ -345,7 +345,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "analytics",
         "Quartic kernel density of incidents per km² on square cells",
         kde,
-        |path| cached(path, v1::kde),
+        |path| cached_bytes(path, v1::kde),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Kde>),
     read(

@@ -62,14 +62,43 @@ use crate::index::Engine;
 /// them in the cache) computed by `compute`.
 pub(in crate::api) fn cached(name: &'static str, compute: Compute) -> MethodRouter<AppState> {
     get(move |s: State<AppState>, c: Caller, q: RawQuery| {
-        answer(s, c, q, (name, "application/geo+json"), compute)
+        answer(
+            s,
+            c,
+            q,
+            (name, "application/geo+json"),
+            Computed::Value(compute),
+        )
+    })
+}
+
+/// The same for an answer written straight to its GeoJSON bytes: one of tens of thousands of
+/// features, where building a `Value` first would cost more than computing it.
+pub(in crate::api) fn cached_bytes(
+    name: &'static str,
+    compute: ComputeBytes,
+) -> MethodRouter<AppState> {
+    get(move |s: State<AppState>, c: Caller, q: RawQuery| {
+        answer(
+            s,
+            c,
+            q,
+            (name, "application/geo+json"),
+            Computed::Bytes(compute),
+        )
     })
 }
 
 /// The same for an answer that is a table, not features: replied as `application/json`.
 pub(in crate::api) fn cached_table(name: &'static str, compute: Compute) -> MethodRouter<AppState> {
     get(move |s: State<AppState>, c: Caller, q: RawQuery| {
-        answer(s, c, q, (name, "application/json"), compute)
+        answer(
+            s,
+            c,
+            q,
+            (name, "application/json"),
+            Computed::Value(compute),
+        )
     })
 }
 
@@ -84,6 +113,15 @@ pub(in crate::api) fn posted(compute: PostCompute) -> MethodRouter<AppState> {
 
 /// What an analytics endpoint computes: the answer for the engine and parameters.
 type Compute = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Value, ApiError>;
+/// … or its JSON bytes.
+type ComputeBytes = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Vec<u8>, ApiError>;
+
+/// Either kind of computation.
+#[derive(Clone, Copy)]
+enum Computed {
+    Value(Compute),
+    Bytes(ComputeBytes),
+}
 
 /// Parses the query, answers from the cache or computes on a blocking thread, and replies
 /// `media` with `X-Cache: hit` or `miss`.
@@ -92,7 +130,7 @@ async fn answer(
     caller: Caller,
     RawQuery(raw): RawQuery,
     (endpoint, media): (&'static str, &'static str),
-    compute: Compute,
+    compute: Computed,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(raw.as_deref())?.within(caller.scope);
     // One snapshot for the key and the computation, so an answer is cached under its version.
@@ -106,9 +144,12 @@ async fn answer(
         let limits = state.limits.clone();
         limits
             .run(slot, move || {
-                state.answers.get_or_try(key, || {
-                    let value = compute(&engine, &state.study_areas, &params)?;
-                    serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))
+                state.answers.get_or_try(key, || match compute {
+                    Computed::Value(f) => {
+                        let value = f(&engine, &state.study_areas, &params)?;
+                        serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))
+                    }
+                    Computed::Bytes(f) => f(&engine, &state.study_areas, &params),
                 })
             })
             .await?
