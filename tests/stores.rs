@@ -212,7 +212,10 @@ fn assert_same(a: &Engine, b: &Engine, what: &str) {
         (&t.reported_at, &t.resolved_at),
         "{what}"
     );
-    assert_eq!(s.occurred, t.occurred, "{what}: the windows incidents happened in");
+    assert_eq!(
+        s.occurred, t.occurred,
+        "{what}: the windows incidents happened in"
+    );
     assert!(
         s.occurred.iter().filter(|o| o.is_some()).count() > 1_000,
         "{what}: the bundled data has windows to compare"

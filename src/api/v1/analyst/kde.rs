@@ -177,31 +177,43 @@ fn raster(
     })
 }
 
-/// The cells with a density above zero, as squares in lon/lat.
+/// The cells with a density above zero, as squares in lon/lat. The raster's vertices are
+/// converted once (a cell shares its corners with its neighbours).
 fn cells(
     raster: &Raster,
     values: &[f64],
     corner: &dyn Fn(f64, f64) -> [f64; 2],
 ) -> Vec<Feature<KdeProperties, SquarePolygon, String>> {
     let cell = raster.cell_m;
+    let across = raster.columns + 1;
+    let vertices: Vec<[f64; 2]> = (0..=raster.rows)
+        .flat_map(|row| {
+            (0..across).map(move |col| {
+                (
+                    raster.origin[0] + col as f64 * cell,
+                    raster.origin[1] + row as f64 * cell,
+                )
+            })
+        })
+        .map(|(x, y)| corner(x, y))
+        .collect();
+    let at = |col: usize, row: usize| vertices[row * across + col];
     values
         .iter()
         .enumerate()
         .filter(|(_, v)| **v > 0.0)
         .map(|(i, &v)| {
             let (col, row) = (i % raster.columns, i / raster.columns);
-            let x0 = raster.origin[0] + col as f64 * cell;
-            let y0 = raster.origin[1] + row as f64 * cell;
             Feature::new(
                 format!("{col}/{row}"),
                 SquarePolygon {
                     kind: PolygonType::Polygon,
                     coordinates: vec![vec![
-                        corner(x0, y0),
-                        corner(x0 + cell, y0),
-                        corner(x0 + cell, y0 + cell),
-                        corner(x0, y0 + cell),
-                        corner(x0, y0),
+                        at(col, row),
+                        at(col + 1, row),
+                        at(col + 1, row + 1),
+                        at(col, row + 1),
+                        at(col, row),
                     ]],
                 },
                 KdeProperties {
