@@ -1,5 +1,5 @@
 //! End to end: the real binary serving the bundled data on a real socket, read by a plain
-//! HTTP client and by GDAL's OGC API – Features driver (as QGIS and ogr2ogr use it).
+//! HTTP client, by GDAL's OGC API – Features driver (as QGIS and ogr2ogr use it) and by `OWSLib`.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -177,4 +177,55 @@ fn gdal_reads_a_vector_tile() {
         text.contains("households: Integer"),
         "integers stay integers: {text}"
     );
+}
+
+/// `OWSLib` (`owslib.ogcapi.features`, as its users call it) reads the incidents' queryables,
+/// items filtered on a queryable, and items in CGCS2000 / Gauss–Krüger CM 111°E, whose
+/// coordinates equal pyproj's (`tests/fixtures/crs_reference.json`) within 1 mm. Skipped
+/// without `OWSLib` unless `GRIDWATCH_REQUIRE_OWSLIB` is set (scripts/test-all installs it).
+#[test]
+fn owslib_reads_queryables_filtered_items_and_another_crs() {
+    let probe = Command::new("python3")
+        .args(["-c", "import owslib"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("GRIDWATCH_REQUIRE_OWSLIB").is_none(),
+            "OWSLib is required here but not installed (pip install owslib)"
+        );
+        eprintln!("skipped: no OWSLib (pip install owslib)");
+        return;
+    }
+    let server = start_server();
+    let script = r#"
+import json, sys
+from owslib.ogcapi.features import Features
+api = Features(sys.argv[1])
+queryables = api.collection_queryables("incidents")
+assert "criminal_case" in queryables["properties"]["kind"]["enum"], queryables
+cases = api.collection_items("incidents", kind="criminal_case", limit=50)
+assert len(cases["features"]) == 50, len(cases["features"])
+assert all(f["properties"]["kind"] == "criminal_case" for f in cases["features"])
+reference = json.load(open(sys.argv[2]))
+gk = api.collection_items("incidents", limit=30, crs="http://www.opengis.net/def/crs/EPSG/0/4546")
+expected = reference["projected"]["4546"]["incidents"]
+assert len(gk["features"]) == len(expected)
+for feature, (north, east) in zip(gk["features"], expected):
+    x, y = feature["geometry"]["coordinates"]
+    assert abs(x - north) < 1e-3 and abs(y - east) < 1e-3, (x, y, north, east)
+print("OK")
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(format!("http://127.0.0.1:{}/ogc", server.port))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/crs_reference.json"
+        ))
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.contains("OK"), "{said}");
 }

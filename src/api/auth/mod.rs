@@ -312,6 +312,13 @@ const SHELL: &[&str] = &[
     "/ogc/conformance",
     "/ogc/collections",
     "/ogc/collections/{collection}",
+    "/ogc/collections/{collection}/queryables",
+    "/ogc/collections/{collection}/tiles",
+    "/ogc/collections/{collection}/tiles/{tileMatrixSetId}",
+    "/ogc/tileMatrixSets",
+    "/ogc/tileMatrixSets/{tileMatrixSetId}",
+    "/ogc/tiles",
+    "/ogc/tiles/{tileMatrixSetId}",
     "/tiles/{name}",
     "/api/openapi.json",
 ];

@@ -138,16 +138,30 @@ pub fn describe(engine: &Engine, id: CollectionId, base: &str) -> Value {
             "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
         });
     }
-    json!({
+    let mut description = json!({
         "id": name,
         "title": id.title(),
         "description": id.description(),
         "itemType": "feature",
-        "crs": [CRS84],
+        // Part 2: every CRS items can be asked in; the city's own extent picks the zones.
+        "crs": super::crs::Crs::offered(engine.districts.extent())
+            .into_iter()
+            .map(super::crs::Crs::uri)
+            .collect::<Vec<_>>(),
+        "storageCrs": CRS84,
         "extent": extent_json,
         "links": [
             { "href": format!("{base}/ogc/collections/{name}"), "rel": "self", "type": "application/json", "title": id.title() },
             { "href": format!("{base}/ogc/collections/{name}/items"), "rel": "items", "type": "application/geo+json", "title": format!("{} as GeoJSON", id.title()) },
+            { "href": format!("{base}/ogc/collections/{name}/queryables"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json", "title": "What the items may be filtered on" },
         ],
-    })
+    });
+    if super::tilesets::layer_of(id).is_some()
+        && let Some(links) = description["links"].as_array_mut()
+    {
+        {
+            links.push(json!({ "href": format!("{base}/ogc/collections/{name}/tiles"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": "Vector tiles" }));
+        }
+    }
+    description
 }

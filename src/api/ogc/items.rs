@@ -39,7 +39,9 @@ pub const OFFSET: Integer = Integer {
     about: "first feature",
 };
 
-const PAGING_KEYS: [&str; 5] = ["bbox", "limit", "offset", "datetime", "f"];
+const PAGING_KEYS: [&str; 7] = [
+    "bbox", "bbox-crs", "limit", "offset", "datetime", "f", "crs",
+];
 
 /// A page of results before rendering.
 pub struct Page {
@@ -71,7 +73,15 @@ impl Common {
         Ok(Self {
             limit: LIMIT.read(params)? as usize,
             offset: OFFSET.read(params)? as usize,
-            bbox: params.get("bbox").map(str::parse).transpose()?,
+            // A bbox in another CRS (`bbox-crs`, Part 2) is read in that CRS's axis order.
+            bbox: match (params.get("bbox"), params.get("bbox-crs")) {
+                (Some(b), Some(crs)) => Some(super::crs::Crs::parse(crs)?.bbox_to_crs84(b)?),
+                (Some(b), None) => Some(b.parse()?),
+                (None, Some(_)) => {
+                    return Err(ApiError::BadRequest("`bbox-crs` needs a `bbox`".into()));
+                }
+                (None, None) => None,
+            },
             period: params.get("datetime").map(Period::parse_ogc).transpose()?,
         })
     }

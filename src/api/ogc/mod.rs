@@ -2,8 +2,11 @@
 //! collections, items with bbox/datetime/property filters and paging, single items.
 
 mod collections;
+pub(crate) mod crs;
 mod features;
 mod items;
+mod queryables;
+mod tilesets;
 
 pub(super) use items::{FORMAT, LIMIT, OFFSET};
 
@@ -16,6 +19,7 @@ use serde_json::{Value, json};
 
 pub(crate) use self::collections::CollectionId;
 use self::collections::describe;
+use self::crs::Crs;
 pub(crate) use self::items::incident_feature;
 use self::items::{Common, Page, incident_page, static_feature, static_page, static_page_where};
 use super::{ApiError, AppState, Caller, QueryParams, Scope};
@@ -71,6 +75,8 @@ pub(in crate::api) async fn landing(
             { "href": format!("{base}/ogc"), "rel": "self", "type": "application/json", "title": "This document" },
             { "href": format!("{base}/ogc/conformance"), "rel": "conformance", "type": "application/json", "title": "Conformance classes" },
             { "href": format!("{base}/ogc/collections"), "rel": "data", "type": "application/json", "title": "Collections" },
+            { "href": format!("{base}/ogc/tiles"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": "Vector tiles of the base layers" },
+            { "href": format!("{base}/ogc/tileMatrixSets"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json", "title": "Tile matrix sets" },
             { "href": format!("{base}/api/openapi.json"), "rel": "service-desc", "type": super::openapi::MEDIA_TYPE, "title": "The API definition (OpenAPI 3.0)" },
         ],
     })))
@@ -83,6 +89,14 @@ pub(in crate::api) async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+            "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+            "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
         ]
     })))
 }
@@ -133,6 +147,112 @@ pub(in crate::api) async fn collection(
     Ok(Json(describe(&state.engine(), id, &base_url(&headers))))
 }
 
+/// A tile matrix set id other than the one served is a 404 naming it.
+fn tms_id(given: &str) -> Result<(), ApiError> {
+    if given == tilesets::TMS_ID {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(format!(
+            "no tile matrix set `{}`; the one served is {}",
+            given.chars().take(64).collect::<String>(),
+            tilesets::TMS_ID
+        )))
+    }
+}
+
+/// `/ogc/tileMatrixSets`.
+pub(in crate::api) async fn tile_matrix_sets(
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    Ok(Json(tilesets::tile_matrix_sets(&base_url(&headers))))
+}
+
+/// `/ogc/tileMatrixSets/{id}`.
+pub(in crate::api) async fn tile_matrix_set(
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    tms_id(&path_value(path)?)?;
+    Ok(Json(tilesets::web_mercator_quad()))
+}
+
+/// `/ogc/tiles`: the dataset's vector tilesets.
+pub(in crate::api) async fn dataset_tilesets(
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    Ok(Json(tilesets::dataset_tilesets(&base_url(&headers))))
+}
+
+/// `/ogc/tiles/{tms}`: the dataset's tileset, every base layer in one tile.
+pub(in crate::api) async fn dataset_tileset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    tms_id(&path_value(path)?)?;
+    Ok(Json(tilesets::dataset_tileset(
+        &state.engine(),
+        &base_url(&headers),
+    )))
+}
+
+/// A collection without vector tiles (patrol tracks) is a 404 saying so.
+fn untiled(id: CollectionId) -> ApiError {
+    ApiError::NotFound(format!("collection `{}` has no vector tiles", id.as_str()))
+}
+
+/// `/ogc/collections/{id}/tiles`.
+pub(in crate::api) async fn collection_tilesets(
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    let id = collection_id(&path_value(path)?)?;
+    tilesets::collection_tilesets(id, &base_url(&headers))
+        .map(Json)
+        .ok_or_else(|| untiled(id))
+}
+
+/// `/ogc/collections/{id}/tiles/{tms}`.
+pub(in crate::api) async fn collection_tileset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    no_params(raw.as_deref())?;
+    let (name, tms) = path_value(path)?;
+    let id = collection_id(&name)?;
+    tms_id(&tms)?;
+    tilesets::collection_tileset(&state.engine(), id, &base_url(&headers))
+        .map(Json)
+        .ok_or_else(|| untiled(id))
+}
+
+/// `/ogc/collections/{id}/queryables`: what its items may be filtered on (JSON Schema).
+pub(in crate::api) async fn collection_queryables(
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw.as_deref())?;
+    let id = collection_id(&path_value(path)?)?;
+    let body = queryables::queryables(id, &base_url(&headers));
+    Ok((
+        [(header::CONTENT_TYPE, "application/schema+json")],
+        serde_json::to_vec(&body).unwrap_or_default(),
+    )
+        .into_response())
+}
+
 fn select(
     engine: &Engine,
     id: CollectionId,
@@ -156,12 +276,24 @@ fn select(
     }
 }
 
-fn geojson_response(value: &Value) -> Response {
+/// A GeoJSON answer with the CRS its coordinates are in (`Content-Crs`, Part 2).
+fn geojson_response(value: &Value, crs: Crs) -> Response {
     (
-        [(header::CONTENT_TYPE, GEOJSON)],
+        [
+            (header::CONTENT_TYPE, GEOJSON.to_owned()),
+            (
+                header::HeaderName::from_static("content-crs"),
+                format!("<{}>", crs.uri()),
+            ),
+        ],
         serde_json::to_vec(value).unwrap_or_default(),
     )
         .into_response()
+}
+
+/// The CRS asked for with `crs=` (CRS84 when none).
+fn asked_crs(params: &QueryParams) -> Result<Crs, ApiError> {
+    params.get("crs").map_or(Ok(Crs::Crs84), Crs::parse)
 }
 
 /// Whether `id` names an incident `scope` may see (a bound token's view of another
@@ -193,8 +325,13 @@ pub(in crate::api) async fn items(
     records_allowed(id, &caller)?;
     let params = QueryParams::parse(raw.as_deref())?.within(caller.scope.clone());
     let engine = state.engine();
+    let crs = asked_crs(&params)?;
     let (common, mut page) = select(&engine, id, &params)?;
     with_city(&mut page.features, engine.city.code);
+    let reproject = crs.reprojector()?;
+    for feature in &mut page.features {
+        reproject.feature(feature)?;
+    }
     let base = base_url(&headers);
     let items_url = format!("{base}/ogc/collections/{}/items", id.as_str());
     // Links keep every parameter of the request and change only the offset.
@@ -229,7 +366,7 @@ pub(in crate::api) async fn items(
         "links": links,
         "features": page.features,
     });
-    Ok(geojson_response(&body))
+    Ok(geojson_response(&body, crs))
 }
 
 pub(in crate::api) async fn item(
@@ -239,7 +376,9 @@ pub(in crate::api) async fn item(
     path: Result<Path<(String, String)>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    no_params(raw.as_deref())?;
+    let params = QueryParams::parse(raw.as_deref())?;
+    params.only(&["f", "crs"])?;
+    let crs = asked_crs(&params)?;
     let (name, fid) = path_value(path)?;
     let id = collection_id(&name)?;
     records_allowed(id, &caller)?;
@@ -274,6 +413,7 @@ pub(in crate::api) async fn item(
     };
     let mut feature = feature.ok_or_else(missing)?;
     with_city(std::slice::from_mut(&mut feature), e.city.code);
+    crs.reprojector()?.feature(&mut feature)?;
     // Operators and admins reading one incident see who reported it (from the store: the
     // engine never holds personal fields), and the answer is not kept by any cache.
     let mut private = false;
@@ -296,7 +436,7 @@ pub(in crate::api) async fn item(
         { "href": format!("{base}/ogc/collections/{}/items/{fid_num}", id.as_str()), "rel": "self", "type": GEOJSON },
         { "href": format!("{base}/ogc/collections/{}", id.as_str()), "rel": "collection", "type": "application/json" },
     ]);
-    let mut response = geojson_response(&feature);
+    let mut response = geojson_response(&feature, crs);
     if private {
         response.headers_mut().insert(
             header::CACHE_CONTROL,

@@ -297,12 +297,38 @@ pub(in crate::api) fn ogc_collection() -> Vec<Value> {
     vec![collection()]
 }
 
+fn tms() -> Value {
+    path(
+        "tileMatrixSetId",
+        string(),
+        "the tile matrix set: WebMercatorQuad",
+    )
+}
+
+pub(in crate::api) fn ogc_tms() -> Vec<Value> {
+    vec![tms()]
+}
+
+pub(in crate::api) fn ogc_collection_tms() -> Vec<Value> {
+    vec![collection(), tms()]
+}
+
 pub(in crate::api) fn ogc_items() -> Vec<Value> {
     vec![
         collection(),
         LIMIT.doc(),
         OFFSET.doc(),
-        query("bbox", string(), "minLon,minLat,maxLon,maxLat"),
+        query(
+            "bbox",
+            string(),
+            "minLon,minLat,maxLon,maxLat (or in `bbox-crs`, in its axis order)",
+        ),
+        query(
+            "bbox-crs",
+            string(),
+            "the CRS of `bbox` (OGC API – Features Part 2): a URI the collection lists under `crs`",
+        ),
+        crs_param(),
         query(
             "datetime",
             string(),
@@ -321,7 +347,17 @@ pub(in crate::api) fn ogc_item() -> Vec<Value> {
     vec![
         collection(),
         path("fid", integer(0, u64::MAX), "the feature id"),
+        crs_param(),
     ]
+}
+
+/// `crs`: the CRS of the answer's coordinates (OGC API – Features Part 2).
+fn crs_param() -> Value {
+    query(
+        "crs",
+        string(),
+        "the CRS of the coordinates: CRS84 (default), EPSG 4326 or 4490 (latitude first), or a CGCS2000 3-degree Gauss–Krüger zone (EPSG 4534–4554, northing first), as http://www.opengis.net/def/crs/EPSG/0/{code}",
+    )
 }
 
 fn tile_layers() -> String {
