@@ -158,16 +158,23 @@ fn spatial_pairs(events: &[Event], edges: &[f64]) -> Vec<Pair> {
 }
 
 /// How many pairs of events lie within the last distance edge: what [`near_repeat`] will
-/// count per permutation, so a caller can refuse a question too large before asking it.
+/// count per permutation, so a caller can refuse a question too large before asking it. The
+/// count stops soon after it passes `cap` (a refused question should not cost what it asks).
 #[must_use]
-pub fn pair_count(events: &[Event], bands: &Bands) -> usize {
+pub fn pair_count(events: &[Event], bands: &Bands, cap: usize) -> usize {
     let max = bands.distance_m[bands.distance_m.len() - 1];
     let tree = RTree::bulk_load(events.iter().map(|e| [e.x, e.y]).collect());
-    let within: usize = events
-        .par_iter()
-        .map(|e| tree.locate_within_distance([e.x, e.y], max * max).count() - 1)
-        .sum();
-    within / 2
+    let mut twice = 0usize;
+    for chunk in events.chunks(256) {
+        twice += chunk
+            .par_iter()
+            .map(|e| tree.locate_within_distance([e.x, e.y], max * max).count() - 1)
+            .sum::<usize>();
+        if twice / 2 > cap {
+            break;
+        }
+    }
+    twice / 2
 }
 
 /// Counts the pairs per (distance band, time band) for event times `t`, plus the space-time
@@ -358,6 +365,16 @@ mod tests {
         assert_eq!(r.knox.temporal_pairs, 3);
         assert_eq!(r.knox.pairs, 6);
         assert!((r.knox.expected - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pairs_are_counted_up_to_the_cap() {
+        let events: Vec<Event> = (0..1000).map(|i| at(f64::from(i % 10), 0.0, 0.0)).collect();
+        let bands = Bands::new(vec![100.0], vec![7.0]).unwrap();
+        // All 1,000 events lie within 10 m: 499,500 pairs.
+        assert_eq!(pair_count(&events, &bands, usize::MAX), 499_500);
+        let capped = pair_count(&events, &bands, 1_000);
+        assert!(capped > 1_000 && capped < 499_500, "{capped}");
     }
 
     #[test]

@@ -76,10 +76,11 @@ pub fn near_repeat(
             }
         })
         .collect();
-    let pairs = pair_count(&events, &bands);
-    if pairs > MAX_PAIRS || pairs as f64 * f64::from(permutations) > MAX_PAIR_PERMUTATIONS {
+    let cap = MAX_PAIRS.min((MAX_PAIR_PERMUTATIONS / f64::from(permutations.max(1))) as usize);
+    let pairs = pair_count(&events, &bands, cap);
+    if pairs > cap {
         return Err(ApiError::Unprocessable(format!(
-            "{pairs} pairs of incidents lie within {} m: too many for {permutations} permutations; choose a kind, a shorter period, fewer communities or a smaller last distance band",
+            "more than {cap} pairs of incidents lie within {} m, too many for {permutations} permutations; choose a kind, a shorter period, fewer communities or a smaller last distance band",
             bands.distance_m[bands.distance_m.len() - 1]
         )));
     }
