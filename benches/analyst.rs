@@ -11,7 +11,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Coord;
 use gridwatch::analytics::kde::{Raster, Weighted, density};
 use gridwatch::api::{QueryParams, StudyAreas, analyst};
-use gridwatch::geodesy::Frame;
 use gridwatch::index::{Engine, IncidentFilter};
 use gridwatch::model::{Bbox, IncidentKind, Period};
 
@@ -83,26 +82,15 @@ fn central_disputes(engine: &Engine) -> (Vec<Weighted>, Raster) {
         bbox: Some(bbox),
         ..IncidentFilter::default()
     };
-    let t = &engine.incidents;
-    let mut rows = Vec::new();
-    t.for_each_match(&filter, |r| rows.push(r));
-    let n = rows.len() as f64;
-    let frame = Frame::at(Coord {
-        x: rows.iter().map(|&r| t.lon[r]).sum::<f64>() / n,
-        y: rows.iter().map(|&r| t.lat[r]).sum::<f64>() / n,
-    });
-    let points = rows
+    let local = analyst::local_incidents(engine, &filter);
+    let frame = local.frame;
+    let points = local
+        .at
         .iter()
-        .map(|&r| {
-            let p = frame.to_local(Coord {
-                x: t.lon[r],
-                y: t.lat[r],
-            });
-            Weighted {
-                x: p.x,
-                y: p.y,
-                w: 1.0,
-            }
+        .map(|p| Weighted {
+            x: p.x,
+            y: p.y,
+            w: 1.0,
         })
         .collect();
     let lo = frame.to_local(Coord {

@@ -207,12 +207,9 @@ pub fn dataset_tileset(engine: &Engine, base: &str) -> Value {
 /// The slippy tile of a lon/lat at zoom `z`.
 fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
     let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor().clamp(0.0, n - 1.0);
-    let lat = lat.to_radians();
-    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n)
-        .floor()
-        .clamp(0.0, n - 1.0);
-    (x as u32, y as u32)
+    let [x, y] = crate::tiles::tile::world(geo::Coord { x: lon, y: lat });
+    let index = |v: f64| (v * n).floor().clamp(0.0, n - 1.0) as u32;
+    (index(x), index(y))
 }
 
 #[cfg(test)]

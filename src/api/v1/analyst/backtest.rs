@@ -9,7 +9,7 @@ use super::super::answer::{
 };
 use super::super::filters::{Filters, bin_level};
 use super::kde::BANDWIDTH_M;
-use super::rows_and_frame;
+use super::{Local, local_incidents};
 use crate::analytics::backtest::{
     Located, Method, Options, Score, StepScores, Surface, backtest as run_backtest,
 };
@@ -283,21 +283,17 @@ fn located(
 ) -> Result<(Vec<Located>, Vec<[f64; 2]>), ApiError> {
     let level = bin_level(engine, res)?;
     let slots = area.slots(level);
-    let (rows, frame) = rows_and_frame(engine, history);
-    let t = &engine.incidents;
+    let Local { rows, at, frame } = local_incidents(engine, history);
     let incidents = rows
         .iter()
-        .map(|&r| {
+        .zip(&at)
+        .map(|(&r, p)| {
             let bin = level.rows()[r];
-            let p = frame.to_local(Coord {
-                x: t.lon[r],
-                y: t.lat[r],
-            });
             Located {
                 cell: (bin != NONE && slots[bin as usize] != NONE).then(|| slots[bin as usize]),
                 x: p.x,
                 y: p.y,
-                t: t.reported_at[r],
+                t: engine.incidents.reported_at[r],
             }
         })
         .collect();

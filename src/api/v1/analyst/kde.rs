@@ -5,7 +5,7 @@ use geo::Coord;
 use super::super::StudyAreas;
 use super::super::answer::{Feature, Kde, KdeProperties, KdeSummary, PolygonType, SquarePolygon};
 use super::super::filters::Filters;
-use super::rows_and_frame;
+use super::local_incidents;
 use crate::analytics::kde::{Raster, Weighted, default_bandwidth, density};
 use crate::api::params::{Metres, rounded};
 use crate::api::{ApiError, QueryParams};
@@ -43,20 +43,15 @@ pub fn kde(
     params: &QueryParams,
 ) -> Result<Vec<u8>, ApiError> {
     let filters = Filters::parse(engine, params, &["bandwidth_m", "cell_m"])?;
-    let (rows, frame) = rows_and_frame(engine, &filters.incidents);
-    let t = &engine.incidents;
-    let points: Vec<Weighted> = rows
+    let local = local_incidents(engine, &filters.incidents);
+    let frame = local.frame;
+    let points: Vec<Weighted> = local
+        .at
         .iter()
-        .map(|&r| {
-            let p = frame.to_local(Coord {
-                x: t.lon[r],
-                y: t.lat[r],
-            });
-            Weighted {
-                x: p.x,
-                y: p.y,
-                w: 1.0,
-            }
+        .map(|p| Weighted {
+            x: p.x,
+            y: p.y,
+            w: 1.0,
         })
         .collect();
     let (bandwidth, rule) = match params.get(BANDWIDTH_M.key) {

@@ -45,17 +45,37 @@ pub(super) fn numbers(
         .collect()
 }
 
-/// The matching rows and a metric frame centred on them.
-pub(super) fn rows_and_frame(engine: &Engine, filter: &IncidentFilter) -> (Vec<usize>, Frame) {
+/// The incidents an analysis runs on, in a metric frame centred on them.
+pub struct Local {
+    /// Their rows in the incident table, in time order.
+    pub rows: Vec<usize>,
+    /// Each row's position in metres east and north of the frame's origin.
+    pub at: Vec<Coord>,
+    pub frame: Frame,
+}
+
+/// The incidents matching `filter`, placed in a frame at their mean position: how every
+/// analyst's method (and its benchmark) turns lon/lat into the metres it measures in.
+#[must_use]
+pub fn local_incidents(engine: &Engine, filter: &IncidentFilter) -> Local {
     let mut rows = Vec::new();
     engine
         .incidents
         .for_each_match(filter, |row| rows.push(row));
     let t = &engine.incidents;
     let n = rows.len().max(1) as f64;
-    let centre = Coord {
+    let frame = Frame::at(Coord {
         x: rows.iter().map(|&r| t.lon[r]).sum::<f64>() / n,
         y: rows.iter().map(|&r| t.lat[r]).sum::<f64>() / n,
-    };
-    (rows, Frame::at(centre))
+    });
+    let at = rows
+        .iter()
+        .map(|&r| {
+            frame.to_local(Coord {
+                x: t.lon[r],
+                y: t.lat[r],
+            })
+        })
+        .collect();
+    Local { rows, at, frame }
 }

@@ -1,12 +1,11 @@
 //! `GET /api/v1/near-repeat`: Knox ratios and Monte Carlo p-values per distance and time band.
 
-use geo::Coord;
 use serde_json::Value;
 
 use super::super::StudyAreas;
 use super::super::answer::{KnoxOut, NearRepeatAnswer, NearRepeatBand, to_value};
 use super::super::filters::Filters;
-use super::{numbers, rows_and_frame};
+use super::{local_incidents, numbers};
 use crate::analytics::near_repeat::{Bands, Event, near_repeat as run_near_repeat, pair_count};
 use crate::api::params::{Integer, rounded};
 use crate::api::{ApiError, QueryParams};
@@ -60,20 +59,15 @@ pub fn near_repeat(
     let bands = Bands::new(distance, time).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let permutations = PERMUTATIONS.read(params)? as u32;
     let seed = SEED.read(params)?;
-    let (rows, frame) = rows_and_frame(engine, &filters.incidents);
-    let t = &engine.incidents;
-    let events: Vec<Event> = rows
+    let local = local_incidents(engine, &filters.incidents);
+    let events: Vec<Event> = local
+        .rows
         .iter()
-        .map(|&r| {
-            let p = frame.to_local(Coord {
-                x: t.lon[r],
-                y: t.lat[r],
-            });
-            Event {
-                x: p.x,
-                y: p.y,
-                t: t.reported_at[r],
-            }
+        .zip(&local.at)
+        .map(|(&r, p)| Event {
+            x: p.x,
+            y: p.y,
+            t: engine.incidents.reported_at[r],
         })
         .collect();
     let cap = MAX_PAIRS.min((MAX_PAIR_PERMUTATIONS / f64::from(permutations.max(1))) as usize);
