@@ -8,6 +8,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod feed;
+pub mod filter;
 pub mod geodata;
 pub mod geodesy;
 pub mod index;

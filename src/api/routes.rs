@@ -323,6 +323,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "application/schema+json",
         |_| get(ogc::collection_queryables),
     ),
+    read(
+        "/ogc/collections/{collection}/sortables",
+        "ogc",
+        "The properties a collection's items may be sorted by (`sortby`, JSON Schema)",
+        ogc_collection,
+        "application/schema+json",
+        |_| get(ogc::collection_sortables),
+    ),
     geojson_read(
         "/ogc/collections/{collection}/items",
         "ogc",

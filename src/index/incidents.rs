@@ -58,6 +58,8 @@ pub struct IncidentFilter {
     /// Community positions.
     pub communities: Vec<u32>,
     pub bbox: Option<Bbox>,
+    /// A CQL2 filter (`filter=`), tested after the others.
+    pub cql: Option<std::sync::Arc<crate::filter::incidents::IncidentPredicate>>,
 }
 
 impl IncidentTable {
@@ -314,7 +316,11 @@ impl IncidentTable {
     /// Calls `visit` with every row matching `filter`, in time order. The period is a binary
     /// search; the other filters are tests on byte columns, so aggregations need no row list.
     pub fn for_each_match(&self, filter: &IncidentFilter, mut visit: impl FnMut(usize)) {
-        let range = self.time_range(&filter.period);
+        let period = match &filter.cql {
+            Some(cql) => filter.period.intersect(&cql.period()),
+            None => filter.period,
+        };
+        let range = self.time_range(&period);
         let kinds = mask(filter.kinds.iter().map(|k| *k as u8));
         let statuses = mask(filter.statuses.iter().map(|s| *s as u8));
         let sources = mask(filter.sources.iter().map(|s| *s as u8));
@@ -330,7 +336,11 @@ impl IncidentTable {
                     & 1
                     != 0
             };
-        if filter.grids.is_empty() && filter.communities.is_empty() && filter.bbox.is_none() {
+        if filter.grids.is_empty()
+            && filter.communities.is_empty()
+            && filter.bbox.is_none()
+            && filter.cql.is_none()
+        {
             // The common case, kept to byte tests so the loop stays tight.
             for (r, codes) in range.zip(codes) {
                 if wanted(codes) {
@@ -353,6 +363,7 @@ impl IncidentTable {
             && filter
                 .bbox
                 .is_none_or(|b| b.holds(self.lon[r], self.lat[r]))
+            && filter.cql.as_ref().is_none_or(|c| c.matches(self, r))
     }
 
     /// Whether row `r` matches `filter`, tested on its own: the same rules as
@@ -370,6 +381,7 @@ impl IncidentTable {
             && filter
                 .bbox
                 .is_none_or(|b| b.holds(self.lon[r], self.lat[r]))
+            && filter.cql.as_ref().is_none_or(|c| c.matches(self, r))
     }
 
     /// The time span of all incidents, if any.

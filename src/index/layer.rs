@@ -6,6 +6,8 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
 use rustc_hash::FxHashMap;
 
+use crate::filter::eval::geometry_relation;
+use crate::filter::tree::{Shape, SpatialOp};
 use crate::model::{
     Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource, Street,
 };
@@ -16,6 +18,8 @@ pub trait Spatial {
     fn bounds(&self) -> Option<Rect>;
     /// Whether the geometry (not just its bounding box) meets `rect`.
     fn intersects_rect(&self, rect: &Rect) -> bool;
+    /// Whether `op(geometry, shape)` holds (a CQL2 spatial function).
+    fn relation(&self, op: SpatialOp, shape: &Shape) -> bool;
 }
 
 macro_rules! spatial_by_geometry {
@@ -24,6 +28,9 @@ macro_rules! spatial_by_geometry {
             fn id(&self) -> u64 { self.id }
             fn bounds(&self) -> Option<Rect> { self.geometry.bounding_rect().into() }
             fn intersects_rect(&self, rect: &Rect) -> bool { self.geometry.intersects(rect) }
+            fn relation(&self, op: SpatialOp, shape: &Shape) -> bool {
+                geometry_relation(op, &self.geometry, self.bounds(), shape)
+            }
         }
     )+};
 }

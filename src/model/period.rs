@@ -167,6 +167,19 @@ impl Period {
     pub fn overlaps(&self, a: i64, b: i64) -> bool {
         self.start.is_none_or(|s| b >= s) && self.end.is_none_or(|e| a <= e)
     }
+
+    /// The period both `self` and `other` cover (possibly empty: start after end).
+    #[must_use]
+    pub fn intersect(&self, other: &Self) -> Self {
+        let pick = |a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64| match (a, b) {
+            (Some(x), Some(y)) => Some(f(x, y)),
+            (x, y) => x.or(y),
+        };
+        Self {
+            start: pick(self.start, other.start, i64::max),
+            end: pick(self.end, other.end, i64::min),
+        }
+    }
 }
 
 #[cfg(test)]

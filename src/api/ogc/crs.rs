@@ -123,6 +123,27 @@ impl Crs {
         })
     }
 
+    /// A position given in this CRS (its axis order) as lon/lat: what `filter-crs` asks of a
+    /// filter's literal geometries.
+    ///
+    /// # Errors
+    /// A position the projection cannot take back, as a message.
+    pub fn to_lon_lat(self, a: f64, b: f64) -> Result<(f64, f64), String> {
+        match self {
+            Self::Crs84 => Ok((a, b)),
+            Self::LatLon(_) => Ok((b, a)),
+            Self::GaussKruger(_) => {
+                let (geographic, zone) = self
+                    .projection()
+                    .ok_or("the Gauss–Krüger projection did not build")?;
+                let mut p = (b, a, 0.0);
+                proj4rs::transform::transform(&zone, &geographic, &mut p)
+                    .map_err(|e| e.to_string())?;
+                Ok((p.0.to_degrees(), p.1.to_degrees()))
+            }
+        }
+    }
+
     /// A bbox given in this CRS (its axis order) as a lon/lat bbox: for a projected CRS the
     /// envelope of its four corners (which contains the projected rectangle).
     ///
@@ -140,27 +161,18 @@ impl Crs {
             Self::LatLon(_) => {
                 return Ok(format!("{},{},{},{}", v[1], v[0], v[3], v[2]).parse()?);
             }
-            Self::GaussKruger(_) => {
-                let (geographic, zone) = self.projection().ok_or_else(|| {
-                    ApiError::Internal("the Gauss–Krüger projection did not build".into())
-                })?;
-                [(v[0], v[1]), (v[0], v[3]), (v[2], v[1]), (v[2], v[3])]
-                    .iter()
-                    .map(|&(north, east)| {
-                        let mut p = (east, north, 0.0);
-                        proj4rs::transform::transform(&zone, &geographic, &mut p)
-                            .map(|()| Coord {
-                                x: p.0.to_degrees(),
-                                y: p.1.to_degrees(),
-                            })
-                            .map_err(|e| {
-                                ApiError::BadRequest(format!(
-                                    "`bbox` corner {north},{east} does not map back: {e}"
-                                ))
-                            })
-                    })
-                    .collect::<Result<_, _>>()?
-            }
+            Self::GaussKruger(_) => [(v[0], v[1]), (v[0], v[3]), (v[2], v[1]), (v[2], v[3])]
+                .iter()
+                .map(|&(north, east)| {
+                    self.to_lon_lat(north, east)
+                        .map(|(x, y)| Coord { x, y })
+                        .map_err(|e| {
+                            ApiError::BadRequest(format!(
+                                "`bbox` corner {north},{east} does not map back: {e}"
+                            ))
+                        })
+                })
+                .collect::<Result<_, _>>()?,
         };
         let fold = |f: fn(f64, f64) -> f64, pick: fn(&Coord) -> f64, init: f64| {
             corners.iter().map(pick).fold(init, f)

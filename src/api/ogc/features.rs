@@ -7,73 +7,21 @@ use serde_json::{Map, Value, json};
 
 use crate::index::Spatial;
 use crate::model::{
-    Building, BuildingUse, Community, District, Grid, IncidentKind, IncidentSource, IncidentStatus,
-    PatrolRoute, PatrolTrack, Resource, ResourceKind, Street, StreetClass, format_local,
+    Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource, Street, format_local,
 };
 
-/// The type of a filterable property, used to validate and canonicalise query values.
-#[derive(Debug, Clone, Copy)]
-pub enum FilterType {
-    Integer,
-    Boolean,
-    Text,
-    IncidentKind,
-    IncidentStatus,
-    IncidentSource,
-    ResourceKind,
-    BuildingUse,
-    StreetClass,
-}
-
-impl FilterType {
-    /// The canonical form of one query value, as [`OgcFeature::filter_value`] writes it.
-    ///
-    /// # Errors
-    /// A value of the wrong type or an unknown enum name, as a message.
-    pub fn canonical(self, value: &str) -> Result<String, String> {
-        let v = value.trim();
-        match self {
-            Self::Integer => v
-                .parse::<u64>()
-                .map(|n| n.to_string())
-                .map_err(|_| format!("`{v}` is not a non-negative integer")),
-            Self::Boolean => match v {
-                "true" | "false" => Ok(v.to_owned()),
-                _ => Err(format!("`{v}` is not true or false")),
-            },
-            Self::Text => Ok(v.to_owned()),
-            Self::IncidentKind => v
-                .parse::<IncidentKind>()
-                .map(|k| k.to_string())
-                .map_err(|e| e.to_string()),
-            Self::IncidentStatus => v
-                .parse::<IncidentStatus>()
-                .map(|k| k.to_string())
-                .map_err(|e| e.to_string()),
-            Self::IncidentSource => v
-                .parse::<IncidentSource>()
-                .map(|k| k.to_string())
-                .map_err(|e| e.to_string()),
-            Self::ResourceKind => v
-                .parse::<ResourceKind>()
-                .map(|k| k.to_string())
-                .map_err(|e| e.to_string()),
-            Self::BuildingUse => v
-                .parse::<BuildingUse>()
-                .map(|k| k.to_string())
-                .map_err(|e| e.to_string()),
-            Self::StreetClass => v
-                .parse::<StreetClass>()
-                .map(|k| k.to_string())
-                .map_err(|e| e.to_string()),
-        }
-    }
-}
+pub use crate::filter::Type as FilterType;
+use crate::filter::tree::{Shape, SpatialOp};
+use crate::filter::{Queryable, Record, Type, Val, q};
 
 /// An entity served as an OGC API feature.
 pub trait OgcFeature: Spatial {
     /// Properties that `?name=value[,value…]` filters on.
     const FILTERS: &'static [(&'static str, FilterType)];
+
+    /// Properties that CQL2 filters and `sortby` name (besides `geometry`): every scalar
+    /// property of [`Self::properties`], and `id`.
+    const QUERYABLES: &'static [Queryable];
 
     /// The feature's properties (without `id`).
     fn properties(&self) -> Map<String, Value>;
@@ -114,6 +62,12 @@ impl OgcFeature for District {
         ("central_city", FilterType::Boolean),
         ("name", FilterType::Text),
     ];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("name", Type::Text),
+        q("name_en", Type::Text),
+        q("central_city", Type::Boolean),
+    ];
     fn properties(&self) -> Map<String, Value> {
         props(
             json!({ "name": self.name, "name_en": self.name_en, "central_city": self.central_city }),
@@ -136,6 +90,14 @@ impl OgcFeature for Community {
         ("district_id", FilterType::Integer),
         ("name", FilterType::Text),
     ];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("name", Type::Text),
+        q("code", Type::Text),
+        q("district_id", Type::Integer),
+        q("households", Type::Integer),
+        q("population", Type::Integer),
+    ];
     fn properties(&self) -> Map<String, Value> {
         props(json!({
             "name": self.name, "code": self.code, "district_id": self.district_id,
@@ -156,6 +118,13 @@ impl OgcFeature for Community {
 
 impl OgcFeature for Grid {
     const FILTERS: &'static [(&'static str, FilterType)] = &[("community_id", FilterType::Integer)];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("community_id", Type::Integer),
+        q("name", Type::Text),
+        q("households", Type::Integer),
+        q("population", Type::Integer),
+    ];
     fn properties(&self) -> Map<String, Value> {
         props(json!({
             "community_id": self.community_id, "name": self.name,
@@ -176,6 +145,15 @@ impl OgcFeature for Building {
         ("community_id", FilterType::Integer),
         ("use", FilterType::BuildingUse),
         ("unmanaged", FilterType::Boolean),
+    ];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("grid_id", Type::Integer),
+        q("community_id", Type::Integer),
+        q("households", Type::Integer),
+        q("floors", Type::Integer),
+        q("use", Type::BuildingUse),
+        q("unmanaged", Type::Boolean),
     ];
     fn properties(&self) -> Map<String, Value> {
         props(json!({
@@ -203,6 +181,13 @@ impl OgcFeature for Resource {
         ("kind", FilterType::ResourceKind),
         ("community_id", FilterType::Integer),
     ];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("kind", Type::ResourceKind),
+        q("name", Type::Text),
+        q("capacity", Type::Integer),
+        q("community_id", Type::Integer),
+    ];
     fn properties(&self) -> Map<String, Value> {
         props(json!({
             "kind": self.kind, "name": self.name, "capacity": self.capacity,
@@ -226,6 +211,12 @@ impl OgcFeature for Street {
         ("class", FilterType::StreetClass),
         ("walkable", FilterType::Boolean),
     ];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("class", Type::StreetClass),
+        q("name", Type::Text),
+        q("walkable", Type::Boolean),
+    ];
     fn properties(&self) -> Map<String, Value> {
         props(json!({ "class": self.class, "name": self.name, "walkable": self.walkable }))
     }
@@ -245,6 +236,14 @@ impl OgcFeature for PatrolRoute {
     const FILTERS: &'static [(&'static str, FilterType)] = &[
         ("community_id", FilterType::Integer),
         ("weekday", FilterType::Integer),
+    ];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("community_id", Type::Integer),
+        q("team", Type::Text),
+        q("weekday", Type::Integer),
+        q("start_time", Type::Text),
+        q("end_time", Type::Text),
     ];
     fn properties(&self) -> Map<String, Value> {
         props(json!({
@@ -269,6 +268,14 @@ impl OgcFeature for PatrolTrack {
         ("community_id", FilterType::Integer),
         ("route_id", FilterType::Integer),
     ];
+    const QUERYABLES: &'static [Queryable] = &[
+        q("id", Type::Integer),
+        q("route_id", Type::Integer),
+        q("community_id", Type::Integer),
+        q("team", Type::Text),
+        q("started_at", Type::Timestamp),
+        q("ended_at", Type::Timestamp),
+    ];
     fn properties(&self) -> Map<String, Value> {
         props(json!({
             "route_id": opt_id(self.route_id), "community_id": self.community_id, "team": self.team,
@@ -288,5 +295,46 @@ impl OgcFeature for PatrolTrack {
     }
     fn time_span(&self) -> Option<(i64, i64)> {
         Some((self.started_at, self.ended_at))
+    }
+}
+
+/// A static feature read as a CQL2 record: values come from its GeoJSON properties, so a
+/// filter sees exactly what the client is served.
+pub struct FeatureRecord<'a, T> {
+    pub item: &'a T,
+    pub properties: Map<String, Value>,
+}
+
+impl<'a, T: OgcFeature> FeatureRecord<'a, T> {
+    pub fn new(item: &'a T) -> Self {
+        Self {
+            item,
+            properties: item.properties(),
+        }
+    }
+}
+
+impl<T: OgcFeature> Record for FeatureRecord<'_, T> {
+    #[allow(clippy::cast_precision_loss)] // ids stay below 2^53 (city prefix × 10⁹)
+    fn value(&self, property: usize) -> Val<'_> {
+        let Some(q) = T::QUERYABLES.get(property) else {
+            return Val::Null;
+        };
+        if q.name == "id" {
+            return Val::Number(self.item.id() as f64);
+        }
+        match self.properties.get(q.name) {
+            Some(Value::Number(n)) => n.as_f64().map_or(Val::Null, Val::Number),
+            Some(Value::Bool(b)) => Val::Bool(*b),
+            Some(Value::String(s)) if q.ty == Type::Timestamp => {
+                crate::model::parse_instant(s).map_or(Val::Null, Val::Time)
+            }
+            Some(Value::String(s)) => Val::Text(Cow::Borrowed(s)),
+            _ => Val::Null,
+        }
+    }
+
+    fn spatial(&self, op: SpatialOp, shape: &Shape) -> bool {
+        self.item.relation(op, shape)
     }
 }

@@ -3,9 +3,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::features::{FilterType, OgcFeature};
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use super::crs::Crs;
+use super::features::{FeatureRecord, FilterType, OgcFeature};
 use crate::api::params::{Choice, Integer};
 use crate::api::{ApiError, QueryParams};
+use crate::filter::incidents::{AreaIds, IncidentPredicate, IncidentRow};
+use crate::filter::{Filter, Lang, Queryable, Record, Val};
 use crate::index::{Engine, IncidentFilter, IncidentTable, Layer, NONE};
 use crate::model::{Bbox, Period, format_local};
 
@@ -39,8 +45,18 @@ pub const OFFSET: Integer = Integer {
     about: "first feature",
 };
 
-const PAGING_KEYS: [&str; 7] = [
-    "bbox", "bbox-crs", "limit", "offset", "datetime", "f", "crs",
+const PAGING_KEYS: [&str; 11] = [
+    "bbox",
+    "bbox-crs",
+    "limit",
+    "offset",
+    "datetime",
+    "f",
+    "crs",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "sortby",
 ];
 
 /// A page of results before rendering.
@@ -55,6 +71,10 @@ pub struct Common {
     pub offset: usize,
     pub bbox: Option<Bbox>,
     pub period: Option<Period>,
+    /// `filter=`, with its language and the CRS of its geometries.
+    filter: Option<(String, Lang, Crs)>,
+    /// `sortby=`: properties, `-` before a name for descending.
+    sortby: Option<String>,
 }
 
 impl Common {
@@ -83,8 +103,111 @@ impl Common {
                 (None, None) => None,
             },
             period: params.get("datetime").map(Period::parse_ogc).transpose()?,
+            filter: filter_param(params)?,
+            sortby: params.get("sortby").map(str::to_owned),
         })
     }
+
+    /// The CQL2 filter compiled against `schema`, if one was given.
+    ///
+    /// # Errors
+    /// The filter's own errors, as 400s.
+    pub fn compile(&self, schema: &[Queryable]) -> Result<Option<Filter>, ApiError> {
+        let Some((source, lang, crs)) = &self.filter else {
+            return Ok(None);
+        };
+        Filter::parse(source, *lang, schema, &|a, b| crs.to_lon_lat(a, b))
+            .map(Some)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))
+    }
+
+    /// The sort keys: positions in `schema`, descending or not.
+    ///
+    /// # Errors
+    /// A name outside `schema`.
+    pub fn sort_keys(&self, schema: &[Queryable]) -> Result<Vec<(usize, bool)>, ApiError> {
+        let Some(given) = &self.sortby else {
+            return Ok(Vec::new());
+        };
+        given
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| {
+                let (name, descending) = match k.as_bytes()[0] {
+                    b'-' => (&k[1..], true),
+                    b'+' => (&k[1..], false),
+                    _ => (k, false),
+                };
+                let name = name.trim();
+                schema
+                    .iter()
+                    .position(|q| q.name == name)
+                    .map(|i| (i, descending))
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = schema.iter().map(|q| q.name).collect();
+                        ApiError::BadRequest(format!(
+                            "`sortby`: `{}` is not a sortable; the sortables are: {}",
+                            name.chars().take(64).collect::<String>(),
+                            known.join(", ")
+                        ))
+                    })
+            })
+            .collect()
+    }
+}
+
+/// `filter`, `filter-lang` and `filter-crs`, read together.
+fn filter_param(params: &QueryParams) -> Result<Option<(String, Lang, Crs)>, ApiError> {
+    let lang = params
+        .get("filter-lang")
+        .map(Lang::parse)
+        .transpose()
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let crs = params.get("filter-crs").map(Crs::parse).transpose()?;
+    match params.get("filter") {
+        Some(source) => Ok(Some((
+            source.to_owned(),
+            lang.unwrap_or(Lang::Text),
+            crs.unwrap_or(Crs::Crs84),
+        ))),
+        None if lang.is_some() || crs.is_some() => Err(ApiError::BadRequest(
+            "`filter-lang` and `filter-crs` need a `filter`".into(),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Orders two values for `sortby`: NULLs last ascending (first descending), as PostgreSQL
+/// sorts them.
+fn sort_order(a: &Val<'_>, b: &Val<'_>) -> Ordering {
+    match (a, b) {
+        (Val::Null, Val::Null) => Ordering::Equal,
+        (Val::Null, _) => Ordering::Greater,
+        (_, Val::Null) => Ordering::Less,
+        (Val::Number(x), Val::Number(y)) => x.total_cmp(y),
+        (Val::Text(x), Val::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
+        (Val::Time(x), Val::Time(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    }
+}
+
+/// Sorts `items` by `keys`, stably (ties keep their order), reading values with `record`.
+fn sort_by_keys<R: Record>(items: &mut [u32], keys: &[(usize, bool)], record: impl Fn(u32) -> R) {
+    if keys.is_empty() {
+        return;
+    }
+    items.sort_by(|&a, &b| {
+        let (ra, rb) = (record(a), record(b));
+        keys.iter()
+            .map(|&(k, descending)| {
+                let o = sort_order(&ra.value(k), &rb.value(k));
+                if descending { o.reverse() } else { o }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
 }
 
 /// Parses `key=a,b,…` filters into canonical value lists.
@@ -131,18 +254,25 @@ pub fn static_page_where<T: OgcFeature>(
 ) -> Result<(Common, Page), ApiError> {
     let common = Common::parse(params, T::FILTERS)?;
     let filters = property_filters(params, T::FILTERS)?;
-    let positions: Vec<u32> = match common.bbox {
-        Some(bbox) => {
-            let mut hits: Vec<u32> = bbox
-                .rects()
-                .iter()
-                .flat_map(|r| layer.intersecting(r))
-                .collect();
-            hits.sort_unstable();
-            hits.dedup();
-            hits
-        }
-        None => (0..layer.len() as u32).collect(),
+    let cql = common.compile(T::QUERYABLES)?;
+    let sort = common.sort_keys(T::QUERYABLES)?;
+    // The R-tree finds the candidates of a bbox, and of a spatial condition the filter needs.
+    let mut rects: Vec<geo::Rect> = common.bbox.map(|b| b.rects()).unwrap_or_default();
+    if let Some(r) = cql.as_ref().and_then(Filter::bounds) {
+        rects = if common.bbox.is_none() {
+            vec![r]
+        } else {
+            rects.iter().filter_map(|b| intersection(b, &r)).collect()
+        };
+    }
+    let narrowed = common.bbox.is_some() || cql.as_ref().and_then(Filter::bounds).is_some();
+    let positions: Vec<u32> = if narrowed {
+        let mut hits: Vec<u32> = rects.iter().flat_map(|r| layer.intersecting(r)).collect();
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    } else {
+        (0..layer.len() as u32).collect()
     };
     let items = layer.items();
     let mut matched = Vec::with_capacity(positions.len());
@@ -163,10 +293,17 @@ pub fn static_page_where<T: OgcFeature>(
             item.filter_value(key)
                 .is_some_and(|v| values.iter().any(|x| *x == v))
         });
-        if passes {
+        if passes
+            && cql
+                .as_ref()
+                .is_none_or(|f| f.matches(&FeatureRecord::new(item)))
+        {
             matched.push(p);
         }
     }
+    sort_by_keys(&mut matched, &sort, |p| {
+        FeatureRecord::new(&items[p as usize])
+    });
     let features = matched
         .iter()
         .skip(common.offset)
@@ -180,6 +317,13 @@ pub fn static_page_where<T: OgcFeature>(
             features,
         },
     ))
+}
+
+/// The overlap of two rectangles, if they meet.
+fn intersection(a: &geo::Rect, b: &geo::Rect) -> Option<geo::Rect> {
+    let (min_x, min_y) = (a.min().x.max(b.min().x), a.min().y.max(b.min().y));
+    let (max_x, max_y) = (a.max().x.min(b.max().x), a.max().y.min(b.max().y));
+    (min_x <= max_x && min_y <= max_y).then(|| geo::Rect::new((min_x, min_y), (max_x, max_y)))
 }
 
 /// One static feature as GeoJSON.
@@ -202,6 +346,12 @@ pub const INCIDENT_FILTERS: &[(&str, FilterType)] = &[
 /// Bad parameters.
 pub fn incident_page(engine: &Engine, params: &QueryParams) -> Result<(Common, Page), ApiError> {
     let common = Common::parse(params, INCIDENT_FILTERS)?;
+    let schema = crate::filter::incidents::QUERYABLES;
+    let ids = AreaIds::of(engine);
+    let cql = common
+        .compile(schema)?
+        .map(|f| Arc::new(IncidentPredicate::new(f, ids.clone())));
+    let sort = common.sort_keys(schema)?;
     let list = |key: &str| {
         params
             .get(key)
@@ -277,8 +427,14 @@ pub fn incident_page(engine: &Engine, params: &QueryParams) -> Result<(Common, P
         grids: grids.unwrap_or_default(),
         communities: communities.unwrap_or_default(),
         bbox: common.bbox,
+        cql,
     };
-    let rows = engine.incidents.select(&filter);
+    let mut rows = engine.incidents.select(&filter);
+    sort_by_keys(&mut rows, &sort, |r| IncidentRow {
+        table: &engine.incidents,
+        row: r as usize,
+        ids: &ids,
+    });
     let features = rows
         .iter()
         .skip(common.offset)

@@ -90,6 +90,21 @@ pub(in crate::api) async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
             "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+            "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
+            "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sorting",
+            "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+            "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+            "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+            "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+            "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+            "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+            "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+            "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+            "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+            "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
@@ -243,9 +258,27 @@ pub(in crate::api) async fn collection_queryables(
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    no_params(raw.as_deref())?;
+    schema_document(&headers, path, raw.as_deref(), queryables::queryables)
+}
+
+/// `/ogc/collections/{id}/sortables`: what its items may be sorted by (JSON Schema).
+pub(in crate::api) async fn collection_sortables(
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    schema_document(&headers, path, raw.as_deref(), queryables::sortables)
+}
+
+fn schema_document(
+    headers: &HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    raw: Option<&str>,
+    document: fn(CollectionId, &str) -> Value,
+) -> Result<Response, ApiError> {
+    no_params(raw)?;
     let id = collection_id(&path_value(path)?)?;
-    let body = queryables::queryables(id, &base_url(&headers));
+    let body = document(id, &base_url(headers));
     Ok((
         [(header::CONTENT_TYPE, "application/schema+json")],
         serde_json::to_vec(&body).unwrap_or_default(),

@@ -336,6 +336,26 @@ pub(in crate::api) fn ogc_items() -> Vec<Value> {
         ),
         FORMAT.doc(),
         query(
+            "filter",
+            string(),
+            "a CQL2 filter (OGC API – Features Part 3) on the collection's queryables, e.g. kind = 'dispute' AND S_INTERSECTS(geometry, BBOX(112.1, 31.0, 112.2, 31.1))",
+        ),
+        query(
+            "filter-lang",
+            string(),
+            "cql2-text (default; also cql-text) or cql2-json",
+        ),
+        query(
+            "filter-crs",
+            string(),
+            "the CRS of the filter's geometries (as `crs`; CRS84 by default)",
+        ),
+        query(
+            "sortby",
+            string(),
+            "sortables, comma-separated, `-` before one for descending, e.g. -reported_at,kind",
+        ),
+        query(
             "kind",
             string(),
             "property filter (per collection; see the collection's queryables in README)",

@@ -1,0 +1,152 @@
+//! Filters on the incident table: its queryables, and evaluation straight on its columns
+//! (no feature is built to test a row).
+
+use std::borrow::Cow;
+
+use geo::{Point, Rect};
+
+use super::eval::point_relation;
+use super::schema::{Queryable, Type, q};
+use super::tree::{Shape, SpatialOp};
+use super::{Filter, Record, Val};
+use crate::index::{IncidentTable, NONE};
+use crate::model::Period;
+
+/// What incidents may be filtered on, in the order [`IncidentRow::value`] reads them.
+pub const QUERYABLES: &[Queryable] = &[
+    q("id", Type::Integer),
+    q("kind", Type::IncidentKind),
+    q("status", Type::IncidentStatus),
+    q("source", Type::IncidentSource),
+    q("reported_at", Type::Timestamp),
+    q("resolved_at", Type::Timestamp),
+    q("occurred_from", Type::Timestamp),
+    q("occurred_to", Type::Timestamp),
+    q("grid_id", Type::Integer),
+    q("community_id", Type::Integer),
+];
+
+/// The position of `reported_at` in [`QUERYABLES`].
+const REPORTED_AT: usize = 4;
+
+/// A compiled filter bound to the incident table, with the ids its position columns stand
+/// for (the table keeps grid and community positions, filters name ids).
+#[derive(Debug)]
+pub struct IncidentPredicate {
+    filter: Filter,
+    ids: AreaIds,
+    bounds: Option<Rect>,
+    period: Period,
+}
+
+/// The ids of the grids and communities, by position (the table keeps positions).
+#[derive(Debug, Clone, Default)]
+pub struct AreaIds {
+    pub grids: Vec<u64>,
+    pub communities: Vec<u64>,
+}
+
+impl AreaIds {
+    #[must_use]
+    pub fn of(engine: &crate::index::Engine) -> Self {
+        Self {
+            grids: engine.grids.items().iter().map(|g| g.id).collect(),
+            communities: engine.communities.items().iter().map(|c| c.id).collect(),
+        }
+    }
+}
+
+impl IncidentPredicate {
+    #[must_use]
+    pub fn new(filter: Filter, ids: AreaIds) -> Self {
+        let bounds = filter.bounds();
+        let (start, end) = filter.time_bounds(REPORTED_AT);
+        Self {
+            filter,
+            ids,
+            bounds,
+            period: Period { start, end },
+        }
+    }
+
+    /// The filter this predicate evaluates.
+    #[must_use]
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    /// Bounds on `reported_at` every match meets (for the table's binary search).
+    #[must_use]
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// Whether row `r` of `table` matches.
+    #[must_use]
+    pub fn matches(&self, table: &IncidentTable, r: usize) -> bool {
+        if let Some(b) = &self.bounds {
+            let (x, y) = (table.lon[r], table.lat[r]);
+            if x < b.min().x || x > b.max().x || y < b.min().y || y > b.max().y {
+                return false;
+            }
+        }
+        self.filter.matches(&IncidentRow {
+            table,
+            row: r,
+            ids: &self.ids,
+        })
+    }
+}
+
+/// One row of the table, read as a feature.
+pub struct IncidentRow<'a> {
+    pub table: &'a IncidentTable,
+    pub row: usize,
+    pub ids: &'a AreaIds,
+}
+
+fn time(t: i64) -> Val<'static> {
+    if t == i64::MIN {
+        Val::Null
+    } else {
+        Val::Time(t)
+    }
+}
+
+#[allow(clippy::cast_precision_loss)] // ids stay below 2^53 (city prefix × 10⁹)
+fn id_at(ids: &[u64], pos: u32) -> Val<'static> {
+    if pos == NONE {
+        Val::Null
+    } else {
+        ids.get(pos as usize)
+            .map_or(Val::Null, |&id| Val::Number(id as f64))
+    }
+}
+
+impl Record for IncidentRow<'_> {
+    #[allow(clippy::cast_precision_loss)] // ids stay below 2^53 (city prefix × 10⁹)
+    fn value(&self, property: usize) -> Val<'_> {
+        let (t, r) = (self.table, self.row);
+        match property {
+            0 => Val::Number(t.id[r] as f64),
+            1 => Val::Text(Cow::Borrowed(t.kind[r].as_str())),
+            2 => Val::Text(Cow::Borrowed(t.status[r].as_str())),
+            3 => Val::Text(Cow::Borrowed(t.source[r].as_str())),
+            4 => Val::Time(t.reported_at[r]),
+            5 => time(t.resolved_at[r]),
+            6 => t.occurred[r].map_or(Val::Null, |o| Val::Time(o.from)),
+            7 => t.occurred[r].map_or(Val::Null, |o| Val::Time(o.to)),
+            8 => id_at(&self.ids.grids, t.grid[r]),
+            9 => id_at(&self.ids.communities, t.community[r]),
+            _ => Val::Null,
+        }
+    }
+
+    fn spatial(&self, op: SpatialOp, shape: &Shape) -> bool {
+        point_relation(
+            op,
+            Point::new(self.table.lon[self.row], self.table.lat[self.row]),
+            shape,
+        )
+    }
+}
