@@ -72,7 +72,7 @@ pub struct Common {
     pub bbox: Option<Bbox>,
     pub period: Option<Period>,
     /// `filter=`, with its language and the CRS of its geometries.
-    filter: Option<(String, Lang, Crs)>,
+    filter: Option<FilterParam>,
     /// `sortby=`: properties, `-` before a name for descending.
     sortby: Option<String>,
 }
@@ -103,7 +103,7 @@ impl Common {
                 (None, None) => None,
             },
             period: params.get("datetime").map(Period::parse_ogc).transpose()?,
-            filter: filter_param(params)?,
+            filter: FilterParam::read(params)?,
             sortby: params.get("sortby").map(str::to_owned),
         })
     }
@@ -113,12 +113,7 @@ impl Common {
     /// # Errors
     /// The filter's own errors, as 400s.
     pub fn compile(&self, schema: &[Queryable]) -> Result<Option<Filter>, ApiError> {
-        let Some((source, lang, crs)) = &self.filter else {
-            return Ok(None);
-        };
-        Filter::parse(source, *lang, schema, &|a, b| crs.to_lon_lat(a, b))
-            .map(Some)
-            .map_err(|e| ApiError::BadRequest(e.to_string()))
+        self.filter.as_ref().map(|f| f.compile(schema)).transpose()
     }
 
     /// The sort keys: positions in `schema`, descending or not.
@@ -157,24 +152,46 @@ impl Common {
     }
 }
 
-/// `filter`, `filter-lang` and `filter-crs`, read together.
-fn filter_param(params: &QueryParams) -> Result<Option<(String, Lang, Crs)>, ApiError> {
-    let lang = params
-        .get("filter-lang")
-        .map(Lang::parse)
-        .transpose()
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let crs = params.get("filter-crs").map(Crs::parse).transpose()?;
-    match params.get("filter") {
-        Some(source) => Ok(Some((
-            source.to_owned(),
-            lang.unwrap_or(Lang::Text),
-            crs.unwrap_or(Crs::Crs84),
-        ))),
-        None if lang.is_some() || crs.is_some() => Err(ApiError::BadRequest(
-            "`filter-lang` and `filter-crs` need a `filter`".into(),
-        )),
-        None => Ok(None),
+/// A CQL2 filter as asked: `filter`, `filter-lang` and `filter-crs`, read together.
+pub(crate) struct FilterParam {
+    source: String,
+    lang: Lang,
+    crs: Crs,
+}
+
+impl FilterParam {
+    /// The request's filter, if it has one.
+    ///
+    /// # Errors
+    /// An unknown language or CRS, or either without a filter.
+    pub(crate) fn read(params: &QueryParams) -> Result<Option<Self>, ApiError> {
+        let lang = params
+            .get("filter-lang")
+            .map(Lang::parse)
+            .transpose()
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let crs = params.get("filter-crs").map(Crs::parse).transpose()?;
+        match params.get("filter") {
+            Some(source) => Ok(Some(Self {
+                source: source.to_owned(),
+                lang: lang.unwrap_or(Lang::Text),
+                crs: crs.unwrap_or(Crs::Crs84),
+            })),
+            None if lang.is_some() || crs.is_some() => Err(ApiError::BadRequest(
+                "`filter-lang` and `filter-crs` need a `filter`".into(),
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// The filter compiled against `schema`.
+    ///
+    /// # Errors
+    /// The filter's own errors, as 400s.
+    pub(crate) fn compile(&self, schema: &[Queryable]) -> Result<Filter, ApiError> {
+        let crs = self.crs;
+        Filter::parse(&self.source, self.lang, schema, &|a, b| crs.to_lon_lat(a, b))
+            .map_err(|e| ApiError::BadRequest(e.to_string()))
     }
 }
 
@@ -252,6 +269,33 @@ pub fn static_page_where<T: OgcFeature>(
     params: &QueryParams,
     visible: impl Fn(&T) -> bool,
 ) -> Result<(Common, Page), ApiError> {
+    let (common, matched) = static_matches(layer, params, visible)?;
+    let items = layer.items();
+    let features = matched
+        .iter()
+        .skip(common.offset)
+        .take(common.limit)
+        .map(|&p| static_feature(&items[p as usize]))
+        .collect();
+    Ok((
+        common,
+        Page {
+            matched: matched.len(),
+            features,
+        },
+    ))
+}
+
+/// The positions of the items of a static layer that match the request and are `visible`,
+/// in the asked order.
+///
+/// # Errors
+/// Bad parameters, or `datetime` on a collection without time.
+pub fn static_matches<T: OgcFeature>(
+    layer: &Layer<T>,
+    params: &QueryParams,
+    visible: impl Fn(&T) -> bool,
+) -> Result<(Common, Vec<u32>), ApiError> {
     let common = Common::parse(params, T::FILTERS)?;
     let filters = property_filters(params, T::FILTERS)?;
     let cql = common.compile(T::QUERYABLES)?;
@@ -304,19 +348,7 @@ pub fn static_page_where<T: OgcFeature>(
     sort_by_keys(&mut matched, &sort, |p| {
         FeatureRecord::new(&items[p as usize])
     });
-    let features = matched
-        .iter()
-        .skip(common.offset)
-        .take(common.limit)
-        .map(|&p| static_feature(&items[p as usize]))
-        .collect();
-    Ok((
-        common,
-        Page {
-            matched: matched.len(),
-            features,
-        },
-    ))
+    Ok((common, matched))
 }
 
 /// The overlap of two rectangles, if they meet.
@@ -345,6 +377,30 @@ pub const INCIDENT_FILTERS: &[(&str, FilterType)] = &[
 /// # Errors
 /// Bad parameters.
 pub fn incident_page(engine: &Engine, params: &QueryParams) -> Result<(Common, Page), ApiError> {
+    let (common, rows) = incident_matches(engine, params)?;
+    let features = rows
+        .iter()
+        .skip(common.offset)
+        .take(common.limit)
+        .map(|&r| incident_feature(engine, r as usize))
+        .collect();
+    Ok((
+        common,
+        Page {
+            matched: rows.len(),
+            features,
+        },
+    ))
+}
+
+/// The rows of the incidents that match the request, in the asked order.
+///
+/// # Errors
+/// Bad parameters.
+pub fn incident_matches(
+    engine: &Engine,
+    params: &QueryParams,
+) -> Result<(Common, Vec<u32>), ApiError> {
     let common = Common::parse(params, INCIDENT_FILTERS)?;
     let schema = crate::filter::incidents::QUERYABLES;
     let ids = AreaIds::of(engine);
@@ -402,13 +458,7 @@ pub fn incident_page(engine: &Engine, params: &QueryParams) -> Result<(Common, P
     // An id filter naming no existing grid/community matches nothing.
     if grids.as_ref().is_some_and(Vec::is_empty) || communities.as_ref().is_some_and(Vec::is_empty)
     {
-        return Ok((
-            common,
-            Page {
-                matched: 0,
-                features: Vec::new(),
-            },
-        ));
+        return Ok((common, Vec::new()));
     }
     let filter = IncidentFilter {
         kinds: list("kind")
@@ -435,19 +485,7 @@ pub fn incident_page(engine: &Engine, params: &QueryParams) -> Result<(Common, P
         row: r as usize,
         ids: &ids,
     });
-    let features = rows
-        .iter()
-        .skip(common.offset)
-        .take(common.limit)
-        .map(|&r| incident_feature(engine, r as usize))
-        .collect();
-    Ok((
-        common,
-        Page {
-            matched: rows.len(),
-            features,
-        },
-    ))
+    Ok((common, rows))
 }
 
 /// One incident as GeoJSON.

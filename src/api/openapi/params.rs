@@ -85,6 +85,21 @@ pub(in crate::api) fn filters() -> Vec<Value> {
             "statuses",
             "status",
         ),
+        query(
+            "filter",
+            string(),
+            "a CQL2 filter on the incidents' queryables (as /ogc/collections/incidents/queryables lists them), e.g. kind IN ('dispute','petition') AND S_WITHIN(geometry, POLYGON((…)))",
+        ),
+        query(
+            "filter-lang",
+            string(),
+            "cql2-text (default; also cql-text) or cql2-json",
+        ),
+        query(
+            "filter-crs",
+            string(),
+            "the CRS of the filter's geometries (CRS84 by default; EPSG 4326, 4490 or a Gauss–Krüger zone)",
+        ),
     ]
 }
 

@@ -1,12 +1,27 @@
 //! The common analytics filters (`kind`, `from`, `to`, `community`, `grid`, `bbox`, `status`)
 //! parsed once into an [`IncidentFilter`] plus the chosen areas.
 
+use std::sync::Arc;
+
+use crate::api::ogc::FilterParam;
 use crate::api::{ApiError, QueryParams};
+use crate::filter::incidents::{AreaIds, IncidentPredicate};
 use crate::index::{BinLevel, Engine, IncidentFilter};
 use crate::model::{IncidentKind, IncidentStatus, Period};
 
 /// Query keys every analytics endpoint takes.
-pub const COMMON_KEYS: [&str; 7] = ["kind", "from", "to", "community", "grid", "bbox", "status"];
+pub const COMMON_KEYS: [&str; 10] = [
+    "kind",
+    "from",
+    "to",
+    "community",
+    "grid",
+    "bbox",
+    "status",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+];
 
 /// Parsed analytics filters.
 #[derive(Debug, Clone)]
@@ -46,6 +61,21 @@ pub(crate) fn positions(
                 .ok_or_else(|| ApiError::BadRequest(format!("`{key}`: there is no {key} {id}")))
         })
         .collect()
+}
+
+/// The CQL2 filter of `filter`/`filter-lang`/`filter-crs`, on the incidents' queryables.
+fn incident_cql(
+    engine: &Engine,
+    params: &QueryParams,
+) -> Result<Option<Arc<IncidentPredicate>>, ApiError> {
+    let Some(asked) = FilterParam::read(params)? else {
+        return Ok(None);
+    };
+    let filter = asked.compile(crate::filter::incidents::QUERYABLES)?;
+    Ok(Some(Arc::new(IncidentPredicate::new(
+        filter,
+        AreaIds::of(engine),
+    ))))
 }
 
 impl Filters {
@@ -101,6 +131,7 @@ impl Filters {
                 grids: grids.clone(),
                 communities: communities.clone(),
                 bbox: params.get("bbox").map(str::parse).transpose()?,
+                cql: incident_cql(engine, params)?,
                 ..IncidentFilter::default()
             },
             communities,
