@@ -10,7 +10,7 @@ mod health;
 mod limits;
 mod metrics;
 pub(crate) mod ogc;
-pub use self::ogc::matching_ids;
+pub use self::ogc::{matching_ids, queryables_of};
 mod openapi;
 pub mod params;
 mod query;

@@ -190,8 +190,10 @@ impl FilterParam {
     /// The filter's own errors, as 400s.
     pub(crate) fn compile(&self, schema: &[Queryable]) -> Result<Filter, ApiError> {
         let crs = self.crs;
-        Filter::parse(&self.source, self.lang, schema, &|a, b| crs.to_lon_lat(a, b))
-            .map_err(|e| ApiError::BadRequest(e.to_string()))
+        Filter::parse(&self.source, self.lang, schema, &|a, b| {
+            crs.to_lon_lat(a, b)
+        })
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
     }
 }
 

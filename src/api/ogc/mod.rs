@@ -20,8 +20,8 @@ use serde_json::{Value, json};
 pub(crate) use self::collections::CollectionId;
 use self::collections::describe;
 use self::crs::Crs;
-pub(crate) use self::items::{FilterParam, incident_feature};
 use self::items::{Common, Page, incident_page, static_feature, static_page, static_page_where};
+pub(crate) use self::items::{FilterParam, incident_feature};
 use super::{ApiError, AppState, Caller, QueryParams, Scope};
 use crate::index::Engine;
 
@@ -345,6 +345,14 @@ pub fn matching_ids(engine: &Engine, collection: &str, query: &str) -> Result<Ve
                 .collect())
         }
     }
+}
+
+/// The queryables of the collection named `collection` (empty for an unknown name).
+#[must_use]
+pub fn queryables_of(collection: &str) -> &'static [crate::filter::Queryable] {
+    collection
+        .parse::<CollectionId>()
+        .map_or(&[], queryables::queryables_of)
 }
 
 /// A GeoJSON answer with the CRS its coordinates are in (`Content-Crs`, Part 2).
