@@ -148,6 +148,81 @@ fn gdal_reads_every_collection() {
     }
 }
 
+/// `numberMatched` of an items query, asked over plain HTTP.
+fn number_matched(port: u16, path: &str) -> u64 {
+    let (status, body) = http_get(port, path).expect("the server answers");
+    assert_eq!(status, 200, "{path}: {body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["numberMatched"].as_u64().unwrap()
+}
+
+/// GDAL sends `-where` to the server as a CQL2 filter (its request log shows
+/// `filter=…&filter-lang=cql-text`: the server's `/ogc/api` offers `cql-text`) and `-spat`
+/// as a `bbox`, and reads the features the server's own property and bbox filters select.
+#[test]
+fn gdal_pushes_where_and_spat_to_the_server() {
+    if gdal_missing() {
+        return;
+    }
+    let server = start_server();
+    let url = format!("OAPIF:http://127.0.0.1:{}/ogc", server.port);
+    let run = |extra: &[&str]| {
+        let out = Command::new("ogrinfo")
+            .args([
+                "-ro",
+                "-al",
+                "-q",
+                "-geom=NO",
+                "--config",
+                "CPL_DEBUG",
+                "ON",
+                &url,
+                "incidents",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout)
+                .matches("OGRFeature(")
+                .count() as u64,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (features, log) = run(&["-where", "kind = 'drainage' AND status = 'open'"]);
+    let fetches: Vec<&str> = log.lines().filter(|l| l.contains("HTTP: Fetch(")).collect();
+    assert!(
+        fetches.iter().any(|l| l.contains("/items?")
+            && l.contains("filter=")
+            && l.contains("filter-lang=cql-text")),
+        "GDAL did not send the filter:\n{}",
+        fetches.join("\n")
+    );
+    let expected = number_matched(
+        server.port,
+        "/ogc/collections/incidents/items?kind=drainage&status=open&limit=1",
+    );
+    assert!(expected > 0);
+    assert_eq!(features, expected);
+    let (features, log) = run(&["-spat", "112.19", "31.02", "112.20", "31.03"]);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("HTTP: Fetch(") && l.contains("bbox=")),
+        "GDAL did not send the bbox"
+    );
+    let expected = number_matched(
+        server.port,
+        "/ogc/collections/incidents/items?bbox=112.19,31.02,112.20,31.03&limit=1",
+    );
+    assert!(expected > 0);
+    assert_eq!(features, expected);
+}
+
 /// GDAL's MVT driver reads a composite tile straight from the server, with typed fields.
 #[test]
 fn gdal_reads_a_vector_tile() {
@@ -180,7 +255,7 @@ fn gdal_reads_a_vector_tile() {
 }
 
 /// `OWSLib` (`owslib.ogcapi.features`, as its users call it) reads the incidents' queryables,
-/// items filtered on a queryable, and items in CGCS2000 / Gauss–Krüger CM 111°E, whose
+/// items filtered on a queryable and by a CQL2 `filter`, sorted items, and items in CGCS2000 / Gauss–Krüger CM 111°E, whose
 /// coordinates equal pyproj's (`tests/fixtures/crs_reference.json`) within 1 mm. Skipped
 /// without `OWSLib` unless `GRIDWATCH_REQUIRE_OWSLIB` is set (scripts/test-all installs it).
 #[test]
@@ -206,6 +281,15 @@ assert "criminal_case" in queryables["properties"]["kind"]["enum"], queryables
 cases = api.collection_items("incidents", kind="criminal_case", limit=50)
 assert len(cases["features"]) == 50, len(cases["features"])
 assert all(f["properties"]["kind"] == "criminal_case" for f in cases["features"])
+box = "S_INTERSECTS(geometry, BBOX(112.19, 31.02, 112.21, 31.04))"
+cql = api.collection_items("incidents", filter=f"kind = 'criminal_case' AND {box}", limit=500)
+assert 0 < cql["numberMatched"] <= 500, cql["numberMatched"]
+for f in cql["features"]:
+    x, y = f["geometry"]["coordinates"]
+    assert f["properties"]["kind"] == "criminal_case" and 112.19 <= x <= 112.21 and 31.02 <= y <= 31.04
+newest = api.collection_items("incidents", sortby=("reported_at", "desc"), limit=3)
+times = [f["properties"]["reported_at"] for f in newest["features"]]
+assert times == sorted(times, reverse=True), times
 reference = json.load(open(sys.argv[2]))
 gk = api.collection_items("incidents", limit=30, crs="http://www.opengis.net/def/crs/EPSG/0/4546")
 expected = reference["projected"]["4546"]["incidents"]

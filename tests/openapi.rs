@@ -123,7 +123,16 @@ async fn the_ogc_landing_page_links_it_and_declares_oas30() {
         .iter()
         .find(|l| l["rel"] == "service-desc")
         .unwrap();
-    assert_eq!(desc["href"], "http://test.local/api/openapi.json");
+    assert_eq!(desc["href"], "http://test.local/ogc/api");
+    let ogc_api = request_to(state.clone(), "GET", "/ogc/api", None).await;
+    let typed: openapiv3::OpenAPI = serde_json::from_value(ogc_api.json.clone()).unwrap();
+    assert_eq!(typed.servers[0].url, "http://test.local/ogc");
+    assert!(
+        typed
+            .paths
+            .paths
+            .contains_key("/collections/incidents/items")
+    );
     assert_eq!(desc["type"], "application/vnd.oai.openapi+json;version=3.0");
     let conformance = request_to(state, "GET", "/ogc/conformance", None).await;
     assert!(

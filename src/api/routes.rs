@@ -324,6 +324,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         |_| get(ogc::collection_queryables),
     ),
     read(
+        "/ogc/api",
+        "ogc",
+        "The OGC API's own OpenAPI document (its server at /ogc; what GDAL reads to push filters)",
+        no_params,
+        super::openapi::MEDIA_TYPE,
+        |_| get(ogc::api_document),
+    ),
+    read(
         "/ogc/collections/{collection}/sortables",
         "ogc",
         "The properties a collection's items may be sorted by (`sortby`, JSON Schema)",

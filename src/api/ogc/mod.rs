@@ -1,6 +1,7 @@
 //! OGC API – Features Part 1 (Core, GeoJSON) under `/ogc`: landing page, conformance,
 //! collections, items with bbox/datetime/property filters and paging, single items.
 
+mod api_doc;
 mod collections;
 pub(crate) mod crs;
 mod features;
@@ -77,9 +78,23 @@ pub(in crate::api) async fn landing(
             { "href": format!("{base}/ogc/collections"), "rel": "data", "type": "application/json", "title": "Collections" },
             { "href": format!("{base}/ogc/tiles"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": "Vector tiles of the base layers" },
             { "href": format!("{base}/ogc/tileMatrixSets"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json", "title": "Tile matrix sets" },
-            { "href": format!("{base}/api/openapi.json"), "rel": "service-desc", "type": super::openapi::MEDIA_TYPE, "title": "The API definition (OpenAPI 3.0)" },
+            { "href": format!("{base}/ogc/api"), "rel": "service-desc", "type": super::openapi::MEDIA_TYPE, "title": "The OGC API's definition (OpenAPI 3.0)" },
+            { "href": format!("{base}/api/openapi.json"), "rel": "describedby", "type": super::openapi::MEDIA_TYPE, "title": "The whole application's API definition (OpenAPI 3.0)" },
         ],
     })))
+}
+
+/// `/ogc/api`: the OGC API's own OpenAPI document.
+pub(in crate::api) async fn api_document(
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw.as_deref())?;
+    Ok((
+        [(header::CONTENT_TYPE, super::openapi::MEDIA_TYPE)],
+        serde_json::to_vec(&api_doc::document(&base_url(&headers))).unwrap_or_default(),
+    )
+        .into_response())
 }
 
 pub(in crate::api) async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {

@@ -8,11 +8,28 @@
 use serde_json::{Map, Value, json};
 
 use super::collections::CollectionId;
-use super::features::OgcFeature;
+use super::features::{FilterType, OgcFeature};
+use super::items::INCIDENT_FILTERS;
 use crate::filter::{GEOMETRY, Queryable, Type};
 use crate::model::{
     Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource, Street,
 };
+
+/// The `?name=value[,value…]` property filters of a collection.
+#[must_use]
+pub fn filters_of(id: CollectionId) -> &'static [(&'static str, FilterType)] {
+    match id {
+        CollectionId::Districts => District::FILTERS,
+        CollectionId::Communities => Community::FILTERS,
+        CollectionId::Grids => Grid::FILTERS,
+        CollectionId::Buildings => Building::FILTERS,
+        CollectionId::Resources => Resource::FILTERS,
+        CollectionId::Streets => Street::FILTERS,
+        CollectionId::Incidents => INCIDENT_FILTERS,
+        CollectionId::PatrolRoutes => PatrolRoute::FILTERS,
+        CollectionId::PatrolTracks => PatrolTrack::FILTERS,
+    }
+}
 
 /// What CQL2 filters and `sortby` may name in a collection (besides `geometry`).
 #[must_use]
