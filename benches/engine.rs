@@ -127,5 +127,49 @@ fn bins(c: &mut Criterion, cells: &[u64], points: &[Coord]) {
     group.finish();
 }
 
-criterion_group!(benches, assignment);
+/// CQL2 filters on the 1M incidents: a spatial-and-attribute filter (compiled once, as a
+/// request compiles it, then evaluated on the columns), and the same with the compile.
+fn cql2_filters(c: &mut Criterion) {
+    use gridwatch::filter::incidents::{AreaIds, IncidentPredicate, QUERYABLES};
+    use gridwatch::filter::{Filter, Lang};
+    let engine = common::city_with_million_incidents();
+    let ids = AreaIds::of(&engine);
+    let texts = [
+        (
+            "polygon_and_kinds",
+            "kind IN ('dispute', 'petition') AND S_INTERSECTS(geometry, POLYGON((112.17 31.00, 112.23 31.00, 112.23 31.06, 112.17 31.06, 112.17 31.00)))",
+        ),
+        (
+            "box_kind_and_year",
+            "kind = 'dispute' AND S_INTERSECTS(geometry, BBOX(112.19, 31.02, 112.21, 31.04)) AND T_INTERSECTS(reported_at, INTERVAL('2020-01-01T00:00:00Z', '2020-12-31T23:59:59Z'))",
+        ),
+        (
+            "attributes_only",
+            "status = 'open' AND source IN ('patrol', 'hotline')",
+        ),
+    ];
+    let mut group = c.benchmark_group("cql2_1m_incidents");
+    group.sample_size(20);
+    for (name, text) in texts {
+        let filter = IncidentFilter {
+            cql: Some(std::sync::Arc::new(IncidentPredicate::new(
+                Filter::parse_lon_lat(text, Lang::Text, QUERYABLES)
+                    .expect("the benchmark filters compile"),
+                ids.clone(),
+            ))),
+            ..IncidentFilter::default()
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(engine.incidents.select(&filter).len()));
+        });
+    }
+    group.bench_function("parse_and_compile", |b| {
+        b.iter(|| {
+            black_box(Filter::parse_lon_lat(texts[0].1, Lang::Text, QUERYABLES).expect("compiles"))
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, assignment, cql2_filters);
 criterion_main!(benches);

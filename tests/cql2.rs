@@ -1,9 +1,12 @@
 //! CQL2 filters (OGC API – Features Part 3) against independent evaluators:
-//! - the `cql2` package from PyPI (`Expr.matches` on GeoJSON items built from `geodata/`, with
-//!   shapely checking the spatial ones), committed by `scripts/reference/cql2_filters.py`;
+//! - the `cql2` package from `PyPI` (`Expr.matches` on GeoJSON items built from `geodata/`,
+//!   with shapely checking the spatial ones), committed by `scripts/reference/cql2_filters.py`;
 //! - PostGIS answering the same filter written as SQL by `gridwatch::filter::sql`;
 //! - pyproj's Gauss–Krüger coordinates, for `filter-crs`.
+//!
 //! And the refusals: a malformed or unsupported filter is a 400 that says where and what.
+
+#![allow(clippy::unwrap_used, reason = "helpers fail loudly on bad fixtures")]
 
 mod common;
 

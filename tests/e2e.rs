@@ -152,8 +152,10 @@ fn gdal_reads_every_collection() {
 fn number_matched(port: u16, path: &str) -> u64 {
     let (status, body) = http_get(port, path).expect("the server answers");
     assert_eq!(status, 200, "{path}: {body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    json["numberMatched"].as_u64().unwrap()
+    let json: serde_json::Value = serde_json::from_str(&body).expect("items are JSON");
+    json["numberMatched"]
+        .as_u64()
+        .expect("items carry numberMatched")
 }
 
 /// GDAL sends `-where` to the server as a CQL2 filter (its request log shows

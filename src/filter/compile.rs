@@ -364,6 +364,7 @@ impl Compiler<'_> {
     }
 
     /// A literal geometry (WKT, GeoJSON or BBOX) in lon/lat.
+    #[allow(clippy::many_single_char_names)] // corners and coordinates
     fn shape(&self, e: &Expr) -> Result<Shape, FilterError> {
         let geometry: geo::Geometry = match e {
             Expr::BBox { bbox } => {
@@ -378,8 +379,8 @@ impl Compiler<'_> {
                     })
                     .collect::<Result<_, _>>()?;
                 let (x0, y0, x1, y1) = match v.as_slice() {
-                    [a, b, c, d] => (*a, *b, *c, *d),
-                    [a, b, _, c, d, _] => (*a, *b, *c, *d),
+                    // Four numbers, or six with heights (ignored).
+                    [a, b, c, d] | [a, b, _, c, d, _] => (*a, *b, *c, *d),
                     _ => {
                         return Err(FilterError::Invalid(
                             "BBOX takes four (or six) numbers".into(),

@@ -113,6 +113,7 @@ fn order(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
     }
 }
 
+#[allow(clippy::many_single_char_names)] // a scalar, a record and operands
 fn value<'r>(s: &'r Scalar, r: &'r impl Record) -> Val<'r> {
     match s {
         Scalar::Property(i) => r.value(*i),
@@ -139,12 +140,10 @@ fn arith(op: Arith, x: f64, y: f64) -> Option<f64> {
         Arith::Add => x + y,
         Arith::Sub => x - y,
         Arith::Mul => x * y,
-        Arith::Div if y == 0.0 => return None,
+        Arith::Div | Arith::Mod | Arith::IntDiv if y == 0.0 => return None,
         Arith::Div => x / y,
-        Arith::Mod if y == 0.0 => return None,
         Arith::Mod => x % y,
         Arith::Pow => x.powf(y),
-        Arith::IntDiv if y == 0.0 => return None,
         Arith::IntDiv => (x / y).trunc(),
     };
     v.is_finite().then_some(v)

@@ -232,14 +232,22 @@ impl Filter {
                         | TemporalOp::Equals
                         | TemporalOp::Starts
                         | TemporalOp::Finishes => {
-                            b0.into_iter().for_each(&mut raise);
-                            b1.into_iter().for_each(&mut lower);
+                            if let Some(t) = b0 {
+                                raise(t);
+                            }
+                            if let Some(t) = b1 {
+                                lower(t);
+                            }
                         }
                         TemporalOp::After => {
-                            b1.into_iter().for_each(|t| raise(t.saturating_add(1)));
+                            if let Some(t) = b1 {
+                                raise(t.saturating_add(1));
+                            }
                         }
                         TemporalOp::Before => {
-                            b0.into_iter().for_each(|t| lower(t.saturating_sub(1)));
+                            if let Some(t) = b0 {
+                                lower(t.saturating_sub(1));
+                            }
                         }
                         _ => {}
                     }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::collections::CollectionId;
 use super::queryables::filters_of;
 
-fn query(name: &str, schema: Value, description: &str) -> Value {
+fn query(name: &str, schema: &Value, description: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description })
 }
 
@@ -22,7 +22,7 @@ fn ok(media: &str, description: &str) -> Value {
     })
 }
 
-fn get(summary: &str, parameters: Vec<Value>, media: &str) -> Value {
+fn get(summary: &str, parameters: &[Value], media: &str) -> Value {
     json!({ "get": { "summary": summary, "parameters": parameters, "responses": ok(media, summary) } })
 }
 
@@ -35,60 +35,60 @@ fn items_parameters(id: CollectionId) -> Vec<Value> {
     let mut p = vec![
         query(
             "limit",
-            json!({ "type": "integer", "minimum": 1, "maximum": super::items::MAX_LIMIT }),
+            &json!({ "type": "integer", "minimum": 1, "maximum": super::items::MAX_LIMIT }),
             "page size",
         ),
         query(
             "offset",
-            json!({ "type": "integer", "minimum": 0 }),
+            &json!({ "type": "integer", "minimum": 0 }),
             "first feature",
         ),
         query(
             "bbox",
-            json!({ "type": "array", "items": { "type": "number" }, "minItems": 4, "maxItems": 4 }),
+            &json!({ "type": "array", "items": { "type": "number" }, "minItems": 4, "maxItems": 4 }),
             "minLon,minLat,maxLon,maxLat (or in bbox-crs)",
         ),
-        query("bbox-crs", json!({ "type": "string" }), "the CRS of bbox"),
+        query("bbox-crs", &json!({ "type": "string" }), "the CRS of bbox"),
         query(
             "crs",
-            json!({ "type": "string" }),
+            &json!({ "type": "string" }),
             "the CRS of the answer's coordinates",
         ),
         query(
             "datetime",
-            json!({ "type": "string" }),
+            &json!({ "type": "string" }),
             "an instant or an interval a/b",
         ),
         query(
             "filter",
-            json!({ "type": "string" }),
+            &json!({ "type": "string" }),
             "a CQL2 filter on the collection's queryables",
         ),
         query(
             "filter-lang",
-            json!({ "type": "string", "enum": ["cql2-text", "cql-text", "cql2-json"], "default": "cql2-text" }),
+            &json!({ "type": "string", "enum": ["cql2-text", "cql-text", "cql2-json"], "default": "cql2-text" }),
             "the filter's language (cql-text is read as cql2-text)",
         ),
         query(
             "filter-crs",
-            json!({ "type": "string" }),
+            &json!({ "type": "string" }),
             "the CRS of the filter's geometries",
         ),
         query(
             "sortby",
-            json!({ "type": "string" }),
+            &json!({ "type": "string" }),
             "sortables, comma-separated, - for descending",
         ),
         query(
             "f",
-            json!({ "type": "string", "enum": ["json", "geojson"] }),
+            &json!({ "type": "string", "enum": ["json", "geojson"] }),
             "format",
         ),
     ];
     for (name, ty) in filters_of(id) {
         p.push(query(
             name,
-            ty.json_schema(),
+            &ty.json_schema(),
             "property filter: one value or several, comma-separated",
         ));
     }
@@ -99,29 +99,25 @@ fn items_parameters(id: CollectionId) -> Vec<Value> {
 #[must_use]
 pub fn document(base: &str) -> Value {
     let mut paths = Map::new();
-    paths.insert("/".into(), get("Landing page", vec![], "application/json"));
+    paths.insert("/".into(), get("Landing page", &[], "application/json"));
     paths.insert(
         "/conformance".into(),
-        get("Conformance classes", vec![], "application/json"),
+        get("Conformance classes", &[], "application/json"),
     );
     paths.insert(
         "/collections".into(),
-        get("Collections", vec![], "application/json"),
+        get("Collections", &[], "application/json"),
     );
     paths.insert(
         "/collections/{collectionId}".into(),
-        get(
-            "One collection",
-            vec![collection_param()],
-            "application/json",
-        ),
+        get("One collection", &[collection_param()], "application/json"),
     );
     for id in CollectionId::ALL {
         paths.insert(
             format!("/collections/{}/items", id.as_str()),
             get(
                 &format!("The {} features, filtered and paged", id.as_str()),
-                items_parameters(id),
+                &items_parameters(id),
                 "application/geo+json",
             ),
         );
@@ -130,10 +126,10 @@ pub fn document(base: &str) -> Value {
         "/collections/{collectionId}/items/{featureId}".into(),
         get(
             "One feature",
-            vec![
+            &[
                 collection_param(),
                 json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string" } }),
-                query("crs", json!({ "type": "string" }), "the CRS of the answer's coordinates"),
+                query("crs", &json!({ "type": "string" }), "the CRS of the answer's coordinates"),
             ],
             "application/geo+json",
         ),
@@ -144,7 +140,7 @@ pub fn document(base: &str) -> Value {
     ] {
         paths.insert(
             format!("/collections/{{collectionId}}/{path}"),
-            get(summary, vec![collection_param()], "application/schema+json"),
+            get(summary, &[collection_param()], "application/schema+json"),
         );
     }
     json!({

@@ -331,8 +331,6 @@ fn select(
 /// # Errors
 /// An unknown collection or a bad query, as items would answer it.
 pub fn matching_ids(engine: &Engine, collection: &str, query: &str) -> Result<Vec<u64>, ApiError> {
-    let id = collection_id(collection)?;
-    let params = QueryParams::parse(Some(query))?;
     fn ids<T: features::OgcFeature>(
         layer: &crate::index::Layer<T>,
         params: &QueryParams,
@@ -343,6 +341,8 @@ pub fn matching_ids(engine: &Engine, collection: &str, query: &str) -> Result<Ve
             .map(|&p| layer.items()[p as usize].id())
             .collect())
     }
+    let id = collection_id(collection)?;
+    let params = QueryParams::parse(Some(query))?;
     match id {
         CollectionId::Districts => ids(&engine.districts, &params),
         CollectionId::Communities => ids(&engine.communities, &params),
