@@ -130,8 +130,8 @@ fn bins(c: &mut Criterion, cells: &[u64], points: &[Coord]) {
 /// CQL2 filters on the 1M incidents: a spatial-and-attribute filter (compiled once, as a
 /// request compiles it, then evaluated on the columns), and the same with the compile.
 fn cql2_filters(c: &mut Criterion) {
-    use gridwatch::filter::incidents::{AreaIds, IncidentPredicate, QUERYABLES};
     use gridwatch::filter::{Filter, Lang};
+    use gridwatch::index::cql::{AreaIds, IncidentPredicate, QUERYABLES};
     let engine = common::city_with_million_incidents();
     let ids = AreaIds::of(&engine);
     let texts = [

@@ -137,7 +137,7 @@ async fn postgis_answers_the_same_where_clause() {
             &source(f),
         );
         let schema = match collection {
-            "incidents" => gridwatch::filter::incidents::QUERYABLES,
+            "incidents" => gridwatch::index::cql::QUERYABLES,
             "grids" => gridwatch::api::queryables_of("grids"),
             "communities" => gridwatch::api::queryables_of("communities"),
             "buildings" => gridwatch::api::queryables_of("buildings"),

@@ -185,17 +185,27 @@ async fn queryables_name_what_items_filter_on() {
     );
     assert_eq!(properties["community_id"]["type"], "integer");
     assert_eq!(properties["reported_at"]["format"], "date-time");
-    // Every queryable but the geometry and the time filters as `?name=value` on the items.
+    // Every queryable but the geometry is compared with a value in a CQL2 filter; the
+    // enumerated ones with one of their values.
     for (name, schema) in properties.as_object().unwrap() {
-        if matches!(name.as_str(), "geometry" | "reported_at") {
+        if name == "geometry" {
             continue;
         }
-        let value = schema["enum"][0].as_str().unwrap_or("1");
+        let condition = match (schema["enum"][0].as_str(), schema["format"].as_str()) {
+            (Some(value), _) => format!("{name} = '{value}'"),
+            (None, Some("date-time")) => format!("{name} > TIMESTAMP('2020-01-01T00:00:00Z')"),
+            (None, _) => format!("{name} >= 1"),
+        };
         let items = get(&format!(
-            "/ogc/collections/incidents/items?{name}={value}&limit=1"
+            "/ogc/collections/incidents/items?limit=1&{}",
+            serde_urlencoded::to_string([("filter", condition.as_str())]).unwrap()
         ))
         .await;
         assert_eq!(items.status, StatusCode::OK, "{name}: {}", items.body);
+        assert!(
+            items.json["numberMatched"].as_u64().unwrap() > 0,
+            "{condition}"
+        );
     }
     for id in ["districts", "buildings", "streets", "patrol_tracks"] {
         let reply = get(&format!("/ogc/collections/{id}/queryables")).await;

@@ -7,7 +7,6 @@
 
 mod compile;
 pub mod eval;
-pub mod incidents;
 pub mod schema;
 pub mod sql;
 pub mod tree;

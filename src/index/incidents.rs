@@ -59,7 +59,7 @@ pub struct IncidentFilter {
     pub communities: Vec<u32>,
     pub bbox: Option<Bbox>,
     /// A CQL2 filter (`filter=`), tested after the others.
-    pub cql: Option<std::sync::Arc<crate::filter::incidents::IncidentPredicate>>,
+    pub cql: Option<std::sync::Arc<crate::index::cql::IncidentPredicate>>,
 }
 
 impl IncidentTable {

@@ -10,6 +10,7 @@
 //! 6. build the walking network from the streets ([`crate::network`]), or take it prebuilt.
 
 mod bins;
+pub mod cql;
 mod incidents;
 mod layer;
 mod locate;

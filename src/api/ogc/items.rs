@@ -10,8 +10,8 @@ use super::crs::Crs;
 use super::features::{FeatureRecord, FilterType, OgcFeature};
 use crate::api::params::{Choice, Integer};
 use crate::api::{ApiError, QueryParams};
-use crate::filter::incidents::{AreaIds, IncidentPredicate, IncidentRow};
 use crate::filter::{Filter, Lang, Queryable, Record, Val};
+use crate::index::cql::{AreaIds, IncidentPredicate, IncidentRow};
 use crate::index::{Engine, IncidentFilter, IncidentTable, Layer, NONE};
 use crate::model::{Bbox, Period, format_local};
 
@@ -404,7 +404,7 @@ pub fn incident_matches(
     params: &QueryParams,
 ) -> Result<(Common, Vec<u32>), ApiError> {
     let common = Common::parse(params, INCIDENT_FILTERS)?;
-    let schema = crate::filter::incidents::QUERYABLES;
+    let schema = crate::index::cql::QUERYABLES;
     let ids = AreaIds::of(engine);
     let cql = common
         .compile(schema)?

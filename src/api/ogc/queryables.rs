@@ -41,7 +41,7 @@ pub fn queryables_of(id: CollectionId) -> &'static [Queryable] {
         CollectionId::Buildings => Building::QUERYABLES,
         CollectionId::Resources => Resource::QUERYABLES,
         CollectionId::Streets => Street::QUERYABLES,
-        CollectionId::Incidents => crate::filter::incidents::QUERYABLES,
+        CollectionId::Incidents => crate::index::cql::QUERYABLES,
         CollectionId::PatrolRoutes => PatrolRoute::QUERYABLES,
         CollectionId::PatrolTracks => PatrolTrack::QUERYABLES,
     }

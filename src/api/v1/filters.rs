@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::api::ogc::FilterParam;
 use crate::api::{ApiError, QueryParams};
-use crate::filter::incidents::{AreaIds, IncidentPredicate};
+use crate::index::cql::{AreaIds, IncidentPredicate};
 use crate::index::{BinLevel, Engine, IncidentFilter};
 use crate::model::{IncidentKind, IncidentStatus, Period};
 
@@ -71,7 +71,7 @@ fn incident_cql(
     let Some(asked) = FilterParam::read(params)? else {
         return Ok(None);
     };
-    let filter = asked.compile(crate::filter::incidents::QUERYABLES)?;
+    let filter = asked.compile(crate::index::cql::QUERYABLES)?;
     Ok(Some(Arc::new(IncidentPredicate::new(
         filter,
         AreaIds::of(engine),

@@ -1,15 +1,14 @@
-//! Filters on the incident table: its queryables, and evaluation straight on its columns
+//! CQL2 filters on the incident table: its queryables, and evaluation straight on its columns
 //! (no feature is built to test a row).
 
 use std::borrow::Cow;
 
 use geo::{Point, Rect};
 
-use super::eval::point_relation;
-use super::schema::{Queryable, Type, q};
-use super::tree::{Shape, SpatialOp};
-use super::{Filter, Record, Val};
-use crate::index::{IncidentTable, NONE};
+use super::{IncidentTable, NONE};
+use crate::filter::eval::point_relation;
+use crate::filter::tree::{Shape, SpatialOp};
+use crate::filter::{Filter, Queryable, Record, Type, Val, q};
 use crate::model::Period;
 
 /// What incidents may be filtered on, in the order [`IncidentRow::value`] reads them.
@@ -48,7 +47,7 @@ pub struct AreaIds {
 
 impl AreaIds {
     #[must_use]
-    pub fn of(engine: &crate::index::Engine) -> Self {
+    pub fn of(engine: &super::Engine) -> Self {
         Self {
             grids: engine.grids.items().iter().map(|g| g.id).collect(),
             communities: engine.communities.items().iter().map(|c| c.id).collect(),
