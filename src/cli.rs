@@ -62,6 +62,26 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `gridwatch filter-sql`: prints the WHERE clause.
+///
+/// # Errors
+/// An unknown collection or a filter the server would refuse (the same message).
+pub fn filter_sql(args: &crate::config::FilterSqlArgs) -> anyhow::Result<()> {
+    use crate::filter::{Filter, GEOMETRY, Lang};
+    let schema = crate::api::queryables_of(&args.collection);
+    anyhow::ensure!(!schema.is_empty(), "no collection `{}`", args.collection);
+    let filter = Filter::parse_lon_lat(&args.filter, Lang::parse(&args.lang)?, schema)?;
+    let clause = crate::filter::sql::where_clause(&filter, schema, &|name| {
+        if name == GEOMETRY {
+            "geom".into()
+        } else {
+            format!("\"{name}\"")
+        }
+    });
+    println!("{clause}");
+    Ok(())
+}
+
 /// Reads and indexes the dataset in `dir`, logging how long each step took.
 ///
 /// # Errors

@@ -34,11 +34,26 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Import a dataset into PostGIS (idempotent: rows are matched by id).
     Import(ImportArgs),
+    /// Write a CQL2 filter as the PostGIS WHERE clause that selects the same features from the
+    /// stores' tables (the same compiled filter the server evaluates in memory).
+    FilterSql(FilterSqlArgs),
     /// Vector tile tools.
     Tiles {
         #[command(subcommand)]
         command: TilesCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct FilterSqlArgs {
+    /// The filter, in cql2-text (or cql2-json with `--lang cql2-json`).
+    pub filter: String,
+    /// The collection whose queryables the filter names (its table has the same name).
+    #[arg(long, default_value = "incidents")]
+    pub collection: String,
+    /// `cql2-text` or `cql2-json`.
+    #[arg(long, default_value = "cql2-text")]
+    pub lang: String,
 }
 
 #[derive(Debug, Subcommand)]

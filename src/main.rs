@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => gridwatch::cli::serve(&args),
         Command::Generate(args) => gridwatch::cli::generate(&args),
         Command::Import(args) => gridwatch::cli::import(&args),
+        Command::FilterSql(args) => gridwatch::cli::filter_sql(&args),
         Command::Tiles {
             command: gridwatch::config::TilesCommand::Export(args),
         } => gridwatch::cli::export_tiles(&args),

@@ -299,7 +299,7 @@ async fn bad_requests_get_problem_json_with_the_right_status() {
             StatusCode::BAD_REQUEST,
         ),
         (
-            "/ogc/collections/grids/items?f=html",
+            "/ogc/collections/grids/items?f=xml",
             StatusCode::BAD_REQUEST,
         ),
         ("/ogc/collections/roads/items", StatusCode::NOT_FOUND),

@@ -2,7 +2,8 @@
 // tests/web.rs, which starts the server): no page or console errors; the map's layers render
 // (queryRenderedFeatures finds them); an incident POSTed here appears on the open page within
 // 2 s; a URL with state reopens the same view; city planning shows the API's gap figures,
-// proposes sites and draws a clicked complex's isochrones. Screenshots go to ARTIFACTS.
+// proposes sites and draws a clicked complex's isochrones; the OGC items page draws its
+// features. Screenshots go to ARTIFACTS.
 //
 // Usage: node scripts/browser/map-test.mjs BASE_URL OPERATOR_TOKEN ARTIFACTS
 // Prints one line per check and `time to first full map: N ms`; exits 1 on any failure.
@@ -281,6 +282,20 @@ try {
     check(shown.drawn > 0, `the suggested route is drawn (${shown.drawn} features)`);
     await page.screenshot({ path: `${artifacts}/patrol-planning.png` });
   }
+  // 9. The OGC API's items as a page: the table has the page's features and the map draws
+  // them (the same vendored MapLibre, no basemap).
+  await page.goto("about:blank");
+  const itemsPage = `${base}/ogc/collections/incidents/items?f=html&limit=50&filter=${encodeURIComponent("kind = 'dispute' AND community_id = 51")}`;
+  await page.goto(itemsPage, { waitUntil: "load" });
+  await ready();
+  const ogc = await page.evaluate(() => ({
+    errors: window.gridwatch.errors,
+    rows: document.querySelectorAll("table tr").length - 1,
+    drawn: window.gridwatch.map.queryRenderedFeatures({ layers: ["points"] }).length,
+  }));
+  check(ogc.errors.length === 0 && ogc.rows === 50, `the items page lists 50 features (${ogc.rows}; ${ogc.errors.join("; ")})`);
+  check(ogc.drawn > 0, `the items page's map draws them (${ogc.drawn})`);
+  await page.screenshot({ path: `${artifacts}/ogc-items-page.png`, fullPage: true });
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join("; ")})`);
 } finally {
   await browser.close();

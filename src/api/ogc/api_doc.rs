@@ -81,7 +81,7 @@ fn items_parameters(id: CollectionId) -> Vec<Value> {
         ),
         query(
             "f",
-            &json!({ "type": "string", "enum": ["json", "geojson"] }),
+            &json!({ "type": "string", "enum": ["json", "geojson", "html"] }),
             "format",
         ),
     ];

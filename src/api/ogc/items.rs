@@ -23,7 +23,7 @@ pub const MAX_LIMIT: u64 = 10_000;
 /// `f`: the format (GeoJSON, whichever name).
 pub const FORMAT: Choice = Choice {
     key: "f",
-    names: &["json", "geojson"],
+    names: &["json", "geojson", "html"],
     default: "json",
     about: "format",
 };

@@ -5,6 +5,7 @@ mod api_doc;
 mod collections;
 pub(crate) mod crs;
 mod features;
+mod html;
 mod items;
 mod queryables;
 mod tilesets;
@@ -62,14 +63,50 @@ fn no_params(raw: Option<&str>) -> Result<(), ApiError> {
     QueryParams::parse(raw)?.only(&["f"])
 }
 
+/// `doc` as JSON, or as its page when the client asked for one (`f=html`, or a browser's
+/// `Accept`); `collection` names the collection a page shows.
+fn answer(
+    headers: &HeaderMap,
+    params: &QueryParams,
+    page: html::Page,
+    doc: Value,
+    collection: &str,
+) -> Response {
+    let mut response = if html::wanted(headers, params.get("f")) {
+        let pairs: Vec<(String, String)> = params
+            .pairs()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html::render(page, &doc, &base_url(headers), collection, &pairs),
+        )
+            .into_response()
+    } else {
+        Json(doc).into_response()
+    };
+    response
+        .headers_mut()
+        .insert(header::VARY, axum::http::HeaderValue::from_static("Accept"));
+    response
+}
+
+/// The query of a document endpoint: `f` only, checked.
+fn format_only(raw: Option<&str>) -> Result<QueryParams, ApiError> {
+    let params = QueryParams::parse(raw)?;
+    params.only(&["f"])?;
+    FORMAT.read(&params)?;
+    Ok(params)
+}
+
 pub(in crate::api) async fn landing(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    no_params(raw.as_deref())?;
+) -> Result<Response, ApiError> {
+    let params = format_only(raw.as_deref())?;
     let base = base_url(&headers);
-    Ok(Json(json!({
+    let doc = json!({
         "title": "gridwatch",
         "description": format!("Communities, grids, buildings, resources, incidents and patrols of {} ({}) as OGC API – Features.", state.engine().city.name, state.engine().city.code),
         "links": [
@@ -81,7 +118,8 @@ pub(in crate::api) async fn landing(
             { "href": format!("{base}/ogc/api"), "rel": "service-desc", "type": super::openapi::MEDIA_TYPE, "title": "The OGC API's definition (OpenAPI 3.0)" },
             { "href": format!("{base}/api/openapi.json"), "rel": "describedby", "type": super::openapi::MEDIA_TYPE, "title": "The whole application's API definition (OpenAPI 3.0)" },
         ],
-    })))
+    });
+    Ok(answer(&headers, &params, html::Page::Landing, doc, ""))
 }
 
 /// `/ogc/api`: the OGC API's own OpenAPI document.
@@ -97,9 +135,12 @@ pub(in crate::api) async fn api_document(
         .into_response())
 }
 
-pub(in crate::api) async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
-    no_params(raw.as_deref())?;
-    Ok(Json(json!({
+pub(in crate::api) async fn conformance(
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = format_only(raw.as_deref())?;
+    let doc = json!({
         "conformsTo": [
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -127,26 +168,29 @@ pub(in crate::api) async fn conformance(RawQuery(raw): RawQuery) -> Result<Json<
             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
             "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
         ]
-    })))
+    });
+    Ok(answer(&headers, &params, html::Page::Conformance, doc, ""))
 }
 
 pub(in crate::api) async fn list_collections(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    no_params(raw.as_deref())?;
+) -> Result<Response, ApiError> {
+    let params = format_only(raw.as_deref())?;
     let base = base_url(&headers);
     let engine = state.engine();
     let collections: Vec<Value> = CollectionId::ALL
         .iter()
         .map(|&c| describe(&engine, c, &base))
         .collect();
-    Ok(Json(json!({
+    let doc = json!({
         "links": [{ "href": format!("{base}/ogc/collections"), "rel": "self", "type": "application/json" }],
         "collections": collections,
-    })))
+    });
+    Ok(answer(&headers, &params, html::Page::Collections, doc, ""))
 }
 
 /// Path segments that axum could not decode are a client error like any other.
@@ -171,10 +215,17 @@ pub(in crate::api) async fn collection(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    no_params(raw.as_deref())?;
+) -> Result<Response, ApiError> {
+    let params = format_only(raw.as_deref())?;
     let id = collection_id(&path_value(path)?)?;
-    Ok(Json(describe(&state.engine(), id, &base_url(&headers))))
+    let doc = describe(&state.engine(), id, &base_url(&headers));
+    Ok(answer(
+        &headers,
+        &params,
+        html::Page::Collection,
+        doc,
+        id.as_str(),
+    ))
 }
 
 /// A tile matrix set id other than the one served is a 404 naming it.
@@ -460,6 +511,15 @@ pub(in crate::api) async fn items(
         "links": links,
         "features": page.features,
     });
+    if html::wanted(&headers, params.get("f")) {
+        return Ok(answer(
+            &headers,
+            &params,
+            html::Page::Items,
+            body,
+            id.as_str(),
+        ));
+    }
     Ok(geojson_response(&body, crs))
 }
 
@@ -472,6 +532,7 @@ pub(in crate::api) async fn item(
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(raw.as_deref())?;
     params.only(&["f", "crs"])?;
+    FORMAT.read(&params)?;
     let crs = asked_crs(&params)?;
     let (name, fid) = path_value(path)?;
     let id = collection_id(&name)?;
@@ -530,7 +591,11 @@ pub(in crate::api) async fn item(
         { "href": format!("{base}/ogc/collections/{}/items/{fid_num}", id.as_str()), "rel": "self", "type": GEOJSON },
         { "href": format!("{base}/ogc/collections/{}", id.as_str()), "rel": "collection", "type": "application/json" },
     ]);
-    let mut response = geojson_response(&feature, crs);
+    let mut response = if html::wanted(&headers, params.get("f")) {
+        answer(&headers, &params, html::Page::Item, feature, id.as_str())
+    } else {
+        geojson_response(&feature, crs)
+    };
     if private {
         response.headers_mut().insert(
             header::CACHE_CONTROL,
