@@ -147,6 +147,13 @@ fn report_network(engine: &Engine) {
 /// An unreadable dataset or store, an unreachable database, bad tokens, or an address that
 /// cannot be bound.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.calendar {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the calendar {}", path.display()))?;
+        let calendar = crate::model::calendar::WorkingCalendar::from_json(&text)
+            .with_context(|| format!("reading the calendar {}", path.display()))?;
+        crate::api::install_calendar(calendar);
+    }
     let access = Arc::new(access(args)?);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let served = runtime.block_on(async move {

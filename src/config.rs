@@ -89,6 +89,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "GRIDWATCH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The working calendar time limits count in (working hours, holidays and make-up days,
+    /// each kind's limit), as `geodata/calendar.json` writes it; that bundled one by default.
+    #[arg(long, env = "GRIDWATCH_CALENDAR")]
+    pub calendar: Option<PathBuf>,
     /// Dataset directory: what a new store starts with. Give several (repeated, or comma
     /// separated) to serve several cities, each under `/cities/{code}/`; the first is also
     /// served unprefixed.

@@ -193,6 +193,13 @@ const BATCH: &str = r#"{"type":"FeatureCollection","features":[
 /// (method, documented path, request, body): every typed answer, and each variant of a
 /// feature type that has several.
 const ASKED: &[(&str, &str, &str, Option<&str>)] = &[
+    ("get", "/api/v1/calendar", "/api/v1/calendar", None),
+    (
+        "get",
+        "/api/v1/calendar/working-hours",
+        "/api/v1/calendar/working-hours?from=2021-09-30&to=2021-10-09&kind=dispute",
+        None,
+    ),
     (
         "get",
         "/api/v1/hexbins",

@@ -404,6 +404,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
     )
     .typed(SchemaGenerator::subschema_for::<typed::NearRepeatAnswer>),
     read(
+        "/api/v1/calendar",
+        "handling",
+        "The working calendar: working hours, each year's holidays and make-up days with the State Council notice cited, and each incident kind's time limit",
+        no_params,
+        JSON,
+        |path| cached_table(path, v1::calendar_document),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::CalendarAnswer>),
+    read(
+        "/api/v1/calendar/working-hours",
+        "handling",
+        "Working hours between two instants (and with `kind`, when its time limit started at `from` runs out)",
+        working_hours,
+        JSON,
+        |path| cached_table(path, v1::working_hours),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::WorkingHoursAnswer>),
+    read(
         "/api/v1/aoristic",
         "analytics",
         "Aoristic hour-of-week table: each incident's weight spread over its time window",

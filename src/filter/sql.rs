@@ -4,7 +4,7 @@
 //! "C" collation, the byte order the engine uses.
 
 use super::schema::{Queryable, Type};
-use super::tree::{Arith, Node, Scalar, Span};
+use super::tree::{Arith, Cmp, Node, Scalar, Span};
 use super::{Filter, GEOMETRY};
 
 /// Writes `filter` as SQL. `column` names the SQL expression of a queryable (`GEOMETRY` for
@@ -54,18 +54,26 @@ impl Writer<'_> {
             Node::Or(parts) => join(parts, " OR "),
             Node::Not(inner) => format!("(NOT {})", self.node(inner)),
             Node::Compare(cmp, a, b) => {
-                format!("({} {} {})", self.scalar(a), cmp.sql(), self.scalar(b))
+                let (a, b) = self.operands(a, b, matches!(cmp, Cmp::Eq | Cmp::Ne));
+                format!("({a} {} {b})", cmp.sql())
             }
             Node::Like(v, p) => format!("({} LIKE {})", self.scalar(v), self.scalar(p)),
-            Node::Between(v, lo, hi) => format!(
-                "({} BETWEEN {} AND {})",
-                self.scalar(v),
-                self.scalar(lo),
-                self.scalar(hi)
-            ),
+            Node::Between(v, lo, hi) => {
+                let (value, low) = self.operands(v, lo, false);
+                let (_, high) = self.operands(v, hi, false);
+                format!("({value} BETWEEN {low} AND {high})")
+            }
             Node::In(v, list) => {
-                let items: Vec<String> = list.iter().map(|x| self.scalar(x)).collect();
-                format!("({} IN ({}))", self.scalar(v), items.join(", "))
+                let mut value = self.scalar(v);
+                let items: Vec<String> = list
+                    .iter()
+                    .map(|x| {
+                        let (a, b) = self.operands(v, x, true);
+                        value = a;
+                        b
+                    })
+                    .collect();
+                format!("({value} IN ({}))", items.join(", "))
             }
             Node::IsNull(v) => format!("({} IS NULL)", self.scalar(v)),
             Node::Spatial(op, shape) => {
@@ -83,6 +91,36 @@ impl Writer<'_> {
                 format!("({})", op.sql(&a0, &a1, &b0, &b1))
             }
         }
+    }
+
+    /// Two compared operands. A property compared with a literal of its own kind is written
+    /// bare where that keeps the answer and lets PostgreSQL use the column's index: an integer
+    /// column with a whole number, and a text column with text under `=`, `<>` and `IN`
+    /// (equality does not depend on the collation; order does, so `<` keeps "C").
+    fn operands(&self, left: &Scalar, right: &Scalar, equality: bool) -> (String, String) {
+        let bare = |property: &Scalar, lit: &Scalar| -> Option<(String, String)> {
+            let Scalar::Property(index) = property else {
+                return None;
+            };
+            let q = &self.schema[*index];
+            let col = (self.column)(q.name);
+            match lit {
+                Scalar::Number(v)
+                    if q.ty == Type::Integer && v.fract() == 0.0 && v.abs() < 9.0e15 =>
+                {
+                    Some((col, format!("{v:.0}")))
+                }
+                Scalar::Text(t) if equality && q.ty.is_text() => Some((col, quote(t))),
+                _ => None,
+            }
+        };
+        if let Some(pair) = bare(left, right) {
+            return pair;
+        }
+        if let Some((col, lit)) = bare(right, left) {
+            return (lit, col);
+        }
+        (self.scalar(left), self.scalar(right))
     }
 
     fn span(&self, s: &Span) -> (String, String) {

@@ -2,6 +2,7 @@
 //! and the parsed query newtypes (`Bbox`, `Period`). Nothing here does I/O.
 
 mod bbox;
+pub mod calendar;
 mod city;
 pub mod datum;
 mod entities;

@@ -86,7 +86,7 @@ fn links(out: &mut String, doc: &Value) {
     out.push_str("<h2>链接 Links</h2><ul>");
     for l in list {
         let href = l["href"].as_str().unwrap_or_default();
-        let html = l["type"].as_str().is_some_and(|t| t.contains("json")) && !href.contains("{");
+        let html = l["type"].as_str().is_some_and(|t| t.contains("json")) && !href.contains('{');
         let shown = if html {
             page_href(href)
         } else {

@@ -507,3 +507,19 @@ pub(in crate::api) fn datum() -> Vec<Value> {
 pub(in crate::api) fn incident_id() -> Vec<Value> {
     vec![path("id", integer(0, u64::MAX), "the incident id")]
 }
+
+pub(in crate::api) fn working_hours() -> Vec<Value> {
+    vec![
+        query(
+            "from",
+            string(),
+            "start instant (RFC 3339, or local time UTC+08 without an offset)",
+        ),
+        query("to", string(), "end instant"),
+        list_of(
+            &names(IncidentKind::ALL, IncidentKind::as_str),
+            "an incident kind: also answer when its time limit, started at `from`, runs out",
+            "kind",
+        ),
+    ]
+}

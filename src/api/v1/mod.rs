@@ -7,6 +7,7 @@ mod access;
 pub mod analyst;
 pub(super) mod answer;
 mod cache;
+pub mod calendar;
 mod events;
 pub(crate) mod filters;
 mod hexbins;
@@ -33,6 +34,7 @@ pub use cache::AnswerCache;
 
 pub(super) use access::{fca, gaps, sites};
 pub(super) use analyst::{aoristic, backtest, kde, near_repeat};
+pub(super) use calendar::{document as calendar_document, working_hours};
 pub(super) use events::events;
 pub(super) use hexbins::hexbins;
 pub(super) use hotspots::{emerging, hotspots};

@@ -6,6 +6,7 @@
 mod access;
 mod analyst;
 mod areas;
+mod calendar;
 mod cells;
 mod geometry;
 mod patrol;
@@ -14,6 +15,7 @@ mod walking;
 pub use access::*;
 pub use analyst::*;
 pub use areas::*;
+pub use calendar::*;
 pub use cells::*;
 pub use geometry::*;
 pub use patrol::*;
