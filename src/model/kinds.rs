@@ -155,6 +155,21 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// Where an incident is in its handling (立案 filed, 派遣 dispatched, 处置 handled,
+    /// 核查结案 closed, 回退 returned, 重办 redo, 挂账 parked).
+    HandlingState, "handling state" {
+        Reported => "reported",
+        Filed => "filed",
+        Dispatched => "dispatched",
+        Handled => "handled",
+        Closed => "closed",
+        Returned => "returned",
+        Redo => "redo",
+        Parked => "parked",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod calendar;
 mod city;
 pub mod datum;
 mod entities;
+pub mod handling;
 mod kinds;
 mod lonlat;
 mod period;
@@ -19,8 +20,8 @@ pub use entities::{
 };
 pub(crate) use kinds::named_enum;
 pub use kinds::{
-    BuildingUse, IncidentKind, IncidentSource, IncidentStatus, ResourceKind, StreetClass,
-    UnknownVariant,
+    BuildingUse, HandlingState, IncidentKind, IncidentSource, IncidentStatus, ResourceKind,
+    StreetClass, UnknownVariant,
 };
 pub use lonlat::LonLat;
 pub use period::{Period, PeriodError, format_local, parse_instant};

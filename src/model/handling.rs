@@ -1,0 +1,366 @@
+//! How the command centre handles an incident: the states it passes through, which moves are
+//! legal, and its clock. The clock counts working time (the [`WorkingCalendar`]) from filing
+//! (立案) against the kind's time limit, stops while the incident is parked (挂账) and stops at
+//! closing; a return (回退) or a redo (重办) does not restart it. `status` keeps its old
+//! meaning, derived from the state: reported, filed, returned and parked are open; dispatched,
+//! handled and redo are assigned; closed is resolved.
+
+use super::calendar::WorkingCalendar;
+use super::{HandlingState, IncidentStatus};
+
+/// One move of an incident's handling.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Transition {
+    /// Unix seconds.
+    pub at: i64,
+    pub from: HandlingState,
+    pub to: HandlingState,
+    /// The department it is dispatched to (required for `dispatched`).
+    pub department: Option<String>,
+    /// Who made the move.
+    pub by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Why a move was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("an incident that is {from} cannot become {to}; from {from} it can become: {allowed}")]
+    Illegal {
+        from: HandlingState,
+        to: HandlingState,
+        allowed: String,
+    },
+    #[error("dispatching needs a department")]
+    NoDepartment,
+    #[error("the move is dated before the incident's last move")]
+    BeforeLast,
+}
+
+impl HandlingState {
+    /// The states an incident in this state may move to.
+    #[must_use]
+    pub fn next(self) -> &'static [HandlingState] {
+        use HandlingState::{Closed, Dispatched, Filed, Handled, Parked, Redo, Reported, Returned};
+        match self {
+            Reported => &[Filed],
+            Filed => &[Dispatched, Parked],
+            Dispatched => &[Handled, Parked],
+            Handled => &[Closed, Returned],
+            Returned | Redo | Parked => &[Dispatched],
+            Closed => &[Redo],
+        }
+    }
+
+    /// The status clients that predate handling records see.
+    #[must_use]
+    pub fn status(self) -> IncidentStatus {
+        match self {
+            Self::Reported | Self::Filed | Self::Returned | Self::Parked => IncidentStatus::Open,
+            Self::Dispatched | Self::Handled | Self::Redo => IncidentStatus::Assigned,
+            Self::Closed => IncidentStatus::Resolved,
+        }
+    }
+}
+
+/// An incident's handling: its moves in order, from `reported`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    pub moves: Vec<Transition>,
+}
+
+/// Green, amber past 80 % of the time limit, red past it (红黄绿).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Alert {
+    Green,
+    Amber,
+    Red,
+}
+
+/// The share of the time limit at which an incident turns amber.
+pub const AMBER_SHARE: f64 = 0.8;
+
+impl History {
+    /// The current state.
+    #[must_use]
+    pub fn state(&self) -> HandlingState {
+        self.moves.last().map_or(HandlingState::Reported, |m| m.to)
+    }
+
+    /// Checks a move against the current state and the last move's time.
+    ///
+    /// # Errors
+    /// An illegal move, a dispatch without a department, or a move dated before the last.
+    pub fn check(
+        &self,
+        to: HandlingState,
+        at: i64,
+        department: Option<&str>,
+    ) -> Result<(), TransitionError> {
+        let from = self.state();
+        if !from.next().contains(&to) {
+            return Err(TransitionError::Illegal {
+                from,
+                to,
+                allowed: from
+                    .next()
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        if to == HandlingState::Dispatched && department.is_none_or(|d| d.trim().is_empty()) {
+            return Err(TransitionError::NoDepartment);
+        }
+        if self.moves.last().is_some_and(|m| at < m.at) {
+            return Err(TransitionError::BeforeLast);
+        }
+        Ok(())
+    }
+
+    /// Makes a move after [`Self::check`].
+    ///
+    /// # Errors
+    /// As [`Self::check`]; the history is unchanged then.
+    pub fn apply(
+        &mut self,
+        to: HandlingState,
+        at: i64,
+        department: Option<&str>,
+        by: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<(), TransitionError> {
+        self.check(to, at, department)?;
+        let department = department
+            .map(str::to_owned)
+            .or_else(|| self.department().map(str::to_owned));
+        self.moves.push(Transition {
+            at,
+            from: self.state(),
+            to,
+            department,
+            by: by.map(str::to_owned),
+            note: note.map(str::to_owned),
+        });
+        Ok(())
+    }
+
+    /// The department it was last dispatched to.
+    #[must_use]
+    pub fn department(&self) -> Option<&str> {
+        self.moves
+            .iter()
+            .rev()
+            .find_map(|m| m.department.as_deref())
+    }
+
+    /// When it was filed (the clock's start).
+    #[must_use]
+    pub fn filed_at(&self) -> Option<i64> {
+        self.moves
+            .iter()
+            .find(|m| m.to == HandlingState::Filed)
+            .map(|m| m.at)
+    }
+
+    /// When it was last closed, if it is closed now.
+    #[must_use]
+    pub fn closed_at(&self) -> Option<i64> {
+        (self.state() == HandlingState::Closed).then(|| self.moves.last().map(|m| m.at))?
+    }
+
+    /// How many times a department sent it back.
+    #[must_use]
+    pub fn returns(&self) -> usize {
+        self.moves
+            .iter()
+            .filter(|m| m.to == HandlingState::Returned)
+            .count()
+    }
+
+    /// How many times it was reopened after a failed check.
+    #[must_use]
+    pub fn redos(&self) -> usize {
+        self.moves
+            .iter()
+            .filter(|m| m.to == HandlingState::Redo)
+            .count()
+    }
+
+    /// Working seconds on the clock at `now`: from filing to `now` (or the close), without the
+    /// time it spent parked or closed before a redo.
+    #[must_use]
+    pub fn elapsed_s(&self, calendar: &WorkingCalendar, now: i64) -> i64 {
+        let Some(start) = self.filed_at() else {
+            return 0;
+        };
+        let end = self.closed_at().unwrap_or(now).max(start);
+        let mut total = calendar.working_seconds(start, end);
+        // Stopped spans: from each move into `parked` or `closed` to the next move (or the end).
+        for (i, m) in self.moves.iter().enumerate() {
+            if matches!(m.to, HandlingState::Parked | HandlingState::Closed) {
+                let until = self.moves.get(i + 1).map_or(end, |n| n.at).min(end);
+                total -= calendar.working_seconds(m.at.min(until), until);
+            }
+        }
+        total.max(0)
+    }
+
+    /// When the time limit runs out, were it not to stop again: the working time left added
+    /// to `now` (to the filing instant when nothing has elapsed).
+    #[must_use]
+    pub fn due_at(&self, calendar: &WorkingCalendar, limit_s: i64, now: i64) -> Option<i64> {
+        let start = self.filed_at()?;
+        if let Some(closed) = self.closed_at() {
+            let left = limit_s - self.elapsed_s(calendar, closed);
+            return Some(calendar.add_working_seconds(closed, left.max(0)));
+        }
+        let left = limit_s - self.elapsed_s(calendar, now);
+        Some(if left >= 0 {
+            calendar.add_working_seconds(now.max(start), left)
+        } else {
+            // Already past: the instant the limit ran out, found from the start.
+            calendar.add_working_seconds(start, limit_s)
+        })
+    }
+
+    /// The alert at `now` for a limit of `limit_s` working seconds (a closed incident keeps
+    /// the colour it closed with).
+    #[must_use]
+    pub fn alert(&self, calendar: &WorkingCalendar, limit_s: i64, now: i64) -> Alert {
+        #[allow(clippy::cast_precision_loss)] // seconds of working time, far below 2^53
+        let share = self.elapsed_s(calendar, now) as f64 / limit_s.max(1) as f64;
+        if share > 1.0 {
+            Alert::Red
+        } else if share >= AMBER_SHARE {
+            Alert::Amber
+        } else {
+            Alert::Green
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use HandlingState::{Closed, Dispatched, Filed, Handled, Parked, Redo, Reported, Returned};
+    use chrono::{FixedOffset, TimeZone};
+
+    fn at(s: &str) -> i64 {
+        FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .from_local_datetime(
+                &chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap(),
+            )
+            .unwrap()
+            .timestamp()
+    }
+
+    #[test]
+    fn every_legal_and_illegal_move() {
+        let legal = [
+            (Reported, Filed),
+            (Filed, Dispatched),
+            (Filed, Parked),
+            (Dispatched, Handled),
+            (Dispatched, Parked),
+            (Handled, Closed),
+            (Handled, Returned),
+            (Returned, Dispatched),
+            (Closed, Redo),
+            (Redo, Dispatched),
+            (Parked, Dispatched),
+        ];
+        for from in HandlingState::ALL {
+            for to in HandlingState::ALL {
+                let expected = legal.contains(&(*from, *to));
+                assert_eq!(from.next().contains(to), expected, "{from} → {to}");
+                // Reach `from` by a legal path, then try the move.
+                let path: &[HandlingState] = match from {
+                    Reported => &[],
+                    Filed => &[Filed],
+                    Dispatched => &[Filed, Dispatched],
+                    Handled => &[Filed, Dispatched, Handled],
+                    Closed => &[Filed, Dispatched, Handled, Closed],
+                    Returned => &[Filed, Dispatched, Handled, Returned],
+                    Redo => &[Filed, Dispatched, Handled, Closed, Redo],
+                    Parked => &[Filed, Parked],
+                };
+                let mut h = History::default();
+                for (i, s) in path.iter().enumerate() {
+                    h.apply(*s, i as i64, Some("城管"), None, None).unwrap();
+                }
+                assert_eq!(h.state(), *from);
+                let before = h.clone();
+                let result = h.apply(*to, 100, Some("城管"), Some("op"), None);
+                assert_eq!(result.is_ok(), expected, "{from} → {to}: {result:?}");
+                if !expected {
+                    assert_eq!(h, before, "a refused move changes nothing");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dispatch_needs_a_department_and_time_goes_forward() {
+        let mut h = History::default();
+        h.apply(Filed, 10, None, None, None).unwrap();
+        assert_eq!(
+            h.apply(Dispatched, 20, None, None, None),
+            Err(TransitionError::NoDepartment)
+        );
+        assert_eq!(
+            h.apply(Dispatched, 5, Some("住建"), None, None),
+            Err(TransitionError::BeforeLast)
+        );
+        h.apply(Dispatched, 20, Some("住建"), None, None).unwrap();
+        assert_eq!(h.department(), Some("住建"));
+        assert_eq!(h.state().status(), IncidentStatus::Assigned);
+    }
+
+    #[test]
+    fn the_clock_counts_working_time_and_stops_while_parked() {
+        let c = WorkingCalendar::bundled();
+        let mut h = History::default();
+        // Filed Friday 16:30; a 2-hour limit runs out Monday 09:30.
+        h.apply(Filed, at("2021-03-05 16:30"), None, None, None)
+            .unwrap();
+        assert_eq!(
+            h.due_at(&c, 7200, at("2021-03-05 16:30")),
+            Some(at("2021-03-08 09:30"))
+        );
+        h.apply(Dispatched, at("2021-03-05 17:00"), Some("城管"), None, None)
+            .unwrap();
+        // Monday 09:00: 1.5 h of 2, green; 09:10, past 80 %, amber.
+        assert_eq!(h.alert(&c, 7200, at("2021-03-08 09:00")), Alert::Green);
+        assert_eq!(h.alert(&c, 7200, at("2021-03-08 09:10")), Alert::Amber);
+        assert_eq!(h.alert(&c, 7200, at("2021-03-05 17:00")), Alert::Green);
+        // Parked from Monday 09:00 to Wednesday 09:00: those working hours do not count.
+        h.apply(Parked, at("2021-03-08 09:00"), None, None, None)
+            .unwrap();
+        h.apply(Dispatched, at("2021-03-10 09:00"), Some("城管"), None, None)
+            .unwrap();
+        assert_eq!(h.elapsed_s(&c, at("2021-03-10 09:00")), 5400);
+        assert_eq!(
+            h.due_at(&c, 7200, at("2021-03-10 09:00")),
+            Some(at("2021-03-10 09:30"))
+        );
+        assert_eq!(h.alert(&c, 7200, at("2021-03-10 10:00")), Alert::Red);
+        // Closed at 10:00 (overdue), then reopened: the clock resumes from the close.
+        h.apply(Handled, at("2021-03-10 09:45"), None, None, None)
+            .unwrap();
+        h.apply(Closed, at("2021-03-10 10:00"), None, None, None)
+            .unwrap();
+        assert_eq!(h.closed_at(), Some(at("2021-03-10 10:00")));
+        assert_eq!(h.elapsed_s(&c, at("2021-03-20 10:00")), 7200 + 1800);
+        h.apply(Redo, at("2021-03-11 09:00"), None, None, None)
+            .unwrap();
+        assert_eq!((h.returns(), h.redos()), (0, 1));
+        // The closed night does not count: Thursday 08:30–09:00 was still closed.
+        assert_eq!(h.elapsed_s(&c, at("2021-03-11 10:00")), 9000 + 3600);
+        assert_eq!(h.state().status(), IncidentStatus::Assigned);
+        assert_eq!(h.closed_at(), None);
+    }
+}
