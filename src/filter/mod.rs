@@ -163,11 +163,23 @@ impl Filter {
     }
 
     /// The conditions every match meets: the root's conjuncts.
-    fn conjuncts(&self) -> &[Node] {
+    #[must_use]
+    pub fn conjuncts(&self) -> &[Node] {
         match &self.root {
             Node::And(parts) => parts,
             other => std::slice::from_ref(other),
         }
+    }
+
+    /// The filter of the given conjuncts (all of them must hold; none: always true).
+    #[must_use]
+    pub fn all_of(mut parts: Vec<Node>) -> Self {
+        let root = match parts.len() {
+            0 => Node::Const(true),
+            1 => parts.remove(0),
+            _ => Node::And(parts),
+        };
+        Self { root }
     }
 
     /// A box every matching feature's geometry meets (from a spatial condition the whole

@@ -7,7 +7,7 @@ use geo::{Point, Rect};
 
 use super::{IncidentTable, NONE};
 use crate::filter::eval::point_relation;
-use crate::filter::tree::{Shape, SpatialOp};
+use crate::filter::tree::{Cmp, Node, Scalar, Shape, SpatialOp};
 use crate::filter::{Filter, Queryable, Record, Type, Val, q};
 use crate::model::Period;
 
@@ -33,9 +33,44 @@ const REPORTED_AT: usize = 4;
 #[derive(Debug)]
 pub struct IncidentPredicate {
     filter: Filter,
+    /// What is left of the filter once its conditions on kind, status and source are masks
+    /// (`None`: nothing; the masks decide).
+    residual: Option<Filter>,
+    /// Bit sets of the kind, status and source codes the filter admits.
+    masks: [u32; 3],
     ids: AreaIds,
     bounds: Option<Rect>,
     period: Period,
+}
+
+/// The positions in [`QUERYABLES`] of kind, status and source, the byte columns.
+const CODED: [usize; 3] = [1, 2, 3];
+
+/// The code of an enumeration value of the coded column `column` (0 kind, 1 status, 2 source).
+fn code(column: usize, value: &str) -> Option<u8> {
+    use crate::model::{IncidentKind, IncidentSource, IncidentStatus};
+    match column {
+        0 => value.parse::<IncidentKind>().ok().map(|v| v as u8),
+        1 => value.parse::<IncidentStatus>().ok().map(|v| v as u8),
+        _ => value.parse::<IncidentSource>().ok().map(|v| v as u8),
+    }
+}
+
+/// The column and admitted codes of a conjunct `coded = 'x'` or `coded IN ('x', …)`.
+fn as_mask(node: &Node) -> Option<(usize, u32)> {
+    let (property, values): (usize, Vec<&Scalar>) = match node {
+        Node::Compare(Cmp::Eq, Scalar::Property(p), v @ Scalar::Text(_))
+        | Node::Compare(Cmp::Eq, v @ Scalar::Text(_), Scalar::Property(p)) => (*p, vec![v]),
+        Node::In(Scalar::Property(p), list) => (*p, list.iter().collect()),
+        _ => return None,
+    };
+    let column = CODED.iter().position(|&c| c == property)?;
+    let mut mask = 0u32;
+    for v in values {
+        let Scalar::Text(t) = v else { return None };
+        mask |= 1 << code(column, t)?;
+    }
+    Some((column, mask))
 }
 
 /// The ids of the grids and communities, by position (the table keeps positions).
@@ -60,8 +95,21 @@ impl IncidentPredicate {
     pub fn new(filter: Filter, ids: AreaIds) -> Self {
         let bounds = filter.bounds();
         let (start, end) = filter.time_bounds(REPORTED_AT);
+        // Conditions on the byte columns become masks, tested before (often instead of) the
+        // tree: a filter of kinds and statuses costs what `?kind=` costs.
+        let mut masks = [u32::MAX; 3];
+        let mut rest = Vec::new();
+        for part in filter.conjuncts() {
+            match as_mask(part) {
+                Some((column, mask)) => masks[column] &= mask,
+                None => rest.push(part.clone()),
+            }
+        }
+        let residual = (!rest.is_empty()).then(|| Filter::all_of(rest));
         Self {
             filter,
+            residual,
+            masks,
             ids,
             bounds,
             period: Period { start, end },
@@ -83,16 +131,27 @@ impl IncidentPredicate {
     /// Whether row `r` of `table` matches.
     #[must_use]
     pub fn matches(&self, table: &IncidentTable, r: usize) -> bool {
+        let [kinds, statuses, sources] = self.masks;
+        if (kinds >> table.kind[r] as u8)
+            & (statuses >> table.status[r] as u8)
+            & (sources >> table.source[r] as u8)
+            & 1
+            == 0
+        {
+            return false;
+        }
         if let Some(b) = &self.bounds {
             let (x, y) = (table.lon[r], table.lat[r]);
             if x < b.min().x || x > b.max().x || y < b.min().y || y > b.max().y {
                 return false;
             }
         }
-        self.filter.matches(&IncidentRow {
-            table,
-            row: r,
-            ids: &self.ids,
+        self.residual.as_ref().is_none_or(|f| {
+            f.matches(&IncidentRow {
+                table,
+                row: r,
+                ids: &self.ids,
+            })
         })
     }
 }
