@@ -131,6 +131,12 @@ impl IncidentPredicate {
     /// Whether row `r` of `table` matches.
     #[must_use]
     pub fn matches(&self, table: &IncidentTable, r: usize) -> bool {
+        if let Some(b) = &self.bounds {
+            let (x, y) = (table.lon[r], table.lat[r]);
+            if x < b.min().x || x > b.max().x || y < b.min().y || y > b.max().y {
+                return false;
+            }
+        }
         let [kinds, statuses, sources] = self.masks;
         if (kinds >> table.kind[r] as u8)
             & (statuses >> table.status[r] as u8)
@@ -139,12 +145,6 @@ impl IncidentPredicate {
             == 0
         {
             return false;
-        }
-        if let Some(b) = &self.bounds {
-            let (x, y) = (table.lon[r], table.lat[r]);
-            if x < b.min().x || x > b.max().x || y < b.min().y || y > b.max().y {
-                return false;
-            }
         }
         self.residual.as_ref().is_none_or(|f| {
             f.matches(&IncidentRow {
