@@ -248,6 +248,29 @@ async fn filters_combine_with_bbox_datetime_paging_and_sortby() {
     assert!(next.contains("filter=kind"), "{next}");
 }
 
+/// Sorting by `reported_at` alone reuses the table's time order; it must order exactly as the
+/// general sort does (ties by id, as a stable sort of the time-ordered rows leaves them).
+#[test]
+fn sorting_by_time_alone_agrees_with_the_general_sort() {
+    let engine = engine();
+    for (fast, general) in [
+        ("-reported_at", "-reported_at,id"),
+        ("reported_at", "reported_at,id"),
+    ] {
+        let ask = |sortby: &str| {
+            matching_ids(
+                &engine,
+                "incidents",
+                &encode(&[("filter", "kind = 'petition'"), ("sortby", sortby)]),
+            )
+            .unwrap()
+        };
+        let (a, b) = (ask(fast), ask(general));
+        assert!(a.len() > 3000);
+        assert_eq!(a, b, "{fast}");
+    }
+}
+
 #[tokio::test]
 async fn hexbins_and_tiles_take_the_same_filter() {
     let filtered = get(&format!(

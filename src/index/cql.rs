@@ -26,7 +26,7 @@ pub const QUERYABLES: &[Queryable] = &[
 ];
 
 /// The position of `reported_at` in [`QUERYABLES`].
-const REPORTED_AT: usize = 4;
+pub const REPORTED_AT: usize = 4;
 
 /// A compiled filter bound to the incident table, with the ids its position columns stand
 /// for (the table keeps grid and community positions, filters name ids).

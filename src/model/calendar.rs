@@ -289,16 +289,10 @@ impl WorkingCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{FixedOffset, TimeZone};
 
+    /// A local time written `YYYY-MM-DD HH:MM`.
     fn at(s: &str) -> i64 {
-        FixedOffset::east_opt(8 * 3600)
-            .unwrap()
-            .from_local_datetime(
-                &chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap(),
-            )
-            .unwrap()
-            .timestamp()
+        crate::model::parse_instant(&format!("{}:00", s.replacen(' ', "T", 1))).unwrap()
     }
 
     fn hours(c: &WorkingCalendar, a: &str, b: &str) -> f64 {

@@ -11,7 +11,7 @@ use super::features::{FeatureRecord, FilterType, OgcFeature};
 use crate::api::params::{Choice, Integer};
 use crate::api::{ApiError, QueryParams};
 use crate::filter::{Filter, Lang, Queryable, Record, Val};
-use crate::index::cql::{AreaIds, IncidentPredicate, IncidentRow};
+use crate::index::cql::{AreaIds, IncidentPredicate, IncidentRow, REPORTED_AT};
 use crate::index::{Engine, IncidentFilter, IncidentTable, Layer, NONE};
 use crate::model::{Bbox, Period, format_local};
 
@@ -482,11 +482,23 @@ pub fn incident_matches(
         cql,
     };
     let mut rows = engine.incidents.select(&filter);
-    sort_by_keys(&mut rows, &sort, |r| IncidentRow {
-        table: &engine.incidents,
-        row: r as usize,
-        ids: &ids,
-    });
+    // Rows come in time order: by `reported_at` alone is that order or its reverse (ties
+    // kept in the order a stable sort would keep them), not a sort of up to 1M rows.
+    match sort.as_slice() {
+        [(REPORTED_AT, false)] => {}
+        [(REPORTED_AT, true)] => {
+            let t = &engine.incidents.reported_at;
+            rows.reverse();
+            for group in rows.chunk_by_mut(|a, b| t[*a as usize] == t[*b as usize]) {
+                group.reverse();
+            }
+        }
+        _ => sort_by_keys(&mut rows, &sort, |r| IncidentRow {
+            table: &engine.incidents,
+            row: r as usize,
+            ids: &ids,
+        }),
+    }
     Ok((common, rows))
 }
 

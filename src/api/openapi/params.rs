@@ -85,11 +85,19 @@ pub(in crate::api) fn filters() -> Vec<Value> {
             "statuses",
             "status",
         ),
-        query(
-            "filter",
-            string(),
-            "a CQL2 filter on the incidents' queryables (as /ogc/collections/incidents/queryables lists them), e.g. kind IN ('dispute','petition') AND S_WITHIN(geometry, POLYGON((…)))",
-        ),
+    ]
+    .into_iter()
+    .chain(cql2(
+        "a CQL2 filter on the incidents' queryables (as /ogc/collections/incidents/queryables lists them), e.g. kind IN ('dispute','petition') AND S_WITHIN(geometry, POLYGON((…)))",
+    ))
+    .collect()
+}
+
+/// `filter`, `filter-lang` and `filter-crs` (OGC API – Features Part 3), `filter` described
+/// as `what`.
+fn cql2(what: &str) -> [Value; 3] {
+    [
+        query("filter", string(), what),
         query(
             "filter-lang",
             string(),
@@ -98,7 +106,7 @@ pub(in crate::api) fn filters() -> Vec<Value> {
         query(
             "filter-crs",
             string(),
-            "the CRS of the filter's geometries (CRS84 by default; EPSG 4326, 4490 or a Gauss–Krüger zone)",
+            "the CRS of the filter's geometries (as `crs`: CRS84 by default; EPSG 4326, 4490 or a CGCS2000 Gauss–Krüger zone)",
         ),
     ]
 }
@@ -351,21 +359,6 @@ pub(in crate::api) fn ogc_items() -> Vec<Value> {
         ),
         FORMAT.doc(),
         query(
-            "filter",
-            string(),
-            "a CQL2 filter (OGC API – Features Part 3) on the collection's queryables, e.g. kind = 'dispute' AND S_INTERSECTS(geometry, BBOX(112.1, 31.0, 112.2, 31.1))",
-        ),
-        query(
-            "filter-lang",
-            string(),
-            "cql2-text (default; also cql-text) or cql2-json",
-        ),
-        query(
-            "filter-crs",
-            string(),
-            "the CRS of the filter's geometries (as `crs`; CRS84 by default)",
-        ),
-        query(
             "sortby",
             string(),
             "sortables, comma-separated, `-` before one for descending, e.g. -reported_at,kind",
@@ -376,6 +369,11 @@ pub(in crate::api) fn ogc_items() -> Vec<Value> {
             "property filter (per collection; see the collection's queryables in README)",
         ),
     ]
+    .into_iter()
+    .chain(cql2(
+        "a CQL2 filter (OGC API – Features Part 3) on the collection's queryables, e.g. kind = 'dispute' AND S_INTERSECTS(geometry, BBOX(112.1, 31.0, 112.2, 31.1))",
+    ))
+    .collect()
 }
 
 pub(in crate::api) fn ogc_item() -> Vec<Value> {
