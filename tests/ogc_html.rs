@@ -116,3 +116,19 @@ async fn what_a_user_typed_is_escaped() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.content_type, "application/problem+json");
 }
+
+#[tokio::test]
+async fn a_hostile_host_header_cannot_leave_its_strings() {
+    let state = AppState::new(Engine::clone(&engine()));
+    let page = common::request_with_headers(
+        state,
+        "GET",
+        "/ogc/collections/grids/items?f=html&limit=2",
+        None,
+        &[("host", "x\"></script><script>alert(1)</script>")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("<script>alert(1)"), "{}", page.body);
+    assert!(!page.body.contains("x\">"), "an attribute was closed");
+}

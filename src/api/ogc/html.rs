@@ -72,6 +72,7 @@ fn value_text(v: &Value) -> String {
 }
 
 fn head(out: &mut String, title: &str, base: &str) {
+    let base = esc(base);
     let _ = write!(
         out,
         r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{t} · gridwatch</title><link rel="icon" href="data:,"><link rel="stylesheet" href="{base}/web/vendor/maplibre-gl-6.20.0/maplibre-gl.css"><style>body{{font:14px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0 auto;max-width:1100px;padding:0 16px 32px;color:#1f2937}}header{{border-bottom:1px solid #e5e7eb;padding:12px 0;margin-bottom:12px}}header a{{margin-right:14px}}h1{{font-size:22px;margin:8px 0}}table{{border-collapse:collapse;width:100%;font-size:13px}}th,td{{border-bottom:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top}}th{{background:#f9fafb}}#map{{height:380px;margin:12px 0;border:1px solid #e5e7eb}}.muted{{color:#6b7280}}form input[type=text]{{width:60%}}nav.paging a{{margin-right:12px}}code{{background:#f3f4f6;padding:0 3px}}</style></head><body><header><a href="{base}/ogc?f=html">首页 Landing page</a><a href="{base}/ogc/collections?f=html">集合 Collections</a><a href="{base}/ogc/conformance?f=html">符合性 Conformance</a><a href="{base}/ogc/api">OpenAPI</a><a href="{base}/">地图 Map</a></header><h1>{t}</h1>"#,
@@ -130,10 +131,23 @@ fn map(out: &mut String, features: &[Value], base: &str) {
     };
     let collection = serde_json::json!({ "type": "FeatureCollection", "features": features });
     let data = collection.to_string().replace("</", "<\\/");
+    // The base comes from the request's Host: written as JSON string literals, so nothing in
+    // it can leave the string or the script.
+    let literal = |s: String| {
+        serde_json::to_string(&s)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
+    };
+    let module = literal(format!(
+        "{base}/web/vendor/maplibre-gl-6.20.0/maplibre-gl.mjs"
+    ));
+    let tiles = literal(format!(
+        "{base}/tiles/communities,grids/{{z}}/{{x}}/{{y}}.mvt"
+    ));
     let _ = write!(
         out,
         r##"<div id="map"></div><script type="application/json" id="features">{data}</script><script type="module">
-import * as maplibregl from "{base}/web/vendor/maplibre-gl-6.20.0/maplibre-gl.mjs";
+import * as maplibregl from {module};
 const data = JSON.parse(document.getElementById("features").textContent);
 const page = (window.gridwatch = {{ ready: false, errors: [] }});
 const map = new maplibregl.Map({{
@@ -144,7 +158,7 @@ const map = new maplibregl.Map({{
     version: 8,
     sources: {{
       f: {{ type: "geojson", data }},
-      context: {{ type: "vector", tiles: ["{base}/tiles/communities,grids/{{z}}/{{x}}/{{y}}.mvt"], minzoom: 0, maxzoom: 16 }},
+      context: {{ type: "vector", tiles: [{tiles}], minzoom: 0, maxzoom: 16 }},
     }},
     layers: [
       {{ id: "bg", type: "background", paint: {{ "background-color": "#f4f1ea" }} }},
@@ -319,7 +333,8 @@ fn items_page(
         let id = value_text(&f["id"]);
         let _ = write!(
             out,
-            r#"<tr><td><a href="{base}/ogc/collections/{}/items/{}?f=html">{}</a></td>"#,
+            r#"<tr><td><a href="{}/ogc/collections/{}/items/{}?f=html">{}</a></td>"#,
+            esc(base),
             esc(collection),
             esc(&id),
             esc(&id)
