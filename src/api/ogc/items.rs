@@ -303,16 +303,14 @@ pub fn static_matches<T: OgcFeature>(
     let cql = common.compile(T::QUERYABLES)?;
     let sort = common.sort_keys(T::QUERYABLES)?;
     // The R-tree finds the candidates of a bbox, and of a spatial condition the filter needs.
-    let mut rects: Vec<geo::Rect> = common.bbox.map(|b| b.rects()).unwrap_or_default();
-    if let Some(r) = cql.as_ref().and_then(Filter::bounds) {
-        rects = if common.bbox.is_none() {
-            vec![r]
-        } else {
-            rects.iter().filter_map(|b| intersection(b, &r)).collect()
-        };
-    }
-    let narrowed = common.bbox.is_some() || cql.as_ref().and_then(Filter::bounds).is_some();
-    let positions: Vec<u32> = if narrowed {
+    let cql_bounds = cql.as_ref().and_then(Filter::bounds);
+    let rects: Option<Vec<geo::Rect>> = match (common.bbox.map(|b| b.rects()), cql_bounds) {
+        (Some(boxes), Some(r)) => Some(boxes.iter().filter_map(|b| intersection(b, &r)).collect()),
+        (Some(boxes), None) => Some(boxes),
+        (None, Some(r)) => Some(vec![r]),
+        (None, None) => None,
+    };
+    let positions: Vec<u32> = if let Some(rects) = rects {
         let mut hits: Vec<u32> = rects.iter().flat_map(|r| layer.intersecting(r)).collect();
         hits.sort_unstable();
         hits.dedup();
