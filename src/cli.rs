@@ -152,7 +152,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("reading the calendar {}", path.display()))?;
         let calendar = crate::model::calendar::WorkingCalendar::from_json(&text)
             .with_context(|| format!("reading the calendar {}", path.display()))?;
-        crate::api::install_calendar(calendar);
+        crate::model::calendar::WorkingCalendar::install(calendar);
     }
     let access = Arc::new(access(args)?);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

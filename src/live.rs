@@ -13,7 +13,9 @@ use arc_swap::ArcSwap;
 
 use crate::feed::{Change, Feed, IncidentChange, MAX_LISTED_INCIDENTS};
 use crate::index::Engine;
-use crate::model::{Incident, IncidentStatus, PatrolTrack, Personal, Resource};
+use crate::model::calendar::WorkingCalendar;
+use crate::model::handling::{Record, Transition, TransitionError};
+use crate::model::{HandlingState, Incident, IncidentStatus, PatrolTrack, Personal, Resource};
 use crate::store::postgis::Changed;
 use crate::store::{PlacedIncident, Store, StoreError};
 
@@ -24,10 +26,25 @@ pub enum WriteError {
     ReadOnly,
     #[error("there is no incident {0}")]
     NoSuchIncident(u64),
+    /// The write conflicts with the data as it is (an illegal move, a backward status).
     #[error("{0}")]
     Invalid(String),
+    /// The request itself is malformed (a move dated in the future).
+    #[error("{0}")]
+    BadRequest(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A handling move asked for: where to, when (now by default), to which department (for
+/// `dispatched`), by whom, with what note.
+#[derive(Debug, Clone)]
+pub struct MoveRequest {
+    pub to: HandlingState,
+    pub at: Option<i64>,
+    pub department: Option<String>,
+    pub by: Option<String>,
+    pub note: Option<String>,
 }
 
 /// The current snapshot and its store.
@@ -190,6 +207,11 @@ impl Live {
             .row(id)
             .ok_or(WriteError::NoSuchIncident(id))?;
         let mut incident = engine.incidents.incident(row);
+        if incident.handling.is_some() {
+            return Err(WriteError::Invalid(format!(
+                "incident {id} has a handling history: move it with POST /api/v1/incidents/{id}/transitions"
+            )));
+        }
         let rank = |s: IncidentStatus| match s {
             IncidentStatus::Open => 0,
             IncidentStatus::Assigned => 1,
@@ -232,6 +254,88 @@ impl Live {
             .await?;
         self.announce(&[id], Vec::new(), Vec::new(), false);
         Ok(incident)
+    }
+
+    /// Moves an incident's handling on (see [`crate::model::handling`]): checks the move
+    /// against its state, records it in the store with the status and resolution time it
+    /// implies (one transaction), and publishes the incident with its new record. An incident
+    /// without a history starts from the state its status implies.
+    ///
+    /// # Errors
+    /// No store, no such incident, a move dated in the future or before the report, an
+    /// illegal move (a conflict: nothing is written), or a store failure.
+    pub async fn transition(
+        &self,
+        id: u64,
+        request: MoveRequest,
+    ) -> Result<(Incident, Transition), WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        let engine = self.engine();
+        let row = engine
+            .incidents
+            .row(id)
+            .ok_or(WriteError::NoSuchIncident(id))?;
+        let mut incident = engine.incidents.incident(row);
+        let now = chrono::Utc::now().timestamp();
+        let at = request.at.unwrap_or(now);
+        if at > now + 60 {
+            return Err(WriteError::BadRequest(format!(
+                "`at` ({}) is in the future",
+                crate::model::format_local(at)
+            )));
+        }
+        if at < incident.reported_at {
+            return Err(WriteError::BadRequest(format!(
+                "`at` is before the incident was reported ({})",
+                crate::model::format_local(incident.reported_at)
+            )));
+        }
+        if request.department.is_some() && request.to != HandlingState::Dispatched {
+            return Err(WriteError::BadRequest(
+                "`department` is only for a move to `dispatched`".into(),
+            ));
+        }
+        let mut record = incident
+            .handling
+            .take()
+            .map_or_else(|| Record::of_status(incident.status), |r| *r);
+        record
+            .check(request.to, at, request.department.as_deref())
+            .map_err(|e| match e {
+                TransitionError::NoDepartment => {
+                    WriteError::BadRequest("a move to `dispatched` needs a `department`".into())
+                }
+                e => WriteError::Invalid(format!("incident {id}: {e}")),
+            })?;
+        let transition = Transition {
+            at,
+            from: record.state,
+            to: request.to,
+            department: request
+                .department
+                .clone()
+                .or_else(|| record.department.clone()),
+            by: request.by,
+            note: request.note,
+        };
+        record.apply(
+            WorkingCalendar::current(),
+            request.to,
+            at,
+            request.department.as_deref(),
+        );
+        incident.status = record.state.status();
+        incident.resolved_at = record.closed_at();
+        incident.handling = Some(Box::new(record));
+        if !store.add_move(&incident, &transition).await? {
+            return Err(WriteError::NoSuchIncident(id));
+        }
+        let upsert = incident.clone();
+        self.publish(move |e| e.with_incidents(vec![upsert]))
+            .await?;
+        self.announce(&[id], Vec::new(), Vec::new(), false);
+        Ok((incident, transition))
     }
 
     /// Adds a patrol track (the store gives its id).

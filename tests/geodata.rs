@@ -276,6 +276,7 @@ fn upserting_incidents_equals_rebuilding() {
             from: data.incidents[10].reported_at - 7200,
             to: data.incidents[10].reported_at - 3600,
         }),
+        handling: None,
     };
     let late = Incident {
         id: 80_001,

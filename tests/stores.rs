@@ -379,6 +379,7 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
         resolved_at: None,
         source: IncidentSource::Patrol,
         occurred: None,
+        handling: None,
     };
     let broken = Incident {
         status: IncidentStatus::Resolved,

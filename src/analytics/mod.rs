@@ -22,6 +22,7 @@ pub mod aoristic;
 pub mod backtest;
 pub mod emerging;
 pub mod gistar;
+pub mod handling;
 pub mod hexbin;
 pub mod hotspots;
 pub mod kde;

@@ -36,7 +36,6 @@ pub use error::ApiError;
 pub use query::QueryParams;
 pub use server::serve;
 pub use state::{AppState, Shared};
-pub use v1::calendar::install as install_calendar;
 pub use v1::{AnswerCache, StudyAreas, analyst};
 
 pub use auth::{Access, Anonymous, Caller, Jwt, JwtKey, RateLimit, Role, Scope, Tokens};

@@ -13,7 +13,7 @@ use serde_json::Value;
 )]
 use super::openapi::params::*;
 use super::v1::answer::{self as typed, SchemaOf};
-use super::v1::{cached, cached_bytes, cached_table, posted};
+use super::v1::{cached, cached_bytes, cached_table, clocked_table, posted};
 use super::{AppState, health, metrics, ogc, openapi, tiles, v1, web};
 
 /// One operation.
@@ -422,6 +422,33 @@ pub const ENDPOINTS: &[Endpoint] = &[
     )
     .typed(SchemaGenerator::subschema_for::<typed::WorkingHoursAnswer>),
     read(
+        "/api/v1/handling/kpis",
+        "handling",
+        "The board: count, closed, on-time closing share, return and redo rates, median working hours to close, overdue now and a red/amber/green grade per grid, community, district or department",
+        handling_kpis,
+        JSON,
+        |path| clocked_table(path, v1::handling_kpis),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::HandlingKpisAnswer>),
+    read(
+        "/api/v1/handling/queue",
+        "handling",
+        "Open incidents by working time left, with their alert (amber past 80 % of the limit, red past it)",
+        handling_queue,
+        JSON,
+        |path| clocked_table(path, v1::handling_queue),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::QueueAnswer>),
+    read(
+        "/api/v1/incidents/{id}/history",
+        "handling",
+        "An incident's handling moves (who made them and notes for operators and admins)",
+        incident_id,
+        JSON,
+        |_| get(v1::history),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::HistoryAnswer>),
+    read(
         "/api/v1/aoristic",
         "analytics",
         "Aoristic hour-of-week table: each incident's weight spread over its time window",
@@ -603,6 +630,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
         (200, GEOJSON),
         "operator",
         |_| patch(v1::ingest::patch_incident),
+    ),
+    write(
+        "post",
+        "/api/v1/incidents/{id}/transitions",
+        "Move an incident's handling on (filed, dispatched, handled, closed, returned, redo, parked); an illegal move is a 409",
+        incident_id,
+        &[JSON],
+        (201, JSON),
+        "operator",
+        |_| post(v1::post_transition),
     ),
     write(
         "post",

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub use files::{read_dir, write_dir};
 
+use crate::model::handling::{BadMove, Move, fold};
 use crate::model::{
     Building, City, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource, Street,
 };
@@ -30,9 +31,36 @@ pub struct Dataset {
     pub patrol_routes: Vec<PatrolRoute>,
     pub patrol_tracks: Vec<PatrolTrack>,
     pub incidents: Vec<Incident>,
+    /// The incidents' handling moves (`handling.csv`), each incident's in the order made;
+    /// [`Self::attach_handling`] folds them into the incidents.
+    pub moves: Vec<Move>,
 }
 
 impl Dataset {
+    /// Folds the handling moves into the incidents they belong to (checking every move) and
+    /// derives each such incident's status and resolution time from its state: open before
+    /// dispatch, assigned while a department has it, resolved (at the close) when closed.
+    ///
+    /// # Errors
+    /// A move that does not follow from the ones before it.
+    pub fn attach_handling(&mut self) -> Result<(), BadMove> {
+        if self.moves.is_empty() {
+            return Ok(());
+        }
+        let mut records = fold(
+            &self.moves,
+            crate::model::calendar::WorkingCalendar::current(),
+        )?;
+        for i in &mut self.incidents {
+            if let Some(record) = records.remove(&i.id) {
+                i.status = record.state.status();
+                i.resolved_at = record.closed_at();
+                i.handling = Some(Box::new(record));
+            }
+        }
+        Ok(())
+    }
+
     /// Converts every coordinate from `datum` to WGS 84 (a city's own files are often in
     /// GCJ-02 or BD-09); nothing to do for WGS 84.
     pub fn to_wgs84(&mut self, datum: crate::model::datum::Datum) {

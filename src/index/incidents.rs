@@ -10,6 +10,7 @@ use super::bins::{BinMembers, CellBins, RowPick};
 
 /// The resolution of [`IncidentTable::members`].
 const MEMBERS_RES: h3o::Resolution = h3o::Resolution::Nine;
+use super::handling::{Departments, HandlingRow, record_of, row_of};
 use super::layer::Layer;
 use super::locate::{GridLocator, locate_all};
 use crate::model::{
@@ -43,6 +44,10 @@ pub struct IncidentTable {
     pub grid: Vec<u32>,
     /// Position in the community layer, or [`NONE`].
     pub community: Vec<u32>,
+    /// Each row's handling (state, department, clock).
+    pub handling: Vec<HandlingRow>,
+    /// The departments the handling rows name by code.
+    pub departments: Departments,
     by_id: FxHashMap<u64, u32>,
 }
 
@@ -82,7 +87,8 @@ impl IncidentTable {
             } else {
                 grid_community[grid as usize]
             };
-            t.push_row(r, cell, grid, community);
+            let handling = row_of(r, &mut t.departments);
+            t.push_row(r, cell, grid, community, handling);
         }
         t.bins = CellBins::with_eager(&t.cell, &points, &[MEMBERS_RES]);
         t.index_ids();
@@ -134,16 +140,18 @@ impl IncidentTable {
         }
         let new_cells: Vec<u64> = placed.iter().map(|(cell, _)| *cell).collect();
         let mut t = Self::with_capacity(picks.len());
+        t.departments = self.departments.clone();
         t.bins = self.bins.merged(&picks, &new_cells, &points);
         for pick in &picks {
             match *pick {
                 RowPick::Old(r) => {
                     let r = r as usize;
                     t.push_row(
-                        &self.incident(r),
+                        &self.incident_without_handling(r),
                         self.cell[r],
                         self.grid[r],
                         self.community[r],
+                        self.handling[r],
                     );
                 }
                 RowPick::New(i) => {
@@ -153,7 +161,9 @@ impl IncidentTable {
                     } else {
                         grid_community[grid as usize]
                     };
-                    t.push_row(&upserts[i as usize], cell, grid, community);
+                    let upsert = &upserts[i as usize];
+                    let handling = row_of(upsert, &mut t.departments);
+                    t.push_row(upsert, cell, grid, community, handling);
                 }
             }
         }
@@ -207,6 +217,14 @@ impl IncidentTable {
     #[must_use]
     pub fn incident(&self, row: usize) -> Incident {
         Incident {
+            handling: record_of(&self.handling[row], &self.departments).map(Box::new),
+            ..self.incident_without_handling(row)
+        }
+    }
+
+    /// The incident of row `row` without its handling record (which costs allocations).
+    fn incident_without_handling(&self, row: usize) -> Incident {
+        Incident {
             id: self.id[row],
             lon: self.lon[row],
             lat: self.lat[row],
@@ -216,6 +234,7 @@ impl IncidentTable {
             resolved_at: (self.resolved_at[row] != i64::MIN).then_some(self.resolved_at[row]),
             source: self.source[row],
             occurred: self.occurred[row],
+            handling: None,
         }
     }
 
@@ -241,11 +260,21 @@ impl IncidentTable {
             occurred: Vec::with_capacity(n),
             grid: Vec::with_capacity(n),
             community: Vec::with_capacity(n),
+            handling: Vec::with_capacity(n),
+            departments: Departments::default(),
             by_id: FxHashMap::default(),
         }
     }
 
-    fn push_row(&mut self, r: &Incident, cell: u64, grid: u32, community: u32) {
+    fn push_row(
+        &mut self,
+        r: &Incident,
+        cell: u64,
+        grid: u32,
+        community: u32,
+        handling: HandlingRow,
+    ) {
+        self.handling.push(handling);
         self.id.push(r.id);
         self.lon.push(r.lon);
         self.lat.push(r.lat);

@@ -11,6 +11,7 @@
 
 mod bins;
 pub mod cql;
+pub mod handling;
 mod incidents;
 mod layer;
 mod locate;
@@ -43,6 +44,8 @@ pub enum BuildError {
         target: &'static str,
         target_id: u64,
     },
+    #[error("handling: {0}")]
+    Handling(#[from] crate::model::handling::BadMove),
 }
 
 /// The resources as points, one R-tree per kind (in the order of [`ResourceKind::ALL`]): a
@@ -104,6 +107,10 @@ pub struct Engine {
     pub patrol_routes: Arc<Layer<PatrolRoute>>,
     pub patrol_tracks: Arc<Layer<PatrolTrack>>,
     pub incidents: Arc<IncidentTable>,
+    /// The handling moves this snapshot was built from, by incident id (stable): what a new
+    /// store is written with, and the histories a read-only server answers. Writes after it
+    /// add their moves to the store only (a server with a store reads histories there).
+    pub moves: Arc<Vec<crate::model::handling::Move>>,
     pub locator: Arc<GridLocator>,
     /// Position in `communities` of each grid's community.
     pub grid_community: Arc<Vec<u32>>,
@@ -164,8 +171,9 @@ impl Engine {
     ///
     /// # Errors
     /// Duplicate ids or references to missing districts/communities.
-    pub fn build_with(data: Dataset, prebuilt: Option<Prebuilt>) -> Result<Self, BuildError> {
+    pub fn build_with(mut data: Dataset, prebuilt: Option<Prebuilt>) -> Result<Self, BuildError> {
         check_ids(&data)?;
+        data.attach_handling()?;
 
         let districts = Layer::new(data.districts);
         for c in &data.communities {
@@ -241,6 +249,8 @@ impl Engine {
             })
             .collect();
         let incidents = IncidentTable::build(data.incidents, &grids, &grid_community, &locator);
+        let mut moves = data.moves;
+        moves.sort_by_key(|m| m.incident_id);
         let version = next_version();
         Ok(Self {
             city: Arc::new(data.city),
@@ -257,11 +267,20 @@ impl Engine {
             patrol_routes: Arc::new(Layer::new(data.patrol_routes)),
             patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
             incidents: Arc::new(incidents),
+            moves: Arc::new(moves),
             locator: Arc::new(locator),
             grid_community: Arc::new(grid_community),
             version,
             places_version: version,
         })
+    }
+
+    /// The moves of incident `id` this snapshot was built from, in the order made.
+    #[must_use]
+    pub fn moves_of(&self, id: u64) -> &[crate::model::handling::Move] {
+        let start = self.moves.partition_point(|m| m.incident_id < id);
+        let end = self.moves.partition_point(|m| m.incident_id <= id);
+        &self.moves[start..end]
     }
 
     /// A new snapshot with `upserts` applied to the incidents (see

@@ -18,6 +18,9 @@ use super::IncidentKind;
 /// The calendar bundled with the data (China, 2019–2022 and 2026).
 pub const BUNDLED: &str = include_str!("../../geodata/calendar.json");
 
+/// The deployment's calendar, set once at start (`serve --calendar`).
+static CURRENT: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
+
 /// The first and last days the prefix sum covers; instants outside are clamped to them.
 const FIRST_YEAR: i32 = 2000;
 const LAST_YEAR: i32 = 2100;
@@ -87,6 +90,18 @@ impl WorkingCalendar {
     #[must_use]
     pub fn bundled() -> Self {
         Self::from_json(BUNDLED).expect("the bundled calendar is valid")
+    }
+
+    /// Installs the deployment's calendar before any data is loaded; `false` when one is
+    /// already in use.
+    pub fn install(calendar: Self) -> bool {
+        CURRENT.set(calendar).is_ok()
+    }
+
+    /// The calendar in use: the installed one, else the bundled one.
+    #[must_use]
+    pub fn current() -> &'static Self {
+        CURRENT.get_or_init(Self::bundled)
     }
 
     /// Reads a calendar file.
@@ -252,6 +267,13 @@ impl WorkingCalendar {
             0
         };
         self.cumulative[day] + within
+    }
+
+    /// The working clock: working seconds from a fixed origin (1 January 2000) to `t`, so that
+    /// the working time between two instants is the difference of their readings.
+    #[must_use]
+    pub fn working_clock(&self, t: i64) -> i64 {
+        self.w(t)
     }
 
     /// Working seconds between two instants (negative when `to` is before `from`).

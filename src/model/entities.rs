@@ -138,6 +138,9 @@ pub struct Incident {
     /// When it happened, if only a window is known (a burglary found on return from a trip);
     /// `None` when it happened at `reported_at`.
     pub occurred: Option<Occurred>,
+    /// Its handling, when it has a history (the store keeps the moves); `None` for an
+    /// incident that only has a status.
+    pub handling: Option<Box<crate::model::handling::Record>>,
 }
 
 /// The window an incident happened in (Unix seconds, `from ≤ to ≤ reported_at`).

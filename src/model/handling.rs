@@ -22,6 +22,55 @@ pub struct Transition {
     pub note: Option<String>,
 }
 
+/// One move of one incident, as files and stores keep it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub incident_id: u64,
+    pub transition: Transition,
+}
+
+/// A move that does not follow from the ones before it (its position among the moves given).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("move {position} (incident {incident_id}): {error}")]
+pub struct BadMove {
+    pub position: usize,
+    pub incident_id: u64,
+    pub error: TransitionError,
+}
+
+/// Folds moves (each incident's in the order made) into each incident's [`Record`], checking
+/// every move as a write would: its `from` must be the state reached, the move legal, its time
+/// not before the last.
+///
+/// # Errors
+/// The first move that does not follow.
+pub fn fold(
+    moves: &[Move],
+    calendar: &WorkingCalendar,
+) -> Result<rustc_hash::FxHashMap<u64, Record>, BadMove> {
+    let mut records: rustc_hash::FxHashMap<u64, Record> = rustc_hash::FxHashMap::default();
+    for (position, m) in moves.iter().enumerate() {
+        let record = records.entry(m.incident_id).or_default();
+        let t = &m.transition;
+        let bad = |error| BadMove {
+            position,
+            incident_id: m.incident_id,
+            error,
+        };
+        if t.from != record.state {
+            return Err(bad(TransitionError::NotFrom {
+                state: record.state,
+                from: t.from,
+            }));
+        }
+        record
+            .check(t.to, t.at, t.department.as_deref())
+            .map_err(bad)?;
+        record.apply(calendar, t.to, t.at, t.department.as_deref());
+    }
+    Ok(records)
+}
+
 /// Why a move was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
@@ -35,6 +84,11 @@ pub enum TransitionError {
     NoDepartment,
     #[error("the move is dated before the incident's last move")]
     BeforeLast,
+    #[error("the move says it is from {from}, but the incident is {state}")]
+    NotFrom {
+        state: HandlingState,
+        from: HandlingState,
+    },
 }
 
 impl HandlingState {
@@ -189,55 +243,200 @@ impl History {
             .count()
     }
 
-    /// Working seconds on the clock at `now`: from filing to `now` (or the close), without the
-    /// time it spent parked or closed before a redo.
+    /// What the engine keeps of this history (see [`Record`]), its clock read on `calendar`.
     #[must_use]
-    pub fn elapsed_s(&self, calendar: &WorkingCalendar, now: i64) -> i64 {
-        let Some(start) = self.filed_at() else {
-            return 0;
-        };
-        let end = self.closed_at().unwrap_or(now).max(start);
-        let mut total = calendar.working_seconds(start, end);
-        // Stopped spans: from each move into `parked` or `closed` to the next move (or the end).
-        for (i, m) in self.moves.iter().enumerate() {
-            if matches!(m.to, HandlingState::Parked | HandlingState::Closed) {
-                let until = self.moves.get(i + 1).map_or(end, |n| n.at).min(end);
-                total -= calendar.working_seconds(m.at.min(until), until);
-            }
+    pub fn record(&self, calendar: &WorkingCalendar) -> Record {
+        let mut record = Record::default();
+        for m in &self.moves {
+            record.apply(calendar, m.to, m.at, m.department.as_deref());
         }
-        total.max(0)
+        record
     }
 
-    /// When the time limit runs out, were it not to stop again: the working time left added
-    /// to `now` (to the filing instant when nothing has elapsed).
+    /// Working seconds on the clock at `now` (at least the last move).
+    #[must_use]
+    pub fn elapsed_s(&self, calendar: &WorkingCalendar, now: i64) -> i64 {
+        self.record(calendar).elapsed_s(calendar, now)
+    }
+}
+
+/// An incident's handling as the engine keeps it: its state, its department and its clock
+/// as of the last move, so that the clock, the due instant and the alert at any later instant
+/// are one prefix-sum read, without the moves (which only the store keeps).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub state: HandlingState,
+    /// The department it was last dispatched to.
+    pub department: Option<String>,
+    /// When it was filed (the clock's start).
+    pub filed_at: Option<i64>,
+    /// When the last move was made (Unix seconds; 0 with no move).
+    pub last_at: i64,
+    /// Working seconds on the clock at `last_at`.
+    pub clock_s: i64,
+    /// How many times a department sent it back (回退).
+    pub returns: u16,
+    /// How many times it was reopened after a failed check (重办).
+    pub redos: u16,
+}
+
+impl Default for Record {
+    fn default() -> Self {
+        Self {
+            state: HandlingState::Reported,
+            department: None,
+            filed_at: None,
+            last_at: 0,
+            clock_s: 0,
+            returns: 0,
+            redos: 0,
+        }
+    }
+}
+
+impl Record {
+    /// The record of an incident without a handling history, from the status it was given:
+    /// open is reported, assigned is dispatched, resolved is closed; the clock never started.
+    #[must_use]
+    pub fn of_status(status: IncidentStatus) -> Self {
+        Self {
+            state: match status {
+                IncidentStatus::Open => HandlingState::Reported,
+                IncidentStatus::Assigned => HandlingState::Dispatched,
+                IncidentStatus::Resolved => HandlingState::Closed,
+            },
+            ..Self::default()
+        }
+    }
+
+    /// Whether the clock runs: filed, and neither parked nor closed.
+    #[must_use]
+    pub fn running(&self) -> bool {
+        self.filed_at.is_some()
+            && !matches!(self.state, HandlingState::Parked | HandlingState::Closed)
+    }
+
+    /// Checks a move against the state and the last move's time.
+    ///
+    /// # Errors
+    /// An illegal move, a dispatch without a department, or a move dated before the last.
+    pub fn check(
+        &self,
+        to: HandlingState,
+        at: i64,
+        department: Option<&str>,
+    ) -> Result<(), TransitionError> {
+        let from = self.state;
+        if !from.next().contains(&to) {
+            return Err(TransitionError::Illegal {
+                from,
+                to,
+                allowed: from
+                    .next()
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        if to == HandlingState::Dispatched && department.is_none_or(|d| d.trim().is_empty()) {
+            return Err(TransitionError::NoDepartment);
+        }
+        if self.filed_at.is_some() && at < self.last_at {
+            return Err(TransitionError::BeforeLast);
+        }
+        Ok(())
+    }
+
+    /// Folds in a move already checked: the clock advances over the span just ended if it was
+    /// running, the counters and the department follow the move.
+    pub fn apply(
+        &mut self,
+        calendar: &WorkingCalendar,
+        to: HandlingState,
+        at: i64,
+        department: Option<&str>,
+    ) {
+        self.clock_s = self.elapsed_s(calendar, at);
+        match to {
+            HandlingState::Filed if self.filed_at.is_none() => self.filed_at = Some(at),
+            HandlingState::Returned => self.returns = self.returns.saturating_add(1),
+            HandlingState::Redo => self.redos = self.redos.saturating_add(1),
+            _ => {}
+        }
+        if let Some(d) = department {
+            self.department = Some(d.to_owned());
+        }
+        self.state = to;
+        self.last_at = at;
+    }
+
+    /// When it was closed, if it is closed now.
+    #[must_use]
+    pub fn closed_at(&self) -> Option<i64> {
+        (self.state == HandlingState::Closed).then_some(self.last_at)
+    }
+
+    /// Working seconds on the clock at `now`: from filing, without the time it spent parked
+    /// or closed before a redo; stopped at the close. Instants before the last move read the
+    /// clock as the last move left it.
+    #[must_use]
+    pub fn elapsed_s(&self, calendar: &WorkingCalendar, now: i64) -> i64 {
+        if self.running() && now > self.last_at {
+            self.clock_s + calendar.working_seconds(self.last_at, now)
+        } else {
+            self.clock_s
+        }
+    }
+
+    /// When a limit of `limit_s` working seconds runs out: for a running clock the instant it
+    /// will, for an overdue one the instant it did, for a stopped one the instant it would if
+    /// it ran again now (`None` before filing).
     #[must_use]
     pub fn due_at(&self, calendar: &WorkingCalendar, limit_s: i64, now: i64) -> Option<i64> {
-        let start = self.filed_at()?;
-        if let Some(closed) = self.closed_at() {
-            let left = limit_s - self.elapsed_s(calendar, closed);
-            return Some(calendar.add_working_seconds(closed, left.max(0)));
+        self.filed_at?;
+        let left = limit_s - self.clock_s;
+        if self.running() || left < 0 {
+            // The clock at `last_at` plus what is left; an overdue stopped clock ran out
+            // before its last move: found back from there.
+            if left >= 0 {
+                return Some(calendar.add_working_seconds(self.last_at, left));
+            }
+            let w_last = calendar.working_seconds(0, self.last_at);
+            return Some(calendar.add_working_seconds(0, (w_last + left).max(0)));
         }
-        let left = limit_s - self.elapsed_s(calendar, now);
-        Some(if left >= 0 {
-            calendar.add_working_seconds(now.max(start), left)
-        } else {
-            // Already past: the instant the limit ran out, found from the start.
-            calendar.add_working_seconds(start, limit_s)
-        })
+        Some(calendar.add_working_seconds(now.max(self.last_at), left))
     }
 
     /// The alert at `now` for a limit of `limit_s` working seconds (a closed incident keeps
     /// the colour it closed with).
     #[must_use]
     pub fn alert(&self, calendar: &WorkingCalendar, limit_s: i64, now: i64) -> Alert {
-        #[allow(clippy::cast_precision_loss)] // seconds of working time, far below 2^53
-        let share = self.elapsed_s(calendar, now) as f64 / limit_s.max(1) as f64;
-        if share > 1.0 {
-            Alert::Red
-        } else if share >= AMBER_SHARE {
-            Alert::Amber
+        Alert::of(self.elapsed_s(calendar, now), limit_s)
+    }
+}
+
+impl Alert {
+    /// The alert of a clock showing `elapsed_s` against `limit_s` working seconds.
+    #[must_use]
+    pub fn of(elapsed_s: i64, limit_s: i64) -> Self {
+        // Amber from 80 %: elapsed ≥ 0.8 · limit, in integers (5 · elapsed ≥ 4 · limit).
+        if elapsed_s > limit_s {
+            Self::Red
+        } else if 5 * elapsed_s >= 4 * limit_s {
+            Self::Amber
         } else {
-            Alert::Green
+            Self::Green
+        }
+    }
+
+    /// Its name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Green => "green",
+            Self::Amber => "amber",
+            Self::Red => "red",
         }
     }
 }
@@ -322,15 +521,24 @@ mod tests {
         h.apply(Filed, at("2021-03-05 16:30"), None, None, None)
             .unwrap();
         assert_eq!(
-            h.due_at(&c, 7200, at("2021-03-05 16:30")),
+            h.record(&c).due_at(&c, 7200, at("2021-03-05 16:30")),
             Some(at("2021-03-08 09:30"))
         );
         h.apply(Dispatched, at("2021-03-05 17:00"), Some("城管"), None, None)
             .unwrap();
         // Monday 09:00: 1.5 h of 2, green; 09:10, past 80 %, amber.
-        assert_eq!(h.alert(&c, 7200, at("2021-03-08 09:00")), Alert::Green);
-        assert_eq!(h.alert(&c, 7200, at("2021-03-08 09:10")), Alert::Amber);
-        assert_eq!(h.alert(&c, 7200, at("2021-03-05 17:00")), Alert::Green);
+        assert_eq!(
+            h.record(&c).alert(&c, 7200, at("2021-03-08 09:00")),
+            Alert::Green
+        );
+        assert_eq!(
+            h.record(&c).alert(&c, 7200, at("2021-03-08 09:10")),
+            Alert::Amber
+        );
+        assert_eq!(
+            h.record(&c).alert(&c, 7200, at("2021-03-05 17:00")),
+            Alert::Green
+        );
         // Parked from Monday 09:00 to Wednesday 09:00: those working hours do not count.
         h.apply(Parked, at("2021-03-08 09:00"), None, None, None)
             .unwrap();
@@ -338,10 +546,13 @@ mod tests {
             .unwrap();
         assert_eq!(h.elapsed_s(&c, at("2021-03-10 09:00")), 5400);
         assert_eq!(
-            h.due_at(&c, 7200, at("2021-03-10 09:00")),
+            h.record(&c).due_at(&c, 7200, at("2021-03-10 09:00")),
             Some(at("2021-03-10 09:30"))
         );
-        assert_eq!(h.alert(&c, 7200, at("2021-03-10 10:00")), Alert::Red);
+        assert_eq!(
+            h.record(&c).alert(&c, 7200, at("2021-03-10 10:00")),
+            Alert::Red
+        );
         // Closed at 10:00 (overdue), then reopened: the clock resumes from the close.
         h.apply(Handled, at("2021-03-10 09:45"), None, None, None)
             .unwrap();

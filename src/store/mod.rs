@@ -13,6 +13,7 @@ use async_trait::async_trait;
 
 use crate::geodata::Dataset;
 use crate::index::{Engine, Prebuilt};
+use crate::model::handling::Transition;
 use crate::model::{Incident, PatrolTrack, Personal, Resource};
 
 /// Why a store could not do what was asked.
@@ -93,6 +94,17 @@ pub trait Store: Send + Sync {
     /// Replaces the status and resolution time of an existing incident; `false` if there is
     /// no incident with that id.
     async fn update_incident(&self, incident: &Incident) -> Result<bool, StoreError>;
+
+    /// The handling moves of incident `id`, in order.
+    async fn history(&self, id: u64) -> Result<Vec<Transition>, StoreError>;
+
+    /// Records a handling move of `incident` and its status and resolution time as they now
+    /// are, in one transaction; `false` if there is no incident with that id.
+    async fn add_move(
+        &self,
+        incident: &Incident,
+        transition: &Transition,
+    ) -> Result<bool, StoreError>;
 
     /// Inserts a patrol track; the store assigns its id.
     async fn insert_track(&self, track: PatrolTrack) -> Result<PatrolTrack, StoreError>;

@@ -500,6 +500,77 @@ pub fn incident_matches(
     Ok((common, rows))
 }
 
+/// An incident's handling as properties, its clock read at `now`: `state`, `department`,
+/// `filed_at`, `due_at`, `closed_at`, `time_limit_h` (working hours), `returns`, `redos`,
+/// `overdue`, `alert` (null where they do not apply: before filing, without a history).
+pub fn handling_properties(engine: &Engine, row: usize, now: i64, out: &mut Map<String, Value>) {
+    use crate::index::handling::{alert_at, limits_s};
+    let t: &IncidentTable = &engine.incidents;
+    let h = &t.handling[row];
+    let calendar = crate::model::calendar::WorkingCalendar::current();
+    let limit = limits_s(calendar)[t.kind[row] as usize];
+    let record = crate::index::handling::record_of(h, &t.departments);
+    let time = |v: Option<i64>| v.map_or(Value::Null, |t| format_local(t).into());
+    out.insert("state".into(), h.state.as_str().into());
+    out.insert(
+        "department".into(),
+        t.departments
+            .name(h.department)
+            .map_or(Value::Null, Into::into),
+    );
+    out.insert(
+        "filed_at".into(),
+        time((h.filed_at != i64::MIN).then_some(h.filed_at)),
+    );
+    out.insert(
+        "due_at".into(),
+        time(
+            record
+                .as_ref()
+                .filter(|_| limit > 0)
+                .and_then(|r| r.due_at(calendar, limit, now)),
+        ),
+    );
+    out.insert(
+        "closed_at".into(),
+        time(
+            record
+                .as_ref()
+                .and_then(crate::model::handling::Record::closed_at),
+        ),
+    );
+    out.insert(
+        "time_limit_h".into(),
+        if limit > 0 {
+            json!(limit as f64 / 3600.0)
+        } else {
+            Value::Null
+        },
+    );
+    out.insert("returns".into(), h.returns.into());
+    out.insert("redos".into(), h.redos.into());
+    let alert = alert_at(h, limit, calendar.working_clock(now));
+    out.insert(
+        "overdue".into(),
+        alert.map_or(Value::Null, |a| {
+            (a == crate::model::handling::Alert::Red).into()
+        }),
+    );
+    out.insert(
+        "alert".into(),
+        alert.map_or(Value::Null, |a| a.as_str().into()),
+    );
+}
+
+/// The properties of incident `id` as its feature has them (null if there is none).
+#[must_use]
+pub fn incident_properties(engine: &Engine, id: u64) -> Value {
+    engine.incidents.row(id).map_or(Value::Null, |row| {
+        let mut feature = incident_feature(engine, row);
+        feature["properties"].take()
+    })
+}
+
 /// One incident as GeoJSON.
 #[must_use]
 pub fn incident_feature(engine: &Engine, row: usize) -> Value {
@@ -544,6 +615,7 @@ pub fn incident_feature(engine: &Engine, row: usize) -> Value {
         "community_id".into(),
         id_of(t.community[row], &|p| engine.communities.items()[p].id),
     );
+    handling_properties(engine, row, chrono::Utc::now().timestamp(), &mut properties);
     json!({
         "type": "Feature",
         "id": t.id[row],

@@ -23,7 +23,7 @@ pub(crate) use self::collections::CollectionId;
 use self::collections::describe;
 use self::crs::Crs;
 use self::items::{Common, Page, incident_page, static_feature, static_page, static_page_where};
-pub(crate) use self::items::{FilterParam, incident_feature};
+pub(crate) use self::items::{FilterParam, incident_feature, incident_properties};
 use super::{ApiError, AppState, Caller, QueryParams, Scope};
 use crate::index::Engine;
 

@@ -506,6 +506,44 @@ pub(in crate::api) fn incident_id() -> Vec<Value> {
     vec![path("id", integer(0, u64::MAX), "the incident id")]
 }
 
+/// The board: the common filters, `by`, `at`.
+pub(in crate::api) fn handling_kpis() -> Vec<Value> {
+    let mut params = filters();
+    params.push(query(
+        "by",
+        json!({ "type": "string", "enum": ["grid", "community", "district", "department"], "default": "grid" }),
+        "what to group by",
+    ));
+    params.push(query(
+        "at",
+        string(),
+        "the instant the clock is read at (default now); states are as they are now",
+    ));
+    params
+}
+
+/// The queue: the common filters, `alert`, `department`, `at`, `limit`.
+pub(in crate::api) fn handling_queue() -> Vec<Value> {
+    let mut params = filters();
+    params.push(list_of(&["green", "amber", "red"], "alerts", "alert"));
+    params.push(query(
+        "department",
+        string(),
+        "departments, comma-separated",
+    ));
+    params.push(query(
+        "at",
+        string(),
+        "the instant the clock is read at (default now)",
+    ));
+    params.push(query(
+        "limit",
+        integer(1, crate::api::v1::QUEUE_LIMIT as u64),
+        "the most incidents listed",
+    ));
+    params
+}
+
 pub(in crate::api) fn working_hours() -> Vec<Value> {
     vec![
         query(

@@ -3,8 +3,6 @@
 //! one (`geodata/calendar.json`) unless `serve --calendar FILE` installs another at start: one
 //! per deployment, as its working hours and time limits are.
 
-use std::sync::OnceLock;
-
 use chrono::{Datelike, FixedOffset, TimeZone};
 use serde_json::Value;
 
@@ -16,16 +14,9 @@ use crate::index::Engine;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::{IncidentKind, format_local, parse_instant};
 
-static CALENDAR: OnceLock<WorkingCalendar> = OnceLock::new();
-
-/// Installs the deployment's calendar; `false` when one is already in use.
-pub fn install(calendar: WorkingCalendar) -> bool {
-    CALENDAR.set(calendar).is_ok()
-}
-
 /// The calendar in use.
 pub fn calendar() -> &'static WorkingCalendar {
-    CALENDAR.get_or_init(WorkingCalendar::bundled)
+    WorkingCalendar::current()
 }
 
 fn hhmm(seconds: i64) -> String {

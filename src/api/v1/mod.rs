@@ -10,6 +10,7 @@ mod cache;
 pub mod calendar;
 mod events;
 pub(crate) mod filters;
+mod handling;
 mod hexbins;
 mod hotspots;
 pub(crate) mod ingest;
@@ -36,6 +37,10 @@ pub(super) use access::{fca, gaps, sites};
 pub(super) use analyst::{aoristic, backtest, kde, near_repeat};
 pub(super) use calendar::{document as calendar_document, working_hours};
 pub(super) use events::events;
+pub use handling::QUEUE_LIMIT;
+pub(super) use handling::{
+    history, kpis as handling_kpis, post_transition, queue as handling_queue,
+};
 pub(super) use hexbins::hexbins;
 pub(super) use hotspots::{emerging, hotspots};
 pub(super) use nearest::{nearest, nearest_batch};
@@ -104,6 +109,23 @@ pub(in crate::api) fn cached_table(name: &'static str, compute: Compute) -> Meth
     })
 }
 
+/// The same for a table that depends on the clock as well as the data (the handling board
+/// and queue at "now"): computed on every request, never cached.
+pub(in crate::api) fn clocked_table(
+    name: &'static str,
+    compute: Compute,
+) -> MethodRouter<AppState> {
+    get(move |s: State<AppState>, c: Caller, q: RawQuery| {
+        answer(
+            s,
+            c,
+            q,
+            (name, "application/json"),
+            Computed::Clocked(compute),
+        )
+    })
+}
+
 /// What serves a `POST` analytics question computed by `compute`.
 pub(in crate::api) fn posted(compute: PostCompute) -> MethodRouter<AppState> {
     post(
@@ -118,11 +140,12 @@ type Compute = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Value, ApiError>
 /// … or its JSON bytes.
 type ComputeBytes = fn(&Engine, &StudyAreas, &QueryParams) -> Result<Vec<u8>, ApiError>;
 
-/// Either kind of computation.
+/// Either kind of computation, cached; or one that depends on the clock, not cached.
 #[derive(Clone, Copy)]
 enum Computed {
     Value(Compute),
     Bytes(ComputeBytes),
+    Clocked(Compute),
 }
 
 /// Parses the query, answers from the cache or computes on a blocking thread, and replies
@@ -139,20 +162,26 @@ async fn answer(
     let engine = state.engine();
     let key = AnswerCache::key(endpoint, &params, engine.version);
     // A cached answer needs no computation slot.
-    let (body, hit) = if let Some(hit) = state.answers.get(&key) {
+    let cacheable = !matches!(compute, Computed::Clocked(_));
+    let (body, hit) = if let Some(hit) = state.answers.get(&key).filter(|_| cacheable) {
         (hit, true)
     } else {
         let slot = state.limits.slot().await?;
         let limits = state.limits.clone();
         limits
             .run(slot, move || {
-                state.answers.get_or_try(key, || match compute {
-                    Computed::Value(f) => {
+                let make = || match compute {
+                    Computed::Value(f) | Computed::Clocked(f) => {
                         let value = f(&engine, &state.study_areas, &params)?;
                         serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))
                     }
                     Computed::Bytes(f) => f(&engine, &state.study_areas, &params),
-                })
+                };
+                if cacheable {
+                    state.answers.get_or_try(key, make)
+                } else {
+                    make().map(|body| (Arc::new(body), false))
+                }
             })
             .await?
     };

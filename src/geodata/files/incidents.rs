@@ -124,5 +124,6 @@ pub fn parse_incident_row(line: &str) -> Result<Incident, String> {
         },
         source: f[7].parse().map_err(|e| format!("source: {e}"))?,
         occurred,
+        handling: None,
     })
 }

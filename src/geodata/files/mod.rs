@@ -5,7 +5,8 @@
 //! | `districts.geojson` … `patrol_tracks.geojson` | one FeatureCollection per layer, one feature per line |
 //! | `streets.geojson` | optional; `class`, `name` (default empty), `walkable` (default true), or OpenStreetMap's `highway`, `name`, `foot`, `access`, `other_tags` ([`super::osm`]) |
 //! | `streets.meta.json` | optional; `{"country": "FI"}`: whose default foot access applies to OSM ways |
-//! | `incidents.csv` | `id,lon,lat,kind,reported_at,status,resolved_at,source` |
+//! | `incidents.csv` | `id,lon,lat,kind,reported_at,status,resolved_at,source,occurred_from,occurred_to` |
+//! | `handling.csv` | optional; `incident_id,at,from,to,department,by,note`, the handling moves |
 //!
 //! Patrol tracks carry their per-vertex GPS times in a `coordTimes` property (RFC 3339 strings),
 //! the convention of `mapbox/togeojson` for GPX-derived GeoJSON.
@@ -20,8 +21,10 @@ use geo::{Geometry, LineString, MultiLineString, MultiPolygon};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+mod handling;
 mod incidents;
 
+pub use handling::{read_moves, write_moves};
 pub use incidents::{parse_incident_row, read_incidents, write_incidents};
 
 use super::osm::{self, FootDefaults};
@@ -291,7 +294,11 @@ pub fn write_dir(dir: &Path, data: &Dataset) -> Result<(), DataError> {
             (t.id, p, Geometry::from(t.geometry.clone()))
         }),
     )?;
-    write_incidents(&dir.join("incidents.csv"), &data.incidents)
+    write_incidents(&dir.join("incidents.csv"), &data.incidents)?;
+    if data.moves.is_empty() {
+        return Ok(());
+    }
+    write_moves(&dir.join("handling.csv"), &data.moves)
 }
 
 fn write_layer<P: Serialize>(
@@ -459,6 +466,7 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, DataError> {
             },
         )?,
         incidents: read_incidents(&dir.join("incidents.csv"))?,
+        moves: read_moves(&dir.join("handling.csv"))?,
     })
 }
 

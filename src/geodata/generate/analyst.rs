@@ -172,6 +172,7 @@ fn finish(
                 resolved_at: Some(t + rng.random_range(3_600..2 * 86_400)),
                 source: source(rng, kind),
                 occurred: None,
+                handling: None,
             }
         })
         .collect()

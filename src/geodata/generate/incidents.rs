@@ -193,6 +193,7 @@ pub fn generate(
                 resolved_at,
                 source: source(rng, kind),
                 occurred: None,
+                handling: None,
             }
         })
         .collect();
@@ -534,6 +535,7 @@ pub fn evening_disputes(
                 resolved_at,
                 source: source(rng, K::Dispute),
                 occurred: None,
+                handling: None,
             }
         })
         .collect()

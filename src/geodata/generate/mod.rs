@@ -11,6 +11,7 @@
 mod analyst;
 mod buildings;
 mod city;
+mod handling;
 mod incidents;
 mod patrols;
 mod relocate;
@@ -86,6 +87,8 @@ pub struct Truth {
     pub near_repeats: analyst::PlantedNearRepeats,
     /// The community whose 2021 Q3 is up on 2020 Q3 (the file's last ids).
     pub rise: analyst::PlantedRise,
+    /// What the handling histories carry (see [`handling`]).
+    pub handling: handling::HandlingTruth,
 }
 
 /// A generated dataset and its truth.
@@ -172,7 +175,9 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
         patrol_routes,
         patrol_tracks,
         incidents,
+        moves: Vec::new(),
     };
+    let handling = handling::plant(&mut stream(12), &mut dataset);
     // Another city's ids and places are not the ones the truth names.
     let other = options.city.code != dataset.city.code || options.centre.is_some();
     if options.city != dataset.city || other {
@@ -191,6 +196,7 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             patrols,
             near_repeats,
             rise,
+            handling,
         }),
     })
 }

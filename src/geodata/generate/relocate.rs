@@ -120,6 +120,9 @@ fn renumber(data: &mut Dataset, by: u64) {
     for i in &mut data.incidents {
         shift(&mut i.id);
     }
+    for m in &mut data.moves {
+        shift(&mut m.incident_id);
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! rusqlite is synchronous: calls run on Tokio's blocking pool, one connection behind a mutex
 //! (SQLite has one writer anyway).
 
+mod moves;
 mod rows;
 pub(crate) mod time;
 
@@ -17,6 +18,7 @@ use rusqlite::{Connection, OpenFlags, params};
 use super::{PlacedIncident, Store, StoreError, placed_incidents};
 use crate::geodata::Dataset;
 use crate::index::Engine;
+use crate::model::handling::{Move, Transition};
 use crate::model::{Incident, PatrolTrack, Personal, Resource};
 
 /// A GeoPackage store.
@@ -139,6 +141,7 @@ impl GpkgStore {
         // Personal fields live in a plain table (not a GeoPackage layer, so GIS clients do not
         // list it); a store made before it existed gets it here.
         connection.execute_batch(PERSONAL_TABLE)?;
+        connection.execute_batch(moves::TABLE)?;
         add_incident_windows(&connection)?;
         let has_streets: bool = connection.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'streets')",
@@ -228,6 +231,9 @@ fn write_snapshot(connection: &mut Connection, engine: &Engine) -> Result<(), St
         rows::insert_track(&tx, t)?;
     }
     rows::insert_incidents(&tx, &placed_incidents(engine), true)?;
+    tx.execute_batch(PERSONAL_TABLE)?;
+    tx.execute_batch(moves::TABLE)?;
+    moves::insert(&tx, &engine.moves, 0)?;
     rows::update_extents(&tx)?;
     tx.commit()?;
     Ok(())
@@ -299,6 +305,45 @@ impl Store for GpkgStore {
                 ],
             )?;
             Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn history(&self, id: u64) -> Result<Vec<Transition>, StoreError> {
+        self.with(move |c| moves::of(c, id)).await
+    }
+
+    async fn add_move(
+        &self,
+        incident: &Incident,
+        transition: &Transition,
+    ) -> Result<bool, StoreError> {
+        let incident = incident.clone();
+        let transition = transition.clone();
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let changed = tx.execute(
+                "UPDATE incidents SET status = ?1, resolved_at = ?2 WHERE id = ?3",
+                params![
+                    incident.status.as_str(),
+                    incident.resolved_at.map(time::to_text),
+                    incident.id as i64
+                ],
+            )?;
+            if changed != 1 {
+                return Ok(false);
+            }
+            let seq = moves::next_seq(&tx, incident.id)?;
+            moves::insert(
+                &tx,
+                &[Move {
+                    incident_id: incident.id,
+                    transition,
+                }],
+                seq,
+            )?;
+            tx.commit()?;
+            Ok(true)
         })
         .await
     }

@@ -442,6 +442,7 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
                         resolved_at: resolved.map(|t| time_of(&t, "incident", id)).transpose()?,
                         source: parsed(r.get_ref(6)?.as_str()?, "incident", id)?,
                         occurred,
+                        handling: None,
                     });
                 }
             }
@@ -454,6 +455,7 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
         (incidents, prebuilt)
     });
     data.incidents = incidents?;
+    data.moves = super::moves::load(&tx)?;
     drop(tx);
     Ok((data, prebuilt?))
 }

@@ -267,6 +267,35 @@ fn tables(engine: &Engine) -> Result<Vec<Table>, StoreError> {
             })
             .collect::<Result<_, StoreError>>()?,
     });
+    let mut seq = 0;
+    let mut last = None;
+    out.push(Table {
+        name: "incident_moves",
+        columns: "incident_id, seq, at, from_state, to_state, department, by, note",
+        upsert: include_str!("sql/import_moves.sql"),
+        rows: engine
+            .moves
+            .iter()
+            .map(|m| {
+                if last == Some(m.incident_id) {
+                    seq += 1;
+                } else {
+                    (seq, last) = (0, Some(m.incident_id));
+                }
+                let t = &m.transition;
+                format!(
+                    "{}\t{seq}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    m.incident_id,
+                    to_text(t.at),
+                    t.from.as_str(),
+                    t.to.as_str(),
+                    opt(t.department.as_deref().map(text)),
+                    opt(t.by.as_deref().map(text)),
+                    opt(t.note.as_deref().map(text)),
+                )
+            })
+            .collect(),
+    });
     Ok(out)
 }
 
@@ -322,7 +351,10 @@ pub async fn import(
             progress.inc(chunk.len() as u64);
         }
         copy.finish().await?;
-        sqlx::query(table.upsert).execute(&mut *tx).await?;
+        // An upsert file may hold several statements (no `;` inside their comments).
+        for statement in table.upsert.split(';').filter(|s| !s.trim().is_empty()) {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
         counts.push((table.name, table.rows.len()));
     }
     sqlx::query(include_str!("sql/reset_sequences.sql"))

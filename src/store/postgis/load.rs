@@ -7,6 +7,7 @@ use sqlx::Row;
 use sqlx::postgres::{PgPool, PgRow};
 
 use crate::geodata::Dataset;
+use crate::model::handling::{Move, Transition};
 use crate::model::{
     Building, City, CityCode, Community, District, Grid, Incident, PatrolRoute, PatrolTrack,
     Resource, Street,
@@ -132,7 +133,52 @@ pub async fn dataset(pool: &PgPool, city: &City) -> Result<Dataset, StoreError> 
         patrol_routes,
         patrol_tracks: tracks(pool, code, None).await?,
         incidents: incidents(pool, code, None).await?,
+        moves: moves(pool, code, None).await?,
     })
+}
+
+/// The moves of these incidents (all when `None`), each incident's in order.
+pub async fn moves(
+    pool: &PgPool,
+    code: i32,
+    ids: Option<Vec<i64>>,
+) -> Result<Vec<Move>, StoreError> {
+    let mut out = Vec::new();
+    let mut rows = sqlx::query(include_str!("sql/load_moves.sql"))
+        .bind(code)
+        .bind(ids)
+        .fetch(pool);
+    while let Some(r) = rows.try_next().await? {
+        out.push(Move {
+            incident_id: id(&r, "incident_id")?,
+            transition: Transition {
+                at: r.try_get("at")?,
+                from: parsed(&r, "from_state")?,
+                to: parsed(&r, "to_state")?,
+                department: r.try_get("department")?,
+                by: r.try_get("by")?,
+                note: r.try_get("note")?,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Incidents with these ids as stored now, with their handling records folded from their
+/// moves (what a replica applies when another one wrote them).
+pub async fn incidents_with_handling(
+    pool: &PgPool,
+    code: i32,
+    ids: Vec<i64>,
+) -> Result<Vec<Incident>, StoreError> {
+    let mut data = crate::geodata::Dataset {
+        incidents: incidents(pool, code, Some(ids.clone())).await?,
+        moves: moves(pool, code, Some(ids)).await?,
+        ..crate::geodata::Dataset::default()
+    };
+    data.attach_handling()
+        .map_err(|e| StoreError::Failed(format!("the stored moves do not follow: {e}")))?;
+    Ok(data.incidents)
 }
 
 /// Every street.
@@ -231,6 +277,7 @@ pub async fn incidents(
                 (Some(from), Some(to)) => Some(crate::model::Occurred { from, to }),
                 _ => None,
             },
+            handling: None,
         });
     }
     Ok(out)

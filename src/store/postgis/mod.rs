@@ -18,6 +18,7 @@ pub use import::import;
 use super::geometry::to_wkb;
 use super::{PlacedIncident, Store, StoreError};
 use crate::geodata::Dataset;
+use crate::model::handling::Transition;
 use crate::model::province::{self, By, Key, Question};
 use crate::model::{City, CityCode, Incident, PatrolTrack, Personal, Resource};
 
@@ -267,7 +268,7 @@ impl PgStore {
             return Ok(changed);
         }
         if let Some(ids) = ids(&change.incidents) {
-            changed.incidents = load::incidents(&self.pool, self.code(), Some(ids)).await?;
+            changed.incidents = load::incidents_with_handling(&self.pool, self.code(), ids).await?;
         }
         if let Some(ids) = ids(&change.tracks) {
             changed.tracks = load::tracks(&self.pool, self.code(), Some(ids)).await?;
@@ -468,6 +469,53 @@ impl Store for PgStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
+        self.notify(
+            &mut tx,
+            Change {
+                incidents: vec![incident.id],
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn history(&self, id: u64) -> Result<Vec<Transition>, StoreError> {
+        Ok(load::moves(&self.pool, self.code(), Some(vec![id as i64]))
+            .await?
+            .into_iter()
+            .map(|m| m.transition)
+            .collect())
+    }
+
+    async fn add_move(
+        &self,
+        incident: &Incident,
+        transition: &Transition,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(include_str!("sql/update_incident.sql"))
+            .bind(incident.id as i64)
+            .bind(incident.status.as_str())
+            .bind(incident.resolved_at)
+            .bind(self.code())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(include_str!("sql/insert_move.sql"))
+            .bind(incident.id as i64)
+            .bind(self.code())
+            .bind(transition.at)
+            .bind(transition.from.as_str())
+            .bind(transition.to.as_str())
+            .bind(&transition.department)
+            .bind(&transition.by)
+            .bind(&transition.note)
+            .execute(&mut *tx)
+            .await?;
         self.notify(
             &mut tx,
             Change {

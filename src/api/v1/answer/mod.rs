@@ -9,6 +9,7 @@ mod areas;
 mod calendar;
 mod cells;
 mod geometry;
+mod handling;
 mod patrol;
 mod walking;
 
@@ -18,6 +19,7 @@ pub use areas::*;
 pub use calendar::*;
 pub use cells::*;
 pub use geometry::*;
+pub use handling::*;
 pub use patrol::*;
 pub use walking::*;
 

@@ -133,6 +133,7 @@ fn incident(
             resolved_at,
             source,
             occurred,
+            handling: None,
         },
         (!personal.is_empty()).then_some(personal),
     ))

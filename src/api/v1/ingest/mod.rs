@@ -29,13 +29,14 @@ impl From<WriteError> for ApiError {
             WriteError::ReadOnly => Self::Unavailable(e.to_string()),
             WriteError::NoSuchIncident(_) => Self::NotFound(e.to_string()),
             WriteError::Invalid(detail) => Self::Conflict(detail),
+            WriteError::BadRequest(detail) => Self::BadRequest(detail),
             WriteError::Store(s) => s.into(),
         }
     }
 }
 
 /// The body, up to [`MAX_BODY_BYTES`].
-async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+pub(in crate::api) async fn read_body(body: Body) -> Result<Bytes, ApiError> {
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| {
@@ -64,7 +65,7 @@ fn datum(params: &QueryParams) -> Result<Datum, ApiError> {
 }
 
 /// The body as JSON, or a 400 saying where it broke.
-fn json_body(bytes: &[u8]) -> Result<Value, ApiError> {
+pub(in crate::api) fn json_body(bytes: &[u8]) -> Result<Value, ApiError> {
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))
 }
