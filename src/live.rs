@@ -319,11 +319,11 @@ impl Live {
             by: request.by,
             note: request.note,
         };
+        let calendar = WorkingCalendar::current();
         record.apply(
-            WorkingCalendar::current(),
-            request.to,
-            at,
-            request.department.as_deref(),
+            calendar,
+            (request.to, at, request.department.as_deref()),
+            calendar.limit_s(incident.kind),
         );
         incident.status = record.state.status();
         incident.resolved_at = record.closed_at();

@@ -1,5 +1,5 @@
 //! The working calendar against the `chinese-calendar` package (its own table of the State
-//! Council's notices, `scripts/reference/calendar.py`), and its two endpoints on hand-made
+//! Council's notices, `scripts/reference/calendar_days.py`), and its two endpoints on hand-made
 //! cases.
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]

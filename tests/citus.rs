@@ -119,6 +119,7 @@ async fn distributed_by_city(pool: &sqlx::PgPool) {
             "communities",
             "districts",
             "grids",
+            "incident_moves",
             "incident_personal",
             "incidents",
             "patrol_routes",

@@ -183,7 +183,7 @@ fn fill(filler: &std::path::Path) {
 #[tokio::test]
 async fn the_embedded_store_on_a_full_disk_refuses_writes_whole_and_recovers() {
     use gridwatch::store::gpkg::GpkgStore;
-    let Some(disk) = Tmpfs::mount(48) else {
+    let Some(disk) = Tmpfs::mount(160) else {
         assert!(
             std::env::var_os("GRIDWATCH_REQUIRE_FAULTS").is_none(),
             "mounting a tmpfs needs root"

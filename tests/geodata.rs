@@ -241,6 +241,7 @@ fn generate_reproduces_the_bundled_dataset() {
         "patrol_routes.geojson",
         "patrol_tracks.geojson",
         "incidents.csv",
+        "handling.csv",
         "truth.json",
     ] {
         let fresh = std::fs::read(out.join(name)).unwrap();
@@ -286,6 +287,8 @@ fn upserting_incidents_equals_rebuilding() {
         ..early.clone()
     };
     let upserted = e.with_incidents(vec![late.clone(), changed.clone(), early.clone()]);
+    // The changed incident is given a status alone: it has no handling history either way.
+    data.moves.retain(|m| m.incident_id != changed.id);
     data.incidents[500] = changed;
     data.incidents.extend([early, late]);
     let rebuilt = gridwatch::index::Engine::build(data).unwrap();
@@ -306,6 +309,25 @@ fn upserting_incidents_equals_rebuilding() {
         (&a.status, &a.resolved_at, &a.grid, &a.community),
         (&b.status, &b.resolved_at, &b.grid, &b.community)
     );
+    // The handling rows too, departments by name (codes are given in the order first seen).
+    let handling = |t: &gridwatch::index::IncidentTable| -> Vec<_> {
+        t.handling
+            .iter()
+            .map(|h| {
+                (
+                    h.state,
+                    h.recorded,
+                    h.filed_at,
+                    h.last_at,
+                    h.clock_s,
+                    h.returns,
+                    h.redos,
+                    t.departments.name(h.department).map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(handling(a), handling(b));
     for res in [
         h3o::Resolution::Six,
         h3o::Resolution::Nine,

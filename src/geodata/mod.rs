@@ -47,10 +47,11 @@ impl Dataset {
         if self.moves.is_empty() {
             return Ok(());
         }
-        let mut records = fold(
-            &self.moves,
-            crate::model::calendar::WorkingCalendar::current(),
-        )?;
+        let calendar = crate::model::calendar::WorkingCalendar::current();
+        let kinds: rustc_hash::FxHashMap<u64, crate::model::IncidentKind> =
+            self.incidents.iter().map(|i| (i.id, i.kind)).collect();
+        let limit = |id: u64| kinds.get(&id).map_or(0, |k| calendar.limit_s(*k));
+        let mut records = fold(&self.moves, calendar, &limit)?;
         for i in &mut self.incidents {
             if let Some(record) = records.remove(&i.id) {
                 i.status = record.state.status();

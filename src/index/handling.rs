@@ -29,6 +29,8 @@ pub struct HandlingRow {
     pub clock_s: i64,
     /// The calendar's working clock at `last_at` ([`WorkingCalendar::working_clock`]).
     pub w_last: i64,
+    /// When the time limit runs out or ran out (`i64::MIN`: none; see [`Record::due_at`]).
+    pub due_at: i64,
 }
 
 impl HandlingRow {
@@ -111,6 +113,7 @@ pub fn row_of(incident: &Incident, departments: &mut Departments) -> HandlingRow
         last_at: record.last_at,
         clock_s: record.clock_s,
         w_last: calendar.working_clock(record.last_at),
+        due_at: record.due_at.unwrap_or(i64::MIN),
     }
 }
 
@@ -125,6 +128,7 @@ pub fn record_of(row: &HandlingRow, departments: &Departments) -> Option<Record>
         clock_s: row.clock_s,
         returns: row.returns,
         redos: row.redos,
+        due_at: (row.due_at != i64::MIN).then_some(row.due_at),
     })
 }
 

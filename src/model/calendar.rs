@@ -228,6 +228,14 @@ impl WorkingCalendar {
         self.limits_h.get(&kind).copied()
     }
 
+    /// The time limit of `kind` in working seconds (0 where none is set).
+    #[must_use]
+    pub fn limit_s(&self, kind: IncidentKind) -> i64 {
+        #[allow(clippy::cast_possible_truncation)] // hours of a time limit, far below 2^63 s
+        self.time_limit_h(kind)
+            .map_or(0, |h| (h * 3600.0).round() as i64)
+    }
+
     /// Where the time limits come from.
     #[must_use]
     pub fn time_limits_source(&self) -> &str {
@@ -274,6 +282,14 @@ impl WorkingCalendar {
     #[must_use]
     pub fn working_clock(&self, t: i64) -> i64 {
         self.w(t)
+    }
+
+    /// The first instant at which the working clock reads `reading` (readings before the
+    /// calendar's start give its start).
+    #[must_use]
+    pub fn when_clock_reads(&self, reading: i64) -> i64 {
+        // From before the origin, whose reading is 0.
+        self.add_working_seconds(i64::MIN / 2, reading.max(0))
     }
 
     /// Working seconds between two instants (negative when `to` is before `from`).

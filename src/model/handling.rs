@@ -38,7 +38,8 @@ pub struct BadMove {
     pub error: TransitionError,
 }
 
-/// Folds moves (each incident's in the order made) into each incident's [`Record`], checking
+/// Folds moves (each incident's in the order made) into each incident's [`Record`] (its time
+/// limit in working seconds from `limit_s` of its id, 0 for none), checking
 /// every move as a write would: its `from` must be the state reached, the move legal, its time
 /// not before the last.
 ///
@@ -47,6 +48,7 @@ pub struct BadMove {
 pub fn fold(
     moves: &[Move],
     calendar: &WorkingCalendar,
+    limit_s: &dyn Fn(u64) -> i64,
 ) -> Result<rustc_hash::FxHashMap<u64, Record>, BadMove> {
     let mut records: rustc_hash::FxHashMap<u64, Record> = rustc_hash::FxHashMap::default();
     for (position, m) in moves.iter().enumerate() {
@@ -66,7 +68,11 @@ pub fn fold(
         record
             .check(t.to, t.at, t.department.as_deref())
             .map_err(bad)?;
-        record.apply(calendar, t.to, t.at, t.department.as_deref());
+        record.apply(
+            calendar,
+            (t.to, t.at, t.department.as_deref()),
+            limit_s(m.incident_id),
+        );
     }
     Ok(records)
 }
@@ -243,20 +249,15 @@ impl History {
             .count()
     }
 
-    /// What the engine keeps of this history (see [`Record`]), its clock read on `calendar`.
+    /// What the engine keeps of this history (see [`Record`]), its clock read on `calendar`
+    /// against a limit of `limit_s` working seconds.
     #[must_use]
-    pub fn record(&self, calendar: &WorkingCalendar) -> Record {
+    pub fn record(&self, calendar: &WorkingCalendar, limit_s: i64) -> Record {
         let mut record = Record::default();
         for m in &self.moves {
-            record.apply(calendar, m.to, m.at, m.department.as_deref());
+            record.apply(calendar, (m.to, m.at, m.department.as_deref()), limit_s);
         }
         record
-    }
-
-    /// Working seconds on the clock at `now` (at least the last move).
-    #[must_use]
-    pub fn elapsed_s(&self, calendar: &WorkingCalendar, now: i64) -> i64 {
-        self.record(calendar).elapsed_s(calendar, now)
     }
 }
 
@@ -278,6 +279,10 @@ pub struct Record {
     pub returns: u16,
     /// How many times it was reopened after a failed check (重办).
     pub redos: u16,
+    /// When its time limit runs out, or ran out: filing plus the limit in working time,
+    /// pushed on by any time the clock stood still (parked, closed) before it ran out. For an
+    /// incident parked or closed in time, when it would have run out had the clock run on.
+    pub due_at: Option<i64>,
 }
 
 impl Default for Record {
@@ -290,6 +295,7 @@ impl Default for Record {
             clock_s: 0,
             returns: 0,
             redos: 0,
+            due_at: None,
         }
     }
 }
@@ -348,18 +354,34 @@ impl Record {
         Ok(())
     }
 
-    /// Folds in a move already checked: the clock advances over the span just ended if it was
-    /// running, the counters and the department follow the move.
+    /// Folds in a move already checked (`to`, `at`, `department`): the clock advances over the
+    /// span just ended if it was running, the counters and the department follow the move, and
+    /// against a limit of `limit_s` (0: none) the due instant is set at filing and pushed on by
+    /// the time the clock stood still when it starts again before running out.
     pub fn apply(
         &mut self,
         calendar: &WorkingCalendar,
-        to: HandlingState,
-        at: i64,
-        department: Option<&str>,
+        (to, at, department): (HandlingState, i64, Option<&str>),
+        limit_s: i64,
     ) {
+        let was_running = self.running();
         self.clock_s = self.elapsed_s(calendar, at);
+        let resumes = self.filed_at.is_some()
+            && !was_running
+            && !matches!(to, HandlingState::Parked | HandlingState::Closed);
+        if limit_s > 0 && resumes && self.clock_s < limit_s {
+            self.due_at = Some(
+                calendar.when_clock_reads(calendar.working_clock(at) + limit_s - self.clock_s),
+            );
+        }
         match to {
-            HandlingState::Filed if self.filed_at.is_none() => self.filed_at = Some(at),
+            HandlingState::Filed if self.filed_at.is_none() => {
+                self.filed_at = Some(at);
+                if limit_s > 0 {
+                    self.due_at =
+                        Some(calendar.when_clock_reads(calendar.working_clock(at) + limit_s));
+                }
+            }
             HandlingState::Returned => self.returns = self.returns.saturating_add(1),
             HandlingState::Redo => self.redos = self.redos.saturating_add(1),
             _ => {}
@@ -387,25 +409,6 @@ impl Record {
         } else {
             self.clock_s
         }
-    }
-
-    /// When a limit of `limit_s` working seconds runs out: for a running clock the instant it
-    /// will, for an overdue one the instant it did, for a stopped one the instant it would if
-    /// it ran again now (`None` before filing).
-    #[must_use]
-    pub fn due_at(&self, calendar: &WorkingCalendar, limit_s: i64, now: i64) -> Option<i64> {
-        self.filed_at?;
-        let left = limit_s - self.clock_s;
-        if self.running() || left < 0 {
-            // The clock at `last_at` plus what is left; an overdue stopped clock ran out
-            // before its last move: found back from there.
-            if left >= 0 {
-                return Some(calendar.add_working_seconds(self.last_at, left));
-            }
-            let w_last = calendar.working_seconds(0, self.last_at);
-            return Some(calendar.add_working_seconds(0, (w_last + left).max(0)));
-        }
-        Some(calendar.add_working_seconds(now.max(self.last_at), left))
     }
 
     /// The alert at `now` for a limit of `limit_s` working seconds (a closed incident keeps
@@ -520,23 +523,20 @@ mod tests {
         // Filed Friday 16:30; a 2-hour limit runs out Monday 09:30.
         h.apply(Filed, at("2021-03-05 16:30"), None, None, None)
             .unwrap();
-        assert_eq!(
-            h.record(&c).due_at(&c, 7200, at("2021-03-05 16:30")),
-            Some(at("2021-03-08 09:30"))
-        );
+        assert_eq!(h.record(&c, 7200).due_at, Some(at("2021-03-08 09:30")));
         h.apply(Dispatched, at("2021-03-05 17:00"), Some("城管"), None, None)
             .unwrap();
         // Monday 09:00: 1.5 h of 2, green; 09:10, past 80 %, amber.
         assert_eq!(
-            h.record(&c).alert(&c, 7200, at("2021-03-08 09:00")),
+            h.record(&c, 7200).alert(&c, 7200, at("2021-03-08 09:00")),
             Alert::Green
         );
         assert_eq!(
-            h.record(&c).alert(&c, 7200, at("2021-03-08 09:10")),
+            h.record(&c, 7200).alert(&c, 7200, at("2021-03-08 09:10")),
             Alert::Amber
         );
         assert_eq!(
-            h.record(&c).alert(&c, 7200, at("2021-03-05 17:00")),
+            h.record(&c, 7200).alert(&c, 7200, at("2021-03-05 17:00")),
             Alert::Green
         );
         // Parked from Monday 09:00 to Wednesday 09:00: those working hours do not count.
@@ -544,13 +544,13 @@ mod tests {
             .unwrap();
         h.apply(Dispatched, at("2021-03-10 09:00"), Some("城管"), None, None)
             .unwrap();
-        assert_eq!(h.elapsed_s(&c, at("2021-03-10 09:00")), 5400);
         assert_eq!(
-            h.record(&c).due_at(&c, 7200, at("2021-03-10 09:00")),
-            Some(at("2021-03-10 09:30"))
+            h.record(&c, 7200).elapsed_s(&c, at("2021-03-10 09:00")),
+            5400
         );
+        assert_eq!(h.record(&c, 7200).due_at, Some(at("2021-03-10 09:30")));
         assert_eq!(
-            h.record(&c).alert(&c, 7200, at("2021-03-10 10:00")),
+            h.record(&c, 7200).alert(&c, 7200, at("2021-03-10 10:00")),
             Alert::Red
         );
         // Closed at 10:00 (overdue), then reopened: the clock resumes from the close.
@@ -559,12 +559,18 @@ mod tests {
         h.apply(Closed, at("2021-03-10 10:00"), None, None, None)
             .unwrap();
         assert_eq!(h.closed_at(), Some(at("2021-03-10 10:00")));
-        assert_eq!(h.elapsed_s(&c, at("2021-03-20 10:00")), 7200 + 1800);
+        assert_eq!(
+            h.record(&c, 7200).elapsed_s(&c, at("2021-03-20 10:00")),
+            7200 + 1800
+        );
         h.apply(Redo, at("2021-03-11 09:00"), None, None, None)
             .unwrap();
         assert_eq!((h.returns(), h.redos()), (0, 1));
         // The closed night does not count: Thursday 08:30–09:00 was still closed.
-        assert_eq!(h.elapsed_s(&c, at("2021-03-11 10:00")), 9000 + 3600);
+        assert_eq!(
+            h.record(&c, 7200).elapsed_s(&c, at("2021-03-11 10:00")),
+            9000 + 3600
+        );
         assert_eq!(h.state().status(), IncidentStatus::Assigned);
         assert_eq!(h.closed_at(), None);
     }

@@ -524,12 +524,7 @@ pub fn handling_properties(engine: &Engine, row: usize, now: i64, out: &mut Map<
     );
     out.insert(
         "due_at".into(),
-        time(
-            record
-                .as_ref()
-                .filter(|_| limit > 0)
-                .and_then(|r| r.due_at(calendar, limit, now)),
-        ),
+        time((h.due_at != i64::MIN).then_some(h.due_at)),
     );
     out.insert(
         "closed_at".into(),

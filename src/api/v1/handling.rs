@@ -183,7 +183,6 @@ pub fn queue(
                 let id_of = |pos: u32, ids: &dyn Fn(usize) -> u64| {
                     (pos != crate::index::NONE).then(|| ids(pos as usize))
                 };
-                let due = calendar.add_working_seconds(now, q.left_s.max(0));
                 QueuedOut {
                     id: t.id[r],
                     kind: t.kind[r].as_str().to_owned(),
@@ -197,7 +196,7 @@ pub fn queue(
                     filed_at: format_local(h.filed_at),
                     time_limit_h: hours(q.limit_s),
                     time_left_h: hours(q.left_s),
-                    due_at: (q.left_s >= 0 && h.running()).then(|| format_local(due)),
+                    due_at: (h.due_at != i64::MIN).then(|| format_local(h.due_at)),
                     alert: q.alert.as_str().to_owned(),
                 }
             })

@@ -351,8 +351,8 @@ pub async fn import(
             progress.inc(chunk.len() as u64);
         }
         copy.finish().await?;
-        // An upsert file may hold several statements (no `;` inside their comments).
-        for statement in table.upsert.split(';').filter(|s| !s.trim().is_empty()) {
+        // An upsert file may hold several statements, each ending a line with `;`.
+        for statement in table.upsert.split(";\n").filter(|s| !s.trim().is_empty()) {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
         counts.push((table.name, table.rows.len()));

@@ -60,7 +60,7 @@ pub struct QueuedOut {
     pub time_limit_h: f64,
     /// Working hours left (negative: overdue by that much).
     pub time_left_h: f64,
-    /// When the limit runs out, for a running clock not yet past it.
+    /// When the limit runs out, or ran out.
     pub due_at: Option<String>,
     pub alert: String,
 }

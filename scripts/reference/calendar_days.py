@@ -9,7 +9,7 @@ Writes tests/fixtures/calendar_reference.json: per year, the dates that differ f
 rule (weekdays off, weekend days worked). Run from the project root:
 
     pip install chinesecalendar==1.11.0
-    python3 scripts/reference/calendar.py
+    python3 scripts/reference/calendar_days.py
 """
 
 import datetime
@@ -21,7 +21,7 @@ YEARS = [2019, 2020, 2021, 2022, 2026]
 
 
 def main():
-    out = {"generator": "scripts/reference/calendar.py",
+    out = {"generator": "scripts/reference/calendar_days.py",
            "package": f"chinesecalendar {chinese_calendar.__version__}", "years": {}}
     for year in YEARS:
         day = datetime.date(year, 1, 1)
