@@ -186,6 +186,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             if let Some(store) = postgis {
                 tokio::spawn(crate::replication::follow(store, state.live.clone()));
             }
+            tokio::spawn(crate::alerts::run(state.live.clone()));
             // After start-up: the hexbin levels not binned at load, and the network report
             // (every building joins the network), each a moment's work.
             tokio::task::spawn_blocking(move || {

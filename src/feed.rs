@@ -53,6 +53,23 @@ pub struct Change {
     pub resources: Vec<u64>,
     /// The whole dataset was reloaded: clients should refetch everything.
     pub reload: bool,
+    /// Incidents whose alert changed with the clock (not a write: `version` is unchanged).
+    pub alerts: Vec<AlertChange>,
+}
+
+/// An incident whose alert changed: turned amber (past 80 % of its time limit) or red.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertChange {
+    pub id: u64,
+    pub alert: &'static str,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub department: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub community_id: Option<u64>,
+    /// When its limit runs out or ran out.
+    pub due_at: Option<String>,
 }
 
 /// The feed: a broadcast channel for open streams and a ring for reconnecting ones.
@@ -188,6 +205,7 @@ mod tests {
             tracks: vec![version],
             resources: Vec::new(),
             reload: false,
+            alerts: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! Layers, from the bottom: [`model`] (domain types) ← [`geodata`] (files and the generator),
 //! [`index`] (the in-memory engine) ← [`api`] (HTTP). See ARCHITECTURE.md.
 
+pub mod alerts;
 pub mod analytics;
 pub mod api;
 pub mod cli;

@@ -115,6 +115,7 @@ impl Live {
             tracks,
             resources,
             reload,
+            alerts: Vec::new(),
         });
     }
 

@@ -26,6 +26,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("feed", &["model", "index"]),
     ("live", &["model", "index", "store", "feed"]),
     ("replication", &["model", "index", "store", "feed", "live"]),
+    ("alerts", &["model", "index", "analytics", "feed", "live"]),
     (
         "api",
         &[

@@ -196,6 +196,24 @@ const ASKED: &[(&str, &str, &str, Option<&str>)] = &[
     ("get", "/api/v1/calendar", "/api/v1/calendar", None),
     (
         "get",
+        "/api/v1/handling/kpis",
+        "/api/v1/handling/kpis?by=department&at=2022-01-01",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/handling/queue",
+        "/api/v1/handling/queue?alert=amber,red&at=2021-12-31T12:00:00%2B08:00&limit=50",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/incidents/{id}/history",
+        "/api/v1/incidents/104/history",
+        None,
+    ),
+    (
+        "get",
         "/api/v1/calendar/working-hours",
         "/api/v1/calendar/working-hours?from=2021-09-30&to=2021-10-09&kind=dispute",
         None,

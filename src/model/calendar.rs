@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::IncidentKind;
@@ -38,6 +38,10 @@ pub enum CalendarError {
 struct File {
     utc_offset: String,
     working_hours: Vec<(String, String)>,
+    /// The working days of a week, ISO numbers (1 Monday … 7 Sunday); Monday to Friday when
+    /// not given (a round-the-clock centre lists all seven).
+    #[serde(default)]
+    working_weekdays: Option<Vec<u8>>,
     years: Vec<Year>,
     time_limits_source: String,
     time_limits_h: BTreeMap<String, f64>,
@@ -61,6 +65,8 @@ pub struct WorkingCalendar {
     years: Vec<Year>,
     holidays: BTreeSet<NaiveDate>,
     workdays: BTreeSet<NaiveDate>,
+    /// Bit `d` set: ISO weekday `d` is a working day unless a holiday.
+    weekdays: u8,
     limits_h: BTreeMap<IncidentKind, f64>,
     limits_source: String,
     /// The local day number (days since 1970-01-01) of `FIRST_YEAR`-01-01.
@@ -157,7 +163,19 @@ impl WorkingCalendar {
                 Ok((kind, *h))
             })
             .collect::<Result<_, _>>()?;
+        let weekdays = match &file.working_weekdays {
+            None => 0b0011_1110,
+            Some(days) => {
+                if days.is_empty() || days.iter().any(|d| !(1..=7).contains(d)) {
+                    return Err(CalendarError::Invalid(
+                        "working_weekdays lists ISO weekdays, 1 (Monday) to 7 (Sunday)".into(),
+                    ));
+                }
+                days.iter().fold(0u8, |m, d| m | (1 << d))
+            }
+        };
         let mut calendar = Self {
+            weekdays,
             offset_s,
             periods,
             years: file.years,
@@ -195,7 +213,7 @@ impl WorkingCalendar {
         if self.workdays.contains(&d) {
             return true;
         }
-        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
+        self.weekdays & (1 << d.weekday().number_from_monday()) != 0 && !self.holidays.contains(&d)
     }
 
     /// Whether the calendar holds the notice of `year`.

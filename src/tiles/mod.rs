@@ -13,3 +13,4 @@ pub mod protobuf;
 pub mod source;
 mod streams;
 pub mod tile;
+pub mod touched;

@@ -120,6 +120,31 @@ pub fn world(at: Coord) -> [f64; 2] {
     ]
 }
 
+/// The tiles from zoom `zooms` whose square, grown by `margin_px` tile pixels on each side,
+/// holds `at`: every tile a feature at `at` can be drawn in (with a margin as wide as the
+/// widest thing drawn around a point: a tile's buffer, a counted cell's reach).
+#[must_use]
+pub fn tiles_near(at: Coord, zooms: std::ops::RangeInclusive<u8>, margin_px: f64) -> Vec<TileId> {
+    let [wx, wy] = world(at);
+    let mut out = Vec::new();
+    for z in zooms {
+        let n = f64::from(1u32 << z);
+        let grow = margin_px / f64::from(EXTENT);
+        let max = (1u32 << z) - 1;
+        let span = |w: f64| {
+            let lo = ((w * n - grow).floor().max(0.0)) as u32;
+            let hi = ((w * n + grow).floor().max(0.0) as u32).min(max);
+            lo.min(max)..=hi
+        };
+        for x in span(wx) {
+            for y in span(wy) {
+                out.push(TileId { z, x, y });
+            }
+        }
+    }
+    out
+}
+
 /// World position → one tile's pixels.
 #[derive(Debug, Clone, Copy)]
 pub struct ToPixels {

@@ -1,6 +1,7 @@
 //! `GET /api/v1/events`: Server-Sent Events, one `change` event per committed write (ids,
-//! kinds, points and status of the incidents it touched; ids of tracks and resources; the data
-//! version), for live maps. A client reconnecting with `Last-Event-ID` first gets what it
+//! kinds, points and status of the incidents it touched, the tiles that draw them; ids of
+//! tracks and resources; the data version), and an `alert` event when the clock turns open
+//! incidents amber or red ([`crate::alerts`]), for live maps. A client reconnecting with `Last-Event-ID` first gets what it
 //! missed, or a `reset` event when that is no longer known (reload everything). A comment
 //! every 15 s keeps proxies from closing an idle stream; the stream ends when the server
 //! shuts down. A caller bound to communities gets only their incidents and tracks.
@@ -21,11 +22,18 @@ use crate::live::Live;
 
 fn event(live: &Live, scope: &Scope, change: &Change) -> Event {
     let feed = live.feed();
-    let event = Event::default().event("change").id(feed.event_id(change));
-    let sent = if scope.communities.is_some() {
+    // A change made by the clock alone (alerts) is its own kind of event.
+    let name = if change.alerts.is_empty() {
+        "change"
+    } else {
+        "alert"
+    };
+    let event = Event::default().event(name).id(feed.event_id(change));
+    let mine = if scope.communities.is_some() {
         let engine = live.engine();
         let mut mine = change.clone();
         mine.incidents.retain(|i| scope.sees(i.community_id));
+        mine.alerts.retain(|a| scope.sees(a.community_id));
         if mine.incidents.len() < change.incidents.len() {
             mine.incident_count = mine.incidents.len();
         }
@@ -35,10 +43,22 @@ fn event(live: &Live, scope: &Scope, change: &Change) -> Event {
                 .get(t)
                 .is_some_and(|t| scope.sees(Some(t.community_id)))
         });
-        event.json_data(&mine)
+        std::borrow::Cow::Owned(mine)
     } else {
-        event.json_data(change)
+        std::borrow::Cow::Borrowed(change)
     };
+    // The tiles that draw the incidents this caller sees, for the map to refetch only those.
+    let sent = serde_json::to_value(mine.as_ref()).and_then(|mut value| {
+        if !mine.incidents.is_empty() {
+            let touched = crate::tiles::touched::by_incidents(
+                mine.incidents
+                    .iter()
+                    .map(|i| geo::Coord { x: i.lon, y: i.lat }),
+            );
+            value["tiles"] = serde_json::to_value(touched)?;
+        }
+        event.json_data(value).map_err(serde::ser::Error::custom)
+    });
     sent.unwrap_or_else(|_| Event::default().event("reset").data("{}"))
 }
 
