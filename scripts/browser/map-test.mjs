@@ -124,6 +124,28 @@ try {
   // a benchmark's business).
   }, id, { timeout: 20_000 }).then(() => true, () => false);
   check(seen, `incident ${id} appeared on the open page ${seen ? `after ${Date.now() - posted} ms` : "within 20 s"}`);
+  // The write's event named the tiles that draw it, and the page fetched those anew.
+  const refreshed = await page.waitForFunction(() => (window.gridwatch.refreshedTiles ?? 0) > 0, null, { timeout: 20_000 })
+    .then(() => page.evaluate(() => window.gridwatch.refreshedTiles), () => 0);
+  check(refreshed > 0, `the page refreshed the ${refreshed} tiles the write named, without a reload`);
+
+  // The handling board: the queue and the departments as the API has them; a queued incident's
+  // history on click.
+  const at = await page.evaluate(() => document.getElementById("handling-at")?.textContent ?? "");
+  const queue = await (await fetch(`${base}/api/v1/handling/queue?from=2021-01-01&to=2021-12-31&at=2021-12-31T23:59:59%2B08:00&alert=amber,red&limit=30`)).json();
+  const board = await (await fetch(`${base}/api/v1/handling/kpis?from=2021-01-01&to=2021-12-31&at=2021-12-31T23:59:59%2B08:00&by=department`)).json();
+  const shownQueue = await page.$$eval("#queue li", (l) => l.map((li) => Number(li.dataset.id)));
+  check(at.includes("2021-12-31"), `the board is read at the period's end (${at})`);
+  check(shownQueue.length > 0 && shownQueue.slice(0, 10).join(",") === queue.incidents.slice(0, 10).map((q) => q.id).join(","),
+    `the queue lists the API's first incidents (${shownQueue.slice(0, 3)})`);
+  const shownBoard = await page.$$eval("#board tr.board-row", (rows) => rows.map((r) => r.dataset.name));
+  check(shownBoard.join(",") === board.rows.map((r) => r.name).join(","), `the board lists the ${board.rows.length} departments`);
+  await page.click("#queue li");
+  const first = queue.incidents[0].id;
+  const history = await (await fetch(`${base}/api/v1/incidents/${first}/history`)).json();
+  const moves = await page.waitForFunction((n) => document.querySelectorAll("#history li").length === n, history.moves.length, { timeout: 10_000 })
+    .then(() => true, () => false);
+  check(moves, `clicking #${first} shows its ${history.moves.length} moves`);
   await page.screenshot({ path: `${artifacts}/live-incident.png` });
 
   // 4. State in the URL: layers and view come back as they were.

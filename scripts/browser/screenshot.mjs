@@ -17,7 +17,8 @@ mkdirSync(outDir, { recursive: true });
 const browser = await launch();
 let failed = false;
 try {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  // SHOT_HEIGHT=1400 shows the whole side panel.
+  const page = await browser.newPage({ viewport: { width: 1366, height: Number(process.env.SHOT_HEIGHT ?? 768) } });
   const consoleErrors = [];
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));

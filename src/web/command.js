@@ -3,6 +3,7 @@
 // spots, the figures of a clicked grid or community, hot cells flagged as writes arrive, and
 // exports of the view (PNG with its legend) and of the analysis (GeoJSON, CSV).
 import { INCIDENT_KINDS, EMERGING_COLOURS } from "./i18n.js";
+import { HandlingBoard } from "./handling.js";
 
 const DAY = 86_400_000;
 const iso = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10); // local (UTC+08) date
@@ -19,6 +20,7 @@ export class CommandCentre {
     this.playing = null;
     this.hotClasses = null; // h3 -> Gi* class in view, to flag cells that turn hot
     this.flagged = [];
+    this.handling = new HandlingBoard(app, this);
   }
 
   /// The analytics filters as a query string (empty kinds: every kind).
@@ -36,6 +38,7 @@ export class CommandCentre {
     q.set("from", this.from);
     q.set("to", this.to);
     q.set("step", this.step);
+    this.handling.keepInUrl(q);
   }
 
   /// Points the time-based sources at the current filters and refreshes what depends on them.
@@ -49,7 +52,7 @@ export class CommandCentre {
     if (this.app.shown.has("emerging")) this.loadEmerging();
     this.hotClasses = null;
     this.app.keepInUrl();
-    const done = [this.headline()];
+    const done = [this.headline(), this.handling.load()];
     if (this.selected) done.push(this.details(this.selected));
     Promise.all(done).then(() => this.app.idleThenReady());
   }
@@ -128,6 +131,7 @@ export class CommandCentre {
     forecast.append(ask, result);
     box.append(kinds, period, exports, forecast);
     container.replaceChildren(box);
+    this.handling.render();
   }
 
   /// Which hot-spot map would have predicted each step of the period best

@@ -1,6 +1,12 @@
 // The page's words in Chinese (the default) and English, and the names of kinds.
 export const TEXT = {
   zh: {
+    handling: "处置督办", queue: "预警队列（黄、红）", board: "部门考核（红黄绿）", as_at: "截至",
+    amber: "黄色预警", red: "红色预警", green: "正常", department: "部门", on_time: "按时办结率",
+    returns: "回退", overdue: "超期", shade_grids: "按考核等级着色网格", shade_grades: "按考核等级着色网格",
+    just_now: "刚刚", state: "状态", due: "办理时限至", limit: "时限",
+    state_reported: "上报", state_filed: "立案", state_dispatched: "派遣", state_handled: "处置",
+    state_closed: "结案", state_returned: "回退", state_redo: "重办", state_parked: "挂账",
     title: "荆门网格治理地图", gridmap: "网格治理地图", layers: "图层", legend: "图例", switch: "English", filters: "筛选",
     base: "行政区与社区", grids: "网格", buildings: "建筑", heat: "事件热力（六边形）",
     hotspots: "热点（Gi*）", kde: "核密度（带宽 300 米）", per_km2: "件/平方公里", emerging: "新兴热点", incidents: "事件", routes: "巡逻路线",
@@ -39,6 +45,12 @@ export const TEXT = {
     weekdays: ["一", "二", "三", "四", "五", "六", "日"],
   },
   en: {
+    handling: "Handling", queue: "Alert queue (amber, red)", board: "Departments (red/amber/green)", as_at: "As at",
+    amber: "Amber", red: "Red", green: "Green", department: "Department", on_time: "On time",
+    returns: "Returns", overdue: "Overdue", shade_grids: "Shade grids by grade", shade_grades: "Shade grids by grade",
+    just_now: "just now", state: "State", due: "Due", limit: "Time limit",
+    state_reported: "reported", state_filed: "filed", state_dispatched: "dispatched", state_handled: "handled",
+    state_closed: "closed", state_returned: "returned", state_redo: "redo", state_parked: "parked",
     title: "Jingmen grid governance map", gridmap: "grid governance map", layers: "Layers", legend: "Legend", switch: "中文", filters: "Filters",
     base: "Districts and communities", grids: "Grids", buildings: "Buildings", heat: "Incident heat (hexbins)",
     hotspots: "Hot spots (Gi*)", kde: "Kernel density (300 m)", per_km2: "per km²", emerging: "Emerging hot spots", incidents: "Incidents", routes: "Patrol routes",

@@ -144,10 +144,10 @@ function switchMode(map, style, next) {
   } else if (mode === "patrol") {
     figures = patrol.load();
   } else if (command.selected) {
-    figures = Promise.all([command.headline(), command.details(command.selected)]);
+    figures = Promise.all([command.headline(), command.details(command.selected), command.handling.load()]);
   } else {
     document.getElementById("details").innerHTML = `<p class="hint">${t("choose")}</p>`;
-    figures = command.headline();
+    figures = Promise.all([command.headline(), command.handling.load()]);
   }
   figures.then(() => idleThenReady());
 }
@@ -289,13 +289,28 @@ function follow(map) {
     map.getSource("live")?.setData({ type: "FeatureCollection", features: state.live });
     asOf();
     // Writes come in bursts: refetch tiles and figures once the burst is over.
+    // The tiles that draw the written incidents are fetched anew (MapLibre's refreshTiles);
+    // layers of statistics over neighbourhoods are reloaded whole.
+    const tiles = change.tiles;
+    if (tiles?.tiles?.length && map.getSource("incidents") && typeof map.refreshTiles === "function") {
+      map.refreshTiles("incidents", tiles.tiles.map(([z, x, y]) => ({ z, x, y })));
+      state.refreshedTiles = (state.refreshedTiles ?? 0) + tiles.tiles.length;
+    } else {
+      map.getSource("incidents")?.reload?.();
+    }
     clearTimeout(refresh);
     refresh = setTimeout(() => {
-      map.getSource("incidents")?.reload?.();
       if (shown.has("hotspots")) map.getSource("hotspots")?.reload?.();
       if (shown.has("kde")) map.getSource("kde")?.reload?.();
       command.headline();
+      if (mode === "command") command.handling.load();
     }, 500);
+  });
+  // The clock turned open incidents amber or red.
+  events.addEventListener("alert", (e) => {
+    const change = JSON.parse(e.data);
+    state.alerts = (state.alerts ?? 0) + change.alerts.length;
+    command.handling.onAlerts(change.alerts);
   });
   events.addEventListener("reset", () => {
     state.live = [];
@@ -391,6 +406,7 @@ async function start() {
     applyVisibility(map);
     renderPanel(map, style);
     if (shown.has("emerging")) await command.loadEmerging();
+    if (mode === "command") await command.handling.load();
     await figures;
     idleThenReady();
   });

@@ -16,7 +16,7 @@ pub struct Asset {
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// Every embedded file.
-pub const ASSETS: [Asset; 10] = [
+pub const ASSETS: [Asset; 11] = [
     Asset {
         path: "index.html",
         content_type: "text/html; charset=utf-8",
@@ -33,6 +33,12 @@ pub const ASSETS: [Asset; 10] = [
         path: "command.js",
         content_type: JS,
         bytes: include_bytes!("command.js"),
+        immutable: false,
+    },
+    Asset {
+        path: "handling.js",
+        content_type: JS,
+        bytes: include_bytes!("handling.js"),
         immutable: false,
     },
     Asset {
