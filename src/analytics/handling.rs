@@ -197,14 +197,15 @@ pub fn queue(
     let limits = limits_s(calendar);
     let w_now = calendar.working_clock(now);
     let mut out = Vec::new();
-    t.for_each_match(filter, |r| {
-        let h = &t.handling[r];
-        if h.state == HandlingState::Closed {
-            return;
+    // Only the open rows: at 1M incidents a few percent of the table.
+    for r in t.open.iter().map(|&r| r as usize) {
+        if !t.row_matches(filter, r) {
+            continue;
         }
+        let h = &t.handling[r];
         let limit = limits[t.kind[r] as usize];
         let Some(alert) = alert_at(h, limit, w_now) else {
-            return;
+            continue;
         };
         if alerts.is_empty() || alerts.contains(&alert) {
             out.push(Queued {
@@ -214,7 +215,7 @@ pub fn queue(
                 limit_s: limit,
             });
         }
-    });
+    }
     out.sort_by_key(|q| (q.left_s, engine.incidents.id[q.row]));
     out
 }
@@ -234,7 +235,8 @@ pub fn crossed(
     if w_now <= w_before {
         return out;
     }
-    for (r, h) in t.handling.iter().enumerate() {
+    for r in t.open.iter().map(|&r| r as usize) {
+        let h = &t.handling[r];
         if !h.running() {
             continue;
         }

@@ -48,6 +48,9 @@ pub struct IncidentTable {
     pub handling: Vec<HandlingRow>,
     /// The departments the handling rows name by code.
     pub departments: Departments,
+    /// The rows whose handling clock is open (filed, not closed), in time order: the queue
+    /// and the clock pass visit these, not every row.
+    pub open: Vec<u32>,
     by_id: FxHashMap<u64, u32>,
 }
 
@@ -92,6 +95,7 @@ impl IncidentTable {
         }
         t.bins = CellBins::with_eager(&t.cell, &points, &[MEMBERS_RES]);
         t.index_ids();
+        t.index_open();
         t.index_members();
         t
     }
@@ -168,6 +172,7 @@ impl IncidentTable {
             }
         }
         t.index_ids();
+        t.index_open();
         t.index_members();
         t
     }
@@ -262,6 +267,7 @@ impl IncidentTable {
             community: Vec::with_capacity(n),
             handling: Vec::with_capacity(n),
             departments: Departments::default(),
+            open: Vec::new(),
             by_id: FxHashMap::default(),
         }
     }
@@ -287,6 +293,18 @@ impl IncidentTable {
         self.occurred.push(r.occurred);
         self.grid.push(grid);
         self.community.push(community);
+    }
+
+    fn index_open(&mut self) {
+        self.open = self
+            .handling
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                h.filed_at != i64::MIN && h.state != crate::model::HandlingState::Closed
+            })
+            .map(|(r, _)| r as u32)
+            .collect();
     }
 
     fn index_ids(&mut self) {

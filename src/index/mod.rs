@@ -107,9 +107,10 @@ pub struct Engine {
     pub patrol_routes: Arc<Layer<PatrolRoute>>,
     pub patrol_tracks: Arc<Layer<PatrolTrack>>,
     pub incidents: Arc<IncidentTable>,
-    /// The handling moves this snapshot was built from, by incident id (stable): what a new
-    /// store is written with, and the histories a read-only server answers. Writes after it
-    /// add their moves to the store only (a server with a store reads histories there).
+    /// The handling moves this snapshot was built from a dataset directory with, by incident
+    /// id (stable): what a new store is written with, and the histories a read-only server
+    /// answers. Empty when loaded from a store (which keeps them and answers histories);
+    /// writes add their moves to the store only.
     pub moves: Arc<Vec<crate::model::handling::Move>>,
     pub locator: Arc<GridLocator>,
     /// Position in `communities` of each grid's community.

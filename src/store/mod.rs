@@ -123,6 +123,16 @@ pub trait Store: Send + Sync {
     }
 }
 
+/// Folds the moves read into the incidents' records and lets them go: the store keeps the
+/// histories, so an engine loaded from it holds only each incident's record (at 1M incidents
+/// the moves would be hundreds of megabytes).
+pub(crate) fn fold_moves(data: &mut Dataset) -> Result<(), StoreError> {
+    data.attach_handling()
+        .map_err(|e| StoreError::Failed(format!("the stored moves do not follow: {e}")))?;
+    data.moves = Vec::new();
+    Ok(())
+}
+
 /// Loads every layer from `store` and indexes it (off the async runtime), logging how long
 /// each step took.
 ///

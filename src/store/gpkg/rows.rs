@@ -457,6 +457,7 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
     data.incidents = incidents?;
     data.moves = super::moves::load(&tx)?;
     drop(tx);
+    crate::store::fold_moves(&mut data)?;
     Ok((data, prebuilt?))
 }
 
