@@ -4,6 +4,8 @@
 //! a threshold since the clock last looked. Every figure is read at an instant `now` on the
 //! working calendar: one prefix-sum read, then a loop over fixed-size rows.
 
+use rayon::prelude::*;
+
 use crate::index::handling::{HandlingRow, NO_DEPARTMENT, alert_at, limits_s};
 use crate::index::{Engine, IncidentFilter, NONE};
 use crate::model::HandlingState;
@@ -116,42 +118,68 @@ pub fn kpis(
         By::District => engine.districts.len(),
         By::Department => t.departments.names().len(),
     };
-    let mut kpis: Vec<Kpi> = (0..groups)
-        .map(|key| Kpi {
-            key: key as u32,
-            count: 0,
-            closed: 0,
-            closed_on_time: 0,
-            dispatched: 0,
-            returned: 0,
-            redone: 0,
-            median_close_h: None,
-            overdue_now: 0,
+    let empty = || -> (Vec<Kpi>, Vec<Vec<i64>>) {
+        let kpis = (0..groups)
+            .map(|key| Kpi {
+                key: key as u32,
+                count: 0,
+                closed: 0,
+                closed_on_time: 0,
+                dispatched: 0,
+                returned: 0,
+                redone: 0,
+                median_close_h: None,
+                overdue_now: 0,
+            })
+            .collect();
+        (kpis, vec![Vec::new(); groups])
+    };
+    // The rows once, then counted in parallel chunks whose tallies are added up (the clock
+    // readings at closing concatenated for the medians).
+    let rows = t.select(filter);
+    let (mut kpis, close_s) = rows
+        .par_chunks(1 << 16)
+        .map(|chunk| {
+            let (mut kpis, mut close_s) = empty();
+            for r in chunk.iter().map(|&r| r as usize) {
+                let h: &HandlingRow = &t.handling[r];
+                if !h.recorded {
+                    continue;
+                }
+                let Some(key) = key_of(engine, by, r) else {
+                    continue;
+                };
+                let k = &mut kpis[key as usize];
+                let limit = limits[t.kind[r] as usize];
+                k.count += 1;
+                k.dispatched += u64::from(h.department != NO_DEPARTMENT);
+                k.returned += u64::from(h.returns > 0);
+                k.redone += u64::from(h.redos > 0);
+                if h.state == HandlingState::Closed {
+                    k.closed += 1;
+                    k.closed_on_time += u64::from(limit > 0 && h.clock_s <= limit);
+                    close_s[key as usize].push(h.clock_s);
+                } else if alert_at(h, limit, w_now) == Some(Alert::Red) {
+                    k.overdue_now += 1;
+                }
+            }
+            (kpis, close_s)
         })
-        .collect();
-    let mut close_s: Vec<Vec<i64>> = vec![Vec::new(); groups];
-    t.for_each_match(filter, |r| {
-        let h: &HandlingRow = &t.handling[r];
-        if !h.recorded {
-            return;
-        }
-        let Some(key) = key_of(engine, by, r) else {
-            return;
-        };
-        let k = &mut kpis[key as usize];
-        let limit = limits[t.kind[r] as usize];
-        k.count += 1;
-        k.dispatched += u64::from(h.department != NO_DEPARTMENT);
-        k.returned += u64::from(h.returns > 0);
-        k.redone += u64::from(h.redos > 0);
-        if h.state == HandlingState::Closed {
-            k.closed += 1;
-            k.closed_on_time += u64::from(limit > 0 && h.clock_s <= limit);
-            close_s[key as usize].push(h.clock_s);
-        } else if alert_at(h, limit, w_now) == Some(Alert::Red) {
-            k.overdue_now += 1;
-        }
-    });
+        .reduce(empty, |(mut a, mut sa), (b, sb)| {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.count += y.count;
+                x.closed += y.closed;
+                x.closed_on_time += y.closed_on_time;
+                x.dispatched += y.dispatched;
+                x.returned += y.returned;
+                x.redone += y.redone;
+                x.overdue_now += y.overdue_now;
+            }
+            for (x, y) in sa.iter_mut().zip(sb) {
+                x.extend(y);
+            }
+            (a, sa)
+        });
     for (k, mut s) in kpis.iter_mut().zip(close_s) {
         k.median_close_h = median(&mut s).map(|m| m / 3600.0);
     }

@@ -135,10 +135,6 @@ pub async fn dataset(pool: &PgPool, city: &City) -> Result<Dataset, StoreError> 
         incidents: incidents(pool, code, None).await?,
         moves: moves(pool, code, None).await?,
     })
-    .and_then(|mut data| {
-        crate::store::fold_moves(&mut data)?;
-        Ok(data)
-    })
 }
 
 /// The moves of these incidents (all when `None`), each incident's in order.

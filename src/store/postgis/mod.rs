@@ -361,7 +361,10 @@ impl Store for PgStore {
     }
 
     async fn load(&self) -> Result<Dataset, StoreError> {
-        load::dataset(&self.pool, &self.city).await
+        let mut data = load::dataset(&self.pool, &self.city).await?;
+        // The moves become the incidents' records; the database keeps the histories.
+        super::fold_moves(&mut data)?;
+        Ok(data)
     }
 
     async fn insert_incidents(
