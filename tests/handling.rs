@@ -451,10 +451,37 @@ async fn every_kind_of_move_through_the_api_and_kept_by_the_store() {
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.json);
     assert_eq!(store.history(id).await.unwrap().len(), moves.len());
 
+    // An incident that had only a status (assigned) moves on from the state it implies.
+    let legacy = call(
+        &state,
+        "POST",
+        "/api/v1/incidents",
+        Some("op"),
+        Some(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [112.2, 31.03]},
+            "properties": {"kind": "dispute", "reported_at": "2026-11-30T09:00:00+08:00", "source": "hotline", "status": "assigned"}})),
+    )
+    .await;
+    let legacy = legacy.json["ids"][0].as_u64().unwrap();
+    let handled = call(
+        &state,
+        "POST",
+        &format!("/api/v1/incidents/{legacy}/transitions"),
+        Some("op"),
+        Some(json!({"to": "handled", "at": "2026-11-30T10:00:00+08:00"})),
+    )
+    .await;
+    assert_eq!(handled.status, StatusCode::CREATED, "{}", handled.json);
+    assert_eq!(handled.json["move"]["from"], "dispatched");
+
     // The store, read again, gives the same handling.
     let reloaded = gridwatch::store::load_snapshot(store.as_ref())
         .await
         .unwrap();
+    let row = reloaded.incidents.row(legacy).unwrap();
+    assert_eq!(
+        reloaded.incidents.handling[row].state,
+        gridwatch::model::HandlingState::Handled
+    );
     let live = state.engine();
     let (a, b) = (
         live.incidents.row(id).unwrap(),

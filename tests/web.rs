@@ -1,7 +1,8 @@
 //! The web map in a real browser: the real binary serving the bundled data from a fresh
 //! embedded store (so writes work), driven by `scripts/browser/map-test.mjs` (playwright-core
 //! and the system Chromium). The page's own checks print one line each; this test fails when
-//! any of them fails. Screenshots go to `target/browser-artifacts/`.
+//! any of them fails. Screenshots go to `target/browser-artifacts/`. The server runs on a
+//! round-the-clock calendar, so the live alert check works at any hour.
 //!
 //! Needs Node.js, `npm ci` in `scripts/browser` and Debian's `chromium`, which
 //! `scripts/test-all` installs; without them the test is skipped, unless
@@ -46,10 +47,22 @@ fn the_map_renders_updates_live_and_keeps_its_state_in_the_url() {
     let dir = std::env::temp_dir().join(format!("gridwatch-web-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temp dir");
+    // A round-the-clock calendar (every day, 00:00–24:00) with a 36-second limit for street
+    // vending, so the page's alert check does not depend on the hour the tests run at.
+    let mut calendar: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root.join("geodata/calendar.json")).expect("the calendar"),
+    )
+    .expect("the calendar is JSON");
+    calendar["working_hours"] = serde_json::json!([["00:00", "24:00"]]);
+    calendar["working_weekdays"] = serde_json::json!([1, 2, 3, 4, 5, 6, 7]);
+    calendar["time_limits_h"]["street_vending"] = serde_json::json!(0.01);
+    std::fs::write(dir.join("calendar.json"), calendar.to_string()).expect("a temp file");
     let _server = Server(
         Command::new(env!("CARGO_BIN_EXE_gridwatch"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
             .arg(root.join("geodata"))
+            .arg("--calendar")
+            .arg(dir.join("calendar.json"))
             .arg("--store")
             .arg(dir.join("web.gpkg"))
             .env("GRIDWATCH_TOKENS", "operator:browser-test")

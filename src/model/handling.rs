@@ -52,8 +52,13 @@ pub fn fold(
 ) -> Result<rustc_hash::FxHashMap<u64, Record>, BadMove> {
     let mut records: rustc_hash::FxHashMap<u64, Record> = rustc_hash::FxHashMap::default();
     for (position, m) in moves.iter().enumerate() {
-        let record = records.entry(m.incident_id).or_default();
         let t = &m.transition;
+        // An incident's first move starts from where it says: `reported`, or for an incident
+        // that had only a status before its first move, the state that status implied.
+        let record = records.entry(m.incident_id).or_insert_with(|| Record {
+            state: t.from,
+            ..Record::default()
+        });
         let bad = |error| BadMove {
             position,
             incident_id: m.incident_id,
@@ -123,6 +128,34 @@ impl HandlingState {
     }
 }
 
+/// Whether an incident in state `from`, last moved at `last_at`, may make the move `(to, at,
+/// department)`: a legal move, a department for a dispatch, not dated before the last move.
+fn check_move(
+    from: HandlingState,
+    last_at: Option<i64>,
+    (to, at, department): (HandlingState, i64, Option<&str>),
+) -> Result<(), TransitionError> {
+    if !from.next().contains(&to) {
+        return Err(TransitionError::Illegal {
+            from,
+            to,
+            allowed: from
+                .next()
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    if to == HandlingState::Dispatched && department.is_none_or(|d| d.trim().is_empty()) {
+        return Err(TransitionError::NoDepartment);
+    }
+    if last_at.is_some_and(|last| at < last) {
+        return Err(TransitionError::BeforeLast);
+    }
+    Ok(())
+}
+
 /// An incident's handling: its moves in order, from `reported`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
@@ -158,26 +191,11 @@ impl History {
         at: i64,
         department: Option<&str>,
     ) -> Result<(), TransitionError> {
-        let from = self.state();
-        if !from.next().contains(&to) {
-            return Err(TransitionError::Illegal {
-                from,
-                to,
-                allowed: from
-                    .next()
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
-        if to == HandlingState::Dispatched && department.is_none_or(|d| d.trim().is_empty()) {
-            return Err(TransitionError::NoDepartment);
-        }
-        if self.moves.last().is_some_and(|m| at < m.at) {
-            return Err(TransitionError::BeforeLast);
-        }
-        Ok(())
+        check_move(
+            self.state(),
+            self.moves.last().map(|m| m.at),
+            (to, at, department),
+        )
     }
 
     /// Makes a move after [`Self::check`].
@@ -332,26 +350,7 @@ impl Record {
         at: i64,
         department: Option<&str>,
     ) -> Result<(), TransitionError> {
-        let from = self.state;
-        if !from.next().contains(&to) {
-            return Err(TransitionError::Illegal {
-                from,
-                to,
-                allowed: from
-                    .next()
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
-        if to == HandlingState::Dispatched && department.is_none_or(|d| d.trim().is_empty()) {
-            return Err(TransitionError::NoDepartment);
-        }
-        if self.filed_at.is_some() && at < self.last_at {
-            return Err(TransitionError::BeforeLast);
-        }
-        Ok(())
+        check_move(self.state, Some(self.last_at), (to, at, department))
     }
 
     /// Folds in a move already checked (`to`, `at`, `department`): the clock advances over the
@@ -497,6 +496,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn folding_checks_each_move_and_starts_where_the_first_says() {
+        let c = WorkingCalendar::bundled();
+        let m = |id: u64, at: i64, from: HandlingState, to: HandlingState| Move {
+            incident_id: id,
+            transition: Transition {
+                at,
+                from,
+                to,
+                department: (to == Dispatched).then(|| "城管".to_owned()),
+                by: None,
+                note: None,
+            },
+        };
+        let t0 = at("2021-03-08 09:00");
+        let moves = [
+            m(1, t0, Reported, Filed),
+            m(1, t0 + 600, Filed, Dispatched),
+            // Incident 2 had only a status (assigned) before its first move.
+            m(2, t0, Dispatched, Handled),
+            m(2, t0 + 60, Handled, Closed),
+        ];
+        let records = fold(&moves, &c, &|_| 3600).unwrap();
+        assert_eq!(records[&1].state, Dispatched);
+        assert_eq!(records[&1].due_at, Some(at("2021-03-08 10:00")));
+        assert_eq!(records[&2].state, Closed);
+        assert_eq!(records[&2].filed_at, None);
+        let broken = [m(1, t0, Reported, Filed), m(1, t0 + 1, Dispatched, Handled)];
+        assert_eq!(
+            fold(&broken, &c, &|_| 0).unwrap_err().error,
+            TransitionError::NotFrom {
+                state: Filed,
+                from: Dispatched
+            }
+        );
+        let backwards = [m(1, t0, Reported, Filed), m(1, t0 - 1, Filed, Parked)];
+        assert_eq!(fold(&backwards, &c, &|_| 0).unwrap_err().position, 1);
     }
 
     #[test]

@@ -209,6 +209,19 @@ fn add_incident_windows(connection: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Writes an incident's status and resolution time; `false` if there is no such incident.
+fn set_status(c: &Connection, incident: &Incident) -> Result<bool, StoreError> {
+    let changed = c.execute(
+        "UPDATE incidents SET status = ?1, resolved_at = ?2 WHERE id = ?3",
+        params![
+            incident.status.as_str(),
+            incident.resolved_at.map(time::to_text),
+            incident.id as i64
+        ],
+    )?;
+    Ok(changed == 1)
+}
+
 /// Writes every layer of `engine` in one transaction.
 fn write_snapshot(connection: &mut Connection, engine: &Engine) -> Result<(), StoreError> {
     let tx = connection.transaction()?;
@@ -295,18 +308,7 @@ impl Store for GpkgStore {
 
     async fn update_incident(&self, incident: &Incident) -> Result<bool, StoreError> {
         let incident = incident.clone();
-        self.with(move |c| {
-            let changed = c.execute(
-                "UPDATE incidents SET status = ?1, resolved_at = ?2 WHERE id = ?3",
-                params![
-                    incident.status.as_str(),
-                    incident.resolved_at.map(time::to_text),
-                    incident.id as i64
-                ],
-            )?;
-            Ok(changed == 1)
-        })
-        .await
+        self.with(move |c| set_status(c, &incident)).await
     }
 
     async fn history(&self, id: u64) -> Result<Vec<Transition>, StoreError> {
@@ -322,15 +324,7 @@ impl Store for GpkgStore {
         let transition = transition.clone();
         self.with(move |c| {
             let tx = c.transaction()?;
-            let changed = tx.execute(
-                "UPDATE incidents SET status = ?1, resolved_at = ?2 WHERE id = ?3",
-                params![
-                    incident.status.as_str(),
-                    incident.resolved_at.map(time::to_text),
-                    incident.id as i64
-                ],
-            )?;
-            if changed != 1 {
+            if !set_status(&tx, &incident)? {
                 return Ok(false);
             }
             let seq = moves::next_seq(&tx, incident.id)?;

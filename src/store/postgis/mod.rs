@@ -279,6 +279,23 @@ impl PgStore {
         Ok(changed)
     }
 
+    /// Writes an incident's status and resolution time inside `tx`; `false` if there is no
+    /// such incident.
+    async fn set_status(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        incident: &Incident,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(include_str!("sql/update_incident.sql"))
+            .bind(incident.id as i64)
+            .bind(incident.status.as_str())
+            .bind(incident.resolved_at)
+            .bind(self.code())
+            .execute(&mut **tx)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Sends `change` inside `tx`, in notices of at most [`IDS_PER_NOTICE`] ids.
     async fn notify(
         &self,
@@ -462,14 +479,7 @@ impl Store for PgStore {
 
     async fn update_incident(&self, incident: &Incident) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(include_str!("sql/update_incident.sql"))
-            .bind(incident.id as i64)
-            .bind(incident.status.as_str())
-            .bind(incident.resolved_at)
-            .bind(self.code())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
+        if !self.set_status(&mut tx, incident).await? {
             return Ok(false);
         }
         self.notify(
@@ -498,14 +508,7 @@ impl Store for PgStore {
         transition: &Transition,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(include_str!("sql/update_incident.sql"))
-            .bind(incident.id as i64)
-            .bind(incident.status.as_str())
-            .bind(incident.resolved_at)
-            .bind(self.code())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
+        if !self.set_status(&mut tx, incident).await? {
             return Ok(false);
         }
         sqlx::query(include_str!("sql/insert_move.sql"))
