@@ -341,8 +341,10 @@ async fn open_cities(args: &ServeArgs) -> anyhow::Result<Vec<(Live, Option<Arc<P
             GpkgStore::open_or_create(&path, || load_engine(&dir))
         })
         .await??;
-        let engine = if let Some(engine) = seeded {
+        let engine = if let Some(mut engine) = seeded {
             tracing::info!(store = %store.describe(), "created the store from the dataset");
+            // The store now keeps the handling moves and answers histories.
+            engine.moves = Arc::default();
             engine
         } else {
             load_snapshot(&store).await?

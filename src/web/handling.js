@@ -67,7 +67,8 @@ export class HandlingBoard {
         board.rows.map((r) => `<tr class="board-row" data-name="${escape(r.name)}">
           <td><span class="swatch" style="background:${GRADE_COLOURS[r.grade] ?? "#bbb"}"></span>${escape(r.name)}</td>
           <td class="n">${pct(r.on_time_share)}</td><td class="n">${pct(r.return_rate)}</td><td class="n">${r.overdue_now}</td></tr>`).join("");
-      document.getElementById("board-rule").textContent = board.grade_rule;
+      const g = board.grade_thresholds;
+      document.getElementById("board-rule").textContent = t("grade_rule")(100 * g.green, 100 * g.amber, g.min_closed);
       if (this.shade) await this.shadeGrids();
     } catch (e) {
       this.app.report(`${t("failed")}${e.message}`);

@@ -1,6 +1,7 @@
 // The page's words in Chinese (the default) and English, and the names of kinds.
 export const TEXT = {
   zh: {
+    grade_rule: (green, amber, n) => `以按时办结率评级：≥ ${green}% 绿，≥ ${amber}% 黄，以下为红；结案不足 ${n} 件不评级。`,
     handling: "处置督办", queue: "预警队列（黄、红）", board: "部门考核（红黄绿）", as_at: "截至",
     amber: "黄色预警", red: "红色预警", green: "正常", department: "部门", on_time: "按时办结率",
     returns: "回退", overdue: "超期", shade_grids: "按考核等级着色网格", shade_grades: "按考核等级着色网格",
@@ -45,6 +46,7 @@ export const TEXT = {
     weekdays: ["一", "二", "三", "四", "五", "六", "日"],
   },
   en: {
+    grade_rule: (green, amber, n) => `Graded on the on-time closing share: green from ${green} %, amber from ${amber} %, red below; not graded with fewer than ${n} closed.`,
     handling: "Handling", queue: "Alert queue (amber, red)", board: "Departments (red/amber/green)", as_at: "As at",
     amber: "Amber", red: "Red", green: "Green", department: "Department", on_time: "On time",
     returns: "Returns", overdue: "Overdue", shade_grids: "Shade grids by grade", shade_grades: "Shade grids by grade",

@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use super::StudyAreas;
 use super::answer::{
-    HandlingKpiOut, HandlingKpisAnswer, HistoryAnswer, MoveOut, QueueAnswer, QueuedOut, to_value,
+    GradeThresholds, HandlingKpiOut, HandlingKpisAnswer, HistoryAnswer, MoveOut, QueueAnswer,
+    QueuedOut, to_value,
 };
 use super::filters::{Filters, list};
 use super::ingest::{json_body, read_body};
@@ -105,6 +106,11 @@ pub fn kpis(engine: &Engine, _areas: &StudyAreas, params: &QueryParams) -> Resul
             "grade by the on-time closing share: green ≥ {}, amber ≥ {}, red below; none with fewer than {MIN_CLOSED} closed",
             GRADE_THRESHOLDS.0, GRADE_THRESHOLDS.1
         ),
+        grade_thresholds: GradeThresholds {
+            green: GRADE_THRESHOLDS.0,
+            amber: GRADE_THRESHOLDS.1,
+            min_closed: MIN_CLOSED,
+        },
         rates_rule: "on_time_share = closed within the kind's time limit (working hours) / closed; return_rate and redo_rate = incidents returned / reopened at least once over incidents dispatched; overdue_now = open incidents past their limit at `at`".into(),
         rows: rows
             .iter()

@@ -31,6 +31,15 @@ pub struct HandlingKpiOut {
     pub grade: Option<String>,
 }
 
+/// The thresholds of the 红黄绿 grade.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeThresholds {
+    pub green: f64,
+    pub amber: f64,
+    pub min_closed: u64,
+}
+
 /// `GET /api/v1/handling/kpis`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -39,6 +48,9 @@ pub struct HandlingKpisAnswer {
     /// The instant the clock was read at.
     pub at: String,
     pub grade_rule: String,
+    /// The grade's thresholds as numbers: the on-time share from which a group is green,
+    /// from which amber, and the fewest closed incidents graded.
+    pub grade_thresholds: GradeThresholds,
     pub rates_rule: String,
     pub rows: Vec<HandlingKpiOut>,
 }
