@@ -119,6 +119,16 @@ impl Live {
         });
     }
 
+    /// Incident `id` as the current snapshot has it.
+    fn current_incident(&self, id: u64) -> Result<Incident, WriteError> {
+        let engine = self.engine();
+        let row = engine
+            .incidents
+            .row(id)
+            .ok_or(WriteError::NoSuchIncident(id))?;
+        Ok(engine.incidents.incident(row))
+    }
+
     /// The store, if any.
     #[must_use]
     pub fn store(&self) -> Option<&Arc<dyn Store>> {
@@ -202,12 +212,7 @@ impl Live {
     ) -> Result<Incident, WriteError> {
         let store = self.writable()?;
         let _writer = self.writer.lock().await;
-        let engine = self.engine();
-        let row = engine
-            .incidents
-            .row(id)
-            .ok_or(WriteError::NoSuchIncident(id))?;
-        let mut incident = engine.incidents.incident(row);
+        let mut incident = self.current_incident(id)?;
         if incident.handling.is_some() {
             return Err(WriteError::Invalid(format!(
                 "incident {id} has a handling history: move it with POST /api/v1/incidents/{id}/transitions"
@@ -272,12 +277,7 @@ impl Live {
     ) -> Result<(Incident, Transition), WriteError> {
         let store = self.writable()?;
         let _writer = self.writer.lock().await;
-        let engine = self.engine();
-        let row = engine
-            .incidents
-            .row(id)
-            .ok_or(WriteError::NoSuchIncident(id))?;
-        let mut incident = engine.incidents.incident(row);
+        let mut incident = self.current_incident(id)?;
         let now = chrono::Utc::now().timestamp();
         let at = request.at.unwrap_or(now);
         if at > now + 60 {

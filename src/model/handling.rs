@@ -234,39 +234,6 @@ impl History {
             .find_map(|m| m.department.as_deref())
     }
 
-    /// When it was filed (the clock's start).
-    #[must_use]
-    pub fn filed_at(&self) -> Option<i64> {
-        self.moves
-            .iter()
-            .find(|m| m.to == HandlingState::Filed)
-            .map(|m| m.at)
-    }
-
-    /// When it was last closed, if it is closed now.
-    #[must_use]
-    pub fn closed_at(&self) -> Option<i64> {
-        (self.state() == HandlingState::Closed).then(|| self.moves.last().map(|m| m.at))?
-    }
-
-    /// How many times a department sent it back.
-    #[must_use]
-    pub fn returns(&self) -> usize {
-        self.moves
-            .iter()
-            .filter(|m| m.to == HandlingState::Returned)
-            .count()
-    }
-
-    /// How many times it was reopened after a failed check.
-    #[must_use]
-    pub fn redos(&self) -> usize {
-        self.moves
-            .iter()
-            .filter(|m| m.to == HandlingState::Redo)
-            .count()
-    }
-
     /// What the engine keeps of this history (see [`Record`]), its clock read on `calendar`
     /// against a limit of `limit_s` working seconds.
     #[must_use]
@@ -596,20 +563,21 @@ mod tests {
             .unwrap();
         h.apply(Closed, at("2021-03-10 10:00"), None, None, None)
             .unwrap();
-        assert_eq!(h.closed_at(), Some(at("2021-03-10 10:00")));
+        assert_eq!(h.record(&c, 7200).closed_at(), Some(at("2021-03-10 10:00")));
         assert_eq!(
             h.record(&c, 7200).elapsed_s(&c, at("2021-03-20 10:00")),
             7200 + 1800
         );
         h.apply(Redo, at("2021-03-11 09:00"), None, None, None)
             .unwrap();
-        assert_eq!((h.returns(), h.redos()), (0, 1));
+        let r = h.record(&c, 7200);
+        assert_eq!((r.returns, r.redos), (0, 1));
         // The closed night does not count: Thursday 08:30–09:00 was still closed.
         assert_eq!(
             h.record(&c, 7200).elapsed_s(&c, at("2021-03-11 10:00")),
             9000 + 3600
         );
         assert_eq!(h.state().status(), IncidentStatus::Assigned);
-        assert_eq!(h.closed_at(), None);
+        assert_eq!(h.record(&c, 7200).closed_at(), None);
     }
 }

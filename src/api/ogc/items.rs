@@ -504,12 +504,11 @@ pub fn incident_matches(
 /// `filed_at`, `due_at`, `closed_at`, `time_limit_h` (working hours), `returns`, `redos`,
 /// `overdue`, `alert` (null where they do not apply: before filing, without a history).
 pub fn handling_properties(engine: &Engine, row: usize, now: i64, out: &mut Map<String, Value>) {
-    use crate::index::handling::{alert_at, limits_s};
+    use crate::index::handling::alert_at;
     let t: &IncidentTable = &engine.incidents;
     let h = &t.handling[row];
     let calendar = crate::model::calendar::WorkingCalendar::current();
-    let limit = limits_s(calendar)[t.kind[row] as usize];
-    let record = crate::index::handling::record_of(h, &t.departments);
+    let limit = calendar.limit_s(t.kind[row]);
     let time = |v: Option<i64>| v.map_or(Value::Null, |t| format_local(t).into());
     out.insert("state".into(), h.state.as_str().into());
     out.insert(
@@ -528,11 +527,7 @@ pub fn handling_properties(engine: &Engine, row: usize, now: i64, out: &mut Map<
     );
     out.insert(
         "closed_at".into(),
-        time(
-            record
-                .as_ref()
-                .and_then(crate::model::handling::Record::closed_at),
-        ),
+        time((h.recorded && h.state == crate::model::HandlingState::Closed).then_some(h.last_at)),
     );
     out.insert(
         "time_limit_h".into(),

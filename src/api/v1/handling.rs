@@ -15,7 +15,7 @@ use super::answer::{
     QueuedOut, to_value,
 };
 use super::filters::{Filters, list};
-use super::ingest::{json_body, read_body};
+use super::ingest::{incident_id, json_body, read_body};
 use crate::analytics::handling::{self, By, GRADE_THRESHOLDS, MIN_CLOSED};
 use crate::api::params::rounded;
 use crate::api::{ApiError, AppState, Caller, QueryParams, Role};
@@ -208,11 +208,6 @@ pub fn queue(
             })
             .collect(),
     })
-}
-
-fn incident_id(id: &str) -> Result<u64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::BadRequest(format!("`{id}` is not an incident id")))
 }
 
 fn move_out(t: &Transition, private: bool) -> MoveOut {

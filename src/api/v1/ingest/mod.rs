@@ -131,6 +131,12 @@ pub(in crate::api) async fn post_incidents(
     Ok(created(json!({ "ids": ids, "count": ids.len() })))
 }
 
+/// An incident id from a path; anything else is a 400.
+pub(in crate::api) fn incident_id(id: &str) -> Result<u64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::BadRequest(format!("`{id}` is not an incident id")))
+}
+
 /// `PATCH /api/v1/incidents/{id}`: `{"status": "assigned" | "resolved", "resolved_at": ...}`.
 pub(in crate::api) async fn patch_incident(
     State(state): State<AppState>,
@@ -139,9 +145,7 @@ pub(in crate::api) async fn patch_incident(
     body: Body,
 ) -> Result<Response, ApiError> {
     state.access.require(&caller, Role::Operator)?;
-    let id: u64 = id
-        .parse()
-        .map_err(|_| ApiError::BadRequest(format!("`{id}` is not an incident id")))?;
+    let id = incident_id(&id)?;
     // Another community's incident does not exist for a bound token.
     if !crate::api::ogc::incident_visible(&state.engine(), id, &caller.scope) {
         return Err(WriteError::NoSuchIncident(id).into());
