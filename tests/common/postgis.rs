@@ -43,13 +43,19 @@ fn pg(bin: &str, args: &[&str]) -> Command {
     }
 }
 
-fn run(mut command: Command, what: &str) {
+fn run(command: Command, what: &str) {
+    run_or(String::new, command, what);
+}
+
+/// Runs `command`; on failure panics with its output and what `more` then says.
+fn run_or(more: impl FnOnce() -> String, mut command: Command, what: &str) {
     let out = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
         out.status.success(),
-        "{what} failed: {}{}",
+        "{what} failed: {}{}{}",
         String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&out.stderr),
+        more()
     );
 }
 
@@ -151,9 +157,13 @@ impl Cluster {
         cluster
     }
 
-    /// Starts the (stopped) cluster, waiting until it accepts connections.
+    /// Starts the (stopped) cluster, waiting until it accepts connections; on failure the
+    /// panic carries the server's log, which is gone with the cluster afterwards.
     pub fn start(&self) {
-        run(
+        let log = self.log.clone();
+        let with_log = move || std::fs::read_to_string(&log).unwrap_or_default();
+        run_or(
+            with_log,
             pg(
                 "pg_ctl",
                 &[
