@@ -117,6 +117,7 @@ async fn distributed_by_city(pool: &sqlx::PgPool) {
         BTreeSet::from([
             "buildings",
             "communities",
+            "demand_items",
             "districts",
             "grids",
             "incident_moves",
@@ -124,8 +125,11 @@ async fn distributed_by_city(pool: &sqlx::PgPool) {
             "incidents",
             "patrol_routes",
             "patrol_tracks",
+            "projects",
+            "resource_items",
             "resources",
-            "streets"
+            "streets",
+            "units"
         ])
     );
     assert!(

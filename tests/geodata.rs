@@ -242,6 +242,7 @@ fn generate_reproduces_the_bundled_dataset() {
         "patrol_tracks.geojson",
         "incidents.csv",
         "handling.csv",
+        "lists.json",
         "truth.json",
     ] {
         let fresh = std::fs::read(out.join(name)).unwrap();
@@ -343,4 +344,69 @@ fn upserting_incidents_equals_rebuilding() {
         upserted.version != e.version,
         "a new snapshot gets a new version"
     );
+}
+
+/// The governance lists carry the seed's counts (资源清单 1,300, 需求清单 519, 项目清单 168)
+/// and its planted figure: the done projects on the three-no compounds' drains, septic tanks
+/// and paths helped 4,174 households. Every project draws on offers of its own category made
+/// in the quarter it opened, and a done project's needs are met.
+#[test]
+fn the_lists_carry_the_seeds_counts_and_its_three_no_projects() {
+    use gridwatch::model::lists::{DemandStatus, ListCategory as C, ProjectStatus, Quarter};
+    let data = gridwatch::geodata::files::read_dir(&geodata_dir()).unwrap();
+    let lists = &data.lists;
+    assert_eq!(
+        (
+            lists.resources.len(),
+            lists.demands.len(),
+            lists.projects.len()
+        ),
+        (1_300, 519, 168)
+    );
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(geodata_dir().join("truth.json")).unwrap())
+            .unwrap();
+    let planted: Vec<u64> = truth["lists"]["three_no_projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(planted.len(), 72);
+    let unmanaged: std::collections::HashSet<u64> = data
+        .buildings
+        .iter()
+        .filter(|b| b.unmanaged)
+        .map(|b| b.id)
+        .collect();
+    let demand = |id: u64| lists.demands.iter().find(|d| d.id == id).unwrap();
+    let resource = |id: u64| lists.resources.iter().find(|r| r.id == id).unwrap();
+    let mut three_no = 0;
+    for p in &lists.projects {
+        let q = Quarter::of(p.opened_at);
+        for &r in &p.resource_ids {
+            let r = resource(r);
+            assert_eq!(r.category, p.category, "project {}", p.id);
+            assert!(r.offered_in(q), "project {}: offer {} in {q}", p.id, r.id);
+        }
+        for &d in &p.demand_ids {
+            let d = demand(d);
+            assert_eq!(d.category, p.category);
+            assert!(d.raised_at <= p.opened_at);
+            let met = p.status == ProjectStatus::Done;
+            assert_eq!(d.status == DemandStatus::Met, met, "demand {}", d.id);
+        }
+        let on_three_no = p.status == ProjectStatus::Done
+            && matches!(p.category, C::Drainage | C::Septic | C::Road)
+            && p.demand_ids.iter().all(|&d| {
+                demand(d)
+                    .building_id
+                    .is_some_and(|b| unmanaged.contains(&b))
+            });
+        assert_eq!(on_three_no, planted.contains(&p.id), "project {}", p.id);
+        if on_three_no {
+            three_no += p.households;
+        }
+    }
+    assert_eq!(three_no, 4_174);
 }

@@ -199,6 +199,8 @@ fn assert_same(a: &Engine, b: &Engine, what: &str) {
             "{what}"
         );
     }
+    assert_eq!(a.lists.projects.len(), 168, "{what}: the seed's projects");
+    assert_eq!(*a.lists, *b.lists, "{what}: the governance lists");
     let (s, t) = (&a.incidents, &b.incidents);
     assert_eq!(s.id, t.id, "{what}: incident ids in time order");
     assert_eq!((&s.lon, &s.lat), (&t.lon, &t.lat), "{what}");

@@ -34,6 +34,8 @@ pub struct Dataset {
     /// The incidents' handling moves (`handling.csv`), each incident's in the order made;
     /// [`Self::attach_handling`] folds them into the incidents.
     pub moves: Vec<Move>,
+    /// The governance lists (`lists.json`): units, resource and demand items, projects.
+    pub lists: crate::model::lists::Lists,
 }
 
 impl Dataset {
@@ -104,6 +106,14 @@ impl Dataset {
         for i in &mut self.incidents {
             let c = f(geo::Coord { x: i.lon, y: i.lat });
             (i.lon, i.lat) = (c.x, c.y);
+        }
+        for u in &mut self.lists.units {
+            let c = f(geo::Coord { x: u.lon, y: u.lat });
+            (u.lon, u.lat) = (c.x, c.y);
+        }
+        for d in &mut self.lists.demands {
+            let c = f(geo::Coord { x: d.lon, y: d.lat });
+            (d.lon, d.lat) = (c.x, c.y);
         }
     }
 }

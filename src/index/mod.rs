@@ -26,6 +26,7 @@ pub use layer::{Layer, Spatial};
 pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};
 
 use crate::geodata::Dataset;
+use crate::model::lists::Lists;
 use crate::model::{
     Building, City, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
     ResourceKind, Street,
@@ -112,6 +113,8 @@ pub struct Engine {
     /// answers. Empty when loaded from a store (which keeps them and answers histories);
     /// writes add their moves to the store only.
     pub moves: Arc<Vec<crate::model::handling::Move>>,
+    /// The governance lists (units, resource and demand items, projects), by id.
+    pub lists: Arc<Lists>,
     pub locator: Arc<GridLocator>,
     /// Position in `communities` of each grid's community.
     pub grid_community: Arc<Vec<u32>>,
@@ -172,6 +175,10 @@ impl Engine {
     ///
     /// # Errors
     /// Duplicate ids or references to missing districts/communities.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "the layers checked, placed and indexed in one order, read top to bottom"
+    )]
     pub fn build_with(mut data: Dataset, prebuilt: Option<Prebuilt>) -> Result<Self, BuildError> {
         check_ids(&data)?;
         data.attach_handling()?;
@@ -202,7 +209,7 @@ impl Engine {
                     })
             })
             .collect::<Result<Vec<u32>, _>>()?;
-        check_routes(&communities, &data.patrol_routes)?;
+        check_references(&communities, &data.patrol_routes, &data.lists)?;
         let prebuilt = prebuilt.filter(|p| {
             p.grid_ids
                 .iter()
@@ -269,6 +276,7 @@ impl Engine {
             patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
             incidents: Arc::new(incidents),
             moves: Arc::new(moves),
+            lists: Arc::new(data.lists),
             locator: Arc::new(locator),
             grid_community: Arc::new(grid_community),
             version,
@@ -432,6 +440,66 @@ fn community_exact(communities: &Layer<Community>, at: Coord) -> Option<u64> {
         .map(|i| communities.items()[i as usize].id)
 }
 
+/// Patrol routes and list items name communities (and each other) that exist.
+fn check_references(
+    communities: &Layer<Community>,
+    routes: &[PatrolRoute],
+    lists: &Lists,
+) -> Result<(), BuildError> {
+    check_routes(communities, routes)?;
+    check_lists(communities, lists)
+}
+
+/// Every list item's references resolve: units and demands to communities, resource items to
+/// units, projects to communities, demands and resource items.
+fn check_lists(communities: &Layer<Community>, lists: &Lists) -> Result<(), BuildError> {
+    let dangling = |layer, id, target, target_id| BuildError::DanglingReference {
+        layer,
+        id,
+        target,
+        target_id,
+    };
+    let ids = |v: &mut dyn Iterator<Item = u64>| v.collect::<rustc_hash::FxHashSet<u64>>();
+    let units = ids(&mut lists.units.iter().map(|u| u.id));
+    let resources = ids(&mut lists.resources.iter().map(|r| r.id));
+    let demands = ids(&mut lists.demands.iter().map(|d| d.id));
+    for (layer, id, community) in lists
+        .units
+        .iter()
+        .map(|u| ("unit", u.id, u.community_id))
+        .chain(
+            lists
+                .demands
+                .iter()
+                .map(|d| ("demand item", d.id, d.community_id)),
+        )
+        .chain(
+            lists
+                .projects
+                .iter()
+                .map(|p| ("project", p.id, p.community_id)),
+        )
+    {
+        if communities.get(community).is_none() {
+            return Err(dangling(layer, id, "community", community));
+        }
+    }
+    for r in &lists.resources {
+        if !units.contains(&r.unit_id) {
+            return Err(dangling("resource item", r.id, "unit", r.unit_id));
+        }
+    }
+    for p in &lists.projects {
+        if let Some(&d) = p.demand_ids.iter().find(|d| !demands.contains(d)) {
+            return Err(dangling("project", p.id, "demand item", d));
+        }
+        if let Some(&r) = p.resource_ids.iter().find(|r| !resources.contains(r)) {
+            return Err(dangling("project", p.id, "resource item", r));
+        }
+    }
+    Ok(())
+}
+
 /// Every patrol route belongs to a community that exists.
 fn check_routes(communities: &Layer<Community>, routes: &[PatrolRoute]) -> Result<(), BuildError> {
     match routes
@@ -459,6 +527,11 @@ fn check_ids(data: &Dataset) -> Result<(), BuildError> {
     check_unique("patrol_routes", data.patrol_routes.iter().map(|r| r.id))?;
     check_unique("patrol_tracks", data.patrol_tracks.iter().map(|t| t.id))?;
     check_unique("incidents", data.incidents.iter().map(|i| i.id))?;
+    let lists = &data.lists;
+    check_unique("units", lists.units.iter().map(|u| u.id))?;
+    check_unique("resource_items", lists.resources.iter().map(|r| r.id))?;
+    check_unique("demand_items", lists.demands.iter().map(|d| d.id))?;
+    check_unique("projects", lists.projects.iter().map(|p| p.id))?;
     Ok(())
 }
 

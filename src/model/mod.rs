@@ -8,6 +8,7 @@ pub mod datum;
 mod entities;
 pub mod handling;
 mod kinds;
+pub mod lists;
 mod lonlat;
 mod period;
 pub mod province;

@@ -7,9 +7,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 
 /// The city's civil time: China Standard Time, UTC+08:00 all year.
-const LOCAL_OFFSET_S: i32 = 8 * 3600;
+pub(crate) const LOCAL_OFFSET_S: i32 = 8 * 3600;
 
-fn local() -> FixedOffset {
+pub(crate) fn local() -> FixedOffset {
     FixedOffset::east_opt(LOCAL_OFFSET_S).expect("UTC+08:00 is a valid offset")
 }
 

@@ -7,6 +7,7 @@
 //! | `streets.meta.json` | optional; `{"country": "FI"}`: whose default foot access applies to OSM ways |
 //! | `incidents.csv` | `id,lon,lat,kind,reported_at,status,resolved_at,source,occurred_from,occurred_to` |
 //! | `handling.csv` | optional; `incident_id,at,from,to,department,by,note`, the handling moves |
+//! | `lists.json` | optional; the governance lists: units, resource and demand items, projects |
 //!
 //! Patrol tracks carry their per-vertex GPS times in a `coordTimes` property (RFC 3339 strings),
 //! the convention of `mapbox/togeojson` for GPX-derived GeoJSON.
@@ -23,9 +24,11 @@ use serde::{Deserialize, Serialize};
 
 mod handling;
 mod incidents;
+mod lists;
 
 pub use handling::{read_moves, write_moves};
 pub use incidents::{parse_incident_row, read_incidents, write_incidents};
+pub use lists::{read_lists, write_lists};
 
 use super::osm::{self, FootDefaults};
 use super::{DataError, Dataset};
@@ -295,6 +298,7 @@ pub fn write_dir(dir: &Path, data: &Dataset) -> Result<(), DataError> {
         }),
     )?;
     write_incidents(&dir.join("incidents.csv"), &data.incidents)?;
+    write_lists(&dir.join("lists.json"), &data.lists)?;
     if data.moves.is_empty() {
         return Ok(());
     }
@@ -467,6 +471,7 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, DataError> {
         )?,
         incidents: read_incidents(&dir.join("incidents.csv"))?,
         moves: read_moves(&dir.join("handling.csv"))?,
+        lists: read_lists(&dir.join("lists.json"))?,
     })
 }
 

@@ -13,6 +13,7 @@ mod buildings;
 mod city;
 mod handling;
 mod incidents;
+mod lists;
 mod patrols;
 mod relocate;
 mod resources;
@@ -89,6 +90,8 @@ pub struct Truth {
     pub rise: analyst::PlantedRise,
     /// What the handling histories carry (see [`handling`]).
     pub handling: handling::HandlingTruth,
+    /// What the governance lists carry (see [`lists`]).
+    pub lists: lists::ListsTruth,
 }
 
 /// A generated dataset and its truth.
@@ -176,8 +179,10 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
         patrol_tracks,
         incidents,
         moves: Vec::new(),
+        lists: crate::model::lists::Lists::default(),
     };
     let handling = handling::plant(&mut stream(12), &mut dataset);
+    let lists = lists::plant(&mut stream(13), &mut dataset);
     // Another city's ids and places are not the ones the truth names.
     let other = options.city.code != dataset.city.code || options.centre.is_some();
     if options.city != dataset.city || other {
@@ -197,6 +202,7 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             near_repeats,
             rise,
             handling,
+            lists,
         }),
     })
 }

@@ -123,6 +123,26 @@ fn renumber(data: &mut Dataset, by: u64) {
     for m in &mut data.moves {
         shift(&mut m.incident_id);
     }
+    let lists = &mut data.lists;
+    for u in &mut lists.units {
+        shift(&mut u.id);
+        shift(&mut u.community_id);
+    }
+    for r in &mut lists.resources {
+        shift(&mut r.id);
+        shift(&mut r.unit_id);
+    }
+    for d in &mut lists.demands {
+        shift(&mut d.id);
+        shift(&mut d.community_id);
+        shift_some(&mut d.building_id);
+    }
+    for p in &mut lists.projects {
+        shift(&mut p.id);
+        shift(&mut p.community_id);
+        p.demand_ids.iter_mut().for_each(shift);
+        p.resource_ids.iter_mut().for_each(shift);
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! rusqlite is synchronous: calls run on Tokio's blocking pool, one connection behind a mutex
 //! (SQLite has one writer anyway).
 
+mod lists;
 mod moves;
 mod rows;
 pub(crate) mod time;
@@ -142,6 +143,7 @@ impl GpkgStore {
         // list it); a store made before it existed gets it here.
         connection.execute_batch(PERSONAL_TABLE)?;
         connection.execute_batch(moves::TABLE)?;
+        connection.execute_batch(lists::TABLES)?;
         add_incident_windows(&connection)?;
         let has_streets: bool = connection.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'streets')",
@@ -247,6 +249,8 @@ fn write_snapshot(connection: &mut Connection, engine: &Engine) -> Result<(), St
     tx.execute_batch(PERSONAL_TABLE)?;
     tx.execute_batch(moves::TABLE)?;
     moves::insert(&tx, &engine.moves, 0)?;
+    tx.execute_batch(lists::TABLES)?;
+    lists::insert(&tx, &engine.lists)?;
     rows::update_extents(&tx)?;
     tx.commit()?;
     Ok(())

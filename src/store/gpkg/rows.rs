@@ -11,7 +11,7 @@ use crate::model::{
 use crate::store::geometry::{from_gpkg, to_gpkg};
 use crate::store::{PlacedIncident, StoreError};
 
-fn blob(g: impl Into<Geometry>) -> Result<Vec<u8>, StoreError> {
+pub(super) fn blob(g: impl Into<Geometry>) -> Result<Vec<u8>, StoreError> {
     to_gpkg(&g.into())
 }
 
@@ -20,7 +20,7 @@ fn bad(table: &str, id: i64, what: &str) -> StoreError {
 }
 
 /// The geometry in column `i`, of the type `T` the table declares.
-fn geometry<T: TryFrom<Geometry>>(
+pub(super) fn geometry<T: TryFrom<Geometry>>(
     row: &Row,
     i: usize,
     table: &str,
@@ -30,12 +30,16 @@ fn geometry<T: TryFrom<Geometry>>(
     T::try_from(from_gpkg(&bytes)?).map_err(|_| bad(table, id, "geometry of the wrong type"))
 }
 
-fn parsed<T: std::str::FromStr>(text: &str, table: &str, id: i64) -> Result<T, StoreError> {
+pub(super) fn parsed<T: std::str::FromStr>(
+    text: &str,
+    table: &str,
+    id: i64,
+) -> Result<T, StoreError> {
     text.parse()
         .map_err(|_| bad(table, id, &format!("unknown value `{text}`")))
 }
 
-fn time_of(text: &str, table: &str, id: i64) -> Result<i64, StoreError> {
+pub(super) fn time_of(text: &str, table: &str, id: i64) -> Result<i64, StoreError> {
     time::from_text(text).ok_or_else(|| bad(table, id, &format!("bad time `{text}`")))
 }
 
@@ -238,6 +242,8 @@ pub fn update_extents(tx: &Transaction) -> Result<(), StoreError> {
         "patrol_routes",
         "patrol_tracks",
         "incidents",
+        "units",
+        "demand_items",
     ] {
         let mut st = tx.prepare(&format!("SELECT geom FROM {table}"))?;
         let mut rows = st.query([])?;
@@ -456,6 +462,7 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
     });
     data.incidents = incidents?;
     data.moves = super::moves::load(&tx)?;
+    data.lists = super::lists::load(&tx)?;
     drop(tx);
     crate::store::fold_moves(&mut data)?;
     Ok((data, prebuilt?))

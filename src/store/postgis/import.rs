@@ -22,15 +22,15 @@ const ROWS_PER_CHUNK: usize = 20_000;
 pub type ImportCounts = Vec<(&'static str, usize)>;
 
 /// One table's rows in COPY text format.
-struct Table {
-    name: &'static str,
-    columns: &'static str,
-    upsert: &'static str,
-    rows: Vec<String>,
+pub(super) struct Table {
+    pub(super) name: &'static str,
+    pub(super) columns: &'static str,
+    pub(super) upsert: &'static str,
+    pub(super) rows: Vec<String>,
 }
 
 /// A value in COPY text format: backslash, tab, newline and carriage return escaped.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -44,12 +44,12 @@ fn text(s: &str) -> String {
     out
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
+pub(super) fn opt<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(|| "\\N".to_owned(), |v| v.to_string())
 }
 
 /// Hex EWKB with SRID 4326, which PostGIS's geometry input reads directly.
-fn ewkb(g: impl Into<Geometry>) -> Result<String, StoreError> {
+pub(super) fn ewkb(g: impl Into<Geometry>) -> Result<String, StoreError> {
     use geozero::{CoordDimensions, ToWkb};
     let bytes = g
         .into()
@@ -296,6 +296,7 @@ fn tables(engine: &Engine) -> Result<Vec<Table>, StoreError> {
             })
             .collect(),
     });
+    out.extend(super::lists::tables(&engine.lists)?);
     Ok(out)
 }
 

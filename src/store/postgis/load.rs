@@ -22,17 +22,17 @@ fn geometry<T: TryFrom<Geometry>>(row: &PgRow, table: &str) -> Result<T, StoreEr
         .map_err(|_| StoreError::Failed(format!("{table} {id}: geometry of the wrong type")))
 }
 
-fn parsed<T: std::str::FromStr>(row: &PgRow, column: &str) -> Result<T, StoreError> {
+pub(super) fn parsed<T: std::str::FromStr>(row: &PgRow, column: &str) -> Result<T, StoreError> {
     let text: &str = row.try_get(column)?;
     text.parse()
         .map_err(|_| StoreError::Failed(format!("unknown {column} `{text}` in the database")))
 }
 
-fn id(row: &PgRow, column: &str) -> Result<u64, StoreError> {
+pub(super) fn id(row: &PgRow, column: &str) -> Result<u64, StoreError> {
     Ok(row.try_get::<i64, _>(column)? as u64)
 }
 
-fn count(row: &PgRow, column: &str) -> Result<u32, StoreError> {
+pub(super) fn count(row: &PgRow, column: &str) -> Result<u32, StoreError> {
     Ok(row.try_get::<i32, _>(column)?.max(0) as u32)
 }
 
@@ -134,6 +134,7 @@ pub async fn dataset(pool: &PgPool, city: &City) -> Result<Dataset, StoreError> 
         patrol_tracks: tracks(pool, code, None).await?,
         incidents: incidents(pool, code, None).await?,
         moves: moves(pool, code, None).await?,
+        lists: super::lists::load(pool, code).await?,
     })
 }
 

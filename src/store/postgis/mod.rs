@@ -6,6 +6,7 @@
 //! the ids it wrote; each server listens and loads those rows ([`PgStore::fetch`]).
 
 mod import;
+mod lists;
 mod load;
 
 use async_trait::async_trait;
