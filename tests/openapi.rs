@@ -318,6 +318,12 @@ const ASKED: &[(&str, &str, &str, Option<&str>)] = &[
         Some(r#"{"k":2,"threshold_m":500}"#),
     ),
     (
+        "post",
+        "/api/v1/lists/match",
+        "/api/v1/lists/match?quarter=2021Q3&max_walk_m=1500",
+        None,
+    ),
+    (
         "get",
         "/api/v1/kde",
         "/api/v1/kde?kind=street_vending&from=2021-01-01&to=2021-03-31&cell_m=200",

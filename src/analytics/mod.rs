@@ -26,6 +26,7 @@ pub mod handling;
 pub mod hexbin;
 pub mod hotspots;
 pub mod kde;
+pub mod list_match;
 pub mod mann_kendall;
 pub mod matching;
 pub mod near_repeat;

@@ -550,6 +550,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         |_| posted(v1::sites),
     )
     .typed(SchemaGenerator::subschema_for::<typed::Sites>),
+    question(
+        "/api/v1/lists/match",
+        "lists",
+        "Which resource-list items should meet which open needs in a quarter (exact min-cost flow)",
+        list_match,
+        &[JSON],
+        |_| posted(v1::match_lists),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::ListMatch>),
     geojson_read(
         "/api/v1/patrol/coverage",
         "patrol",

@@ -523,6 +523,27 @@ pub(in crate::api) fn handling_kpis() -> Vec<Value> {
 }
 
 /// The queue: the common filters, `alert`, `department`, `at`, `limit`.
+/// `quarter`, `community`, `max_walk_m`.
+pub(in crate::api) fn list_match() -> Vec<Value> {
+    vec![
+        query(
+            "quarter",
+            string(),
+            "the quarter, e.g. 2021Q3 (default: the one the data's last report falls in)",
+        ),
+        query(
+            "community",
+            integer(1, u64::MAX),
+            "only this community's open needs and its own units' offers",
+        ),
+        query(
+            "max_walk_m",
+            number(0.0, crate::api::v1::MAX_WALK_M),
+            "the longest walk from a unit to a need, metres (default 1200)",
+        ),
+    ]
+}
+
 pub(in crate::api) fn handling_queue() -> Vec<Value> {
     let mut params = filters();
     params.push(list_of(&["green", "amber", "red"], "alerts", "alert"));

@@ -14,6 +14,7 @@ mod handling;
 mod hexbins;
 mod hotspots;
 pub(crate) mod ingest;
+mod lists;
 mod nearest;
 mod patrol;
 mod province;
@@ -43,6 +44,8 @@ pub(super) use handling::{
 };
 pub(super) use hexbins::hexbins;
 pub(super) use hotspots::{emerging, hotspots};
+pub use lists::MAX_WALK_M;
+pub(super) use lists::match_lists;
 pub(super) use nearest::{nearest, nearest_batch};
 pub(super) use patrol::{coverage, dosage, suggest, teams, timing};
 pub(super) use province::{ProvinceStats, province};
@@ -239,8 +242,13 @@ async fn answer_post(
                 MAX_QUESTION_BYTES >> 20
             ))
         })?;
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    // An empty body asks with the defaults.
+    let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(serde_json::Map::new())
+    } else {
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?
+    };
     let engine = state.engine();
     let slot = state.limits.slot().await?;
     let body = state

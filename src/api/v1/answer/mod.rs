@@ -10,6 +10,7 @@ mod calendar;
 mod cells;
 mod geometry;
 mod handling;
+mod lists;
 mod patrol;
 mod walking;
 
@@ -20,6 +21,7 @@ pub use calendar::*;
 pub use cells::*;
 pub use geometry::*;
 pub use handling::*;
+pub use lists::*;
 pub use patrol::*;
 pub use walking::*;
 
