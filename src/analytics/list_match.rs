@@ -115,8 +115,6 @@ pub fn propose(engine: &Engine, q: &MatchQuery) -> Proposal {
     let mut units: Vec<u64> = offers.iter().map(|&i| resource(i).unit_id).collect();
     units.sort_unstable();
     units.dedup();
-    let unit_of: rustc_hash::FxHashMap<u64, &Unit> =
-        lists.units.iter().map(|u| (u.id, u)).collect();
     let need_places: Vec<Place> = needs
         .iter()
         .map(|&i| {
@@ -133,51 +131,7 @@ pub fn propose(engine: &Engine, q: &MatchQuery) -> Proposal {
         .iter()
         .filter(|p| matches!(p, Place::Street(None)))
         .count();
-    // walks[u][j]: metres from unit u (its position in `units`) to need j, when within reach.
-    let walks: Vec<(Vec<Option<u64>>, bool)> = units
-        .par_iter()
-        .map(|id| {
-            let u = unit_of[id];
-            let categories: Vec<_> = offers
-                .iter()
-                .map(|&i| resource(i))
-                .filter(|r| r.unit_id == *id)
-                .map(|r| r.category)
-                .collect();
-            let wanted: Vec<usize> = (0..needs.len())
-                .filter(|&j| categories.contains(&demand(needs[j]).category))
-                .collect();
-            let mut out = vec![None; needs.len()];
-            let from = place(engine, Coord { x: u.lon, y: u.lat });
-            let joined = !matches!(from, Place::Street(None));
-            match from {
-                Place::Straight(a) => {
-                    for j in wanted {
-                        let Place::Straight(b) = need_places[j] else {
-                            continue;
-                        };
-                        let m = geodesic_m(a, b);
-                        out[j] = (m <= q.max_walk_m).then(|| m.round() as u64);
-                    }
-                }
-                Place::Street(Some(from)) => {
-                    let (targets, at): (Vec<Snap>, Vec<usize>) = wanted
-                        .iter()
-                        .filter_map(|&j| match &need_places[j] {
-                            Place::Street(Some(s)) => Some((*s, j)),
-                            _ => None,
-                        })
-                        .unzip();
-                    let metres = engine.network.walks_to(&from, &targets, q.max_walk_m);
-                    for (m, j) in metres.into_iter().zip(at) {
-                        out[j] = m.map(|m| m.round() as u64);
-                    }
-                }
-                Place::Street(None) => {}
-            }
-            (out, joined)
-        })
-        .collect();
+    let walks = walks(engine, q, &units, (&needs, &need_places), &offers);
     not_joined += walks.iter().filter(|(_, joined)| !joined).count();
     let unit_index: rustc_hash::FxHashMap<u64, usize> =
         units.iter().enumerate().map(|(k, id)| (*id, k)).collect();
@@ -247,4 +201,69 @@ pub fn propose(engine: &Engine, q: &MatchQuery) -> Proposal {
         household_metres: assignment.cost,
         not_joined,
     }
+}
+
+/// For each unit (by position in `units`), the whole metres to each need (by position in
+/// `needs`) it can reach with an offer of the need's category, and whether it joined the
+/// streets: one search per unit.
+fn walks(
+    engine: &Engine,
+    query: &MatchQuery,
+    units: &[u64],
+    (needs, need_places): (&[usize], &[Place]),
+    offers: &[usize],
+) -> Vec<(Vec<Option<u64>>, bool)> {
+    let lists = &engine.lists;
+    let unit_of: rustc_hash::FxHashMap<u64, &Unit> =
+        lists.units.iter().map(|u| (u.id, u)).collect();
+    units
+        .par_iter()
+        .map(|id| {
+            let unit = unit_of[id];
+            let categories: Vec<_> = offers
+                .iter()
+                .map(|&i| &lists.resources[i])
+                .filter(|r| r.unit_id == *id)
+                .map(|r| r.category)
+                .collect();
+            let wanted: Vec<usize> = (0..needs.len())
+                .filter(|&j| categories.contains(&lists.demands[needs[j]].category))
+                .collect();
+            let mut out = vec![None; needs.len()];
+            let from = place(
+                engine,
+                Coord {
+                    x: unit.lon,
+                    y: unit.lat,
+                },
+            );
+            let joined = !matches!(from, Place::Street(None));
+            match from {
+                Place::Straight(at) => {
+                    for j in wanted {
+                        let Place::Straight(to) = need_places[j] else {
+                            continue;
+                        };
+                        let m = geodesic_m(at, to);
+                        out[j] = (m <= query.max_walk_m).then(|| m.round() as u64);
+                    }
+                }
+                Place::Street(Some(from)) => {
+                    let (targets, at): (Vec<Snap>, Vec<usize>) = wanted
+                        .iter()
+                        .filter_map(|&j| match &need_places[j] {
+                            Place::Street(Some(s)) => Some((*s, j)),
+                            _ => None,
+                        })
+                        .unzip();
+                    let metres = engine.network.walks_to(&from, &targets, query.max_walk_m);
+                    for (m, j) in metres.into_iter().zip(at) {
+                        out[j] = m.map(|m| m.round() as u64);
+                    }
+                }
+                Place::Street(None) => {}
+            }
+            (out, joined)
+        })
+        .collect()
 }
