@@ -1,0 +1,53 @@
+//! The committee's quarterly match on the bundled city (523 units, 1,300 resource items, 519
+//! demand items; `geodata/`), target ≤ 200 ms for the whole city: the walks from every unit
+//! offering in the quarter to the open needs of its categories, then the exact min-cost flow.
+//! Also the busiest community alone, and the whole city with a 2 km reach.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use gridwatch::analytics::list_match::{MatchQuery, propose};
+use gridwatch::index::Engine;
+use gridwatch::model::lists::Quarter;
+use std::hint::black_box;
+
+fn lists(c: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let engine = Engine::build(gridwatch::geodata::read_dir(&dir).expect("the bundled city"))
+        .expect("it indexes");
+    let quarter: Quarter = "2021Q3".parse().expect("a quarter");
+    let city = MatchQuery {
+        quarter,
+        community: None,
+        visible: None,
+        max_walk_m: 1_200.0,
+    };
+    let busiest = engine
+        .lists
+        .demands
+        .iter()
+        .map(|d| d.community_id)
+        .max_by_key(|c| engine.lists.demands.iter().filter(|d| d.community_id == *c).count())
+        .expect("needs");
+    let community = MatchQuery {
+        community: Some(busiest),
+        ..city.clone()
+    };
+    let mut group = c.benchmark_group("lists_match");
+    group.sample_size(20);
+    group.bench_function("whole_city_2021q3", |b| {
+        b.iter(|| black_box(propose(&engine, &city).households_served));
+    });
+    group.bench_function("one_community_2021q3", |b| {
+        b.iter(|| black_box(propose(&engine, &community).households_served));
+    });
+    group.bench_function("whole_city_2_km", |b| {
+        let far = MatchQuery {
+            max_walk_m: 2_000.0,
+            ..city.clone()
+        };
+        b.iter(|| black_box(propose(&engine, &far).households_served));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, lists);
+criterion_main!(benches);
