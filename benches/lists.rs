@@ -25,7 +25,14 @@ fn lists(c: &mut Criterion) {
         .demands
         .iter()
         .map(|d| d.community_id)
-        .max_by_key(|c| engine.lists.demands.iter().filter(|d| d.community_id == *c).count())
+        .max_by_key(|c| {
+            engine
+                .lists
+                .demands
+                .iter()
+                .filter(|d| d.community_id == *c)
+                .count()
+        })
         .expect("needs");
     let community = MatchQuery {
         community: Some(busiest),
