@@ -1,12 +1,17 @@
 //! The committee's quarterly match on the bundled city (523 units, 1,300 resource items, 519
 //! demand items; `geodata/`), target ≤ 200 ms for the whole city: the walks from every unit
 //! offering in the quarter to the open needs of its categories, then the exact min-cost flow.
-//! Also the busiest community alone, and the whole city with a 2 km reach.
+//! Also the busiest community alone, and the whole city with a 2 km reach; and a joint
+//! inspection round over 50 hot spots (target ≤ 500 ms).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use gridwatch::analytics::inspection::{InspectionQuery, Travel, plan};
 use gridwatch::analytics::list_match::{MatchQuery, propose};
+use gridwatch::analytics::study_areas::StudyAreas;
 use gridwatch::index::Engine;
+use gridwatch::index::IncidentFilter;
 use gridwatch::model::lists::Quarter;
+use gridwatch::model::{IncidentKind, Period, ResourceKind};
 use std::hint::black_box;
 
 fn lists(c: &mut Criterion) {
@@ -52,6 +57,39 @@ fn lists(c: &mut Criterion) {
             ..city.clone()
         };
         b.iter(|| black_box(propose(&engine, &far).households_served));
+    });
+    group.finish();
+
+    // A joint inspection round over 50 hot spots (target ≤ 500 ms): four hours on foot from a
+    // police station, street vending, illegal construction and disputes of 2021.
+    let station = engine
+        .resources
+        .items()
+        .iter()
+        .find(|r| r.kind == ResourceKind::PoliceStation)
+        .expect("a police station");
+    let areas = StudyAreas::default();
+    let round = InspectionQuery {
+        start: station.geometry.0,
+        budget_s: 240 * 60,
+        service_s: 600,
+        travel: Travel::Walk,
+        filter: IncidentFilter {
+            kinds: vec![
+                IncidentKind::StreetVending,
+                IncidentKind::IllegalConstruction,
+                IncidentKind::Dispute,
+            ],
+            period: Period::from_bounds(Some("2021-01-01"), Some("2021-09-30")).expect("a period"),
+            ..IncidentFilter::default()
+        },
+        communities: Vec::new(),
+        max_stops: 50,
+    };
+    let mut group = c.benchmark_group("inspection_plan");
+    group.sample_size(20);
+    group.bench_function("fifty_hot_spots_4_h_walk", |b| {
+        b.iter(|| black_box(plan(&engine, &areas, &round).expect("a round").gain));
     });
     group.finish();
 }

@@ -324,6 +324,12 @@ const ASKED: &[(&str, &str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "post",
+        "/api/v1/inspections/plan",
+        "/api/v1/inspections/plan",
+        Some(r#"{"start":[112.2,31.03],"budget_min":120,"kinds":["street_vending"]}"#),
+    ),
+    (
         "get",
         "/api/v1/kde",
         "/api/v1/kde?kind=street_vending&from=2021-01-01&to=2021-03-31&cell_m=200",

@@ -25,6 +25,7 @@ pub mod gistar;
 pub mod handling;
 pub mod hexbin;
 pub mod hotspots;
+pub mod inspection;
 pub mod kde;
 pub mod list_match;
 pub mod mann_kendall;

@@ -61,6 +61,44 @@ pub fn plan(p: &Problem<'_>) -> Route {
     }
 }
 
+/// An upper bound on the best route's gain: any route pays, for each stop it visits, at least
+/// the cheapest way into that stop (from the start or another stop), so the best gain is at
+/// most the fractional knapsack of the gains over those least entry costs within the budget.
+#[must_use]
+pub fn upper_bound(p: &Problem<'_>) -> f64 {
+    let n = p.n();
+    let mut items: Vec<(f64, u64)> = (0..n)
+        .map(|s| {
+            let entry = (0..n)
+                .filter(|&t| t != s)
+                .map(|t| p.between[t][s])
+                .chain(std::iter::once(p.from_start[s]))
+                .min()
+                .unwrap_or(0);
+            (p.gain[s], entry)
+        })
+        .filter(|&(g, entry)| g > 0.0 && entry <= p.budget)
+        .collect();
+    // Free entries first, then by gain per unit of cost.
+    #[allow(clippy::cast_precision_loss)] // seconds, far below 2^53
+    items.sort_by(|a, b| (b.0 * a.1 as f64).total_cmp(&(a.0 * b.1 as f64)));
+    let mut left = p.budget;
+    let mut bound = 0.0;
+    for (g, entry) in items {
+        if entry <= left {
+            bound += g;
+            left -= entry;
+        } else {
+            #[allow(clippy::cast_precision_loss)]
+            {
+                bound += g * left as f64 / entry as f64;
+            }
+            break;
+        }
+    }
+    bound
+}
+
 /// Dynamic programming over subsets: `best[mask][last]` is the least cost of visiting `mask`
 /// from the start, ending at `last`.
 #[must_use]
@@ -231,6 +269,10 @@ mod tests {
             assert!(
                 h.cost <= p.budget && h.gain <= route.gain + 1e-9,
                 "case {case}"
+            );
+            assert!(
+                upper_bound(&p) >= route.gain - 1e-9,
+                "case {case}: the bound holds"
             );
         }
     }

@@ -559,6 +559,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         |_| posted(v1::match_lists),
     )
     .typed(SchemaGenerator::subschema_for::<typed::ListMatch>),
+    question(
+        "/api/v1/inspections/plan",
+        "lists",
+        "A joint inspection round through the hot spots of a team's kinds within a time budget",
+        no_params,
+        &[JSON],
+        |_| posted(v1::plan_inspection),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::InspectionPlan>),
     geojson_read(
         "/api/v1/patrol/coverage",
         "patrol",

@@ -57,7 +57,12 @@ fn community(engine: &Engine, params: &QueryParams) -> Result<Option<u64>, ApiEr
 }
 
 /// The proposal as GeoJSON: a line from the unit to the need for each pair.
-pub fn match_lists(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Value, ApiError> {
+pub fn match_lists(
+    engine: &Engine,
+    _areas: &crate::analytics::study_areas::StudyAreas,
+    params: &QueryParams,
+    body: &Value,
+) -> Result<Value, ApiError> {
     params.only(&["quarter", "community", "max_walk_m"])?;
     if !(body.is_null() || body.as_object().is_some_and(serde_json::Map::is_empty)) {
         return Err(ApiError::BadRequest(

@@ -14,6 +14,7 @@ mod handling;
 mod hexbins;
 mod hotspots;
 pub(crate) mod ingest;
+mod inspections;
 mod lists;
 mod nearest;
 mod patrol;
@@ -44,6 +45,7 @@ pub(super) use handling::{
 };
 pub(super) use hexbins::hexbins;
 pub(super) use hotspots::{emerging, hotspots};
+pub(super) use inspections::plan_inspection;
 pub use lists::MAX_WALK_M;
 pub(super) use lists::match_lists;
 pub(super) use nearest::{nearest, nearest_batch};
@@ -203,7 +205,7 @@ async fn answer(
 
 /// What a `POST` analytics endpoint computes: the answer for the engine, the query and the
 /// JSON body (a question too large for a query string; nothing is written).
-type PostCompute = fn(&Engine, &QueryParams, &Value) -> Result<Value, ApiError>;
+type PostCompute = fn(&Engine, &StudyAreas, &QueryParams, &Value) -> Result<Value, ApiError>;
 
 /// The largest body a `POST` analytics endpoint reads (10,000 points with ids fit easily).
 pub const MAX_QUESTION_BYTES: usize = 4 << 20;
@@ -251,10 +253,10 @@ async fn answer_post(
     };
     let engine = state.engine();
     let slot = state.limits.slot().await?;
-    let body = state
-        .limits
+    let limits = state.limits.clone();
+    let body = limits
         .run(slot, move || {
-            let answer = compute(&engine, &params, &value)?;
+            let answer = compute(&engine, &state.study_areas, &params, &value)?;
             serde_json::to_vec(&answer).map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await?;

@@ -148,6 +148,7 @@ pub fn nearest(
 /// an `error` when the point cannot join the network); the point's own `id` is kept.
 pub fn nearest_batch(
     engine: &Engine,
+    _areas: &crate::analytics::study_areas::StudyAreas,
     params: &QueryParams,
     body: &Value,
 ) -> Result<Value, ApiError> {

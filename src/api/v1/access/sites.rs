@@ -40,7 +40,12 @@ struct Request {
 }
 
 /// The chosen sites, in order, with the summary.
-pub fn sites(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Value, ApiError> {
+pub fn sites(
+    engine: &Engine,
+    _areas: &crate::analytics::study_areas::StudyAreas,
+    params: &QueryParams,
+    body: &Value,
+) -> Result<Value, ApiError> {
     params.only(&[])?;
     let request: Request = serde_json::from_value(body.clone())
         .map_err(|e| ApiError::BadRequest(format!("the body: {e}")))?;

@@ -74,3 +74,47 @@ pub struct MatchSummary {
 
 /// `POST /api/v1/lists/match`: the proposed pairs.
 pub type ListMatch = Collection<MatchPairProperties, MatchSummary, LineStringGeometry, usize>;
+
+/// One stop of an inspection round.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionStopProperties {
+    /// 1 for the first stop.
+    pub order: usize,
+    /// The hot cell (H3 res 9).
+    pub cell: String,
+    pub community_id: u64,
+    /// Incidents of the team's kinds in the cell over the period: the stop's gain.
+    pub incidents: f64,
+    /// Minutes from the start to the arrival, and metres from the stop before (or the start).
+    pub arrive_min: f64,
+    pub leg_m: u64,
+}
+
+/// The round, and how it was found.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionSummary {
+    pub start: [f64; 2],
+    pub mode: &'static str,
+    pub budget_min: f64,
+    pub service_min: f64,
+    pub kinds: Vec<crate::model::IncidentKind>,
+    pub period: super::PeriodOut,
+    /// Hot cells considered (most incidents first, at most `max_stops`), and those left out
+    /// for being too far from any street.
+    pub candidates: usize,
+    pub not_joined: usize,
+    pub stops: usize,
+    /// Minutes the round takes, travel and stops (never more than the budget).
+    pub minutes: f64,
+    pub incidents: f64,
+    /// Whether the round is the best possible; if not, no round gains more than `bound`.
+    pub exact: bool,
+    pub bound: f64,
+    pub method: &'static str,
+}
+
+/// `POST /api/v1/inspections/plan`: the stops in order.
+pub type InspectionPlan =
+    Collection<InspectionStopProperties, InspectionSummary, super::PointGeometry, usize>;
