@@ -67,17 +67,30 @@ fn communities_of(data: &Dataset) -> Vec<Option<u64>> {
         .collect()
 }
 
+/// The communities and the buildings, each building with its community.
+struct Places<'a> {
+    communities: &'a [crate::model::Community],
+    buildings: Vec<Building>,
+}
+
 /// Writes the lists into `data` (after every other stage).
 pub fn plant(rng: &mut ChaCha8Rng, data: &mut Dataset) -> ListsTruth {
     let located = communities_of(data);
-    let mut with_community = data.clone();
-    for (b, c) in with_community.buildings.iter_mut().zip(located) {
-        b.community_id = c;
-    }
-    let units = units(rng, &with_community);
+    let places = Places {
+        communities: &data.communities,
+        buildings: data
+            .buildings
+            .iter()
+            .zip(located)
+            .map(|(b, community_id)| Building {
+                community_id,
+                ..b.clone()
+            })
+            .collect(),
+    };
+    let units = units(rng, &places);
     let resources = resources(rng, &units);
-    let (demands, projects, three_no) =
-        demands_and_projects(rng, &with_community, &units, &resources);
+    let (demands, projects, three_no) = demands_and_projects(rng, &places, &units, &resources);
     data.lists = Lists {
         units,
         resources,
@@ -108,9 +121,9 @@ fn daytime(rng: &mut ChaCha8Rng, start: i64, day: i64) -> i64 {
     start + day * 86_400 + rng.random_range(8 * 3_600 + 1_800..17 * 3_600 + 1_800)
 }
 
-fn units(rng: &mut ChaCha8Rng, data: &Dataset) -> Vec<Unit> {
+fn units(rng: &mut ChaCha8Rng, data: &Places<'_>) -> Vec<Unit> {
     let mut out = Vec::new();
-    for c in &data.communities {
+    for c in data.communities {
         let buildings: Vec<&Building> = data
             .buildings
             .iter()
@@ -292,7 +305,7 @@ fn apportion(total: u32, weights: &[u32]) -> Vec<u32> {
 )]
 fn demands_and_projects(
     rng: &mut ChaCha8Rng,
-    data: &Dataset,
+    data: &Places<'_>,
     units: &[Unit],
     resources: &[ResourceItem],
 ) -> (Vec<DemandItem>, Vec<Project>, Vec<u64>) {
