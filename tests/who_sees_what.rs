@@ -394,3 +394,111 @@ async fn a_community_bound_token_sees_and_writes_only_its_communities() {
     assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.json);
     assert_eq!(store.load().await.unwrap().incidents.len(), before + 1);
 }
+
+/// The committee's match and the inspection plan: a community-bound token matches only its
+/// communities' needs, and another community is as unknown as a missing one.
+#[tokio::test]
+async fn a_community_bound_token_matches_and_plans_only_in_its_communities() {
+    let (state, _store) = writable("bound-lists", access(Anonymous::Full));
+    let ((_, a), (_, b)) = two_communities();
+    let mine = call(
+        &state,
+        "POST",
+        "/api/v1/lists/match?max_walk_m=5000",
+        Some("seer"),
+        None,
+    )
+    .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.json);
+    let s = &mine.json["summary"];
+    assert!(s["demand_items"].as_u64().unwrap() > 0, "{s}");
+    assert!(
+        mine.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["community_id"] == a)
+    );
+    assert!(
+        s["unmet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["community_id"] == a)
+    );
+    let everyone = call(
+        &state,
+        "POST",
+        "/api/v1/lists/match?max_walk_m=5000",
+        Some("look"),
+        None,
+    )
+    .await;
+    assert!(
+        everyone.json["summary"]["demand_items"].as_u64() > s["demand_items"].as_u64(),
+        "an unbound reader sees more needs"
+    );
+    let other = call(
+        &state,
+        "POST",
+        &format!("/api/v1/lists/match?community={b}"),
+        Some("seer"),
+        None,
+    )
+    .await;
+    let missing = call(
+        &state,
+        "POST",
+        "/api/v1/lists/match?community=987654",
+        Some("seer"),
+        None,
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.json["detail"]
+            .as_str()
+            .unwrap()
+            .replace(&b.to_string(), "X"),
+        missing.json["detail"]
+            .as_str()
+            .unwrap()
+            .replace("987654", "X")
+    );
+    let data = engine();
+    let station = data.resources.items()[0].geometry;
+    let body = |c: u64| {
+        json!({"start": [station.x(), station.y()], "budget_min": 60, "communities": [c]})
+            .to_string()
+    };
+    let planned = call(
+        &state,
+        "POST",
+        "/api/v1/inspections/plan",
+        Some("seer"),
+        Some(&body(b)),
+    )
+    .await;
+    assert_eq!(planned.status, StatusCode::NOT_FOUND, "{}", planned.json);
+    let round = call(
+        &state,
+        "POST",
+        "/api/v1/inspections/plan",
+        Some("seer"),
+        Some(&json!({"start": [station.x(), station.y()], "budget_min": 240}).to_string()),
+    )
+    .await;
+    assert_eq!(round.status, StatusCode::OK, "{}", round.json);
+    assert!(
+        round.json["summary"]["candidates"].as_u64().unwrap() > 0,
+        "{}",
+        round.json
+    );
+    assert!(
+        round.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["community_id"] == a)
+    );
+}

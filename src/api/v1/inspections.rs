@@ -83,21 +83,18 @@ fn query(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Inspecti
     let period =
         Period::from_bounds(r.from.as_deref(), r.to.as_deref()).map_err(|e| bad(e.to_string()))?;
     let mut communities = r.communities.unwrap_or_default();
-    for id in &communities {
-        if engine.communities.get(*id).is_none() {
-            return Err(ApiError::NotFound(format!("there is no community {id}")));
-        }
+    // A community the caller may not see is as unknown as a missing one.
+    if let Some(id) = communities
+        .iter()
+        .find(|&&id| engine.communities.get(id).is_none() || !params.scope().sees(Some(id)))
+    {
+        return Err(ApiError::NotFound(format!("there is no community {id}")));
     }
     // A community-bound caller plans within what it sees.
-    if let Some(bound) = &params.scope().communities {
-        if let Some(id) = communities.iter().find(|c| !bound.contains(c)) {
-            return Err(ApiError::Forbidden(format!(
-                "this token does not see community {id}"
-            )));
-        }
-        if communities.is_empty() {
-            communities = bound.to_vec();
-        }
+    if let Some(bound) = &params.scope().communities
+        && communities.is_empty()
+    {
+        communities = bound.to_vec();
     }
     let max_stops = r.max_stops.unwrap_or(50);
     if !(1..=MAX_STOPS).contains(&max_stops) {

@@ -45,13 +45,9 @@ fn community(engine: &Engine, params: &QueryParams) -> Result<Option<u64>, ApiEr
     let id: u64 = raw.trim().parse().map_err(|_| {
         ApiError::BadRequest("`community` must be a community id (an integer)".into())
     })?;
-    if engine.communities.get(id).is_none() {
+    // A community the caller may not see is as unknown as a missing one.
+    if engine.communities.get(id).is_none() || !params.scope().sees(Some(id)) {
         return Err(ApiError::NotFound(format!("there is no community {id}")));
-    }
-    if !params.scope().sees(Some(id)) {
-        return Err(ApiError::Forbidden(format!(
-            "this token does not see community {id}"
-        )));
     }
     Ok(Some(id))
 }
