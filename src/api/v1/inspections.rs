@@ -100,6 +100,19 @@ fn query(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Inspecti
     if !(1..=MAX_STOPS).contains(&max_stops) {
         return Err(bad(format!("`max_stops` must be from 1 to {MAX_STOPS}")));
     }
+    // A community-bound caller's hot spots are drawn from its communities' incidents only, as
+    // its other analyses are.
+    let scope = params
+        .scope()
+        .communities
+        .as_ref()
+        .map(|bound| {
+            bound
+                .iter()
+                .filter_map(|id| engine.communities.position(*id))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(InspectionQuery {
         start,
         budget_s: (budget_min * 60.0).round() as u64,
@@ -108,6 +121,7 @@ fn query(engine: &Engine, params: &QueryParams, body: &Value) -> Result<Inspecti
         filter: IncidentFilter {
             kinds,
             period,
+            communities: scope,
             ..IncidentFilter::default()
         },
         communities,
