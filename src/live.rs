@@ -15,6 +15,7 @@ use crate::feed::{Change, Feed, IncidentChange, MAX_LISTED_INCIDENTS};
 use crate::index::Engine;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::handling::{Record, Transition, TransitionError};
+use crate::model::inspections::InspectionRecord;
 use crate::model::{HandlingState, Incident, IncidentStatus, PatrolTrack, Personal, Resource};
 use crate::store::postgis::Changed;
 use crate::store::{PlacedIncident, Store, StoreError};
@@ -365,6 +366,35 @@ impl Live {
         let resource = stored.clone();
         self.publish(move |e| e.with_resource(resource)).await?;
         self.announce(&[], Vec::new(), vec![stored.id], false);
+        Ok(stored)
+    }
+
+    /// Adds a joint inspection done; its community is derived from its place here.
+    ///
+    /// # Errors
+    /// No store, a place outside every community, or the store failed.
+    pub async fn record_inspection(
+        &self,
+        mut record: InspectionRecord,
+    ) -> Result<InspectionRecord, WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        record.community_id = self
+            .engine()
+            .place(geo::Coord {
+                x: record.lon,
+                y: record.lat,
+            })
+            .1
+            .ok_or_else(|| {
+                WriteError::BadRequest(format!(
+                    "({}, {}) is in no community of the city",
+                    record.lon, record.lat
+                ))
+            })?;
+        let stored = store.insert_inspection(record).await?;
+        let record = stored.clone();
+        self.publish(move |e| e.with_inspection(record)).await?;
         Ok(stored)
     }
 

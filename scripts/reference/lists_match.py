@@ -72,9 +72,16 @@ def main():
         r for r in lists["resources"]
         if quarter_of(r["from"]) <= (y, q) <= quarter_of(r["to"])
     ]
+    # Open at the quarter's end: raised before it and in no project opened before it (a
+    # need's status is today's; the committee then saw the need as open).
+    taken = {
+        d for p in lists["projects"]
+        if datetime.fromisoformat(p["opened_at"]) < end
+        for d in p["demand_ids"]
+    }
     needs = [
         d for d in lists["demands"]
-        if d["status"] == "open" and datetime.fromisoformat(d["raised_at"]) < end
+        if datetime.fromisoformat(d["raised_at"]) < end and d["id"] not in taken
     ]
 
     # Join every unit and need; split each segment at the points joined to it.

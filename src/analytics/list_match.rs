@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::matching::{Need, Offer, assign};
 use crate::index::Engine;
-use crate::model::lists::{DemandItem, DemandStatus, Quarter, ResourceItem, Unit};
+use crate::model::lists::{DemandItem, Quarter, ResourceItem, Unit};
 use crate::network::{DEFAULT_SNAP_LIMIT_M, Snap, geodesic_m};
 
 /// The question.
@@ -63,15 +63,12 @@ fn candidates(engine: &Engine, q: &MatchQuery) -> (Vec<usize>, Vec<usize>) {
         q.community.is_none_or(|c| c == community)
             && q.visible.as_ref().is_none_or(|v| v.contains(&community))
     };
+    let open = lists.open_at(q.quarter.end());
     let needs = lists
         .demands
         .iter()
         .enumerate()
-        .filter(|(_, d)| {
-            d.status == DemandStatus::Open
-                && d.raised_at < q.quarter.end()
-                && in_scope(d.community_id)
-        })
+        .filter(|&(i, d)| open[i] && in_scope(d.community_id))
         .map(|(i, _)| i)
         .collect();
     let units: rustc_hash::FxHashMap<u64, &Unit> = lists.units.iter().map(|u| (u.id, u)).collect();

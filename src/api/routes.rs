@@ -568,6 +568,23 @@ pub const ENDPOINTS: &[Endpoint] = &[
         |_| posted(v1::plan_inspection),
     )
     .typed(SchemaGenerator::subschema_for::<typed::InspectionPlan>),
+    read(
+        "/api/v1/lists/summary",
+        "lists",
+        "The lists in a quarter: units, offers, needs open at its end, projects, by category",
+        lists_summary,
+        JSON,
+        |path| cached_table(path, v1::lists_summary),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::ListsSummary>),
+    geojson_read(
+        "/api/v1/inspections",
+        "lists",
+        "The joint inspections done, with the inspections and problems solved counted",
+        inspections,
+        |path| cached(path, v1::inspections),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Inspections>),
     geojson_read(
         "/api/v1/patrol/coverage",
         "patrol",
@@ -678,6 +695,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
         (201, JSON),
         "admin",
         |_| post(v1::ingest::post_resource),
+    ),
+    write(
+        "post",
+        "/api/v1/inspections",
+        "Record a joint inspection done (two or more agencies; solved ≤ found)",
+        datum,
+        &[GEOJSON],
+        (201, JSON),
+        "operator",
+        |_| post(v1::ingest::post_inspection),
     ),
 ];
 

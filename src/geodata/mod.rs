@@ -115,6 +115,10 @@ impl Dataset {
             let c = f(geo::Coord { x: d.lon, y: d.lat });
             (d.lon, d.lat) = (c.x, c.y);
         }
+        for i in &mut self.lists.inspections {
+            let c = f(geo::Coord { x: i.lon, y: i.lat });
+            (i.lon, i.lat) = (c.x, c.y);
+        }
     }
 }
 

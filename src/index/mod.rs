@@ -26,6 +26,7 @@ pub use layer::{Layer, Spatial};
 pub use locate::{GridLocator, LOCATOR_RES, cell_of, locate_all, locate_exact};
 
 use crate::geodata::Dataset;
+use crate::model::inspections::InspectionRecord;
 use crate::model::lists::Lists;
 use crate::model::{
     Building, City, Community, District, Grid, Incident, PatrolRoute, PatrolTrack, Resource,
@@ -328,6 +329,21 @@ impl Engine {
         }
     }
 
+    /// A new snapshot with a joint inspection `record` added (kept in time order).
+    #[must_use]
+    pub fn with_inspection(&self, record: InspectionRecord) -> Self {
+        let mut lists = Lists::clone(&self.lists);
+        let at = lists
+            .inspections
+            .partition_point(|r| (r.at, r.id) <= (record.at, record.id));
+        lists.inspections.insert(at, record);
+        Self {
+            lists: Arc::new(lists),
+            version: next_version(),
+            ..self.clone()
+        }
+    }
+
     /// A new snapshot with `track` added or replaced (same id).
     #[must_use]
     pub fn with_track(&self, track: PatrolTrack) -> Self {
@@ -479,6 +495,12 @@ fn check_lists(communities: &Layer<Community>, lists: &Lists) -> Result<(), Buil
                 .iter()
                 .map(|p| ("project", p.id, p.community_id)),
         )
+        .chain(
+            lists
+                .inspections
+                .iter()
+                .map(|i| ("inspection", i.id, i.community_id)),
+        )
     {
         if communities.get(community).is_none() {
             return Err(dangling(layer, id, "community", community));
@@ -532,6 +554,7 @@ fn check_ids(data: &Dataset) -> Result<(), BuildError> {
     check_unique("resource_items", lists.resources.iter().map(|r| r.id))?;
     check_unique("demand_items", lists.demands.iter().map(|d| d.id))?;
     check_unique("projects", lists.projects.iter().map(|p| p.id))?;
+    check_unique("inspections", lists.inspections.iter().map(|i| i.id))?;
     Ok(())
 }
 

@@ -99,6 +99,26 @@ named_enum!(
     }
 );
 
+impl IncidentKind {
+    /// The kind's name on the command centre's screens and in the briefs (as the web map's).
+    #[must_use]
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            Self::Dispute => "纠纷",
+            Self::SafetyHazard => "安全隐患",
+            Self::PoliceCall => "警情",
+            Self::CriminalCase => "刑事案件",
+            Self::PropertyDispute => "物业纠纷",
+            Self::IllegalConstruction => "违章建筑",
+            Self::StreetVending => "占道经营",
+            Self::SchoolSurroundings => "校园周边",
+            Self::MarketSanitation => "市场卫生",
+            Self::Drainage => "排水",
+            Self::Petition => "信访",
+        }
+    }
+}
+
 named_enum!(
     /// Where an incident is in its handling.
     IncidentStatus, "incident status" {

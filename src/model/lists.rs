@@ -161,6 +161,9 @@ pub struct Lists {
     pub resources: Vec<ResourceItem>,
     pub demands: Vec<DemandItem>,
     pub projects: Vec<Project>,
+    /// The joint inspections done (联合执法), oldest first.
+    #[serde(default)]
+    pub inspections: Vec<super::inspections::InspectionRecord>,
 }
 
 impl Lists {
@@ -171,11 +174,29 @@ impl Lists {
             && self.resources.is_empty()
             && self.demands.is_empty()
             && self.projects.is_empty()
+            && self.inspections.is_empty()
+    }
+
+    /// Whether each demand item (in list order) was open at instant `t`: raised before it and
+    /// in no project opened before it. A need's status is today's; this is what the committee
+    /// saw then, so a past quarter's questions come out as they would have.
+    #[must_use]
+    pub fn open_at(&self, t: i64) -> Vec<bool> {
+        let taken: rustc_hash::FxHashSet<u64> = self
+            .projects
+            .iter()
+            .filter(|p| p.opened_at < t)
+            .flat_map(|p| p.demand_ids.iter().copied())
+            .collect();
+        self.demands
+            .iter()
+            .map(|d| d.raised_at < t && !taken.contains(&d.id))
+            .collect()
     }
 }
 
 /// Instants as local time with their offset (`2021-07-01T09:30:00+08:00`), as everywhere else.
-mod local_time {
+pub(crate) mod local_time {
     use serde::{Deserialize, Deserializer, Serializer};
 
     #[allow(

@@ -7,6 +7,7 @@ mod city;
 pub mod datum;
 mod entities;
 pub mod handling;
+pub mod inspections;
 mod kinds;
 pub mod lists;
 mod lonlat;

@@ -113,6 +113,12 @@ pub trait Store: Send + Sync {
     /// its id.
     async fn upsert_resource(&self, resource: Resource) -> Result<Resource, StoreError>;
 
+    /// Adds a joint inspection done (the store gives its id).
+    async fn insert_inspection(
+        &self,
+        record: crate::model::inspections::InspectionRecord,
+    ) -> Result<crate::model::inspections::InspectionRecord, StoreError>;
+
     /// The province statistics over every city the store holds, if it can aggregate them
     /// itself (a database); `None` leaves them to memory.
     async fn province(

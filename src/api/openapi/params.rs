@@ -544,6 +544,35 @@ pub(in crate::api) fn list_match() -> Vec<Value> {
     ]
 }
 
+/// `quarter`, `community`.
+pub(in crate::api) fn lists_summary() -> Vec<Value> {
+    let mut params = list_match();
+    params.truncate(2);
+    params
+}
+
+/// `quarter` or `from`/`to`, `community`.
+pub(in crate::api) fn inspections() -> Vec<Value> {
+    vec![
+        query(
+            "quarter",
+            string(),
+            "the quarter, e.g. 2021Q3 (or give from/to; default: every record)",
+        ),
+        query("from", string(), "from this date or instant (local time)"),
+        query(
+            "to",
+            string(),
+            "to this date (included) or instant (excluded)",
+        ),
+        query(
+            "community",
+            integer(1, u64::MAX),
+            "only this community's inspections",
+        ),
+    ]
+}
+
 pub(in crate::api) fn handling_queue() -> Vec<Value> {
     let mut params = filters();
     params.push(list_of(&["green", "amber", "red"], "alerts", "alert"));

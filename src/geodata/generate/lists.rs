@@ -96,6 +96,7 @@ pub fn plant(rng: &mut ChaCha8Rng, data: &mut Dataset) -> ListsTruth {
         resources,
         demands,
         projects,
+        inspections: Vec::new(),
     };
     ListsTruth {
         units: data.lists.units.len(),

@@ -13,6 +13,7 @@ mod buildings;
 mod city;
 mod handling;
 mod incidents;
+mod inspections;
 mod lists;
 mod patrols;
 mod relocate;
@@ -92,6 +93,8 @@ pub struct Truth {
     pub handling: handling::HandlingTruth,
     /// What the governance lists carry (see [`lists`]).
     pub lists: lists::ListsTruth,
+    /// What the joint inspections carry (see [`inspections`]).
+    pub inspections: inspections::InspectionsTruth,
 }
 
 /// A generated dataset and its truth.
@@ -183,6 +186,7 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
     };
     let handling = handling::plant(&mut stream(12), &mut dataset);
     let lists = lists::plant(&mut stream(13), &mut dataset);
+    let inspections = inspections::plant(&mut stream(14), &mut dataset);
     // Another city's ids and places are not the ones the truth names.
     let other = options.city.code != dataset.city.code || options.centre.is_some();
     if options.city != dataset.city || other {
@@ -203,6 +207,7 @@ pub fn generate(sources: &Path, options: Options) -> Result<Generated, DataError
             rise,
             handling,
             lists,
+            inspections,
         }),
     })
 }

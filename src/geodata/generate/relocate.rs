@@ -143,6 +143,10 @@ fn renumber(data: &mut Dataset, by: u64) {
         p.demand_ids.iter_mut().for_each(shift);
         p.resource_ids.iter_mut().for_each(shift);
     }
+    for i in &mut lists.inspections {
+        shift(&mut i.id);
+        shift(&mut i.community_id);
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! rusqlite is synchronous: calls run on Tokio's blocking pool, one connection behind a mutex
 //! (SQLite has one writer anyway).
 
+mod inspections;
 mod lists;
 mod moves;
 mod rows;
@@ -20,6 +21,7 @@ use super::{PlacedIncident, Store, StoreError, placed_incidents};
 use crate::geodata::Dataset;
 use crate::index::Engine;
 use crate::model::handling::{Move, Transition};
+use crate::model::inspections::InspectionRecord;
 use crate::model::{Incident, PatrolTrack, Personal, Resource};
 
 /// A GeoPackage store.
@@ -144,6 +146,7 @@ impl GpkgStore {
         connection.execute_batch(PERSONAL_TABLE)?;
         connection.execute_batch(moves::TABLE)?;
         connection.execute_batch(lists::TABLES)?;
+        connection.execute_batch(inspections::TABLE)?;
         add_incident_windows(&connection)?;
         let has_streets: bool = connection.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'streets')",
@@ -251,6 +254,8 @@ fn write_snapshot(connection: &mut Connection, engine: &Engine) -> Result<(), St
     moves::insert(&tx, &engine.moves, 0)?;
     tx.execute_batch(lists::TABLES)?;
     lists::insert(&tx, &engine.lists)?;
+    tx.execute_batch(inspections::TABLE)?;
+    inspections::insert_all(&tx, &engine.lists.inspections)?;
     rows::update_extents(&tx)?;
     tx.commit()?;
     Ok(())
@@ -368,6 +373,19 @@ impl Store for GpkgStore {
             let id = rows::insert_resource(&tx, &resource)?;
             tx.commit()?;
             Ok(Resource { id, ..resource })
+        })
+        .await
+    }
+
+    async fn insert_inspection(
+        &self,
+        record: InspectionRecord,
+    ) -> Result<InspectionRecord, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let stored = inspections::insert(&tx, record)?;
+            tx.commit()?;
+            Ok(stored)
         })
         .await
     }

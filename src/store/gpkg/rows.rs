@@ -463,6 +463,7 @@ pub fn load(c: &mut Connection) -> Result<(Dataset, crate::index::Prebuilt), Sto
     data.incidents = incidents?;
     data.moves = super::moves::load(&tx)?;
     data.lists = super::lists::load(&tx)?;
+    data.lists.inspections = super::inspections::load(&tx)?;
     drop(tx);
     crate::store::fold_moves(&mut data)?;
     Ok((data, prebuilt?))

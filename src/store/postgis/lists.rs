@@ -6,6 +6,7 @@ use sqlx::postgres::{PgPool, PgRow};
 
 use super::import::{Table, ewkb, opt, text};
 use super::load::{count, id, parsed};
+use crate::model::inspections::{InspectionRecord, joined};
 use crate::model::lists::{DemandItem, Lists, Project, ResourceItem, Unit};
 use crate::store::StoreError;
 use crate::store::gpkg::time::to_text;
@@ -87,11 +88,79 @@ pub async fn load(pool: &PgPool, code: i32) -> Result<Lists, StoreError> {
             })
         })
         .collect::<Result<_, StoreError>>()?;
+    let inspections = fetch(include_str!("sql/load_inspections.sql"))
+        .await?
+        .iter()
+        .map(inspection)
+        .collect::<Result<_, StoreError>>()?;
     Ok(Lists {
         units,
         resources,
         demands,
         projects,
+        inspections,
+    })
+}
+
+/// A row of `load_inspections.sql`.
+fn inspection(r: &PgRow) -> Result<InspectionRecord, StoreError> {
+    let names = |column: &str| -> Result<Vec<String>, StoreError> { Ok(r.try_get(column)?) };
+    let bad = |e: crate::model::UnknownVariant| StoreError::Failed(format!("an inspection: {e}"));
+    Ok(InspectionRecord {
+        id: id(r, "id")?,
+        community_id: id(r, "community_id")?,
+        at: r.try_get("at")?,
+        agencies: names("agencies")?
+            .iter()
+            .map(|a| a.parse())
+            .collect::<Result<_, _>>()
+            .map_err(bad)?,
+        kinds: names("kinds")?
+            .iter()
+            .map(|k| k.parse())
+            .collect::<Result<_, _>>()
+            .map_err(bad)?,
+        problems_found: count(r, "problems_found")?,
+        problems_solved: count(r, "problems_solved")?,
+        lon: r.try_get("lon")?,
+        lat: r.try_get("lat")?,
+    })
+}
+
+/// Writes one inspection for city `code`; the answer carries the id it was given.
+pub async fn insert_inspection(
+    pool: &PgPool,
+    code: i32,
+    record: InspectionRecord,
+) -> Result<InspectionRecord, StoreError> {
+    let id: i64 = sqlx::query_scalar(include_str!("sql/insert_inspection.sql"))
+        .bind(record.community_id as i64)
+        .bind(record.at)
+        .bind(
+            record
+                .agencies
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            record
+                .kinds
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        )
+        .bind(record.problems_found as i32)
+        .bind(record.problems_solved as i32)
+        .bind(crate::store::geometry::to_wkb(&geo::Geometry::Point(
+            geo::Point::new(record.lon, record.lat),
+        ))?)
+        .bind(code)
+        .fetch_one(pool)
+        .await?;
+    Ok(InspectionRecord {
+        id: id as u64,
+        ..record
     })
 }
 
@@ -189,6 +258,28 @@ pub fn tables(lists: &Lists) -> Result<Vec<Table>, StoreError> {
                     )
                 })
                 .collect(),
+        },
+        Table {
+            name: "inspections",
+            columns: "id, community_id, at, agencies, kinds, problems_found, problems_solved, geom",
+            upsert: include_str!("sql/import_inspections.sql"),
+            rows: lists
+                .inspections
+                .iter()
+                .map(|i| {
+                    Ok(format!(
+                        "{}\t{}\t{}\t{{{}}}\t{{{}}}\t{}\t{}\t{}",
+                        i.id,
+                        i.community_id,
+                        to_text(i.at),
+                        joined(&i.agencies),
+                        joined(&i.kinds),
+                        i.problems_found,
+                        i.problems_solved,
+                        ewkb(geo::Point::new(i.lon, i.lat))?
+                    ))
+                })
+                .collect::<Result<_, StoreError>>()?,
         },
     ])
 }

@@ -20,6 +20,7 @@ use super::geometry::to_wkb;
 use super::{PlacedIncident, Store, StoreError};
 use crate::geodata::Dataset;
 use crate::model::handling::Transition;
+use crate::model::inspections::InspectionRecord;
 use crate::model::province::{self, By, Key, Question};
 use crate::model::{City, CityCode, Incident, PatrolTrack, Personal, Resource};
 
@@ -588,6 +589,13 @@ impl Store for PgStore {
             id: id as u64,
             ..resource
         })
+    }
+
+    async fn insert_inspection(
+        &self,
+        record: InspectionRecord,
+    ) -> Result<InspectionRecord, StoreError> {
+        lists::insert_inspection(&self.pool, self.code(), record).await
     }
 }
 

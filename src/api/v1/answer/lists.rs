@@ -118,3 +118,98 @@ pub struct InspectionSummary {
 /// `POST /api/v1/inspections/plan`: the stops in order.
 pub type InspectionPlan =
     Collection<InspectionStopProperties, InspectionSummary, super::PointGeometry, usize>;
+
+/// One joint inspection done.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionRecordProperties {
+    pub community_id: u64,
+    /// Local time, UTC+08:00.
+    pub at: String,
+    pub agencies: Vec<crate::model::inspections::Agency>,
+    pub kinds: Vec<crate::model::IncidentKind>,
+    pub problems_found: u32,
+    pub problems_solved: u32,
+}
+
+/// A count under one name (an agency, a kind, a category).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamedCount {
+    pub name: String,
+    pub name_zh: &'static str,
+    pub count: u64,
+}
+
+/// The inspections' totals, as the seed counts them ("联合执法321次，解决问题304个").
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionsSummary {
+    pub period: super::PeriodOut,
+    pub community: Option<u64>,
+    pub inspections: u64,
+    pub problems_found: u64,
+    pub problems_solved: u64,
+    /// Inspections each agency took part in.
+    pub by_agency: Vec<NamedCount>,
+    /// Inspections that looked into each kind.
+    pub by_kind: Vec<NamedCount>,
+}
+
+/// `GET /api/v1/inspections`: the records, oldest first.
+pub type Inspections =
+    Collection<InspectionRecordProperties, InspectionsSummary, super::PointGeometry, u64>;
+
+/// One category's figures on the lists.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryFigures {
+    pub category: ListCategory,
+    pub category_zh: &'static str,
+    pub resource_items: u64,
+    pub capacity: u64,
+    pub open_demands: u64,
+    pub households_open: u64,
+}
+
+/// A project on the quarter's list, its status as at the quarter's end.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectLine {
+    pub id: u64,
+    pub name: String,
+    pub category: ListCategory,
+    pub status: crate::model::lists::ProjectStatus,
+    pub opened_at: String,
+    pub closed_at: Option<String>,
+    pub households: u32,
+}
+
+/// `GET /api/v1/lists/summary`: the lists as the committee reviews them in a quarter.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListsSummary {
+    pub quarter: String,
+    pub community: Option<u64>,
+    /// Units in the area.
+    pub units: u64,
+    /// Resource items offered in the quarter, and the households they can serve.
+    pub resource_items: u64,
+    pub capacity: u64,
+    pub hours: u64,
+    /// Needs raised by the quarter's end and still open, and their households.
+    pub open_demands: u64,
+    pub households_open: u64,
+    /// Needs raised in the quarter.
+    pub demands_raised: u64,
+    /// Projects open at some time in the quarter, by status now; those closed in it and the
+    /// households they helped.
+    pub projects_active: u64,
+    pub projects_done_in_quarter: u64,
+    pub households_helped_in_quarter: u64,
+    /// Every done project's households, up to the quarter's end.
+    pub households_helped_to_date: u64,
+    pub by_category: Vec<CategoryFigures>,
+    /// The projects open at some time in the quarter.
+    pub projects: Vec<ProjectLine>,
+}

@@ -1,11 +1,12 @@
 //! Writes under `/api/v1`: incidents (GeoJSON or CSV batches, status changes), patrol tracks
-//! (GeoJSON or GPX) and resources. Every write needs a bearer token of the right role, reads
+//! (GeoJSON or GPX), resources and joint inspections done. Every write needs a bearer token of the right role, reads
 //! its body up to a size limit, validates everything before touching the store (a batch is all
 //! or nothing), converts coordinates from the declared `datum`, and answers 201 with the ids.
 //! A token bound to communities writes only there (403 elsewhere; an incident of another
 //! community is a 404, as if it did not exist).
 
 pub(crate) mod incidents;
+pub(crate) mod inspections;
 pub(crate) mod resources;
 pub(crate) mod tracks;
 
@@ -214,4 +215,28 @@ pub(in crate::api) async fn post_resource(
     Ok(created(
         json!({ "id": stored.id, "community_id": stored.community_id }),
     ))
+}
+
+/// `POST /api/v1/inspections` (operator): a joint inspection done, as a GeoJSON Point Feature.
+pub(in crate::api) async fn post_inspection(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let (_, datum, bytes) =
+        write_request(&state, &caller, raw.as_deref(), Role::Operator, &[], body).await?;
+    let record = inspections::from_geojson(&json_body(&bytes)?, datum)?;
+    let at = geo::Coord {
+        x: record.lon,
+        y: record.lat,
+    };
+    caller.may_write_in(state.engine().place(at).1)?;
+    let stored = state.live.record_inspection(record).await?;
+    Ok(created(json!({
+        "id": stored.id,
+        "community_id": stored.community_id,
+        "agencies": stored.agencies,
+        "kinds": stored.kinds,
+    })))
 }
