@@ -123,6 +123,7 @@ async fn distributed_by_city(pool: &sqlx::PgPool) {
             "incident_moves",
             "incident_personal",
             "incidents",
+            "inspections",
             "patrol_routes",
             "patrol_tracks",
             "projects",
@@ -384,6 +385,35 @@ async fn a_worker_down_then_a_shard_moved_under_load() {
         StatusCode::CREATED,
         "the other worker's city writes"
     );
+    // A joint inspection is a distributed row too: its id comes from the coordinator's
+    // sequence, and the store gives it back.
+    let at = up_state.engine().incidents.incident(0);
+    let inspection = serde_json::json!({ "type": "Feature",
+        "geometry": { "type": "Point", "coordinates": [at.lon, at.lat] },
+        "properties": { "at": "2022-05-01T10:00:00+08:00", "agencies": ["police", "city_management"],
+                        "kinds": ["street_vending"], "problems_found": 1, "problems_solved": 1 } })
+    .to_string();
+    let recorded = common::request_with_headers(
+        up_state.clone(),
+        "POST",
+        "/api/v1/inspections",
+        Some(&inspection),
+        &[
+            ("authorization", "Bearer op"),
+            ("content-type", "application/geo+json"),
+        ],
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    let id = recorded.json["id"].as_u64().unwrap();
+    {
+        use gridwatch::store::Store;
+        let kept = up_store.load().await.unwrap().lists.inspections;
+        assert!(
+            kept.iter().any(|r| r.id == id),
+            "the store keeps inspection {id}"
+        );
+    }
     let read = common::request_to(down_state.clone(), "GET", "/api/v1/hexbins?res=8", None).await;
     assert_eq!(read.status, StatusCode::OK, "reads come from memory");
     let refused = common::request_with_headers(

@@ -331,6 +331,18 @@ const ASKED: &[(&str, &str, &str, Option<&str>)] = &[
     ),
     (
         "get",
+        "/api/v1/inspections",
+        "/api/v1/inspections?quarter=2021Q3",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/lists/summary",
+        "/api/v1/lists/summary?quarter=2021Q3",
+        None,
+    ),
+    (
+        "get",
         "/api/v1/kde",
         "/api/v1/kde?kind=street_vending&from=2021-01-01&to=2021-03-31&cell_m=200",
         None,

@@ -440,7 +440,30 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
         resource_reply.json
     );
 
-    // A new snapshot from the store holds every acknowledged write and nothing else.
+    let inspection = json!({ "type": "Feature", "geometry": { "type": "Point", "coordinates": [112.2, 31.03] },
+        "properties": { "at": "2022-03-01T10:00:00+08:00", "agencies": ["police", "housing"], "kinds": ["property_dispute"],
+                        "problems_found": 2, "problems_solved": 1 } });
+    let inspection_reply = send(
+        &state,
+        "POST",
+        "/api/v1/inspections",
+        "op-token",
+        &inspection,
+    )
+    .await;
+    assert_eq!(
+        inspection_reply.status,
+        StatusCode::CREATED,
+        "{}",
+        inspection_reply.json
+    );
+    assert_eq!(
+        inspection_reply.json["id"], 752,
+        "ids continue after the dataset's 751"
+    );
+
+    // A new snapshot from the store holds every acknowledged write and nothing else (the
+    // lists with the inspection included).
     let reloaded = reload(store.as_ref()).await;
     assert_eq!(reloaded.incidents.len(), 73_187);
     let live = state.engine();
@@ -468,6 +491,7 @@ async fn writes_all_or_nothing_and_survive_a_reload(store: Arc<dyn Store>) -> Ve
         assigned.json,
         track_reply.json,
         resource_reply.json,
+        inspection_reply.json,
     ]
 }
 
