@@ -577,6 +577,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
         |path| cached_table(path, v1::lists_summary),
     )
     .typed(SchemaGenerator::subschema_for::<typed::ListsSummary>),
+    read(
+        "/api/v1/communities/{id}/brief",
+        "lists",
+        "A community's quarterly brief: a printable A4 page (Chinese, or lang=en), or its figures with format=json, each section naming the answer it comes from",
+        community_brief,
+        JSON,
+        |_| get(v1::community_brief),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::CommunityBrief>),
+    read(
+        "/api/v1/communities/ranking",
+        "lists",
+        "Every community ranked on the seed's indicators for a quarter: a printable page, or format=json",
+        brief,
+        JSON,
+        |_| get(v1::community_ranking),
+    )
+    .typed(SchemaGenerator::subschema_for::<typed::Ranking>),
     geojson_read(
         "/api/v1/inspections",
         "lists",

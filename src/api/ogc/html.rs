@@ -38,7 +38,7 @@ pub fn wanted(headers: &HeaderMap, f: Option<&str>) -> bool {
 }
 
 /// Text escaped for HTML.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

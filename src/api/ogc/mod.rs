@@ -5,7 +5,7 @@ mod api_doc;
 mod collections;
 pub(crate) mod crs;
 mod features;
-mod html;
+pub(crate) mod html;
 mod items;
 mod queryables;
 mod tilesets;

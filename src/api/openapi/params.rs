@@ -551,6 +551,34 @@ pub(in crate::api) fn lists_summary() -> Vec<Value> {
     params
 }
 
+/// `quarter`, `format`, `lang`.
+pub(in crate::api) fn brief() -> Vec<Value> {
+    vec![
+        query(
+            "quarter",
+            string(),
+            "the quarter, e.g. 2021Q3 (default: the one the data's last report falls in)",
+        ),
+        query(
+            "format",
+            json!({ "type": "string", "enum": ["html", "json"], "default": "html" }),
+            "the printable page, or its figures",
+        ),
+        query(
+            "lang",
+            json!({ "type": "string", "enum": ["zh", "en"], "default": "zh" }),
+            "the page's language",
+        ),
+    ]
+}
+
+/// The community's id, and [`brief`]'s.
+pub(in crate::api) fn community_brief() -> Vec<Value> {
+    let mut params = vec![path("id", integer(1, u64::MAX), "the community's id")];
+    params.extend(brief());
+    params
+}
+
 /// `quarter` or `from`/`to`, `community`.
 pub(in crate::api) fn inspections() -> Vec<Value> {
     vec![

@@ -180,6 +180,11 @@ pub fn lists_summary(
     _areas: &crate::analytics::study_areas::StudyAreas,
     params: &QueryParams,
 ) -> Result<Value, ApiError> {
+    super::answer::to_value(&summary(engine, params)?)
+}
+
+/// [`lists_summary`]'s answer, typed (the briefs read it).
+pub(super) fn summary(engine: &Engine, params: &QueryParams) -> Result<ListsSummary, ApiError> {
     params.only(&["quarter", "community"])?;
     let q = quarter(engine, params)?;
     let asked = community(engine, params)?;
@@ -282,9 +287,14 @@ pub fn lists_summary(
                 },
                 opened_at: format_local(p.opened_at),
                 closed_at: p.closed_at.map(format_local),
-                households: p.households,
+                // Households helped by the quarter's end.
+                households: if p.closed_at.is_some_and(|c| c < end) {
+                    p.households
+                } else {
+                    0
+                },
             })
             .collect(),
     };
-    super::answer::to_value(&summary)
+    Ok(summary)
 }

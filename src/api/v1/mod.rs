@@ -6,6 +6,7 @@
 mod access;
 pub mod analyst;
 pub(super) mod answer;
+mod brief;
 mod cache;
 pub mod calendar;
 mod events;
@@ -38,6 +39,7 @@ pub use cache::AnswerCache;
 
 pub(super) use access::{fca, gaps, sites};
 pub(super) use analyst::{aoristic, backtest, kde, near_repeat};
+pub(super) use brief::{community_brief, community_ranking};
 pub(super) use calendar::{document as calendar_document, working_hours};
 pub(super) use events::events;
 pub use handling::QUEUE_LIMIT;

@@ -6,6 +6,7 @@
 mod access;
 mod analyst;
 mod areas;
+mod brief;
 mod calendar;
 mod cells;
 mod geometry;
@@ -17,6 +18,7 @@ mod walking;
 pub use access::*;
 pub use analyst::*;
 pub use areas::*;
+pub use brief::*;
 pub use calendar::*;
 pub use cells::*;
 pub use geometry::*;

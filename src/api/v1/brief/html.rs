@@ -1,0 +1,511 @@
+//! The briefs as printable pages: A4 with print CSS, Chinese first (`lang=en` for English),
+//! each a view of the very JSON the endpoint answers with `format=json`, so the two cannot
+//! disagree. Links are relative, so the pages work under `/cities/{code}/` too. The community brief fits one or two pages; the ranking runs as long as the city.
+
+use std::fmt::Write as _;
+
+use super::super::answer::{CommunityBrief, Ranking, Section};
+use crate::api::ogc::html::esc;
+
+/// The brief's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Self::Zh => zh,
+            Self::En => en,
+        }
+    }
+}
+
+const STYLE: &str = r#"
+@page { size: A4; margin: 12mm 12mm 14mm; }
+* { box-sizing: border-box; }
+body { font: 10.5pt/1.45 "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", system-ui, sans-serif; color: #1f2937; margin: 0 auto; max-width: 190mm; padding: 8mm 0; }
+h1 { font-size: 17pt; margin: 0 0 2mm; }
+h2 { font-size: 11.5pt; margin: 5mm 0 2mm; border-bottom: 1.5px solid #1e3a8a; padding-bottom: 1mm; color: #1e3a8a; break-after: avoid; }
+.sub { color: #4b5563; margin: 0 0 3mm; }
+.cards { display: grid; grid-template-columns: repeat(6, 1fr); gap: 2mm; margin: 3mm 0; }
+.card { border: 1px solid #d1d5db; border-radius: 2mm; padding: 1.5mm 2mm; }
+.card b { display: block; font-size: 14pt; }
+.card span { font-size: 8.5pt; color: #4b5563; }
+.up { color: #b91c1c; } .down { color: #047857; }
+table { border-collapse: collapse; width: 100%; font-size: 9.5pt; break-inside: auto; }
+th, td { border-bottom: 1px solid #e5e7eb; padding: 1mm 1.5mm; text-align: left; }
+th { background: #f3f4f6; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr { break-inside: avoid; }
+.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 5mm; }
+.map { width: 100%; height: auto; border: 1px solid #d1d5db; display: block; }
+.legend { font-size: 8.5pt; color: #374151; margin: 1mm 0 0; }
+.legend i { display: inline-block; width: 9px; height: 9px; margin: 0 3px 0 10px; vertical-align: middle; }
+.sources { font-size: 7.5pt; color: #6b7280; word-break: break-all; margin-top: 4mm; }
+.muted { color: #6b7280; }
+.actions { margin-bottom: 3mm; } .actions a, .actions button { margin-right: 3mm; font: inherit; }
+@media print { .actions { display: none; } body { padding: 0; } }
+"#;
+
+fn head(out: &mut String, lang: Lang, title: &str) {
+    let _ = write!(
+        out,
+        r#"<!doctype html><html lang="{l}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{t}</title><link rel="icon" href="data:,"><style>{STYLE}</style></head><body>"#,
+        l = lang.pick("zh-CN", "en"),
+        t = esc(title)
+    );
+}
+
+fn int(v: u64) -> String {
+    let s = v.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".to_owned(), |v| format!("{:.1} %", v * 100.0))
+}
+
+/// A change in percent, coloured: up is red (more incidents), down green.
+fn change(v: Option<f64>) -> String {
+    match v {
+        None => r#"<span class="muted">–</span>"#.to_owned(),
+        Some(v) if v > 0.0 => format!(r#"<span class="up">+{v:.1} %</span>"#),
+        Some(v) if v < 0.0 => format!(r#"<span class="down">{v:.1} %</span>"#),
+        Some(_) => "0.0 %".to_owned(),
+    }
+}
+
+fn card(out: &mut String, value: &str, label: &str) {
+    let _ = write!(
+        out,
+        r#"<div class="card"><b>{value}</b><span>{}</span></div>"#,
+        esc(label)
+    );
+}
+
+fn weekday(lang: Lang, d: usize) -> &'static str {
+    const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let i = d.clamp(1, 7) - 1;
+    match lang {
+        Lang::Zh => ZH[i],
+        Lang::En => EN[i],
+    }
+}
+
+fn quarter_name(lang: Lang, q: &str) -> String {
+    match (lang, q.split_once('Q')) {
+        (Lang::Zh, Some((y, n))) => format!("{y}年第{n}季度"),
+        _ => q.replace('Q', " Q"),
+    }
+}
+
+/// The community brief as a page.
+#[must_use]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the page's sections in reading order, each a few lines"
+)]
+pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
+    let t = |zh, en| lang.pick(zh, en);
+    let c = &brief.community;
+    let title = format!(
+        "{} · {} {}",
+        c.name,
+        quarter_name(lang, &brief.quarter),
+        t("社区治理季度简报", "quarterly brief")
+    );
+    let mut out = String::new();
+    head(&mut out, lang, &title);
+    let other = match lang {
+        Lang::Zh => ("en", "English"),
+        Lang::En => ("zh", "中文"),
+    };
+    let _ = write!(
+        out,
+        r#"<div class="actions"><button onclick="window.print()">{print}</button><a href="brief?quarter={q}&amp;lang={ol}">{on}</a><a href="brief?quarter={q}&amp;format=json">JSON</a><a href="../ranking?quarter={q}&amp;lang={l}">{rank}</a></div>"#,
+        print = t("打印 / 存为 PDF", "Print / save as PDF"),
+        q = esc(&brief.quarter),
+        ol = other.0,
+        on = other.1,
+        l = lang.pick("zh", "en"),
+        rank = t("全市社区排名", "City ranking"),
+    );
+    let _ = write!(
+        out,
+        r#"<h1>{}</h1><p class="sub">{} · {} {} · {} {} · {} {}</p>"#,
+        esc(&title),
+        esc(&c.district),
+        int(u64::from(c.households)),
+        t("户", "households"),
+        int(u64::from(c.population)),
+        t("人", "residents"),
+        c.grids,
+        t("个网格", "grids"),
+    );
+    // Key figures.
+    let i = &brief.incidents;
+    out.push_str(r#"<div class="cards">"#);
+    card(
+        &mut out,
+        &int(i.total),
+        &format!(
+            "{} · {} {}",
+            t("事件", "incidents"),
+            t("同比", "y/y"),
+            i.year_on_year_pct
+                .map_or_else(|| "–".to_owned(), |v| format!("{v:+.1} %"))
+        ),
+    );
+    card(
+        &mut out,
+        &share(brief.handling.on_time_share),
+        t("按时办结率", "closed on time"),
+    );
+    card(
+        &mut out,
+        &share(brief.handling.return_rate),
+        t("回退率", "returned"),
+    );
+    card(
+        &mut out,
+        &format!(
+            "{} / {}",
+            brief.findings.safety_hazards, brief.findings.disputes
+        ),
+        t("巡逻发现隐患 / 纠纷", "patrol finds: hazards / disputes"),
+    );
+    card(
+        &mut out,
+        &int(brief.lists.open_demands),
+        t("待办需求", "open needs"),
+    );
+    card(
+        &mut out,
+        &format!(
+            "{} / {}",
+            brief.inspections.inspections, brief.inspections.problems_solved
+        ),
+        t("联合执法 / 解决问题", "joint inspections / solved"),
+    );
+    out.push_str("</div>");
+    // The map.
+    let _ = write!(
+        out,
+        r#"<h2>{}</h2>{map}<p class="legend"><i style="background:#0f766e"></i>{}<i style="background:#fb923c"></i>{}<i style="background:#ef4444"></i>{}<i style="background:#16a34a"></i>{}<i style="background:#7c3aed"></i>{}</p>"#,
+        t("社区地图", "Map"),
+        t("巡逻路线", "patrol routes"),
+        t("已覆盖热点", "hot spots reached"),
+        t("未覆盖热点", "hot spots missed"),
+        t("待办需求", "open needs"),
+        t("本季联合执法", "joint inspections"),
+    );
+    // Incidents by kind.
+    let _ = write!(
+        out,
+        r#"<h2>{}</h2><table><tr><th>{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th></tr>"#,
+        t("事件分类与同比、环比", "Incidents by kind"),
+        t("类别", "kind"),
+        esc(&quarter_name(lang, &brief.quarter)),
+        esc(&quarter_name(lang, &brief.previous_quarter)),
+        t("环比", "q/q"),
+        esc(&quarter_name(lang, &brief.year_ago_quarter)),
+        t("同比", "y/y"),
+    );
+    for k in &i.by_kind {
+        let name = match lang {
+            Lang::Zh => k.name_zh.to_owned(),
+            Lang::En => k.kind.as_str().replace('_', " "),
+        };
+        let _ = write!(
+            out,
+            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            esc(&name),
+            k.count,
+            k.previous,
+            change(k.quarter_on_quarter_pct),
+            k.year_ago,
+            change(k.year_on_year_pct)
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<tr><th>{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th></tr></table>"#,
+        t("合计", "total"),
+        i.total,
+        i.previous,
+        change(i.quarter_on_quarter_pct),
+        i.year_ago,
+        change(i.year_on_year_pct)
+    );
+    let _ = write!(
+        out,
+        r#"<p class="muted">{} {} · {} {} / {} {} · {} {}</p>"#,
+        t("每千户事件", "per 1,000 households:"),
+        i.rate_per_1000_households
+            .map_or_else(|| "–".to_owned(), |v| format!("{v:.1}")),
+        t("已办结", "closed"),
+        brief.handling.closed,
+        brief.handling.count,
+        t("件", ""),
+        t("按时", "on time"),
+        brief.handling.closed_on_time,
+    );
+    out.push_str(r#"<div class="cols"><div>"#);
+    // Patrols.
+    let _ = write!(out, "<h2>{}</h2>", t("巡逻覆盖、剂量与时段", "Patrols"));
+    match &brief.patrol {
+        Section::Answered(p) => {
+            let _ = write!(
+                out,
+                r#"<table><tr><td>{}</td><td class="n">{} · {:.1} km</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{} / {}</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td></tr></table>"#,
+                t("路线 · 长度", "routes · length"),
+                p.routes,
+                p.length_m / 1000.0,
+                t("路线覆盖的事件", "incidents within reach"),
+                share(p.incident_share),
+                t("热点：未覆盖 / 全部", "hot spots missed / all"),
+                p.hotspots_missed,
+                p.hotspots.len(),
+                t("巡逻时段命中事件", "incidents in patrolled hours"),
+                share(p.timing_score),
+                t("建议增加时段", "best hour to add"),
+                p.best_slot.as_ref().map_or_else(
+                    || "–".to_owned(),
+                    |s| format!(
+                        "{} {:02}:00 ({})",
+                        weekday(lang, s.weekday),
+                        s.hour,
+                        share(p.best_score)
+                    )
+                ),
+            );
+            if !p.hotspots.is_empty() {
+                let _ = write!(
+                    out,
+                    r#"<table><tr><th>{}</th><th>{}</th><th class="n">{}</th><th class="n">{}</th></tr>"#,
+                    t("热点 (H3)", "hot spot (H3)"),
+                    t("覆盖", "reached"),
+                    t("巡逻分钟", "minutes"),
+                    t("到访", "visits"),
+                );
+                for h in &p.hotspots {
+                    let _ = write!(
+                        out,
+                        r#"<tr><td><code>{}</code></td><td>{}</td><td class="n">{:.1}</td><td class="n">{}</td></tr>"#,
+                        esc(&h.h3),
+                        if h.reached { t("是", "yes") } else { t("否", "no") },
+                        h.minutes,
+                        h.visits
+                    );
+                }
+                out.push_str("</table>");
+            }
+        }
+        Section::Unanswered(u) => {
+            let _ = write!(out, r#"<p class="muted">{}</p>"#, esc(&u.detail));
+        }
+    }
+    let f = &brief.findings;
+    let _ = write!(
+        out,
+        r#"<h2>{}</h2><table><tr><th></th><th class="n">{}</th><th class="n">{}</th></tr><tr><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr></table>"#,
+        t("巡逻发现", "Found by patrols"),
+        t("本季", "quarter"),
+        t("累计", "to date"),
+        t("安全隐患", "safety hazards"),
+        f.safety_hazards,
+        f.safety_hazards_to_date,
+        t("矛盾纠纷", "disputes"),
+        f.disputes,
+        f.disputes_to_date,
+    );
+    let _ = write!(out, "<h2>{}</h2>", t("生活圈之外的住户", "Beyond the life circles"));
+    match &brief.life_circles {
+        Section::Answered(l) => {
+            out.push_str("<table>");
+            for (m, n) in l.thresholds_m.iter().zip(&l.households_beyond) {
+                let _ = write!(
+                    out,
+                    r#"<tr><td>{} {m:.0} m</td><td class="n">{} / {}</td></tr>"#,
+                    t("步行超过", "walk over"),
+                    int(*n),
+                    int(l.households_total)
+                );
+            }
+            out.push_str("</table>");
+        }
+        Section::Unanswered(u) => {
+            let _ = write!(out, r#"<p class="muted">{}</p>"#, esc(&u.detail));
+        }
+    }
+    out.push_str("</div><div>");
+    // Lists, projects, inspections.
+    let l = &brief.lists;
+    let _ = write!(
+        out,
+        r#"<h2>{}</h2><table><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{} · {} {}</td></tr><tr><td>{}</td><td class="n">{} · {} {}</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{} · {} {}</td></tr><tr><td>{}</td><td class="n">{}</td></tr></table>"#,
+        t("资源、需求与项目清单", "Resources, needs and projects"),
+        t("驻区单位", "units in the area"),
+        l.units,
+        t("本季资源清单", "resource items offered"),
+        l.resource_items,
+        int(l.capacity),
+        t("户", "households"),
+        t("季末待办需求", "needs open at quarter end"),
+        l.open_demands,
+        int(l.households_open),
+        t("户", "households"),
+        t("本季新增需求", "needs raised"),
+        l.demands_raised,
+        t("本季办结项目", "projects done"),
+        l.projects_done_in_quarter,
+        int(l.households_helped_in_quarter),
+        t("户受益", "households helped"),
+        t("累计受益户数", "households helped to date"),
+        int(l.households_helped_to_date),
+    );
+    if !l.projects.is_empty() {
+        let _ = write!(
+            out,
+            r#"<table><tr><th>{}</th><th>{}</th><th class="n">{}</th></tr>"#,
+            t("项目", "project"),
+            t("进度", "status"),
+            t("户", "households"),
+        );
+        for p in &l.projects {
+            let status = match (lang, p.status.as_str()) {
+                (Lang::Zh, "done") => "已办结",
+                (Lang::Zh, "in_progress") => "推进中",
+                (Lang::Zh, _) => "计划中",
+                (Lang::En, s) => s,
+            };
+            let _ = write!(
+                out,
+                r#"<tr><td>{}</td><td>{}</td><td class="n">{}</td></tr>"#,
+                esc(&p.name),
+                status,
+                p.households
+            );
+        }
+        out.push_str("</table>");
+    }
+    let s = &brief.inspections;
+    let _ = write!(
+        out,
+        r#"<h2>{}</h2><table><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td></tr></table>"#,
+        t("联合执法", "Joint inspections"),
+        t("检查次数", "inspections"),
+        s.inspections,
+        t("发现问题", "problems found"),
+        s.problems_found,
+        t("解决问题", "problems solved"),
+        s.problems_solved,
+    );
+    out.push_str("</div></div>");
+    // Where every figure comes from.
+    let mut sources: Vec<&str> = i.sources.iter().map(String::as_str).collect();
+    sources.push(&brief.handling.source);
+    match &brief.patrol {
+        Section::Answered(p) => sources.extend(p.sources.iter().map(String::as_str)),
+        Section::Unanswered(u) => sources.push(&u.source),
+    }
+    sources.extend(f.sources.iter().map(String::as_str));
+    match &brief.life_circles {
+        Section::Answered(l) => sources.push(&l.source),
+        Section::Unanswered(u) => sources.push(&u.source),
+    }
+    sources.push(&brief.lists_source);
+    sources.push(&s.source);
+    let _ = write!(
+        out,
+        r#"<p class="sources">{} {}</p></body></html>"#,
+        t("数据来源（gridwatch 接口）：", "Sources (gridwatch API):"),
+        sources
+            .iter()
+            .map(|s| esc(s))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
+    out
+}
+
+/// The city's ranking as a page.
+#[must_use]
+pub fn ranking(r: &Ranking, lang: Lang) -> String {
+    let t = |zh, en| lang.pick(zh, en);
+    let title = format!(
+        "{} {}",
+        quarter_name(lang, &r.quarter),
+        t("社区治理排名", "community ranking")
+    );
+    let mut out = String::new();
+    head(&mut out, lang, &title);
+    let _ = write!(
+        out,
+        r#"<div class="actions"><button onclick="window.print()">{}</button></div><h1>{}</h1><p class="sub">{} {} / {} ({:.1} %) · {}</p>"#,
+        t("打印 / 存为 PDF", "Print / save as PDF"),
+        esc(&title),
+        t("全年无刑事案件的社区", "communities without a criminal case this year:"),
+        r.without_criminal_case_year,
+        r.communities,
+        r.without_criminal_case_share * 100.0,
+        esc(r.order),
+    );
+    let _ = write!(
+        out,
+        r#"<table><tr><th class="n">#</th><th>{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th></tr>"#,
+        t("社区", "community"),
+        t("事件", "incidents"),
+        t("每千户", "per 1,000 hh"),
+        t("同比", "y/y"),
+        t("刑事案件 本季/全年", "criminal q / year"),
+        t("按时办结率", "on time"),
+        t("回退率", "returned"),
+        t("办结项目 · 受益户", "projects · households"),
+        t("联合执法", "inspections"),
+    );
+    for l in &r.lines {
+        let _ = write!(
+            out,
+            r#"<tr><td class="n">{}</td><td><a href="{}/brief?quarter={}&amp;lang={}">{}</a></td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{} / {}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{} · {}</td><td class="n">{}</td></tr>"#,
+            l.rank,
+            l.id,
+            esc(&r.quarter),
+            lang.pick("zh", "en"),
+            esc(&l.name),
+            l.incidents,
+            l.rate_per_1000_households
+                .map_or_else(|| "–".to_owned(), |v| format!("{v:.1}")),
+            change(l.year_on_year_pct),
+            l.criminal_cases,
+            l.criminal_cases_year,
+            share(l.on_time_share),
+            share(l.return_rate),
+            l.projects_done,
+            l.households_helped,
+            l.inspections,
+        );
+    }
+    let _ = write!(
+        out,
+        r#"</table><p class="sources">{} {}</p></body></html>"#,
+        t("数据来源（gridwatch 接口）：", "Sources (gridwatch API):"),
+        r.sources
+            .iter()
+            .map(|s| esc(s))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
+    out
+}
