@@ -337,6 +337,18 @@ const ASKED: &[(&str, &str, &str, Option<&str>)] = &[
     ),
     (
         "get",
+        "/api/v1/communities/{id}/brief",
+        "/api/v1/communities/85/brief?quarter=2021Q3&format=json",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/communities/ranking",
+        "/api/v1/communities/ranking?quarter=2021Q3&format=json",
+        None,
+    ),
+    (
+        "get",
         "/api/v1/lists/summary",
         "/api/v1/lists/summary?quarter=2021Q3",
         None,

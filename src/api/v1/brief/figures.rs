@@ -6,8 +6,7 @@ use serde_json::Value;
 
 use super::super::answer::{
     BriefCommunity, BriefFindings, BriefHandling, BriefHotSpot, BriefIncidents, BriefInspections,
-    BriefLifeCircles, BriefPatrol, CommunityBrief, KindLine, Section, Slot,
-    Unanswered,
+    BriefLifeCircles, BriefPatrol, CommunityBrief, KindLine, Section, Slot, Unanswered,
 };
 use crate::analytics::study_areas::StudyAreas;
 use crate::api::{ApiError, QueryParams, Scope};
@@ -147,11 +146,7 @@ fn answered<T>(
 fn patrol(ask: &Asker<'_>, id: u64, q: Quarter) -> Result<BriefPatrol, ApiError> {
     let (from, to) = dates(q);
     let query = format!("community={id}&from={from}&to={to}");
-    let (cov_src, coverage) = ask.ask(
-        super::super::coverage,
-        "/api/v1/patrol/coverage",
-        &query,
-    )?;
+    let (cov_src, coverage) = ask.ask(super::super::coverage, "/api/v1/patrol/coverage", &query)?;
     let (dos_src, dosage) = ask.ask(super::super::dosage, "/api/v1/patrol/dosage", &query)?;
     let (tim_src, timing) = ask.ask(super::super::timing, "/api/v1/patrol/timing", &query)?;
     let s = &coverage["summary"];
@@ -209,12 +204,13 @@ fn patrol(ask: &Asker<'_>, id: u64, q: Quarter) -> Result<BriefPatrol, ApiError>
         tracks: u(&dosage["summary"]["tracks"]),
         visits: u(&dosage["summary"]["visits"]),
         timing_score: t["timing_score"].as_f64(),
-        best_slot: slot["weekday"].as_u64().zip(slot["hour"].as_u64()).map(
-            |(weekday, hour)| Slot {
+        best_slot: slot["weekday"]
+            .as_u64()
+            .zip(slot["hour"].as_u64())
+            .map(|(weekday, hour)| Slot {
                 weekday: weekday as usize,
                 hour: hour as usize,
-            },
-        ),
+            }),
         best_score: t["best_score"].as_f64(),
         sources: [cov_src, dos_src, tim_src],
     })

@@ -304,7 +304,11 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
                         out,
                         r#"<tr><td><code>{}</code></td><td>{}</td><td class="n">{:.1}</td><td class="n">{}</td></tr>"#,
                         esc(&h.h3),
-                        if h.reached { t("是", "yes") } else { t("否", "no") },
+                        if h.reached {
+                            t("是", "yes")
+                        } else {
+                            t("否", "no")
+                        },
                         h.minutes,
                         h.visits
                     );
@@ -330,7 +334,11 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
         f.disputes,
         f.disputes_to_date,
     );
-    let _ = write!(out, "<h2>{}</h2>", t("生活圈之外的住户", "Beyond the life circles"));
+    let _ = write!(
+        out,
+        "<h2>{}</h2>",
+        t("生活圈之外的住户", "Beyond the life circles")
+    );
     match &brief.life_circles {
         Section::Answered(l) => {
             out.push_str("<table>");
@@ -456,7 +464,10 @@ pub fn ranking(r: &Ranking, lang: Lang) -> String {
         r#"<div class="actions"><button onclick="window.print()">{}</button></div><h1>{}</h1><p class="sub">{} {} / {} ({:.1} %) · {}</p>"#,
         t("打印 / 存为 PDF", "Print / save as PDF"),
         esc(&title),
-        t("全年无刑事案件的社区", "communities without a criminal case this year:"),
+        t(
+            "全年无刑事案件的社区",
+            "communities without a criminal case this year:"
+        ),
         r.without_criminal_case_year,
         r.communities,
         r.without_criminal_case_share * 100.0,

@@ -119,7 +119,11 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
     // Grids, then the community's outline.
     svg.push_str(r##"<g fill="none" stroke="#94a3b8" stroke-width="0.8" stroke-dasharray="4 3">"##);
     for g in engine.grids.items().iter().filter(|g| g.community_id == id) {
-        let _ = write!(svg, r#"<path d="{}"/>"#, f.path(g.geometry.exterior(), true));
+        let _ = write!(
+            svg,
+            r#"<path d="{}"/>"#,
+            f.path(g.geometry.exterior(), true)
+        );
     }
     svg.push_str("</g>");
     for p in &community.geometry {
@@ -156,8 +160,15 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
         }
     }
     // Patrol routes.
-    svg.push_str(r##"<g fill="none" stroke="#0f766e" stroke-width="2.5" stroke-linejoin="round">"##);
-    for r in engine.patrol_routes.items().iter().filter(|r| r.community_id == id) {
+    svg.push_str(
+        r##"<g fill="none" stroke="#0f766e" stroke-width="2.5" stroke-linejoin="round">"##,
+    );
+    for r in engine
+        .patrol_routes
+        .items()
+        .iter()
+        .filter(|r| r.community_id == id)
+    {
         for line in &r.geometry {
             let _ = write!(svg, r#"<path d="{}"/>"#, f.path(line, false));
         }
@@ -165,8 +176,10 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
     svg.push_str("</g>");
     // Needs open at the quarter's end, and the quarter's inspections.
     let lists = &engine.lists;
-    let quarter: crate::model::lists::Quarter =
-        brief.quarter.parse().unwrap_or(crate::model::lists::Quarter { year: 1970, q: 1 });
+    let quarter: crate::model::lists::Quarter = brief
+        .quarter
+        .parse()
+        .unwrap_or(crate::model::lists::Quarter { year: 1970, q: 1 });
     let open = lists.open_at(quarter.end());
     for (d, _) in lists
         .demands

@@ -85,6 +85,8 @@ async fn serve(
     form: Form,
     make: impl FnOnce(&AppState, &QueryParams) -> Result<Vec<u8>, ApiError> + Send + 'static,
 ) -> Result<Response, ApiError> {
+    // The form may come from `Accept`, which the query does not show.
+    let name = format!("{name}.{}", if form.json { "json" } else { "html" });
     let key = AnswerCache::key(&name, &params, state.engine().version);
     let (body, hit) = if let Some(hit) = state.answers.get(&key) {
         (hit, true)
