@@ -42,15 +42,22 @@ fn n(v: &Value) -> u64 {
     v.as_u64().unwrap_or(0)
 }
 
-/// Checks every section of `b` against the answers it names.
-async fn check_against_sources(state: &AppState, b: &Value) {
-    let id = b["community"]["id"].as_u64().unwrap();
+/// Checks every section of `brief` against the answers it names.
+async fn check_against_sources(state: &AppState, brief: &Value) {
+    let id = brief["community"]["id"].as_u64().unwrap();
+    check_incidents(state, brief, id).await;
+    check_handling(state, brief).await;
+    check_patrol(state, brief, id).await;
+    check_the_rest(state, brief).await;
+}
+
+async fn check_incidents(state: &AppState, brief: &Value, id: u64) {
     // Incidents: this quarter, the one before, the one a year before.
-    let i = &b["incidents"];
+    let incidents = &brief["incidents"];
     let answers = [
-        source(state, i["sources"][0].as_str().unwrap()).await,
-        source(state, i["sources"][1].as_str().unwrap()).await,
-        source(state, i["sources"][2].as_str().unwrap()).await,
+        source(state, incidents["sources"][0].as_str().unwrap()).await,
+        source(state, incidents["sources"][1].as_str().unwrap()).await,
+        source(state, incidents["sources"][2].as_str().unwrap()).await,
     ];
     let props: Vec<&Value> = answers
         .iter()
@@ -60,15 +67,15 @@ async fn check_against_sources(state: &AppState, b: &Value) {
             &f["properties"]
         })
         .collect();
-    assert_eq!(n(&i["total"]), n(&props[0]["count"]));
-    assert_eq!(n(&i["previous"]), n(&props[1]["count"]));
-    assert_eq!(n(&i["year_ago"]), n(&props[2]["count"]));
+    assert_eq!(n(&incidents["total"]), n(&props[0]["count"]));
+    assert_eq!(n(&incidents["previous"]), n(&props[1]["count"]));
+    assert_eq!(n(&incidents["year_ago"]), n(&props[2]["count"]));
     assert_eq!(
-        i["rate_per_1000_households"],
+        incidents["rate_per_1000_households"],
         props[0]["rate_per_1000_households"]
     );
     let mut kinds = 0;
-    for line in i["by_kind"].as_array().unwrap() {
+    for line in incidents["by_kind"].as_array().unwrap() {
         let kind = line["kind"].as_str().unwrap();
         assert_eq!(n(&line["count"]), n(&props[0]["counts"][kind]), "{kind}");
         assert_eq!(n(&line["previous"]), n(&props[1]["counts"][kind]), "{kind}");
@@ -87,10 +94,17 @@ async fn check_against_sources(state: &AppState, b: &Value) {
         assert_eq!(line["year_on_year_pct"].as_f64(), pct(c, y), "{kind}");
         kinds += c;
     }
-    assert_eq!(kinds, n(&i["total"]), "the kinds add up to the total");
+    assert_eq!(
+        kinds,
+        n(&incidents["total"]),
+        "the kinds add up to the total"
+    );
+}
+
+async fn check_handling(state: &AppState, brief: &Value) {
     // Handling.
-    let h = &b["handling"];
-    let kpis = source(state, h["source"].as_str().unwrap()).await;
+    let handling = &brief["handling"];
+    let kpis = source(state, handling["source"].as_str().unwrap()).await;
     let row = &kpis["rows"][0];
     for key in [
         "count",
@@ -100,25 +114,32 @@ async fn check_against_sources(state: &AppState, b: &Value) {
         "return_rate",
         "grade",
     ] {
-        assert_eq!(h[key], row[key], "handling {key}");
+        assert_eq!(handling[key], row[key], "handling {key}");
     }
+}
+
+async fn check_patrol(state: &AppState, brief: &Value, id: u64) {
     // Patrols: coverage, dosage, timing.
-    let p = &b["patrol"];
-    if p.get("detail").is_none() {
-        let coverage = source(state, p["sources"][0].as_str().unwrap()).await;
-        let dosage = source(state, p["sources"][1].as_str().unwrap()).await;
-        let timing = source(state, p["sources"][2].as_str().unwrap()).await;
-        let s = &coverage["summary"];
-        assert_eq!(p["length_m"], s["length_m"]);
-        assert_eq!(p["incident_share"], s["incident_share"]);
-        let reached: Vec<&Value> = s["hotspots_reached"].as_array().unwrap().iter().collect();
-        let missed = s["hotspots_missed"].as_array().unwrap();
-        assert_eq!(n(&p["hotspots_missed"]), missed.len() as u64);
+    let patrol = &brief["patrol"];
+    if patrol.get("detail").is_none() {
+        let coverage = source(state, patrol["sources"][0].as_str().unwrap()).await;
+        let dosage = source(state, patrol["sources"][1].as_str().unwrap()).await;
+        let timing = source(state, patrol["sources"][2].as_str().unwrap()).await;
+        let summary = &coverage["summary"];
+        assert_eq!(patrol["length_m"], summary["length_m"]);
+        assert_eq!(patrol["incident_share"], summary["incident_share"]);
+        let reached: Vec<&Value> = summary["hotspots_reached"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect();
+        let missed = summary["hotspots_missed"].as_array().unwrap();
+        assert_eq!(n(&patrol["hotspots_missed"]), missed.len() as u64);
         assert_eq!(
-            p["hotspots"].as_array().unwrap().len(),
+            patrol["hotspots"].as_array().unwrap().len(),
             reached.len() + missed.len()
         );
-        for spot in p["hotspots"].as_array().unwrap() {
+        for spot in patrol["hotspots"].as_array().unwrap() {
             assert_eq!(
                 spot["reached"].as_bool().unwrap(),
                 reached.contains(&&spot["h3"])
@@ -127,65 +148,75 @@ async fn check_against_sources(state: &AppState, b: &Value) {
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|f| f["properties"]["h3"] == spot["h3"]);
+                .find(|dosed_cell| dosed_cell["properties"]["h3"] == spot["h3"]);
             match dosed {
-                Some(f) => {
-                    assert_eq!(spot["minutes"], f["properties"]["minutes"]);
+                Some(dosed_cell) => {
+                    assert_eq!(spot["minutes"], dosed_cell["properties"]["minutes"]);
                     assert_eq!(
                         n(&spot["visits"]),
-                        f["properties"]["visits"].as_array().unwrap().len() as u64
+                        dosed_cell["properties"]["visits"].as_array().unwrap().len() as u64
                     );
                 }
                 None => assert_eq!(n(&spot["visits"]), 0),
             }
         }
-        assert_eq!(p["tracks"], dosage["summary"]["tracks"]);
-        assert_eq!(p["visits"], dosage["summary"]["visits"]);
+        assert_eq!(patrol["tracks"], dosage["summary"]["tracks"]);
+        assert_eq!(patrol["visits"], dosage["summary"]["visits"]);
         for key in ["timing_score", "best_slot", "best_score"] {
-            assert_eq!(p[key], timing["summary"][key], "timing {key}");
+            assert_eq!(patrol[key], timing["summary"][key], "timing {key}");
         }
-        // Routes: the community's, as the OGC collection lists them.
+        // Routes: the community'summary, as the OGC collection lists them.
         let routes = source(
             state,
             &format!("/ogc/collections/patrol_routes/items?community_id={id}&limit=100"),
         )
         .await;
         assert_eq!(
-            n(&p["routes"]),
+            n(&patrol["routes"]),
             routes["features"].as_array().unwrap().len() as u64
         );
     }
+}
+
+/// What patrols found, the life circles, the lists and the joint inspections.
+async fn check_the_rest(state: &AppState, brief: &Value) {
     // What patrols found.
-    let f = &b["findings"];
-    let quarter = source(state, f["sources"][0].as_str().unwrap()).await;
-    let to_date = source(state, f["sources"][1].as_str().unwrap()).await;
+    let found = &brief["findings"];
+    let quarter = source(state, found["sources"][0].as_str().unwrap()).await;
+    let to_date = source(state, found["sources"][1].as_str().unwrap()).await;
     let counts = |a: &Value, k: &str| n(&a["features"][0]["properties"]["counts"][k]);
-    assert_eq!(n(&f["safety_hazards"]), counts(&quarter, "safety_hazard"));
-    assert_eq!(n(&f["disputes"]), counts(&quarter, "dispute"));
     assert_eq!(
-        n(&f["safety_hazards_to_date"]),
+        n(&found["safety_hazards"]),
+        counts(&quarter, "safety_hazard")
+    );
+    assert_eq!(n(&found["disputes"]), counts(&quarter, "dispute"));
+    assert_eq!(
+        n(&found["safety_hazards_to_date"]),
         counts(&to_date, "safety_hazard")
     );
-    assert_eq!(n(&f["disputes_to_date"]), counts(&to_date, "dispute"));
+    assert_eq!(n(&found["disputes_to_date"]), counts(&to_date, "dispute"));
     // The life circles.
-    let l = &b["life_circles"];
-    let gaps = source(state, l["source"].as_str().unwrap()).await;
-    assert_eq!(l["households_total"], gaps["summary"]["households_total"]);
+    let circles = &brief["life_circles"];
+    let gaps = source(state, circles["source"].as_str().unwrap()).await;
+    assert_eq!(
+        circles["households_total"],
+        gaps["summary"]["households_total"]
+    );
     let beyond: Vec<Value> = gaps["summary"]["beyond"]
         .as_array()
         .unwrap()
         .iter()
         .map(|b| b["households_beyond"].clone())
         .collect();
-    assert_eq!(l["households_beyond"], Value::from(beyond));
+    assert_eq!(circles["households_beyond"], Value::from(beyond));
     // The lists: the whole summary, as the endpoint answers it.
-    let lists = source(state, b["lists_source"].as_str().unwrap()).await;
-    assert_eq!(b["lists"], lists);
+    let lists = source(state, brief["lists_source"].as_str().unwrap()).await;
+    assert_eq!(brief["lists"], lists);
     // Joint inspections.
-    let s = &b["inspections"];
-    let inspections = source(state, s["source"].as_str().unwrap()).await;
+    let done = &brief["inspections"];
+    let inspections = source(state, done["source"].as_str().unwrap()).await;
     for key in ["inspections", "problems_found", "problems_solved"] {
-        assert_eq!(s[key], inspections["summary"][key], "inspections {key}");
+        assert_eq!(done[key], inspections["summary"][key], "inspections {key}");
     }
 }
 
@@ -262,6 +293,10 @@ async fn the_page_shows_the_figures_in_chinese_or_english() {
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the ranking's lines, its order and a sample against their answers, top to bottom"
+)]
 async fn the_ranking_follows_from_the_answers_it_names() {
     let (state, _store) = writable("brief-ranking", access(Anonymous::Full));
     let reply = get(

@@ -171,10 +171,6 @@ fn in_scope(params: &QueryParams, asked: Option<u64>, community_id: u64) -> bool
 
 /// The lists' figures for a quarter: units, offers in it, needs open at its end (see
 /// [`crate::model::lists::Lists::open_at`]), projects open at some time in it.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one figure after another, each a short fold over one list"
-)]
 pub fn lists_summary(
     engine: &Engine,
     _areas: &crate::analytics::study_areas::StudyAreas,
@@ -184,6 +180,10 @@ pub fn lists_summary(
 }
 
 /// [`lists_summary`]'s answer, typed (the briefs read it).
+#[allow(
+    clippy::too_many_lines,
+    reason = "one figure after another, each a short fold over one list"
+)]
 pub(super) fn summary(engine: &Engine, params: &QueryParams) -> Result<ListsSummary, ApiError> {
     params.only(&["quarter", "community"])?;
     let q = quarter(engine, params)?;

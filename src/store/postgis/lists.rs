@@ -171,6 +171,10 @@ fn array(ids: &[u64]) -> String {
 }
 
 /// The lists' tables for the importer, units before the items that name them.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one block per table, read top to bottom"
+)]
 pub fn tables(lists: &Lists) -> Result<Vec<Table>, StoreError> {
     Ok(vec![
         Table {

@@ -63,7 +63,7 @@ fn int(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -117,13 +117,13 @@ fn quarter_name(lang: Lang, q: &str) -> String {
     reason = "the page's sections in reading order, each a few lines"
 )]
 pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
-    let t = |zh, en| lang.pick(zh, en);
-    let c = &brief.community;
+    let tr = |zh, en| lang.pick(zh, en);
+    let who = &brief.community;
     let title = format!(
         "{} · {} {}",
-        c.name,
+        who.name,
         quarter_name(lang, &brief.quarter),
-        t("社区治理季度简报", "quarterly brief")
+        tr("社区治理季度简报", "quarterly brief")
     );
     let mut out = String::new();
     head(&mut out, lang, &title);
@@ -134,48 +134,49 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
     let _ = write!(
         out,
         r#"<div class="actions"><button onclick="window.print()">{print}</button><a href="brief?quarter={q}&amp;lang={ol}">{on}</a><a href="brief?quarter={q}&amp;format=json">JSON</a><a href="../ranking?quarter={q}&amp;lang={l}">{rank}</a></div>"#,
-        print = t("打印 / 存为 PDF", "Print / save as PDF"),
+        print = tr("打印 / 存为 PDF", "Print / save as PDF"),
         q = esc(&brief.quarter),
         ol = other.0,
         on = other.1,
         l = lang.pick("zh", "en"),
-        rank = t("全市社区排名", "City ranking"),
+        rank = tr("全市社区排名", "City ranking"),
     );
     let _ = write!(
         out,
         r#"<h1>{}</h1><p class="sub">{} · {} {} · {} {} · {} {}</p>"#,
         esc(&title),
-        esc(&c.district),
-        int(u64::from(c.households)),
-        t("户", "households"),
-        int(u64::from(c.population)),
-        t("人", "residents"),
-        c.grids,
-        t("个网格", "grids"),
+        esc(&who.district),
+        int(u64::from(who.households)),
+        tr("户", "households"),
+        int(u64::from(who.population)),
+        tr("人", "residents"),
+        who.grids,
+        tr("个网格", "grids"),
     );
     // Key figures.
-    let i = &brief.incidents;
+    let incidents = &brief.incidents;
     out.push_str(r#"<div class="cards">"#);
     card(
         &mut out,
-        &int(i.total),
+        &int(incidents.total),
         &format!(
             "{} · {} {}",
-            t("事件", "incidents"),
-            t("同比", "y/y"),
-            i.year_on_year_pct
+            tr("事件", "incidents"),
+            tr("同比", "y/y"),
+            incidents
+                .year_on_year_pct
                 .map_or_else(|| "–".to_owned(), |v| format!("{v:+.1} %"))
         ),
     );
     card(
         &mut out,
         &share(brief.handling.on_time_share),
-        t("按时办结率", "closed on time"),
+        tr("按时办结率", "closed on time"),
     );
     card(
         &mut out,
         &share(brief.handling.return_rate),
-        t("回退率", "returned"),
+        tr("回退率", "returned"),
     );
     card(
         &mut out,
@@ -183,12 +184,12 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
             "{} / {}",
             brief.findings.safety_hazards, brief.findings.disputes
         ),
-        t("巡逻发现隐患 / 纠纷", "patrol finds: hazards / disputes"),
+        tr("巡逻发现隐患 / 纠纷", "patrol finds: hazards / disputes"),
     );
     card(
         &mut out,
         &int(brief.lists.open_demands),
-        t("待办需求", "open needs"),
+        tr("待办需求", "open needs"),
     );
     card(
         &mut out,
@@ -196,203 +197,204 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
             "{} / {}",
             brief.inspections.inspections, brief.inspections.problems_solved
         ),
-        t("联合执法 / 解决问题", "joint inspections / solved"),
+        tr("联合执法 / 解决问题", "joint inspections / solved"),
     );
     out.push_str("</div>");
     // The map.
     let _ = write!(
         out,
         r#"<h2>{}</h2>{map}<p class="legend"><i style="background:#0f766e"></i>{}<i style="background:#fb923c"></i>{}<i style="background:#ef4444"></i>{}<i style="background:#16a34a"></i>{}<i style="background:#7c3aed"></i>{}</p>"#,
-        t("社区地图", "Map"),
-        t("巡逻路线", "patrol routes"),
-        t("已覆盖热点", "hot spots reached"),
-        t("未覆盖热点", "hot spots missed"),
-        t("待办需求", "open needs"),
-        t("本季联合执法", "joint inspections"),
+        tr("社区地图", "Map"),
+        tr("巡逻路线", "patrol routes"),
+        tr("已覆盖热点", "hot spots reached"),
+        tr("未覆盖热点", "hot spots missed"),
+        tr("待办需求", "open needs"),
+        tr("本季联合执法", "joint inspections"),
     );
     // Incidents by kind.
     let _ = write!(
         out,
         r#"<h2>{}</h2><table><tr><th>{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th></tr>"#,
-        t("事件分类与同比、环比", "Incidents by kind"),
-        t("类别", "kind"),
+        tr("事件分类与同比、环比", "Incidents by kind"),
+        tr("类别", "kind"),
         esc(&quarter_name(lang, &brief.quarter)),
         esc(&quarter_name(lang, &brief.previous_quarter)),
-        t("环比", "q/q"),
+        tr("环比", "q/q"),
         esc(&quarter_name(lang, &brief.year_ago_quarter)),
-        t("同比", "y/y"),
+        tr("同比", "y/y"),
     );
-    for k in &i.by_kind {
+    for line in &incidents.by_kind {
         let name = match lang {
-            Lang::Zh => k.name_zh.to_owned(),
-            Lang::En => k.kind.as_str().replace('_', " "),
+            Lang::Zh => line.name_zh.to_owned(),
+            Lang::En => line.kind.as_str().replace('_', " "),
         };
         let _ = write!(
             out,
             r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
             esc(&name),
-            k.count,
-            k.previous,
-            change(k.quarter_on_quarter_pct),
-            k.year_ago,
-            change(k.year_on_year_pct)
+            line.count,
+            line.previous,
+            change(line.quarter_on_quarter_pct),
+            line.year_ago,
+            change(line.year_on_year_pct)
         );
     }
     let _ = write!(
         out,
         r#"<tr><th>{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th></tr></table>"#,
-        t("合计", "total"),
-        i.total,
-        i.previous,
-        change(i.quarter_on_quarter_pct),
-        i.year_ago,
-        change(i.year_on_year_pct)
+        tr("合计", "total"),
+        incidents.total,
+        incidents.previous,
+        change(incidents.quarter_on_quarter_pct),
+        incidents.year_ago,
+        change(incidents.year_on_year_pct)
     );
     let _ = write!(
         out,
         r#"<p class="muted">{} {} · {} {} / {} {} · {} {}</p>"#,
-        t("每千户事件", "per 1,000 households:"),
-        i.rate_per_1000_households
+        tr("每千户事件", "per 1,000 households:"),
+        incidents
+            .rate_per_1000_households
             .map_or_else(|| "–".to_owned(), |v| format!("{v:.1}")),
-        t("已办结", "closed"),
+        tr("已办结", "closed"),
         brief.handling.closed,
         brief.handling.count,
-        t("件", ""),
-        t("按时", "on time"),
+        tr("件", ""),
+        tr("按时", "on time"),
         brief.handling.closed_on_time,
     );
     out.push_str(r#"<div class="cols"><div>"#);
     // Patrols.
-    let _ = write!(out, "<h2>{}</h2>", t("巡逻覆盖、剂量与时段", "Patrols"));
+    let _ = write!(out, "<h2>{}</h2>", tr("巡逻覆盖、剂量与时段", "Patrols"));
     match &brief.patrol {
-        Section::Answered(p) => {
+        Section::Answered(patrol) => {
             let _ = write!(
                 out,
                 r#"<table><tr><td>{}</td><td class="n">{} · {:.1} km</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{} / {}</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td></tr></table>"#,
-                t("路线 · 长度", "routes · length"),
-                p.routes,
-                p.length_m / 1000.0,
-                t("路线覆盖的事件", "incidents within reach"),
-                share(p.incident_share),
-                t("热点：未覆盖 / 全部", "hot spots missed / all"),
-                p.hotspots_missed,
-                p.hotspots.len(),
-                t("巡逻时段命中事件", "incidents in patrolled hours"),
-                share(p.timing_score),
-                t("建议增加时段", "best hour to add"),
-                p.best_slot.as_ref().map_or_else(
+                tr("路线 · 长度", "routes · length"),
+                patrol.routes,
+                patrol.length_m / 1000.0,
+                tr("路线覆盖的事件", "incidents within reach"),
+                share(patrol.incident_share),
+                tr("热点：未覆盖 / 全部", "hot spots missed / all"),
+                patrol.hotspots_missed,
+                patrol.hotspots.len(),
+                tr("巡逻时段命中事件", "incidents in patrolled hours"),
+                share(patrol.timing_score),
+                tr("建议增加时段", "best hour to add"),
+                patrol.best_slot.as_ref().map_or_else(
                     || "–".to_owned(),
                     |s| format!(
                         "{} {:02}:00 ({})",
                         weekday(lang, s.weekday),
                         s.hour,
-                        share(p.best_score)
+                        share(patrol.best_score)
                     )
                 ),
             );
-            if !p.hotspots.is_empty() {
+            if !patrol.hotspots.is_empty() {
                 let _ = write!(
                     out,
                     r#"<table><tr><th>{}</th><th>{}</th><th class="n">{}</th><th class="n">{}</th></tr>"#,
-                    t("热点 (H3)", "hot spot (H3)"),
-                    t("覆盖", "reached"),
-                    t("巡逻分钟", "minutes"),
-                    t("到访", "visits"),
+                    tr("热点 (H3)", "hot spot (H3)"),
+                    tr("覆盖", "reached"),
+                    tr("巡逻分钟", "minutes"),
+                    tr("到访", "visits"),
                 );
-                for h in &p.hotspots {
+                for spot in &patrol.hotspots {
                     let _ = write!(
                         out,
                         r#"<tr><td><code>{}</code></td><td>{}</td><td class="n">{:.1}</td><td class="n">{}</td></tr>"#,
-                        esc(&h.h3),
-                        if h.reached {
-                            t("是", "yes")
+                        esc(&spot.h3),
+                        if spot.reached {
+                            tr("是", "yes")
                         } else {
-                            t("否", "no")
+                            tr("否", "no")
                         },
-                        h.minutes,
-                        h.visits
+                        spot.minutes,
+                        spot.visits
                     );
                 }
                 out.push_str("</table>");
             }
         }
-        Section::Unanswered(u) => {
-            let _ = write!(out, r#"<p class="muted">{}</p>"#, esc(&u.detail));
+        Section::Unanswered(gap) => {
+            let _ = write!(out, r#"<p class="muted">{}</p>"#, esc(&gap.detail));
         }
     }
-    let f = &brief.findings;
+    let found = &brief.findings;
     let _ = write!(
         out,
         r#"<h2>{}</h2><table><tr><th></th><th class="n">{}</th><th class="n">{}</th></tr><tr><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr></table>"#,
-        t("巡逻发现", "Found by patrols"),
-        t("本季", "quarter"),
-        t("累计", "to date"),
-        t("安全隐患", "safety hazards"),
-        f.safety_hazards,
-        f.safety_hazards_to_date,
-        t("矛盾纠纷", "disputes"),
-        f.disputes,
-        f.disputes_to_date,
+        tr("巡逻发现", "Found by patrols"),
+        tr("本季", "quarter"),
+        tr("累计", "to date"),
+        tr("安全隐患", "safety hazards"),
+        found.safety_hazards,
+        found.safety_hazards_to_date,
+        tr("矛盾纠纷", "disputes"),
+        found.disputes,
+        found.disputes_to_date,
     );
     let _ = write!(
         out,
         "<h2>{}</h2>",
-        t("生活圈之外的住户", "Beyond the life circles")
+        tr("生活圈之外的住户", "Beyond the life circles")
     );
     match &brief.life_circles {
-        Section::Answered(l) => {
+        Section::Answered(life) => {
             out.push_str("<table>");
-            for (m, n) in l.thresholds_m.iter().zip(&l.households_beyond) {
+            for (metres, beyond) in life.thresholds_m.iter().zip(&life.households_beyond) {
                 let _ = write!(
                     out,
-                    r#"<tr><td>{} {m:.0} m</td><td class="n">{} / {}</td></tr>"#,
-                    t("步行超过", "walk over"),
-                    int(*n),
-                    int(l.households_total)
+                    r#"<tr><td>{} {metres:.0} m</td><td class="n">{} / {}</td></tr>"#,
+                    tr("步行超过", "walk over"),
+                    int(*beyond),
+                    int(life.households_total)
                 );
             }
             out.push_str("</table>");
         }
-        Section::Unanswered(u) => {
-            let _ = write!(out, r#"<p class="muted">{}</p>"#, esc(&u.detail));
+        Section::Unanswered(gap) => {
+            let _ = write!(out, r#"<p class="muted">{}</p>"#, esc(&gap.detail));
         }
     }
     out.push_str("</div><div>");
     // Lists, projects, inspections.
-    let l = &brief.lists;
+    let lists = &brief.lists;
     let _ = write!(
         out,
         r#"<h2>{}</h2><table><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{} · {} {}</td></tr><tr><td>{}</td><td class="n">{} · {} {}</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{} · {} {}</td></tr><tr><td>{}</td><td class="n">{}</td></tr></table>"#,
-        t("资源、需求与项目清单", "Resources, needs and projects"),
-        t("驻区单位", "units in the area"),
-        l.units,
-        t("本季资源清单", "resource items offered"),
-        l.resource_items,
-        int(l.capacity),
-        t("户", "households"),
-        t("季末待办需求", "needs open at quarter end"),
-        l.open_demands,
-        int(l.households_open),
-        t("户", "households"),
-        t("本季新增需求", "needs raised"),
-        l.demands_raised,
-        t("本季办结项目", "projects done"),
-        l.projects_done_in_quarter,
-        int(l.households_helped_in_quarter),
-        t("户受益", "households helped"),
-        t("累计受益户数", "households helped to date"),
-        int(l.households_helped_to_date),
+        tr("资源、需求与项目清单", "Resources, needs and projects"),
+        tr("驻区单位", "units in the area"),
+        lists.units,
+        tr("本季资源清单", "resource items offered"),
+        lists.resource_items,
+        int(lists.capacity),
+        tr("户", "households"),
+        tr("季末待办需求", "needs open at quarter end"),
+        lists.open_demands,
+        int(lists.households_open),
+        tr("户", "households"),
+        tr("本季新增需求", "needs raised"),
+        lists.demands_raised,
+        tr("本季办结项目", "projects done"),
+        lists.projects_done_in_quarter,
+        int(lists.households_helped_in_quarter),
+        tr("户受益", "households helped"),
+        tr("累计受益户数", "households helped to date"),
+        int(lists.households_helped_to_date),
     );
-    if !l.projects.is_empty() {
+    if !lists.projects.is_empty() {
         let _ = write!(
             out,
             r#"<table><tr><th>{}</th><th>{}</th><th class="n">{}</th></tr>"#,
-            t("项目", "project"),
-            t("进度", "status"),
-            t("户", "households"),
+            tr("项目", "project"),
+            tr("进度", "status"),
+            tr("户", "households"),
         );
-        for p in &l.projects {
-            let status = match (lang, p.status.as_str()) {
+        for project in &lists.projects {
+            let status = match (lang, project.status.as_str()) {
                 (Lang::Zh, "done") => "已办结",
                 (Lang::Zh, "in_progress") => "推进中",
                 (Lang::Zh, _) => "计划中",
@@ -401,44 +403,44 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
             let _ = write!(
                 out,
                 r#"<tr><td>{}</td><td>{}</td><td class="n">{}</td></tr>"#,
-                esc(&p.name),
+                esc(&project.name),
                 status,
-                p.households
+                project.households
             );
         }
         out.push_str("</table>");
     }
-    let s = &brief.inspections;
+    let done = &brief.inspections;
     let _ = write!(
         out,
         r#"<h2>{}</h2><table><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td></tr><tr><td>{}</td><td class="n">{}</td></tr></table>"#,
-        t("联合执法", "Joint inspections"),
-        t("检查次数", "inspections"),
-        s.inspections,
-        t("发现问题", "problems found"),
-        s.problems_found,
-        t("解决问题", "problems solved"),
-        s.problems_solved,
+        tr("联合执法", "Joint inspections"),
+        tr("检查次数", "inspections"),
+        done.inspections,
+        tr("发现问题", "problems found"),
+        done.problems_found,
+        tr("解决问题", "problems solved"),
+        done.problems_solved,
     );
     out.push_str("</div></div>");
     // Where every figure comes from.
-    let mut sources: Vec<&str> = i.sources.iter().map(String::as_str).collect();
+    let mut sources: Vec<&str> = incidents.sources.iter().map(String::as_str).collect();
     sources.push(&brief.handling.source);
     match &brief.patrol {
-        Section::Answered(p) => sources.extend(p.sources.iter().map(String::as_str)),
-        Section::Unanswered(u) => sources.push(&u.source),
+        Section::Answered(patrol) => sources.extend(patrol.sources.iter().map(String::as_str)),
+        Section::Unanswered(gap) => sources.push(&gap.source),
     }
-    sources.extend(f.sources.iter().map(String::as_str));
+    sources.extend(found.sources.iter().map(String::as_str));
     match &brief.life_circles {
-        Section::Answered(l) => sources.push(&l.source),
-        Section::Unanswered(u) => sources.push(&u.source),
+        Section::Answered(life) => sources.push(&life.source),
+        Section::Unanswered(gap) => sources.push(&gap.source),
     }
     sources.push(&brief.lists_source);
-    sources.push(&s.source);
+    sources.push(&done.source);
     let _ = write!(
         out,
         r#"<p class="sources">{} {}</p></body></html>"#,
-        t("数据来源（gridwatch 接口）：", "Sources (gridwatch API):"),
+        tr("数据来源（gridwatch 接口）：", "Sources (gridwatch API):"),
         sources
             .iter()
             .map(|s| esc(s))
@@ -451,20 +453,20 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
 /// The city's ranking as a page.
 #[must_use]
 pub fn ranking(r: &Ranking, lang: Lang) -> String {
-    let t = |zh, en| lang.pick(zh, en);
+    let tr = |zh, en| lang.pick(zh, en);
     let title = format!(
         "{} {}",
         quarter_name(lang, &r.quarter),
-        t("社区治理排名", "community ranking")
+        tr("社区治理排名", "community ranking")
     );
     let mut out = String::new();
     head(&mut out, lang, &title);
     let _ = write!(
         out,
         r#"<div class="actions"><button onclick="window.print()">{}</button></div><h1>{}</h1><p class="sub">{} {} / {} ({:.1} %) · {}</p>"#,
-        t("打印 / 存为 PDF", "Print / save as PDF"),
+        tr("打印 / 存为 PDF", "Print / save as PDF"),
         esc(&title),
-        t(
+        tr(
             "全年无刑事案件的社区",
             "communities without a criminal case this year:"
         ),
@@ -476,15 +478,15 @@ pub fn ranking(r: &Ranking, lang: Lang) -> String {
     let _ = write!(
         out,
         r#"<table><tr><th class="n">#</th><th>{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th><th class="n">{}</th></tr>"#,
-        t("社区", "community"),
-        t("事件", "incidents"),
-        t("每千户", "per 1,000 hh"),
-        t("同比", "y/y"),
-        t("刑事案件 本季/全年", "criminal q / year"),
-        t("按时办结率", "on time"),
-        t("回退率", "returned"),
-        t("办结项目 · 受益户", "projects · households"),
-        t("联合执法", "inspections"),
+        tr("社区", "community"),
+        tr("事件", "incidents"),
+        tr("每千户", "per 1,000 hh"),
+        tr("同比", "y/y"),
+        tr("刑事案件 本季/全年", "criminal q / year"),
+        tr("按时办结率", "on time"),
+        tr("回退率", "returned"),
+        tr("办结项目 · 受益户", "projects · households"),
+        tr("联合执法", "inspections"),
     );
     for l in &r.lines {
         let _ = write!(
@@ -511,7 +513,7 @@ pub fn ranking(r: &Ranking, lang: Lang) -> String {
     let _ = write!(
         out,
         r#"</table><p class="sources">{} {}</p></body></html>"#,
-        t("数据来源（gridwatch 接口）：", "Sources (gridwatch API):"),
+        tr("数据来源（gridwatch 接口）：", "Sources (gridwatch API):"),
         r.sources
             .iter()
             .map(|s| esc(s))

@@ -39,7 +39,7 @@ impl Frame {
             x: r.max().x + pad_x,
             y: r.max().y + pad_y,
         };
-        let kx = ((min.y + max.y) / 2.0).to_radians().cos();
+        let kx = f64::midpoint(min.y, max.y).to_radians().cos();
         let w = (max.x - min.x) * kx;
         let h = max.y - min.y;
         let k = (WIDTH / w).min(MAX_HEIGHT / h);
@@ -91,31 +91,7 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
         h = f.height,
         name = crate::api::ogc::html::esc(&brief.community.name)
     );
-    // Streets around, thinner for smaller ones.
-    let around = Rect::new(
-        f.min,
-        Coord {
-            x: f.min.x + WIDTH / f.k / f.kx,
-            y: f.max_y,
-        },
-    );
-    // Footpaths are left out: at a community's scale they hatch the map and hide the rest.
-    svg.push_str(r##"<g fill="none" stroke="#d5dbe3" stroke-linecap="round">"##);
-    for i in engine.streets.intersecting(&around) {
-        let s = &engine.streets.items()[i as usize];
-        let width = match s.class {
-            StreetClass::Arterial => 3.0,
-            StreetClass::Secondary => 1.8,
-            StreetClass::Local => 0.9,
-            StreetClass::Footpath => continue,
-        };
-        let _ = write!(
-            svg,
-            r#"<path d="{}" stroke-width="{width}"/>"#,
-            f.path(&s.geometry, false)
-        );
-    }
-    svg.push_str("</g>");
+    streets(&mut svg, engine, &f);
     // Grids, then the community's outline.
     svg.push_str(r##"<g fill="none" stroke="#94a3b8" stroke-width="0.8" stroke-dasharray="4 3">"##);
     for g in engine.grids.items().iter().filter(|g| g.community_id == id) {
@@ -174,7 +150,49 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
         }
     }
     svg.push_str("</g>");
-    // Needs open at the quarter's end, and the quarter's inspections.
+    marks(&mut svg, engine, brief, &f);
+    // A scale bar of 200 m.
+    let bar = 200.0 / 111_320.0 * f.kx * f.k;
+    let _ = write!(
+        svg,
+        r##"</g><g font-size="11" fill="#334155"><path d="M12,{y:.1}h{bar:.1}" stroke="#334155" stroke-width="2"/><text x="12" y="{t:.1}">200 m</text></g></svg>"##,
+        y = f.height - 12.0,
+        t = f.height - 17.0
+    );
+    svg
+}
+
+/// The streets around, thinner for smaller ones.
+fn streets(svg: &mut String, engine: &Engine, f: &Frame) {
+    let around = Rect::new(
+        f.min,
+        Coord {
+            x: f.min.x + WIDTH / f.k / f.kx,
+            y: f.max_y,
+        },
+    );
+    // Footpaths are left out: at a community's scale they hatch the map and hide the rest.
+    svg.push_str(r##"<g fill="none" stroke="#d5dbe3" stroke-linecap="round">"##);
+    for i in engine.streets.intersecting(&around) {
+        let s = &engine.streets.items()[i as usize];
+        let width = match s.class {
+            StreetClass::Arterial => 3.0,
+            StreetClass::Secondary => 1.8,
+            StreetClass::Local => 0.9,
+            StreetClass::Footpath => continue,
+        };
+        let _ = write!(
+            svg,
+            r#"<path d="{}" stroke-width="{width}"/>"#,
+            f.path(&s.geometry, false)
+        );
+    }
+    svg.push_str("</g>");
+}
+
+/// The needs open at the quarter's end (green squares) and the quarter's joint inspections
+/// (purple triangles).
+fn marks(svg: &mut String, engine: &Engine, brief: &CommunityBrief, f: &Frame) {
     let lists = &engine.lists;
     let quarter: crate::model::lists::Quarter = brief
         .quarter
@@ -185,7 +203,7 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
         .demands
         .iter()
         .zip(&open)
-        .filter(|(d, open)| **open && d.community_id == id)
+        .filter(|(d, open)| **open && d.community_id == brief.community.id)
     {
         let (x, y) = f.xy(Coord { x: d.lon, y: d.lat });
         let _ = write!(
@@ -195,11 +213,9 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
             y - 3.5
         );
     }
-    for r in lists
-        .inspections
-        .iter()
-        .filter(|r| r.community_id == id && (quarter.start()..quarter.end()).contains(&r.at))
-    {
+    for r in lists.inspections.iter().filter(|r| {
+        r.community_id == brief.community.id && (quarter.start()..quarter.end()).contains(&r.at)
+    }) {
         let (x, y) = f.xy(Coord { x: r.lon, y: r.lat });
         let _ = write!(
             svg,
@@ -208,13 +224,4 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
             y - 5.0
         );
     }
-    // A scale bar of 200 m.
-    let bar = 200.0 / 111_320.0 * f.kx * f.k;
-    let _ = write!(
-        svg,
-        r##"</g><g font-size="11" fill="#334155"><path d="M12,{y:.1}h{bar:.1}" stroke="#334155" stroke-width="2"/><text x="12" y="{t:.1}">200 m</text></g></svg>"##,
-        y = f.height - 12.0,
-        t = f.height - 17.0
-    );
-    svg
 }

@@ -14,6 +14,10 @@ use crate::model::lists::Quarter;
 pub const ORDER: &str = "fewest criminal cases in the year to the quarter's end, then the lowest incident rate per 1,000 households in the quarter, then the highest on-time share";
 
 /// Every community the caller sees, ranked.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the four answers read, then one line per community, then the order"
+)]
 pub(super) fn ranking(ask: &Asker<'_>, q: Quarter) -> Result<Ranking, ApiError> {
     let engine = ask.engine;
     let (from, to) = dates(q);
@@ -80,8 +84,9 @@ pub(super) fn ranking(ask: &Asker<'_>, q: Quarter) -> Result<Ranking, ApiError> 
             district_id: c.district_id,
             households: c.households,
             incidents: field("count").map_or(0, u),
-            rate_per_1000_households: field("rate_per_1000_households").and_then(|v| v.as_f64()),
-            year_on_year_pct: field("year_on_year_pct").and_then(|v| v.as_f64()),
+            rate_per_1000_households: field("rate_per_1000_households")
+                .and_then(serde_json::Value::as_f64),
+            year_on_year_pct: field("year_on_year_pct").and_then(serde_json::Value::as_f64),
             criminal_cases: s.map_or(0, |s| u(&s["counts"]["criminal_case"])),
             criminal_cases_year: crime.get(&c.id).map_or(0, |s| u(&s["count"])),
             on_time_share: k.and_then(|k| k["on_time_share"].as_f64()),
