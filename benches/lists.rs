@@ -2,7 +2,9 @@
 //! demand items; `geodata/`), target ≤ 200 ms for the whole city: the walks from every unit
 //! offering in the quarter to the open needs of its categories, then the exact min-cost flow.
 //! Also the busiest community alone, and the whole city with a 2 km reach; and a joint
-//! inspection round over 50 hot spots (target ≤ 500 ms).
+//! inspection round over 50 hot spots (target ≤ 500 ms); a community's quarterly brief as its
+//! page and as JSON (target ≤ 100 ms) and the city's ranking, each through the router on a
+//! fresh state (no cached answer).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gridwatch::analytics::inspection::{InspectionQuery, Travel, plan};
@@ -91,6 +93,49 @@ fn lists(c: &mut Criterion) {
     group.bench_function("fifty_hot_spots_4_h_walk", |b| {
         b.iter(|| black_box(plan(&engine, &areas, &round).expect("a round").gain));
     });
+    group.finish();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut group = c.benchmark_group("brief");
+    group.sample_size(20);
+    for (name, uri) in [
+        (
+            "community_85_2021q3_page",
+            "/api/v1/communities/85/brief?quarter=2021Q3",
+        ),
+        (
+            "community_85_2021q3_json",
+            "/api/v1/communities/85/brief?quarter=2021Q3&format=json",
+        ),
+        (
+            "ranking_2021q3_json",
+            "/api/v1/communities/ranking?quarter=2021Q3&format=json",
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || gridwatch::api::app(gridwatch::api::AppState::new(engine.clone())),
+                |router| {
+                    let request = axum::http::Request::builder()
+                        .uri(uri)
+                        .body(axum::body::Body::empty())
+                        .expect("request");
+                    let status = runtime.block_on(async {
+                        tower::ServiceExt::oneshot(router, request)
+                            .await
+                            .expect("response")
+                            .status()
+                    });
+                    assert!(status.is_success());
+                    black_box(status)
+                },
+                criterion::BatchSize::SmallInput,
+            );
+        });
+    }
     group.finish();
 }
 

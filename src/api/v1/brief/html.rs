@@ -72,16 +72,16 @@ fn int(v: u64) -> String {
 }
 
 fn share(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_owned(), |v| format!("{:.1} %", v * 100.0))
+    v.map_or_else(|| "–".to_owned(), |v| format!("{:.1}\u{a0}%", v * 100.0))
 }
 
 /// A change in percent, coloured: up is red (more incidents), down green.
 fn change(v: Option<f64>) -> String {
     match v {
         None => r#"<span class="muted">–</span>"#.to_owned(),
-        Some(v) if v > 0.0 => format!(r#"<span class="up">+{v:.1} %</span>"#),
-        Some(v) if v < 0.0 => format!(r#"<span class="down">{v:.1} %</span>"#),
-        Some(_) => "0.0 %".to_owned(),
+        Some(v) if v > 0.0 => format!(r#"<span class="up">+{v:.1}&nbsp;%</span>"#),
+        Some(v) if v < 0.0 => format!(r#"<span class="down">{v:.1}&nbsp;%</span>"#),
+        Some(_) => "0.0&nbsp;%".to_owned(),
     }
 }
 
@@ -473,7 +473,10 @@ pub fn ranking(r: &Ranking, lang: Lang) -> String {
         r.without_criminal_case_year,
         r.communities,
         r.without_criminal_case_share * 100.0,
-        esc(r.order),
+        match lang {
+            Lang::Zh => "排序：全年刑事案件最少者在前，其次本季每千户事件最低，其次按时办结率最高",
+            Lang::En => r.order,
+        },
     );
     let _ = write!(
         out,
