@@ -266,3 +266,143 @@ async fn a_recorded_inspection_is_counted_kept_and_bad_ones_change_nothing() {
     .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
+
+/// The committee's placed records as OGC collections: units (with tiles), demand items and
+/// inspections, their counts, filters and CQL2 against a count over `lists.json`, and a
+/// community-bound token's view.
+#[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "three collections, their filters and who sees them, read top to bottom"
+)]
+async fn the_lists_are_ogc_collections_within_the_callers_communities() {
+    let (state, _store) = writable("inspections-ogc", access(Anonymous::Full));
+    let lists = read("lists.json");
+    let count = |path: String| {
+        let state = state.clone();
+        async move {
+            let reply = get(&state, &path, None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.json);
+            reply.json["numberMatched"].as_u64().unwrap()
+        }
+    };
+    let demands = lists["demands"].as_array().unwrap();
+    let brute = |keep: &dyn Fn(&Value) -> bool| demands.iter().filter(|d| keep(d)).count() as u64;
+    assert_eq!(
+        count("/ogc/collections/units/items?limit=1".into()).await,
+        523
+    );
+    assert_eq!(
+        count("/ogc/collections/demand_items/items?status=open&limit=1".into()).await,
+        brute(&|d| d["status"] == "open")
+    );
+    // CQL2 over the properties, and datetime over raised_at.
+    let filter = "category%20%3D%20%27drainage%27%20AND%20households%20%3E%2030";
+    assert_eq!(
+        count(format!(
+            "/ogc/collections/demand_items/items?filter={filter}&limit=1"
+        ))
+        .await,
+        brute(&|d| d["category"] == "drainage" && d["households"].as_u64().unwrap() > 30)
+    );
+    assert_eq!(
+        count("/ogc/collections/demand_items/items?datetime=2021-01-01/2021-12-31&limit=1".into())
+            .await,
+        brute(&|d| d["raised_at"].as_str().unwrap().starts_with("2021"))
+    );
+    assert_eq!(
+        count("/ogc/collections/inspections/items?datetime=2021-01-01/2021-12-31&limit=1".into())
+            .await,
+        321
+    );
+    let police = "agencies%20LIKE%20%27%25police%25%27";
+    assert_eq!(
+        count(format!(
+            "/ogc/collections/inspections/items?filter={police}&limit=1"
+        ))
+        .await,
+        lists["inspections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["agencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "police"))
+            .count() as u64
+    );
+    // One item, with its Chinese category.
+    let one = get(&state, "/ogc/collections/demand_items/items/1", None).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.json["properties"]["category"], demands[0]["category"]);
+    assert!(one.json["properties"]["category_zh"].is_string());
+
+    // A bound viewer: its community's needs and inspections only; another's is unknown.
+    let ((_, mine), _) = two_communities();
+    let seen = get(
+        &state,
+        "/ogc/collections/demand_items/items?limit=1000",
+        Some("seer"),
+    )
+    .await;
+    let features = seen.json["features"].as_array().unwrap();
+    assert_eq!(features.len() as u64, brute(&|d| d["community_id"] == mine));
+    assert!(
+        features
+            .iter()
+            .all(|f| f["properties"]["community_id"] == mine)
+    );
+    let other = demands.iter().find(|d| d["community_id"] != mine).unwrap();
+    let hidden = get(
+        &state,
+        &format!("/ogc/collections/demand_items/items/{}", other["id"]),
+        Some("seer"),
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let inspections = get(
+        &state,
+        "/ogc/collections/inspections/items?limit=1000",
+        Some("seer"),
+    )
+    .await;
+    assert!(
+        inspections.json["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["community_id"] == mine)
+    );
+    // Counts-only anonymous readers get neither needs nor inspections.
+    let (aggregate, _store) = writable("inspections-ogc-aggregate", access(Anonymous::Aggregate));
+    for collection in ["demand_items", "inspections"] {
+        let refused = get(
+            &aggregate,
+            &format!("/ogc/collections/{collection}/items"),
+            None,
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{collection}");
+    }
+
+    // Units as vector tiles: the tile holding the first unit draws it with its name.
+    let unit = &lists["units"][0];
+    let (lon, lat) = (unit["lon"].as_f64().unwrap(), unit["lat"].as_f64().unwrap());
+    let (x, y) = common::callers::tile_of(lon, lat, 14);
+    let tile = common::mvt::fetch(&state, &format!("/tiles/units/14/{x}/{y}.mvt"), &[]).await;
+    assert_eq!(tile.status, StatusCode::OK);
+    let layers = common::mvt::decode(&tile.bytes);
+    let drawn = &layers["units"];
+    let names: Vec<_> = (0..drawn.features.len())
+        .map(|k| common::mvt::properties(drawn, k)["name"].clone())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| format!("{n:?}").contains(unit["name"].as_str().unwrap())),
+        "{names:?}"
+    );
+    let tilesets = get(&state, "/ogc/collections/units/tiles", None).await;
+    assert_eq!(tilesets.status, StatusCode::OK, "{}", tilesets.json);
+}

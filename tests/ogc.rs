@@ -15,6 +15,9 @@ async fn collections_hold_the_city_report_counts() {
         ("communities", 222),
         ("grids", 866),
         ("patrol_routes", 222),
+        ("units", 523),
+        ("demand_items", 519),
+        ("inspections", 751),
     ] {
         let reply = get(&format!("/ogc/collections/{collection}/items?limit=1")).await;
         assert_eq!(reply.status, StatusCode::OK);
@@ -40,7 +43,10 @@ async fn collections_hold_the_city_report_counts() {
             "streets",
             "incidents",
             "patrol_routes",
-            "patrol_tracks"
+            "patrol_tracks",
+            "units",
+            "demand_items",
+            "inspections"
         ]
     );
 }

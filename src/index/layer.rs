@@ -46,6 +46,31 @@ spatial_by_geometry!(
     Street
 );
 
+/// Records placed at a point given as `lon`, `lat` (the committee's lists and records).
+macro_rules! spatial_by_point {
+    ($($t:ty),+) => {$(
+        impl Spatial for $t {
+            fn id(&self) -> u64 { self.id }
+            fn bounds(&self) -> Option<Rect> {
+                let c = geo::Coord { x: self.lon, y: self.lat };
+                Some(Rect::new(c, c))
+            }
+            fn intersects_rect(&self, rect: &Rect) -> bool {
+                geo::Point::new(self.lon, self.lat).intersects(rect)
+            }
+            fn relation(&self, op: SpatialOp, shape: &Shape) -> bool {
+                geometry_relation(op, &geo::Point::new(self.lon, self.lat), self.bounds(), shape)
+            }
+        }
+    )+};
+}
+
+spatial_by_point!(
+    crate::model::lists::Unit,
+    crate::model::lists::DemandItem,
+    crate::model::inspections::InspectionRecord
+);
+
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// One layer's records, with spatial and id indexes.

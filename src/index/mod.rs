@@ -116,6 +116,11 @@ pub struct Engine {
     pub moves: Arc<Vec<crate::model::handling::Move>>,
     /// The governance lists (units, resource and demand items, projects), by id.
     pub lists: Arc<Lists>,
+    /// The lists' placed records as layers (for the OGC collections and tiles): units, demand
+    /// items, joint inspections; copies of `lists`' own.
+    pub units: Arc<Layer<crate::model::lists::Unit>>,
+    pub demand_items: Arc<Layer<crate::model::lists::DemandItem>>,
+    pub inspections: Arc<Layer<InspectionRecord>>,
     pub locator: Arc<GridLocator>,
     /// Position in `communities` of each grid's community.
     pub grid_community: Arc<Vec<u32>>,
@@ -277,6 +282,9 @@ impl Engine {
             patrol_tracks: Arc::new(Layer::new(data.patrol_tracks)),
             incidents: Arc::new(incidents),
             moves: Arc::new(moves),
+            units: Arc::new(Layer::new(data.lists.units.clone())),
+            demand_items: Arc::new(Layer::new(data.lists.demands.clone())),
+            inspections: Arc::new(Layer::new(data.lists.inspections.clone())),
             lists: Arc::new(data.lists),
             locator: Arc::new(locator),
             grid_community: Arc::new(grid_community),
@@ -338,6 +346,7 @@ impl Engine {
             .partition_point(|r| (r.at, r.id) <= (record.at, record.id));
         lists.inspections.insert(at, record);
         Self {
+            inspections: Arc::new(Layer::new(lists.inspections.clone())),
             lists: Arc::new(lists),
             version: next_version(),
             ..self.clone()

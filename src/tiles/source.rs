@@ -512,6 +512,7 @@ impl StaticSources {
             Layer::Resources => engine.resources.clone(),
             Layer::Streets => engine.streets.clone(),
             Layer::PatrolRoutes | Layer::PatrolCoverage => engine.patrol_routes.clone(),
+            Layer::Units => engine.units.clone(),
             Layer::ServiceGaps
             | Layer::Incidents
             | Layer::Hexbins

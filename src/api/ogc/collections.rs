@@ -19,10 +19,13 @@ pub enum CollectionId {
     Incidents,
     PatrolRoutes,
     PatrolTracks,
+    Units,
+    DemandItems,
+    Inspections,
 }
 
 impl CollectionId {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 12] = [
         Self::Districts,
         Self::Communities,
         Self::Grids,
@@ -32,6 +35,9 @@ impl CollectionId {
         Self::Incidents,
         Self::PatrolRoutes,
         Self::PatrolTracks,
+        Self::Units,
+        Self::DemandItems,
+        Self::Inspections,
     ];
 
     #[must_use]
@@ -46,6 +52,9 @@ impl CollectionId {
             Self::Incidents => "incidents",
             Self::PatrolRoutes => "patrol_routes",
             Self::PatrolTracks => "patrol_tracks",
+            Self::Units => "units",
+            Self::DemandItems => "demand_items",
+            Self::Inspections => "inspections",
         }
     }
 
@@ -60,6 +69,9 @@ impl CollectionId {
             Self::Incidents => "Incidents",
             Self::PatrolRoutes => "Patrol routes",
             Self::PatrolTracks => "Patrol tracks",
+            Self::Units => "Units in the communities' areas",
+            Self::DemandItems => "Demand-list items",
+            Self::Inspections => "Joint inspections",
         }
     }
 
@@ -86,6 +98,15 @@ impl CollectionId {
             Self::PatrolTracks => {
                 "GPS tracks of patrol walks with per-vertex times (coordTimes). datetime filters on the walk's span."
             }
+            Self::Units => {
+                "Units in a community's area (驻区单位) that offer resources to its committee: agencies, state enterprises, schools, hospitals, enterprises, social organisations."
+            }
+            Self::DemandItems => {
+                "Residents' needs on the committee's demand list (需求清单): category, households, when raised, status (open, in a project, met). datetime filters on raised_at."
+            }
+            Self::Inspections => {
+                "Joint inspections done (联合执法): two or more agencies, the kinds looked into, problems found and solved. datetime filters on at."
+            }
         }
     }
 }
@@ -95,6 +116,11 @@ impl FromStr for CollectionId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or(())
     }
+}
+
+/// The first and last of some instants.
+fn span(times: impl Iterator<Item = i64> + Clone) -> Option<(i64, i64)> {
+    times.clone().min().zip(times.max())
 }
 
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -112,6 +138,9 @@ pub fn describe(engine: &Engine, id: CollectionId, base: &str) -> Value {
         CollectionId::Incidents => engine.incidents.extent(),
         CollectionId::PatrolRoutes => engine.patrol_routes.extent(),
         CollectionId::PatrolTracks => engine.patrol_tracks.extent(),
+        CollectionId::Units => engine.units.extent(),
+        CollectionId::DemandItems => engine.demand_items.extent(),
+        CollectionId::Inspections => engine.inspections.extent(),
     };
     let temporal = match id {
         CollectionId::Incidents => engine.incidents.time_extent(),
@@ -123,6 +152,8 @@ pub fn describe(engine: &Engine, id: CollectionId, base: &str) -> Value {
                 .min()
                 .zip(items.iter().map(|t| t.ended_at).max())
         }
+        CollectionId::DemandItems => span(engine.demand_items.items().iter().map(|d| d.raised_at)),
+        CollectionId::Inspections => span(engine.inspections.items().iter().map(|r| r.at)),
         _ => None,
     };
     let name = id.as_str();

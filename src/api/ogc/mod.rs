@@ -7,6 +7,7 @@ pub(crate) mod crs;
 mod features;
 pub(crate) mod html;
 mod items;
+mod list_features;
 mod queryables;
 mod tilesets;
 
@@ -372,6 +373,19 @@ fn select(
                 scope.sees(Some(t.community_id))
             })
         }
+        CollectionId::Units => static_page(&engine.units, params),
+        CollectionId::DemandItems => {
+            let scope = params.scope();
+            static_page_where(&engine.demand_items, params, |d| {
+                scope.sees(Some(d.community_id))
+            })
+        }
+        CollectionId::Inspections => {
+            let scope = params.scope();
+            static_page_where(&engine.inspections, params, |r| {
+                scope.sees(Some(r.community_id))
+            })
+        }
     }
 }
 
@@ -403,6 +417,9 @@ pub fn matching_ids(engine: &Engine, collection: &str, query: &str) -> Result<Ve
         CollectionId::Streets => ids(&engine.streets, &params),
         CollectionId::PatrolRoutes => ids(&engine.patrol_routes, &params),
         CollectionId::PatrolTracks => ids(&engine.patrol_tracks, &params),
+        CollectionId::Units => ids(&engine.units, &params),
+        CollectionId::DemandItems => ids(&engine.demand_items, &params),
+        CollectionId::Inspections => ids(&engine.inspections, &params),
         CollectionId::Incidents => {
             let (_, rows) = items::incident_matches(engine, &params)?;
             Ok(rows
@@ -455,6 +472,8 @@ fn records_allowed(id: CollectionId, caller: &Caller) -> Result<(), ApiError> {
     match id {
         CollectionId::Incidents => caller.needs_records("incident records"),
         CollectionId::PatrolTracks => caller.needs_records("patrol tracks"),
+        CollectionId::DemandItems => caller.needs_records("demand-list items"),
+        CollectionId::Inspections => caller.needs_records("joint inspection records"),
         _ => Ok(()),
     }
 }
@@ -564,6 +583,17 @@ pub(in crate::api) async fn item(
             .patrol_tracks
             .get(fid_num)
             .filter(|t| scope.sees(Some(t.community_id)))
+            .map(static_feature),
+        CollectionId::Units => e.units.get(fid_num).map(static_feature),
+        CollectionId::DemandItems => e
+            .demand_items
+            .get(fid_num)
+            .filter(|d| scope.sees(Some(d.community_id)))
+            .map(static_feature),
+        CollectionId::Inspections => e
+            .inspections
+            .get(fid_num)
+            .filter(|r| scope.sees(Some(r.community_id)))
             .map(static_feature),
     };
     let mut feature = feature.ok_or_else(missing)?;

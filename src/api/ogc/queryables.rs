@@ -11,6 +11,8 @@ use super::collections::CollectionId;
 use super::features::{FilterType, OgcFeature};
 use super::items::INCIDENT_FILTERS;
 use crate::filter::{GEOMETRY, Queryable, Type};
+use crate::model::inspections::InspectionRecord;
+use crate::model::lists::{DemandItem, Unit};
 use crate::model::{
     Building, Community, District, Grid, PatrolRoute, PatrolTrack, Resource, Street,
 };
@@ -28,6 +30,9 @@ pub fn filters_of(id: CollectionId) -> &'static [(&'static str, FilterType)] {
         CollectionId::Incidents => INCIDENT_FILTERS,
         CollectionId::PatrolRoutes => PatrolRoute::FILTERS,
         CollectionId::PatrolTracks => PatrolTrack::FILTERS,
+        CollectionId::Units => Unit::FILTERS,
+        CollectionId::DemandItems => DemandItem::FILTERS,
+        CollectionId::Inspections => InspectionRecord::FILTERS,
     }
 }
 
@@ -44,6 +49,9 @@ pub fn queryables_of(id: CollectionId) -> &'static [Queryable] {
         CollectionId::Incidents => crate::index::cql::QUERYABLES,
         CollectionId::PatrolRoutes => PatrolRoute::QUERYABLES,
         CollectionId::PatrolTracks => PatrolTrack::QUERYABLES,
+        CollectionId::Units => Unit::QUERYABLES,
+        CollectionId::DemandItems => DemandItem::QUERYABLES,
+        CollectionId::Inspections => InspectionRecord::QUERYABLES,
     }
 }
 
@@ -55,6 +63,9 @@ fn property_schema(id: CollectionId, q: &Queryable) -> Value {
         (CollectionId::Incidents, "reported_at") => Some("primary-instant"),
         (CollectionId::PatrolTracks, "started_at") => Some("primary-interval-start"),
         (CollectionId::PatrolTracks, "ended_at") => Some("primary-interval-end"),
+        (CollectionId::DemandItems, "raised_at") | (CollectionId::Inspections, "at") => {
+            Some("primary-instant")
+        }
         (_, "id") => Some("id"),
         _ => None,
     };

@@ -40,7 +40,10 @@ pub fn layer_of(id: CollectionId) -> Option<Layer> {
         CollectionId::Streets => Some(Layer::Streets),
         CollectionId::Incidents => Some(Layer::Incidents),
         CollectionId::PatrolRoutes => Some(Layer::PatrolRoutes),
-        CollectionId::PatrolTracks => None,
+        CollectionId::Units => Some(Layer::Units),
+        // Needs and inspections are read within a caller's communities: tiles, shared by
+        // every caller, would show them to all.
+        CollectionId::PatrolTracks | CollectionId::DemandItems | CollectionId::Inspections => None,
     }
 }
 

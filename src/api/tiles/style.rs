@@ -118,6 +118,7 @@ pub fn style(base: &str, city: &str) -> Value {
         Layer::Kde => "kde",
         Layer::ServiceGaps => "service_gaps",
         Layer::PatrolCoverage => "patrol_coverage",
+        Layer::Units => "units",
         Layer::Districts
         | Layer::Communities
         | Layer::Grids
@@ -419,6 +420,13 @@ pub fn style(base: &str, city: &str) -> Value {
                                "text-size": ["interpolate", ["linear"], ["zoom"], 14, 10, 17, 12],
                                "symbol-spacing": 300, "text-padding": 10 }),
         ),
+        // The committee's units (hidden: the committee mode turns them on).
+        with(
+            layer("units", Layer::Units, "circle", 12, json!({
+                "circle-color": "#b45309", "circle-radius": 5,
+                "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 })),
+            "layout", json!({ "visibility": "none" }),
+        ),
         label("district-labels", Layer::Districts, 6, 11, json!(15), "#4a3f6b"),
         // A community split across tiles is labelled in each piece: wide padding keeps one.
         // From the command centre's opening zoom (12), smaller there so more of them fit.
@@ -449,7 +457,8 @@ pub fn style(base: &str, city: &str) -> Value {
             "hotspots": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("hotspots").join(",")) },
             "kde": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("kde").join(",")) },
             "service_gaps": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("service_gaps").join(",")) },
-            "patrol_coverage": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("patrol_coverage").join(",")) }
+            "patrol_coverage": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("patrol_coverage").join(",")) },
+            "units": { "type": "vector", "url": format!("{base}/tiles/{}.json", names_of("units").join(",")) }
         },
         "layers": layers,
     })

@@ -37,6 +37,7 @@ crate::model::named_enum!(
         Hexbins => "hexbins",
         Hotspots => "hotspots",
         Kde => "kde",
+        Units => "units",
     }
 );
 
@@ -91,7 +92,7 @@ pub const INCIDENT_POINTS_FROM: u8 = 14;
 pub const MAX_POINTS_PER_TILE: usize = 3_000;
 
 /// Every layer, in drawing order (the order of [`Layer`]'s variants: [`Layer::spec`] indexes it).
-pub const LAYERS: [LayerSpec; 13] = [
+pub const LAYERS: [LayerSpec; 14] = [
     LayerSpec {
         layer: Layer::Districts,
         minzoom: 0,
@@ -240,6 +241,17 @@ pub const LAYERS: [LayerSpec; 13] = [
         maxzoom: 16,
         description: "quartic kernel density of the incidents (filters: kind, from, to; bandwidth_m, default 300) on 64 × 64 square cells a tile, in incidents per km²; where a cell is wider than the bandwidth, the bandwidth grows to one cell",
         fields: &[("density_per_km2", "Number")],
+    },
+    LayerSpec {
+        layer: Layer::Units,
+        minzoom: 12,
+        maxzoom: 16,
+        description: "units in the communities' areas that offer resources to their committees (驻区单位)",
+        fields: &[
+            ("name", "String"),
+            ("kind", "String"),
+            ("community_id", "Number"),
+        ],
     },
 ];
 

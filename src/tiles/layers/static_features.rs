@@ -174,6 +174,20 @@ pub fn layer_features(engine: &Engine, layer: Layer) -> Vec<Feature> {
                 }
             })
             .collect(),
+        Layer::Units => engine
+            .units
+            .items()
+            .iter()
+            .map(|u| Feature {
+                id: u.id,
+                geometry: geo::Point::new(u.lon, u.lat).into(),
+                properties: vec![
+                    ("name", text(&u.name)),
+                    ("kind", text(u.kind.as_str())),
+                    ("community_id", uint(u.community_id)),
+                ],
+            })
+            .collect(),
         Layer::ServiceGaps | Layer::Incidents | Layer::Hexbins | Layer::Hotspots | Layer::Kde => {
             Vec::new()
         }
