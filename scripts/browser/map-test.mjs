@@ -2,7 +2,8 @@
 // tests/web.rs, which starts the server): no page or console errors; the map's layers render
 // (queryRenderedFeatures finds them); an incident POSTed here appears on the open page within
 // 2 s; a URL with state reopens the same view; city planning shows the API's gap figures,
-// proposes sites and draws a clicked complex's isochrones; the OGC items page draws its
+// proposes sites and draws a clicked complex's isochrones; the committee mode shows the
+// lists and the match as the API gives them and links the brief; the OGC items page draws its
 // features. Screenshots go to ARTIFACTS.
 //
 // Usage: node scripts/browser/map-test.mjs BASE_URL OPERATOR_TOKEN ARTIFACTS
@@ -326,6 +327,36 @@ try {
     check(shown.drawn > 0, `the suggested route is drawn (${shown.drawn} features)`);
     await page.screenshot({ path: `${artifacts}/patrol-planning.png` });
   }
+  // 10. The committee: the quarter's lists and match as the API gives them, the match drawn,
+  // a community chosen from the URL with its brief one click away.
+  await page.goto("about:blank");
+  await page.goto(`${base}/?mode=committee&quarter=2021Q3&committee=85#view=14.5/31.008/112.197`, { waitUntil: "load" });
+  await ready();
+  await page.waitForSelector("#committee-served", { timeout: 20_000 });
+  const [listsAnswer, matchAnswer, inspectionsAnswer] = await Promise.all([
+    fetch(`${base}/api/v1/lists/summary?quarter=2021Q3&community=85`).then((r) => r.json()),
+    fetch(`${base}/api/v1/lists/match?quarter=2021Q3&community=85`, { method: "POST" }).then((r) => r.json()),
+    fetch(`${base}/api/v1/inspections?quarter=2021Q3&community=85`).then((r) => r.json()),
+  ]);
+  const shownCommittee = await page.evaluate(async () => ({
+    units: document.querySelector("#committee-units").textContent,
+    served: document.querySelector("#committee-served").textContent,
+    inspections: document.querySelector("#committee-inspections").textContent,
+    brief: document.querySelector("#committee-brief")?.getAttribute("href") ?? "",
+    lines: (await window.gridwatch.map.getSource("committee-match").getData()).features.length,
+    units_layer: window.gridwatch.map.getLayoutProperty("units", "visibility"),
+  }));
+  check(shownCommittee.units === String(listsAnswer.units), `committee 85: ${shownCommittee.units} units = ${listsAnswer.units}`);
+  check(shownCommittee.served.replace(/[^0-9/]/g, "") === `${matchAnswer.summary.households_served}/${matchAnswer.summary.households_open}`,
+    `committee 85: the match serves ${shownCommittee.served} (API ${matchAnswer.summary.households_served} / ${matchAnswer.summary.households_open})`);
+  check(shownCommittee.inspections.startsWith(String(inspectionsAnswer.summary.inspections)), `committee 85: inspections ${shownCommittee.inspections}`);
+  check(shownCommittee.lines === matchAnswer.features.length, `the ${matchAnswer.features.length} proposed pairs are drawn (${shownCommittee.lines})`);
+  check(shownCommittee.units_layer === "visible", "the committee mode shows the units");
+  check(shownCommittee.brief.includes("communities/85/brief?quarter=2021Q3"), `"print the brief" opens community 85's brief (${shownCommittee.brief})`);
+  const briefPage = await (await fetch(new URL(shownCommittee.brief, base).href)).text();
+  check(briefPage.includes("<svg") && briefPage.includes("@page"), "the brief it opens is the printable page");
+  await page.screenshot({ path: `${artifacts}/committee.png` });
+
   // 9. The OGC API's items as a page: the table has the page's features and the map draws
   // them (the same vendored MapLibre, no basemap).
   await page.goto("about:blank");

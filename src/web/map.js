@@ -1,13 +1,15 @@
 // The gridwatch web map: the server's own style and tiles in MapLibre GL JS, layer toggles, a
 // legend for what is shown, Chinese or English, the mode, view, layers and filters kept in the
-// URL, live updates, three modes — the command centre's filters and figures (command.js),
-// patrol planning (patrol.js) and city planning's access analyses (planning.js) — and a
+// URL, live updates, four modes — the command centre's filters and figures (command.js),
+// patrol planning (patrol.js), city planning's access analyses (planning.js) and the
+// community committee's lists, match and briefs (committee.js) — and a
 // readiness signal with collected errors for the browser tests (window.gridwatch).
 import * as maplibregl from "./vendor/maplibre-gl-6.20.0/maplibre-gl.mjs";
 import { TEXT, KIND_NAMES } from "./i18n.js";
 import { CommandCentre } from "./command.js";
 import { CityPlanning } from "./planning.js";
 import { PatrolPlanning } from "./patrol.js";
+import { Committee } from "./committee.js";
 
 // MapLibre's worker (its module fetched and compiled) starts now, beside the style's fetch and
 // the WebGL set-up, rather than when the map is made: the tiles wait for it.
@@ -30,8 +32,8 @@ const kindName = (k) => KIND_NAMES[lang][k] ?? k.replaceAll("_", " ");
 
 // Toggle groups: the style layers each switches, and the modes it is on by default in.
 const GROUPS = [
-  ["base", ["communities-fill", "communities-line", "districts"], ["command", "patrol", "planning"]],
-  ["grids", ["grids", "grids-hit"], ["command", "patrol", "planning"]],
+  ["base", ["communities-fill", "communities-line", "districts"], ["command", "patrol", "planning", "committee"]],
+  ["grids", ["grids", "grids-hit"], ["command", "patrol", "planning", "committee"]],
   ["buildings", ["buildings"], ["command", "patrol", "planning"]],
   ["heat", ["hexbins"], ["command"]],
   ["hotspots", ["hotspots"], []],
@@ -43,9 +45,10 @@ const GROUPS = [
   ["isochrones", ["isochrones", "sites", "site-labels"], ["planning"]],
   ["routes", ["patrol_routes"], ["command", "patrol"]],
   ["resources", ["resources-major", "resources-local", "resources-fine"], ["command", "patrol", "planning"]],
-  ["labels", ["district-labels", "community-labels", "resource-labels"], ["command", "patrol", "planning"]],
+  ["lists", ["units", "committee-match", "committee-unmet", "committee-inspections"], ["committee"]],
+  ["labels", ["district-labels", "community-labels", "resource-labels"], ["command", "patrol", "planning", "committee"]],
 ];
-const MODES = ["command", "patrol", "planning"];
+const MODES = ["command", "patrol", "planning", "committee"];
 let mode = MODES.includes(params.get("mode")) ? params.get("mode") : "command";
 state.mode = mode;
 const defaults = (m) => GROUPS.filter((g) => g[2].includes(m)).map((g) => g[0]);
@@ -111,10 +114,11 @@ function retile(map, id, layers, query) {
   else source.setUrl(here(`tiles/${layers}.json?${query}`));
 }
 
-const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), lang: () => lang, report, notice, json, map: null, keepInUrl, busy, idleThenReady, retile };
+const app = { params, shown, t: (k) => t(k), kindName: (k) => kindName(k), lang: () => lang, report, notice, json, here, map: null, keepInUrl, busy, idleThenReady, retile };
 const command = new CommandCentre(app);
 const planning = new CityPlanning(app);
 const patrol = new PatrolPlanning(app);
+const committee = new Committee(app);
 
 function keepInUrl() {
   const q = new URLSearchParams(location.search);
@@ -124,6 +128,7 @@ function keepInUrl() {
   command.keepInUrl(q);
   if (mode === "planning") planning.keepInUrl(q);
   if (mode === "patrol") patrol.keepInUrl(q);
+  if (mode === "committee") committee.keepInUrl(q);
   history.replaceState(null, "", `${location.pathname}?${q}${location.hash}`);
 }
 
@@ -143,6 +148,8 @@ function switchMode(map, style, next) {
     figures = planning.summary();
   } else if (mode === "patrol") {
     figures = patrol.load();
+  } else if (mode === "committee") {
+    figures = committee.load();
   } else if (command.selected) {
     figures = Promise.all([command.headline(), command.details(command.selected), command.handling.load()]);
   } else {
@@ -184,6 +191,9 @@ function renderPanel(map, style) {
   } else if (mode === "patrol") {
     patrol.render(document.getElementById("filters"));
     patrol.renderDetails();
+  } else if (mode === "committee") {
+    committee.render(document.getElementById("filters"));
+    committee.renderDetails();
   } else {
     command.render(document.getElementById("filters"));
   }
@@ -254,6 +264,7 @@ function renderPanel(map, style) {
   }
   if (shown.has("gaps") || (mode === "planning" && shown.has("isochrones"))) rows.push(...planning.legend(row, title, shown.has("gaps")));
   if (shown.has("patrol")) rows.push(...patrol.legend(row, title));
+  if (shown.has("lists")) rows.push(...committee.legend(row, title));
   if (shown.has("buildings")) rows.push(row("#c8c1b4", t("building")), row("#d9a07a", t("unmanaged")));
   if (shown.has("incidents")) {
     rows.push(title(t("incidents")), row("#ffd400", t("live"), true), row("#c0392b", t("counts"), true));
@@ -377,6 +388,7 @@ async function start() {
   style.sources.kde.url = here(`tiles/kde.json?${command.query()}`);
   style.sources.service_gaps.url = here(`tiles/service_gaps.json?${planning.query()}`);
   style.sources.patrol_coverage.url = here("tiles/patrol_coverage.json");
+  style.sources.units.url = here("tiles/units.json");
   document.body.dataset.mode = mode;
   let map;
   try {
@@ -389,7 +401,8 @@ async function start() {
   state.map = app.map = map;
   // The headline's (or planning's) figures need only the view: ask for them while the map
   // loads.
-  const figures = mode === "planning" ? planning.summary() : mode === "patrol" ? patrol.load() : command.headline();
+  const figures = mode === "planning" ? planning.summary() : mode === "patrol" ? patrol.load()
+    : mode === "committee" ? committee.load() : command.headline();
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
   map.on("error", (e) => report(`${t("failed")}${e.error?.message ?? e.error ?? "map error"}`));
@@ -397,6 +410,7 @@ async function start() {
     command.addLayers(map);
     planning.addLayers(map);
     patrol.addLayers(map);
+    committee.addLayers(map);
     map.addSource("live", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({
       id: "live-incidents", type: "circle", source: "live",
@@ -427,6 +441,10 @@ async function start() {
       patrol.click(map.queryRenderedFeatures(e.point, { layers: ["communities-fill"].filter((l) => map.getLayer(l)) }));
       return;
     }
+    if (mode === "committee") {
+      committee.click(map.queryRenderedFeatures(e.point, { layers: ["communities-fill"].filter((l) => map.getLayer(l)) }));
+      return;
+    }
     const hit = map.queryRenderedFeatures(e.point, { layers: ["grids-hit", "communities-fill"].filter((l) => map.getLayer(l)) });
     const grid = shown.has("grids") && hit.find((f) => f.layer.id === "grids-hit");
     const community = hit.find((f) => f.layer.id === "communities-fill");
@@ -438,6 +456,7 @@ async function start() {
     keepInUrl();
     renderPanel(map, style);
     if (mode === "command") command.headline();
+    if (mode === "committee") committee.load();
   });
   if (kiosk) setInterval(() => { map.getSource("incidents")?.reload?.(); command.headline(); }, 60_000);
 }

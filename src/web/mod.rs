@@ -16,7 +16,7 @@ pub struct Asset {
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// Every embedded file.
-pub const ASSETS: [Asset; 11] = [
+pub const ASSETS: [Asset; 12] = [
     Asset {
         path: "index.html",
         content_type: "text/html; charset=utf-8",
@@ -51,6 +51,12 @@ pub const ASSETS: [Asset; 11] = [
         path: "planning.js",
         content_type: JS,
         bytes: include_bytes!("planning.js"),
+        immutable: false,
+    },
+    Asset {
+        path: "committee.js",
+        content_type: JS,
+        bytes: include_bytes!("committee.js"),
         immutable: false,
     },
     Asset {
