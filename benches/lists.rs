@@ -94,7 +94,14 @@ fn lists(c: &mut Criterion) {
         b.iter(|| black_box(plan(&engine, &areas, &round).expect("a round").gain));
     });
     group.finish();
+}
 
+/// A community's brief (page and JSON) and the city's ranking, through the router on a fresh
+/// state each time (no cached answer).
+fn briefs(c: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let engine = Engine::build(gridwatch::geodata::read_dir(&dir).expect("the bundled city"))
+        .expect("it indexes");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -139,5 +146,5 @@ fn lists(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, lists);
+criterion_group!(benches, lists, briefs);
 criterion_main!(benches);
