@@ -419,6 +419,9 @@ impl Live {
             for resource in changed.resources {
                 next = next.with_resource(resource);
             }
+            for record in changed.inspections {
+                next = next.with_inspection(record);
+            }
             next
         })
         .await?;

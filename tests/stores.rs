@@ -583,6 +583,18 @@ async fn replicas_on_one_database_see_each_others_writes() {
         .await,
         "replica A sees B's status change"
     );
+    let inspection = json!({ "type": "Feature", "geometry": { "type": "Point", "coordinates": [112.2, 31.03] },
+        "properties": { "at": "2022-03-01T10:00:00+08:00", "agencies": ["police", "housing"], "kinds": ["property_dispute"],
+                        "problems_found": 1, "problems_solved": 1 } });
+    let recorded = send(b, "POST", "/api/v1/inspections", "op-token", &inspection).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.json);
+    let inspection_id = recorded.json["id"].as_u64().unwrap();
+    assert!(
+        eventually(a, |e| e.inspections.get(inspection_id).is_some()
+            && e.lists.inspections.iter().any(|r| r.id == inspection_id))
+        .await,
+        "replica A sees B's joint inspection"
+    );
     let admin_resource = json!({ "type": "Feature", "geometry": { "type": "Point", "coordinates": [112.19, 31.02] }, "properties": { "kind": "clinic", "name": "社区卫生站", "capacity": 20 } });
     let r = send(
         a,

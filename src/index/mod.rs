@@ -337,10 +337,12 @@ impl Engine {
         }
     }
 
-    /// A new snapshot with a joint inspection `record` added (kept in time order).
+    /// A new snapshot with a joint inspection `record` added or replaced (same id), kept in
+    /// time order.
     #[must_use]
     pub fn with_inspection(&self, record: InspectionRecord) -> Self {
         let mut lists = Lists::clone(&self.lists);
+        lists.inspections.retain(|r| r.id != record.id);
         let at = lists
             .inspections
             .partition_point(|r| (r.at, r.id) <= (record.at, record.id));

@@ -102,6 +102,22 @@ pub async fn load(pool: &PgPool, code: i32) -> Result<Lists, StoreError> {
     })
 }
 
+/// The inspections `ids` of city `code` (another replica wrote them).
+pub async fn inspections(
+    pool: &PgPool,
+    code: i32,
+    ids: &[i64],
+) -> Result<Vec<InspectionRecord>, StoreError> {
+    sqlx::query(include_str!("sql/load_inspections_by_id.sql"))
+        .bind(code)
+        .bind(ids)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(inspection)
+        .collect()
+}
+
 /// A row of `load_inspections.sql`.
 fn inspection(r: &PgRow) -> Result<InspectionRecord, StoreError> {
     let names = |column: &str| -> Result<Vec<String>, StoreError> { Ok(r.try_get(column)?) };
@@ -129,7 +145,7 @@ fn inspection(r: &PgRow) -> Result<InspectionRecord, StoreError> {
 
 /// Writes one inspection for city `code`; the answer carries the id it was given.
 pub async fn insert_inspection(
-    pool: &PgPool,
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     code: i32,
     record: InspectionRecord,
 ) -> Result<InspectionRecord, StoreError> {
@@ -156,7 +172,7 @@ pub async fn insert_inspection(
             geo::Point::new(record.lon, record.lat),
         ))?)
         .bind(code)
-        .fetch_one(pool)
+        .fetch_one(&mut **tx)
         .await?;
     Ok(InspectionRecord {
         id: id as u64,

@@ -42,6 +42,8 @@ pub struct Change {
     pub tracks: Vec<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inspections: Vec<u64>,
     /// The city changed (every city's followers hear every change).
     #[serde(default)]
     pub city: Option<CityCode>,
@@ -56,6 +58,7 @@ pub struct Changed {
     pub incidents: Vec<Incident>,
     pub tracks: Vec<PatrolTrack>,
     pub resources: Vec<Resource>,
+    pub inspections: Vec<InspectionRecord>,
 }
 
 /// A PostGIS store of one city: every row it reads and writes is that city's (the database
@@ -278,6 +281,9 @@ impl PgStore {
         if let Some(ids) = ids(&change.resources) {
             changed.resources = load::resources(&self.pool, self.code(), Some(ids)).await?;
         }
+        if let Some(ids) = ids(&change.inspections) {
+            changed.inspections = lists::inspections(&self.pool, self.code(), &ids).await?;
+        }
         Ok(changed)
     }
 
@@ -315,7 +321,10 @@ impl PgStore {
                 ..Change::default()
             });
         }
-        if !change.tracks.is_empty() || !change.resources.is_empty() {
+        if !change.tracks.is_empty()
+            || !change.resources.is_empty()
+            || !change.inspections.is_empty()
+        {
             notices.push(Change {
                 incidents: Vec::new(),
                 ..change
@@ -595,7 +604,18 @@ impl Store for PgStore {
         &self,
         record: InspectionRecord,
     ) -> Result<InspectionRecord, StoreError> {
-        lists::insert_inspection(&self.pool, self.code(), record).await
+        let mut tx = self.pool.begin().await?;
+        let stored = lists::insert_inspection(&mut tx, self.code(), record).await?;
+        self.notify(
+            &mut tx,
+            Change {
+                inspections: vec![stored.id],
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
     }
 }
 
