@@ -16,6 +16,7 @@ use crate::index::Engine;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::handling::{Record, Transition, TransitionError};
 use crate::model::inspections::InspectionRecord;
+use crate::model::lists::{DemandItem, Project};
 use crate::model::{HandlingState, Incident, IncidentStatus, PatrolTrack, Personal, Resource};
 use crate::store::postgis::Changed;
 use crate::store::{PlacedIncident, Store, StoreError};
@@ -27,6 +28,11 @@ pub enum WriteError {
     ReadOnly,
     #[error("there is no incident {0}")]
     NoSuchIncident(u64),
+    #[error("there is no project {0}")]
+    NoSuchProject(u64),
+    /// The write names what does not exist or is unreadable (a need that is not on the list).
+    #[error("{0}")]
+    Unprocessable(String),
     /// The write conflicts with the data as it is (an illegal move, a backward status).
     #[error("{0}")]
     Invalid(String),
@@ -398,6 +404,67 @@ impl Live {
         Ok(stored)
     }
 
+    /// Adds a need to the demand list, open; its community is derived from its place here.
+    ///
+    /// # Errors
+    /// No store, a place outside every community, or the store failed.
+    pub async fn raise_demand(&self, mut demand: DemandItem) -> Result<DemandItem, WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        let engine = self.engine();
+        demand.community_id = engine
+            .place(geo::Coord {
+                x: demand.lon,
+                y: demand.lat,
+            })
+            .1
+            .ok_or_else(|| {
+                WriteError::BadRequest(format!(
+                    "({}, {}) is in no community of the city",
+                    demand.lon, demand.lat
+                ))
+            })?;
+        demand.status = crate::model::lists::DemandStatus::Open;
+        let stored = store.insert_demand(demand).await?;
+        let mut lists = crate::model::lists::Lists::clone(&engine.lists);
+        lists.demands.push(stored.clone());
+        self.publish(move |e| e.with_lists(lists)).await?;
+        Ok(stored)
+    }
+
+    /// Applies an edit of the lists' projects (see [`crate::model::list_edits`]) checked
+    /// against the lists as they stand under the writer's lock, then stored and published.
+    ///
+    /// # Errors
+    /// No store, an edit the lists refuse (a conflict), or the store failed.
+    pub async fn edit_project(
+        &self,
+        edit: impl FnOnce(
+            &crate::model::lists::Lists,
+        ) -> Result<
+            crate::model::list_edits::Opened,
+            crate::model::list_edits::ListEditError,
+        >,
+    ) -> Result<Project, WriteError> {
+        let store = self.writable()?;
+        let _writer = self.writer.lock().await;
+        let engine = self.engine();
+        let (project, demands) = edit(&engine.lists).map_err(|e| {
+            use crate::model::list_edits::ListEditError as E;
+            match e {
+                E::NoProject(id) => WriteError::NoSuchProject(id),
+                E::NoDemand(_) | E::NoResource(_) | E::NoDemands | E::Name => {
+                    WriteError::Unprocessable(e.to_string())
+                }
+                other => WriteError::Invalid(other.to_string()),
+            }
+        })?;
+        let stored = store.save_project(project, demands.clone()).await?;
+        let lists = engine.lists.with_project(stored.clone(), &demands);
+        self.publish(move |e| e.with_lists(lists)).await?;
+        Ok(stored)
+    }
+
     /// Applies rows another replica wrote (as the database holds them now).
     ///
     /// # Errors
@@ -418,6 +485,9 @@ impl Live {
             }
             for resource in changed.resources {
                 next = next.with_resource(resource);
+            }
+            if let Some(lists) = changed.lists {
+                next = next.with_lists(lists);
             }
             for record in changed.inspections {
                 next = next.with_inspection(record);

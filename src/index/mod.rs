@@ -337,6 +337,19 @@ impl Engine {
         }
     }
 
+    /// A new snapshot with the committee's lists replaced by `lists`.
+    #[must_use]
+    pub fn with_lists(&self, lists: Lists) -> Self {
+        Self {
+            units: Arc::new(Layer::new(lists.units.clone())),
+            demand_items: Arc::new(Layer::new(lists.demands.clone())),
+            inspections: Arc::new(Layer::new(lists.inspections.clone())),
+            lists: Arc::new(lists),
+            version: next_version(),
+            ..self.clone()
+        }
+    }
+
     /// A new snapshot with a joint inspection `record` added or replaced (same id), kept in
     /// time order.
     #[must_use]

@@ -9,6 +9,7 @@ mod entities;
 pub mod handling;
 pub mod inspections;
 mod kinds;
+pub mod list_edits;
 pub mod lists;
 mod lonlat;
 mod period;

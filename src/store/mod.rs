@@ -113,6 +113,20 @@ pub trait Store: Send + Sync {
     /// its id.
     async fn upsert_resource(&self, resource: Resource) -> Result<Resource, StoreError>;
 
+    /// Adds a need to the demand list (the store gives its id).
+    async fn insert_demand(
+        &self,
+        demand: crate::model::lists::DemandItem,
+    ) -> Result<crate::model::lists::DemandItem, StoreError>;
+
+    /// Adds (id 0: the store gives it) or moves on a project, and writes its needs'
+    /// statuses, in one transaction.
+    async fn save_project(
+        &self,
+        project: crate::model::lists::Project,
+        demands: Vec<crate::model::lists::DemandItem>,
+    ) -> Result<crate::model::lists::Project, StoreError>;
+
     /// Adds a joint inspection done (the store gives its id).
     async fn insert_inspection(
         &self,

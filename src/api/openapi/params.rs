@@ -502,6 +502,10 @@ pub(in crate::api) fn datum() -> Vec<Value> {
     )]
 }
 
+pub(in crate::api) fn project_id() -> Vec<Value> {
+    vec![path("id", integer(1, u64::MAX), "the project id")]
+}
+
 pub(in crate::api) fn incident_id() -> Vec<Value> {
     vec![path("id", integer(0, u64::MAX), "the incident id")]
 }

@@ -224,3 +224,79 @@ pub fn load(c: &Connection) -> Result<Lists, StoreError> {
     }
     Ok(lists)
 }
+
+/// Adds a need; the answer carries the id it was given.
+pub fn insert_demand(tx: &Transaction, demand: &DemandItem) -> Result<DemandItem, StoreError> {
+    tx.execute(
+        "INSERT INTO demand_items (geom, community_id, building_id, category, households, raised_at, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            blob(Point::new(demand.lon, demand.lat))?,
+            demand.community_id as i64,
+            demand.building_id.map(|b| b as i64),
+            demand.category.as_str(),
+            demand.households,
+            time::to_text(demand.raised_at),
+            demand.status.as_str()
+        ],
+    )?;
+    Ok(DemandItem {
+        id: tx.last_insert_rowid() as u64,
+        ..demand.clone()
+    })
+}
+
+/// Adds (id 0) or moves on a project, and writes its needs' statuses.
+pub fn save_project(
+    tx: &Transaction,
+    project: Project,
+    demands: &[DemandItem],
+) -> Result<Project, StoreError> {
+    let id = if project.id == 0 {
+        tx.execute(
+            "INSERT INTO projects (community_id, name, category, status, opened_at, closed_at, households)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                project.community_id as i64,
+                project.name,
+                project.category.as_str(),
+                project.status.as_str(),
+                time::to_text(project.opened_at),
+                project.closed_at.map(time::to_text),
+                project.households
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        for d in &project.demand_ids {
+            tx.execute(
+                "INSERT INTO project_demands (project_id, demand_id) VALUES (?1, ?2)",
+                params![id, *d as i64],
+            )?;
+        }
+        for r in &project.resource_ids {
+            tx.execute(
+                "INSERT INTO project_resources (project_id, resource_id) VALUES (?1, ?2)",
+                params![id, *r as i64],
+            )?;
+        }
+        id as u64
+    } else {
+        tx.execute(
+            "UPDATE projects SET status = ?2, closed_at = ?3, households = ?4 WHERE id = ?1",
+            params![
+                project.id as i64,
+                project.status.as_str(),
+                project.closed_at.map(time::to_text),
+                project.households
+            ],
+        )?;
+        project.id
+    };
+    for d in demands {
+        tx.execute(
+            "UPDATE demand_items SET status = ?2 WHERE id = ?1",
+            params![d.id as i64, d.status.as_str()],
+        )?;
+    }
+    Ok(Project { id, ..project })
+}

@@ -22,6 +22,7 @@ use crate::geodata::Dataset;
 use crate::index::Engine;
 use crate::model::handling::{Move, Transition};
 use crate::model::inspections::InspectionRecord;
+use crate::model::lists::{DemandItem, Project};
 use crate::model::{Incident, PatrolTrack, Personal, Resource};
 
 /// A GeoPackage store.
@@ -373,6 +374,30 @@ impl Store for GpkgStore {
             let id = rows::insert_resource(&tx, &resource)?;
             tx.commit()?;
             Ok(Resource { id, ..resource })
+        })
+        .await
+    }
+
+    async fn insert_demand(&self, demand: DemandItem) -> Result<DemandItem, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let stored = lists::insert_demand(&tx, &demand)?;
+            tx.commit()?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    async fn save_project(
+        &self,
+        project: Project,
+        demands: Vec<DemandItem>,
+    ) -> Result<Project, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let stored = lists::save_project(&tx, project, &demands)?;
+            tx.commit()?;
+            Ok(stored)
         })
         .await
     }

@@ -303,3 +303,73 @@ pub fn tables(lists: &Lists) -> Result<Vec<Table>, StoreError> {
         },
     ])
 }
+
+/// Adds a need for city `code`; the answer carries the id it was given.
+pub async fn insert_demand(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    code: i32,
+    demand: DemandItem,
+) -> Result<DemandItem, StoreError> {
+    let id: i64 = sqlx::query_scalar(include_str!("sql/insert_demand.sql"))
+        .bind(demand.community_id as i64)
+        .bind(demand.building_id.map(|b| b as i64))
+        .bind(demand.category.as_str())
+        .bind(demand.households as i32)
+        .bind(demand.raised_at)
+        .bind(demand.status.as_str())
+        .bind(crate::store::geometry::to_wkb(&geo::Geometry::Point(
+            geo::Point::new(demand.lon, demand.lat),
+        ))?)
+        .bind(code)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(DemandItem {
+        id: id as u64,
+        ..demand
+    })
+}
+
+/// Adds (id 0) or moves on a project of city `code`, and writes its needs' statuses.
+pub async fn save_project(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    code: i32,
+    project: Project,
+    demands: &[DemandItem],
+) -> Result<Project, StoreError> {
+    let ids = |v: &[u64]| v.iter().map(|&i| i as i64).collect::<Vec<i64>>();
+    let id = if project.id == 0 {
+        let id: i64 = sqlx::query_scalar(include_str!("sql/insert_project.sql"))
+            .bind(project.community_id as i64)
+            .bind(&project.name)
+            .bind(project.category.as_str())
+            .bind(ids(&project.demand_ids))
+            .bind(ids(&project.resource_ids))
+            .bind(project.status.as_str())
+            .bind(project.opened_at)
+            .bind(project.closed_at)
+            .bind(project.households as i32)
+            .bind(code)
+            .fetch_one(&mut **tx)
+            .await?;
+        id as u64
+    } else {
+        sqlx::query(include_str!("sql/update_project.sql"))
+            .bind(project.id as i64)
+            .bind(project.status.as_str())
+            .bind(project.closed_at)
+            .bind(project.households as i32)
+            .bind(code)
+            .execute(&mut **tx)
+            .await?;
+        project.id
+    };
+    for d in demands {
+        sqlx::query(include_str!("sql/update_demand_status.sql"))
+            .bind(d.id as i64)
+            .bind(d.status.as_str())
+            .bind(code)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Project { id, ..project })
+}

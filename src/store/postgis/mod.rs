@@ -21,6 +21,7 @@ use super::{PlacedIncident, Store, StoreError};
 use crate::geodata::Dataset;
 use crate::model::handling::Transition;
 use crate::model::inspections::InspectionRecord;
+use crate::model::lists::{DemandItem, Lists, Project};
 use crate::model::province::{self, By, Key, Question};
 use crate::model::{City, CityCode, Incident, PatrolTrack, Personal, Resource};
 
@@ -44,6 +45,10 @@ pub struct Change {
     pub resources: Vec<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inspections: Vec<u64>,
+    /// The committee's lists changed (a need added, a project opened or moved on): small
+    /// enough to read again whole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lists: bool,
     /// The city changed (every city's followers hear every change).
     #[serde(default)]
     pub city: Option<CityCode>,
@@ -59,6 +64,7 @@ pub struct Changed {
     pub tracks: Vec<PatrolTrack>,
     pub resources: Vec<Resource>,
     pub inspections: Vec<InspectionRecord>,
+    pub lists: Option<Lists>,
 }
 
 /// A PostGIS store of one city: every row it reads and writes is that city's (the database
@@ -281,6 +287,9 @@ impl PgStore {
         if let Some(ids) = ids(&change.resources) {
             changed.resources = load::resources(&self.pool, self.code(), Some(ids)).await?;
         }
+        if change.lists {
+            changed.lists = Some(lists::load(&self.pool, self.code()).await?);
+        }
         if let Some(ids) = ids(&change.inspections) {
             changed.inspections = lists::inspections(&self.pool, self.code(), &ids).await?;
         }
@@ -324,6 +333,7 @@ impl PgStore {
         if !change.tracks.is_empty()
             || !change.resources.is_empty()
             || !change.inspections.is_empty()
+            || change.lists
         {
             notices.push(Change {
                 incidents: Vec::new(),
@@ -598,6 +608,40 @@ impl Store for PgStore {
             id: id as u64,
             ..resource
         })
+    }
+
+    async fn insert_demand(&self, demand: DemandItem) -> Result<DemandItem, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let stored = lists::insert_demand(&mut tx, self.code(), demand).await?;
+        self.notify(
+            &mut tx,
+            Change {
+                lists: true,
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn save_project(
+        &self,
+        project: Project,
+        demands: Vec<DemandItem>,
+    ) -> Result<Project, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let stored = lists::save_project(&mut tx, self.code(), project, &demands).await?;
+        self.notify(
+            &mut tx,
+            Change {
+                lists: true,
+                ..Change::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
     }
 
     async fn insert_inspection(

@@ -7,6 +7,7 @@
 
 pub(crate) mod incidents;
 pub(crate) mod inspections;
+pub(crate) mod lists;
 pub(crate) mod resources;
 pub(crate) mod tracks;
 
@@ -28,7 +29,10 @@ impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
         match e {
             WriteError::ReadOnly => Self::Unavailable(e.to_string()),
-            WriteError::NoSuchIncident(_) => Self::NotFound(e.to_string()),
+            WriteError::NoSuchIncident(_) | WriteError::NoSuchProject(_) => {
+                Self::NotFound(e.to_string())
+            }
+            WriteError::Unprocessable(detail) => Self::Unprocessable(detail),
             WriteError::Invalid(detail) => Self::Conflict(detail),
             WriteError::BadRequest(detail) => Self::BadRequest(detail),
             WriteError::Store(s) => s.into(),
@@ -239,4 +243,88 @@ pub(in crate::api) async fn post_inspection(
         "agencies": stored.agencies,
         "kinds": stored.kinds,
     })))
+}
+
+/// `POST /api/v1/lists/demands` (operator): a need raised, as a GeoJSON Point Feature.
+pub(in crate::api) async fn post_demand(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let (_, datum, bytes) =
+        write_request(&state, &caller, raw.as_deref(), Role::Operator, &[], body).await?;
+    let engine = state.engine();
+    let demand = lists::demand_from_geojson(&json_body(&bytes)?, datum, &engine)?;
+    let at = geo::Coord {
+        x: demand.lon,
+        y: demand.lat,
+    };
+    caller.may_write_in(engine.place(at).1)?;
+    let stored = state.live.raise_demand(demand).await?;
+    Ok(created(json!({
+        "id": stored.id,
+        "community_id": stored.community_id,
+        "status": stored.status,
+    })))
+}
+
+/// `POST /api/v1/lists/projects` (operator): a project opened on open needs and offers.
+pub(in crate::api) async fn post_project(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let (_, _, bytes) =
+        write_request(&state, &caller, raw.as_deref(), Role::Operator, &[], body).await?;
+    let new = lists::new_project(&json_body(&bytes)?)?;
+    // A bound operator opens projects on its own communities' needs only.
+    let engine = state.engine();
+    for id in &new.demand_ids {
+        if let Some(d) = engine.lists.demands.iter().find(|d| d.id == *id) {
+            caller.may_write_in(Some(d.community_id))?;
+        }
+    }
+    let stored = state
+        .live
+        .edit_project(move |lists| lists.open_project(new))
+        .await?;
+    Ok(created(json!(stored)))
+}
+
+/// `PATCH /api/v1/lists/projects/{id}` (operator): a project moved on.
+pub(in crate::api) async fn patch_project(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let (_, _, bytes) =
+        write_request(&state, &caller, raw.as_deref(), Role::Operator, &[], body).await?;
+    let missing = || {
+        ApiError::NotFound(format!(
+            "there is no project {}",
+            id.chars().take(32).collect::<String>()
+        ))
+    };
+    let id: u64 = id.parse().map_err(|_| missing())?;
+    let engine = state.engine();
+    // Another community's project is as unknown to a bound caller as a missing one.
+    let community = engine
+        .lists
+        .projects
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.community_id)
+        .filter(|&c| caller.scope.sees(Some(c)))
+        .ok_or_else(missing)?;
+    caller.may_write_in(Some(community))?;
+    let (to, at) = lists::project_move(&json_body(&bytes)?)?;
+    let stored = state
+        .live
+        .edit_project(move |lists| lists.move_project(id, to, at))
+        .await?;
+    Ok(Json(json!(stored)).into_response())
 }
