@@ -174,6 +174,18 @@ async fn a_need_raised_then_met_by_a_project_and_the_refusals_on_the_way() {
         assert_eq!(reply.status, status, "{body}: {}", reply.json);
         assert!(reply.content_type.starts_with("application/problem+json"));
     }
+    let capacity = |state: gridwatch::api::AppState| async move {
+        n(&call(
+            &state,
+            "POST",
+            "/api/v1/lists/match?quarter=2021Q4",
+            None,
+            None,
+        )
+        .await
+        .json["summary"]["capacity"])
+    };
+    let capacity_before = capacity(state.clone()).await;
     // Opened: the need is in a project and leaves the match.
     let opened = call(
         &state,
@@ -211,6 +223,9 @@ async fn a_need_raised_then_met_by_a_project_and_the_refusals_on_the_way() {
         n(&matched.json["summary"]["demand_items"]),
         open_in_match - 1
     );
+    // And the offer it names has up to the need's 12 households less to give this quarter.
+    let drawn = capacity_before - capacity(state.clone()).await;
+    assert!((1..=12).contains(&drawn), "{drawn} households drawn");
 
     // Moved on: planned → in progress → done; never back; done before it opened is refused.
     let path = format!("/api/v1/lists/projects/{pid}");

@@ -8,7 +8,11 @@ joined at the nearest point of the nearest walkable segment (shapely's `STRtree.
 `project` in UTM zone 49N, EPSG:32649), at most 300 m away; a segment holding several joined
 points is split at each, in order along it. Walks are `nx.single_source_dijkstra_path_length`.
 
-The match is networkx's `max_flow_min_cost` on source → offer (its capacity) → need (same
+An offer's capacity is what the quarter's projects have left of it: a project going in the
+quarter (opened before its end, not closed before its start) draws its needs' households from
+the offers it names, in the order named, as far as each has capacity.
+
+The match is networkx's `max_flow_min_cost` on source → offer (its capacity left) → need (same
 category, walk within max_walk_m, weight the walk in whole metres) → sink (the households):
 the most households served, then the least households × metres (`nx.cost_of_flow`).
 
@@ -48,6 +52,28 @@ def quarter_of(text):
 
 def quarter_end(y, q):
     return datetime(y + (q == 4), 1 if q == 4 else 3 * q + 1, 1, tzinfo=LOCAL)
+
+
+def quarter_start(y, q):
+    return datetime(y, 3 * q - 2, 1, tzinfo=LOCAL)
+
+
+def capacity_left(lists, y, q):
+    """Each offer's capacity less what the projects going in quarter (y, q) draw from it."""
+    start, end = quarter_start(y, q), quarter_end(y, q)
+    left = {r["id"]: r["capacity"] for r in lists["resources"]}
+    households = {d["id"]: d["households"] for d in lists["demands"]}
+    for p in lists["projects"]:
+        opened = datetime.fromisoformat(p["opened_at"])
+        closed = p["closed_at"] and datetime.fromisoformat(p["closed_at"])
+        if not (opened < end and (not closed or closed >= start)):
+            continue
+        need = sum(households[d] for d in p["demand_ids"])
+        for r in p["resource_ids"]:
+            take = min(need, left[r])
+            left[r] -= take
+            need -= take
+    return left
 
 
 def main():
@@ -121,6 +147,8 @@ def main():
             if m is not None:
                 walk[(u, d["id"])] = m
 
+    left = capacity_left(lists, y, q)
+
     def question(community):
         mine = [d for d in needs if community is None or d["community_id"] == community]
         theirs = [r for r in offers
@@ -131,7 +159,7 @@ def main():
         pairs = []
         closest_to_cutoff = float("inf")
         for r in theirs:
-            g.add_edge("s", ("o", r["id"]), capacity=r["capacity"], weight=0)
+            g.add_edge("s", ("o", r["id"]), capacity=left[r["id"]], weight=0)
             for d in mine:
                 m = walk.get((r["unit_id"], d["id"]))
                 if m is None or d["category"] != r["category"]:

@@ -4,7 +4,9 @@
 //! nearest street; in a straight line when the dataset has no streets). Among the assignments
 //! that serve the most households, the one proposed has the least Σ households × walking metres
 //! (an exact min-cost max flow, [`super::matching::assign`]); a need may be split between
-//! offers. What no offer can reach stays unmet; what no need asked for stays idle.
+//! offers. An offer brings what the quarter's projects have left of its capacity
+//! ([`crate::model::lists::Lists::capacity_left`]). What no offer can reach stays unmet; what
+//! no need asked for stays idle.
 
 use geo::Coord;
 use rayon::prelude::*;
@@ -129,6 +131,9 @@ pub fn propose(engine: &Engine, q: &MatchQuery) -> Proposal {
         .filter(|p| matches!(p, Place::Street(None)))
         .count();
     let walks = walks(engine, q, &units, (&needs, &need_places), &offers);
+    // What the quarter's projects have left of each offer.
+    let left = lists.capacity_left(q.quarter);
+    let capacity = |i: usize| u64::from(left[i]);
     not_joined += walks.iter().filter(|(_, joined)| !joined).count();
     let unit_index: rustc_hash::FxHashMap<u64, usize> =
         units.iter().enumerate().map(|(k, id)| (*id, k)).collect();
@@ -140,7 +145,7 @@ pub fn propose(engine: &Engine, q: &MatchQuery) -> Proposal {
         &offers
             .iter()
             .map(|&i| Offer {
-                capacity: u64::from(resource(i).capacity),
+                capacity: capacity(i),
             })
             .collect::<Vec<_>>(),
         &needs
@@ -180,7 +185,7 @@ pub fn propose(engine: &Engine, q: &MatchQuery) -> Proposal {
     let idle = offers
         .iter()
         .zip(&used)
-        .map(|(&i, &u)| (i, u64::from(resource(i).capacity) - u))
+        .map(|(&i, &u)| (i, capacity(i) - u))
         .filter(|(_, left)| *left > 0)
         .collect();
     Proposal {
@@ -191,10 +196,7 @@ pub fn propose(engine: &Engine, q: &MatchQuery) -> Proposal {
         idle,
         households_open: needs.iter().map(|&j| u64::from(demand(j).households)).sum(),
         households_served: assignment.households,
-        capacity: offers
-            .iter()
-            .map(|&i| u64::from(resource(i).capacity))
-            .sum(),
+        capacity: offers.iter().map(|&i| capacity(i)).sum(),
         household_metres: assignment.cost,
         not_joined,
     }

@@ -177,6 +177,38 @@ impl Lists {
             && self.inspections.is_empty()
     }
 
+    /// Each resource item's capacity left in quarter `q` (in list order): its capacity less
+    /// what the projects going in the quarter (opened before its end, not closed before its
+    /// start) draw from it; a project draws its needs' households from the offers it names,
+    /// in the order named, as far as each has capacity.
+    #[must_use]
+    pub fn capacity_left(&self, q: Quarter) -> Vec<u32> {
+        let position: rustc_hash::FxHashMap<u64, usize> = self
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
+        let households: rustc_hash::FxHashMap<u64, u32> =
+            self.demands.iter().map(|d| (d.id, d.households)).collect();
+        let mut left: Vec<u32> = self.resources.iter().map(|r| r.capacity).collect();
+        let (start, end) = (q.start(), q.end());
+        for p in &self.projects {
+            if p.opened_at >= end || p.closed_at.is_some_and(|c| c < start) {
+                continue;
+            }
+            let mut need: u32 = p.demand_ids.iter().filter_map(|d| households.get(d)).sum();
+            for r in &p.resource_ids {
+                if let Some(&i) = position.get(r) {
+                    let take = need.min(left[i]);
+                    left[i] -= take;
+                    need -= take;
+                }
+            }
+        }
+        left
+    }
+
     /// Whether each demand item (in list order) was open at instant `t`: raised before it and
     /// in no project opened before it. A need's status is today's; this is what the committee
     /// saw then, so a past quarter's questions come out as they would have.
@@ -344,6 +376,64 @@ impl<'de> Deserialize<'de> for Quarter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_going_in_the_quarter_draws_on_the_offers_it_names_in_order() {
+        let q: Quarter = "2021Q3".parse().unwrap();
+        let offer = |id, capacity| ResourceItem {
+            id,
+            unit_id: 1,
+            category: ListCategory::Drainage,
+            capacity,
+            hours: 0,
+            from: q,
+            to: q,
+        };
+        let need = |id, households| DemandItem {
+            id,
+            community_id: 1,
+            building_id: None,
+            category: ListCategory::Drainage,
+            households,
+            raised_at: q.start(),
+            status: DemandStatus::InProject,
+            lon: 0.0,
+            lat: 0.0,
+        };
+        let project = |id, demands: Vec<u64>, resources: Vec<u64>, opened_at, closed_at| Project {
+            id,
+            community_id: 1,
+            name: String::new(),
+            category: ListCategory::Drainage,
+            demand_ids: demands,
+            resource_ids: resources,
+            status: ProjectStatus::InProgress,
+            opened_at,
+            closed_at,
+            households: 0,
+        };
+        let lists = Lists {
+            resources: vec![offer(1, 10), offer(2, 10), offer(3, 10)],
+            demands: vec![need(1, 8), need(2, 7), need(3, 50)],
+            projects: vec![
+                // 15 households: 10 from offer 1, 5 from offer 2.
+                project(1, vec![1, 2], vec![1, 2], q.start() - 86_400, None),
+                // Closed before the quarter: draws nothing.
+                project(
+                    2,
+                    vec![3],
+                    vec![3],
+                    q.start() - 100 * 86_400,
+                    Some(q.start() - 1),
+                ),
+                // Opens after the quarter: draws nothing.
+                project(3, vec![3], vec![3], q.end(), None),
+            ],
+            ..Lists::default()
+        };
+        assert_eq!(lists.capacity_left(q), vec![0, 5, 10]);
+        assert_eq!(lists.capacity_left(q.next().next()), vec![0, 5, 0]);
+    }
 
     #[test]
     fn a_quarter_reads_writes_and_bounds_its_days_in_local_time() {

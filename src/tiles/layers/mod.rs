@@ -333,7 +333,8 @@ mod tests {
                 "buildings",
                 "resources",
                 "patrol_routes",
-                "patrol_coverage"
+                "patrol_coverage",
+                "units"
             ]
         );
         assert!("roads".parse::<Layer>().is_err());

@@ -60,6 +60,8 @@ pub struct MatchSummary {
     pub resource_items: usize,
     pub demand_items: usize,
     pub households_open: u64,
+    /// Households the offers can still serve: their capacity less what the quarter's
+    /// projects draw from them.
     pub capacity: u64,
     pub households_served: u64,
     /// Σ households × walking metres over the pairs: the least among the assignments that

@@ -398,7 +398,8 @@ pub fn community(brief: &CommunityBrief, map: &str, lang: Lang) -> String {
                 (Lang::Zh, "done") => "已办结",
                 (Lang::Zh, "in_progress") => "推进中",
                 (Lang::Zh, _) => "计划中",
-                (Lang::En, s) => s,
+                (Lang::En, "in_progress") => "in progress",
+                (Lang::En, other) => other,
             };
             let _ = write!(
                 out,

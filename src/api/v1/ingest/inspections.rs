@@ -4,10 +4,11 @@
 
 use serde_json::Value;
 
+use super::point_feature::{invalid, point_feature};
 use crate::api::ApiError;
 use crate::model::datum::Datum;
 use crate::model::inspections::InspectionRecord;
-use crate::model::{LonLat, parse_instant};
+use crate::model::parse_instant;
 
 const FIELDS: [&str; 5] = [
     "at",
@@ -16,10 +17,6 @@ const FIELDS: [&str; 5] = [
     "problems_found",
     "problems_solved",
 ];
-
-fn invalid(field: &str, detail: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(format!("`{field}`: {detail}"))
-}
 
 /// A list of closed-vocabulary names.
 fn names<T: std::str::FromStr>(
@@ -57,28 +54,7 @@ fn count(props: &serde_json::Map<String, Value>, field: &str) -> Result<u32, Api
 /// # Errors
 /// 400 for something else; 422 naming a bad or unknown field or a broken rule.
 pub fn from_geojson(body: &Value, datum: Datum) -> Result<InspectionRecord, ApiError> {
-    if body.get("type").and_then(Value::as_str) != Some("Feature") {
-        return Err(ApiError::BadRequest(
-            "expected a GeoJSON Feature with a Point geometry (where the team was)".into(),
-        ));
-    }
-    let (lon, lat) = body
-        .pointer("/geometry/coordinates")
-        .and_then(Value::as_array)
-        .filter(|_| body.pointer("/geometry/type").and_then(Value::as_str) == Some("Point"))
-        .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))
-        .ok_or_else(|| invalid("geometry", "must be a Point [longitude, latitude]"))?;
-    if LonLat::new(lon, lat).is_none() {
-        return Err(invalid(
-            "geometry",
-            format!("({lon}, {lat}) is not a longitude, latitude pair"),
-        ));
-    }
-    let (lon, lat) = datum.to_wgs84(lon, lat);
-    let props = body
-        .get("properties")
-        .and_then(Value::as_object)
-        .ok_or_else(|| invalid("properties", "are required"))?;
+    let ((lon, lat), props) = point_feature(body, datum, "where the team was")?;
     if let Some(unknown) = props.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(invalid(
             unknown,

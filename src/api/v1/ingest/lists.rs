@@ -6,16 +6,13 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::point_feature::{invalid, point_feature};
 use crate::api::ApiError;
 use crate::index::Engine;
 use crate::model::datum::Datum;
 use crate::model::list_edits::NewProject;
 use crate::model::lists::{DemandItem, DemandStatus, ProjectStatus};
-use crate::model::{LonLat, parse_instant};
-
-fn invalid(field: &str, detail: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(format!("`{field}`: {detail}"))
-}
+use crate::model::parse_instant;
 
 fn instant(field: &str, v: Option<&str>) -> Result<i64, ApiError> {
     let v = v.ok_or_else(|| invalid(field, "is required: a date or an instant"))?;
@@ -39,31 +36,13 @@ pub fn demand_from_geojson(
         raised_at: String,
         building_id: Option<u64>,
     }
-    if body.get("type").and_then(Value::as_str) != Some("Feature") {
-        return Err(ApiError::BadRequest(
-            "expected a GeoJSON Feature with a Point geometry (where the need is)".into(),
-        ));
-    }
-    let (lon, lat) = body
-        .pointer("/geometry/coordinates")
-        .and_then(Value::as_array)
-        .filter(|_| body.pointer("/geometry/type").and_then(Value::as_str) == Some("Point"))
-        .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))
-        .ok_or_else(|| invalid("geometry", "must be a Point [longitude, latitude]"))?;
-    if LonLat::new(lon, lat).is_none() {
-        return Err(invalid(
-            "geometry",
-            format!("({lon}, {lat}) is not a longitude, latitude pair"),
-        ));
-    }
-    let (lon, lat) = datum.to_wgs84(lon, lat);
-    let props: Props = serde_json::from_value(body.get("properties").cloned().unwrap_or_default())
-        .map_err(|e| {
-            invalid(
-                "properties",
-                format!("{e}; send category, households, raised_at and optionally building_id"),
-            )
-        })?;
+    let ((lon, lat), props) = point_feature(body, datum, "where the need is")?;
+    let props: Props = serde_json::from_value(Value::Object(props.clone())).map_err(|e| {
+        invalid(
+            "properties",
+            format!("{e}; send category, households, raised_at and optionally building_id"),
+        )
+    })?;
     let category = props.category.parse().map_err(|e| invalid("category", e))?;
     if !(1..=10_000).contains(&props.households) {
         return Err(invalid("households", "must be from 1 to 10000"));

@@ -8,6 +8,7 @@
 pub(crate) mod incidents;
 pub(crate) mod inspections;
 pub(crate) mod lists;
+mod point_feature;
 pub(crate) mod resources;
 pub(crate) mod tracks;
 

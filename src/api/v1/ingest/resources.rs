@@ -4,44 +4,19 @@
 use geo::Point;
 use serde_json::Value;
 
+use super::point_feature::{invalid, point_feature};
 use crate::api::ApiError;
+use crate::model::Resource;
 use crate::model::datum::Datum;
-use crate::model::{LonLat, Resource};
 
 const FIELDS: [&str; 4] = ["id", "kind", "name", "capacity"];
-
-fn invalid(field: &str, detail: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(format!("`{field}`: {detail}"))
-}
 
 /// A resource from a GeoJSON Point Feature.
 ///
 /// # Errors
 /// 400 for something else; 422 naming a bad or unknown field.
 pub fn from_geojson(body: &Value, datum: Datum) -> Result<Resource, ApiError> {
-    if body.get("type").and_then(Value::as_str) != Some("Feature") {
-        return Err(ApiError::BadRequest(
-            "expected a GeoJSON Feature with a Point geometry".into(),
-        ));
-    }
-    let coords = body
-        .pointer("/geometry/coordinates")
-        .and_then(Value::as_array)
-        .filter(|_| body.pointer("/geometry/type").and_then(Value::as_str) == Some("Point"))
-        .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))
-        .ok_or_else(|| invalid("geometry", "must be a Point [longitude, latitude]"))?;
-    let (lon, lat) = coords;
-    if LonLat::new(lon, lat).is_none() {
-        return Err(invalid(
-            "geometry",
-            format!("({lon}, {lat}) is not a longitude, latitude pair"),
-        ));
-    }
-    let (x, y) = datum.to_wgs84(lon, lat);
-    let props = body
-        .get("properties")
-        .and_then(Value::as_object)
-        .ok_or_else(|| invalid("properties", "are required"))?;
+    let ((x, y), props) = point_feature(body, datum, "where the resource is")?;
     if let Some(unknown) = props.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(invalid(
             unknown,
