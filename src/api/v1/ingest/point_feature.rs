@@ -12,6 +12,9 @@ pub fn invalid(field: &str, detail: impl std::fmt::Display) -> ApiError {
     ApiError::Unprocessable(format!("`{field}`: {detail}"))
 }
 
+/// A point in WGS 84 and the properties beside it.
+pub type Placed<'a> = ((f64, f64), &'a Map<String, Value>);
+
 /// The Feature's position in WGS 84 (converted from `datum`) and its properties; `place`
 /// says what the point is, for the message.
 ///
@@ -22,7 +25,7 @@ pub fn point_feature<'a>(
     body: &'a Value,
     datum: Datum,
     place: &str,
-) -> Result<((f64, f64), &'a Map<String, Value>), ApiError> {
+) -> Result<Placed<'a>, ApiError> {
     if body.get("type").and_then(Value::as_str) != Some("Feature") {
         return Err(ApiError::BadRequest(format!(
             "expected a GeoJSON Feature with a Point geometry ({place})"
