@@ -5,6 +5,8 @@
 // tile layer); and, for a chosen community, "print the brief" (/api/v1/communities/{id}/brief).
 // Every figure comes from the server; nothing is computed here.
 
+import { escape } from "./handling.js";
+
 const QUARTER = /^\d{4}Q[1-4]$/;
 
 export class Committee {
@@ -153,7 +155,7 @@ export class Committee {
     const status = (p) => t(`project_${p.status}`);
     const brief = this.community === null ? "" :
       `<p><a id="committee-brief" class="button" target="_blank" href="${this.app.here(`api/v1/communities/${this.community}/brief?quarter=${s.quarter}&lang=${this.app.lang()}`)}">${t("print_brief")}</a></p>`;
-    panel.innerHTML = `<h3 id="committee-title">${this.community === null ? t("whole_city") : this.communityName()} · ${s.quarter}</h3>
+    panel.innerHTML = `<h3 id="committee-title">${this.community === null ? t("whole_city") : escape(this.communityName())} · ${escape(s.quarter)}</h3>
       ${brief}
       <table id="committee-figures">
         <tr><td>${t("units")}</td><td class="n" id="committee-units">${int(s.units)}</td></tr>
@@ -167,7 +169,7 @@ export class Committee {
       </table>
       <p class="hint">${t("match_about")}</p>
       ${s.projects.length ? `<h4>${t("projects")}</h4><table id="committee-projects">${s.projects.map((p) =>
-        `<tr><td>${p.name}</td><td>${status(p)}</td><td class="n">${p.households}</td></tr>`).join("")}</table>` : ""}`;
+        `<tr><td>${escape(p.name)}</td><td>${status(p)}</td><td class="n">${p.households}</td></tr>`).join("")}</table>` : ""}`;
   }
 
   communityName() {

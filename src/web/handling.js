@@ -158,6 +158,7 @@ function pct(v) {
   return v === null || v === undefined ? "–" : `${(100 * v).toFixed(1)} %`;
 }
 
-function escape(s) {
+/// Text made safe for innerHTML (names and notes come from operators).
+export function escape(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
