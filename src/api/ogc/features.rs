@@ -43,14 +43,14 @@ fn opt_id(v: Option<u64>) -> Value {
     v.map_or(Value::Null, Value::from)
 }
 
-fn props(value: Value) -> Map<String, Value> {
+pub(super) fn props(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,
         _ => Map::new(),
     }
 }
 
-fn geom<G>(g: &G) -> geojson::Geometry
+pub(super) fn geom<G>(g: &G) -> geojson::Geometry
 where
     for<'a> geojson::Value: From<&'a G>,
 {

@@ -6,21 +6,14 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
-use super::features::{FilterType, OgcFeature};
+use super::features::{FilterType, OgcFeature, geom, props};
 use crate::filter::{Queryable, Type, q};
 use crate::model::format_local;
 use crate::model::inspections::{InspectionRecord, joined};
 use crate::model::lists::{DemandItem, Unit};
 
 fn point(lon: f64, lat: f64) -> geojson::Geometry {
-    geojson::Geometry::new(geojson::Value::Point(vec![lon, lat]))
-}
-
-fn props(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    }
+    geom(&geo::Point::new(lon, lat))
 }
 
 impl OgcFeature for Unit {

@@ -20,10 +20,7 @@ fn period(params: &QueryParams) -> Result<Period, ApiError> {
             Err(bad("give `quarter` or `from`/`to`, not both".into()))
         }
         Some(raw) => {
-            let q: crate::model::lists::Quarter = raw
-                .trim()
-                .parse()
-                .map_err(|e: crate::model::lists::QuarterError| bad(e.to_string()))?;
+            let q = super::lists::parse_quarter(raw)?;
             Ok(Period {
                 start: Some(q.start()),
                 end: Some(q.end()),

@@ -22,13 +22,17 @@ pub const DEFAULT_MAX_WALK_M: f64 = 1_200.0;
 /// The longest reach asked for.
 pub const MAX_WALK_M: f64 = 10_000.0;
 
+/// A `quarter` parameter's value, or a 400 saying how to write one.
+pub(super) fn parse_quarter(raw: &str) -> Result<Quarter, ApiError> {
+    raw.trim()
+        .parse()
+        .map_err(|e: crate::model::lists::QuarterError| ApiError::BadRequest(e.to_string()))
+}
+
 /// The quarter asked (`quarter=2021Q3`), or the one the data's last report falls in.
 pub(super) fn quarter(engine: &Engine, params: &QueryParams) -> Result<Quarter, ApiError> {
     match params.get("quarter") {
-        Some(raw) => raw
-            .trim()
-            .parse()
-            .map_err(|e: crate::model::lists::QuarterError| ApiError::BadRequest(e.to_string())),
+        Some(raw) => parse_quarter(raw),
         None => engine
             .incidents
             .reported_at

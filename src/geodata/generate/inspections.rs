@@ -7,7 +7,7 @@
 //! 321次，解决问题304个"); 2019 and 2020 hold fewer, so that a count that ignores the year is
 //! wrong.
 
-use geo::{BoundingRect, Contains, Intersects, Point};
+use geo::Point;
 use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand_chacha::ChaCha8Rng;
@@ -58,19 +58,8 @@ const KINDS: [K; 5] = [
 
 /// Writes the inspections into `data.lists` (after the lists).
 pub fn plant(rng: &mut ChaCha8Rng, data: &mut Dataset) -> InspectionsTruth {
-    let boxes: Vec<_> = data
-        .communities
-        .iter()
-        .map(|c| c.geometry.bounding_rect())
-        .collect();
-    let community_of = |lon: f64, lat: f64| {
-        let p = Point::new(lon, lat);
-        data.communities
-            .iter()
-            .zip(&boxes)
-            .find(|(c, b)| b.is_some_and(|r| r.intersects(&p)) && c.geometry.contains(&p))
-            .map(|(c, _)| c.id)
-    };
+    let community_at = super::lists::community_finder(&data.communities);
+    let community_of = |lon: f64, lat: f64| community_at(Point::new(lon, lat));
     let mut records = Vec::new();
     for (year, count) in EARLIER.into_iter().chain([(YEAR, INSPECTIONS)]) {
         let from = Quarter { year, q: 1 }.start().max(START);

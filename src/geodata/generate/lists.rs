@@ -45,25 +45,33 @@ pub struct ListsTruth {
     pub three_no_households: u32,
 }
 
-/// Each building's community (the generator's buildings do not carry it yet): the one whose
-/// shape holds the building's interior point.
-fn communities_of(data: &Dataset) -> Vec<Option<u64>> {
-    use geo::{BoundingRect, Contains, InteriorPoint, Intersects};
-    let boxes: Vec<_> = data
-        .communities
+/// The community holding a point: a bounding-box test first, then the shape (the generator has
+/// no engine to ask).
+pub(super) fn community_finder(
+    communities: &[crate::model::Community],
+) -> impl Fn(geo::Point) -> Option<u64> + '_ {
+    use geo::{BoundingRect, Contains, Intersects};
+    let boxes: Vec<_> = communities
         .iter()
         .map(|c| c.geometry.bounding_rect())
         .collect();
+    move |p| {
+        communities
+            .iter()
+            .zip(&boxes)
+            .find(|(c, bbox)| bbox.is_some_and(|r| r.intersects(&p)) && c.geometry.contains(&p))
+            .map(|(c, _)| c.id)
+    }
+}
+
+/// Each building's community (the generator's buildings do not carry it yet): the one whose
+/// shape holds the building's interior point.
+fn communities_of(data: &Dataset) -> Vec<Option<u64>> {
+    use geo::InteriorPoint;
+    let community_at = community_finder(&data.communities);
     data.buildings
         .iter()
-        .map(|b| {
-            let p = b.geometry.interior_point()?;
-            data.communities
-                .iter()
-                .zip(&boxes)
-                .find(|(c, bbox)| bbox.is_some_and(|r| r.intersects(&p)) && c.geometry.contains(&p))
-                .map(|(c, _)| c.id)
-        })
+        .map(|b| community_at(b.geometry.interior_point()?))
         .collect()
 }
 

@@ -12,6 +12,7 @@ use h3o::CellIndex;
 use super::super::answer::{BriefPatrol, CommunityBrief, Section};
 use crate::index::Engine;
 use crate::model::StreetClass;
+use crate::model::lists::Quarter;
 
 /// The drawing's width in SVG units; the height follows the community's shape.
 const WIDTH: f64 = 680.0;
@@ -75,7 +76,7 @@ impl Frame {
 
 /// The map of `brief`'s community.
 #[must_use]
-pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
+pub fn draw(engine: &Engine, brief: &CommunityBrief, quarter: Quarter) -> String {
     let id = brief.community.id;
     let Some(community) = engine.communities.get(id) else {
         return String::new();
@@ -150,7 +151,7 @@ pub fn draw(engine: &Engine, brief: &CommunityBrief) -> String {
         }
     }
     svg.push_str("</g>");
-    marks(&mut svg, engine, brief, &f);
+    marks(&mut svg, engine, brief, quarter, &f);
     // A scale bar of 200 m.
     let bar = 200.0 / 111_320.0 * f.kx * f.k;
     let _ = write!(
@@ -192,12 +193,8 @@ fn streets(svg: &mut String, engine: &Engine, f: &Frame) {
 
 /// The needs open at the quarter's end (green squares) and the quarter's joint inspections
 /// (purple triangles).
-fn marks(svg: &mut String, engine: &Engine, brief: &CommunityBrief, f: &Frame) {
+fn marks(svg: &mut String, engine: &Engine, brief: &CommunityBrief, quarter: Quarter, f: &Frame) {
     let lists = &engine.lists;
-    let quarter: crate::model::lists::Quarter = brief
-        .quarter
-        .parse()
-        .unwrap_or(crate::model::lists::Quarter { year: 1970, q: 1 });
     let open = lists.open_at(quarter.end());
     for (d, _) in lists
         .demands

@@ -152,7 +152,7 @@ pub(in crate::api) async fn community_brief(
             if form.json {
                 return serde_json::to_vec(&brief).map_err(|e| ApiError::Internal(e.to_string()));
             }
-            let drawn = map::draw(&engine, &brief);
+            let drawn = map::draw(&engine, &brief, quarter);
             Ok(html::community(&brief, &drawn, form.lang).into_bytes())
         },
     )
